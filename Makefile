@@ -1,0 +1,45 @@
+# newslake: `make help` lists the targets.
+SHELL  := bash
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint typecheck lock lock-check clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv from the committed lock file
+
+run: setup ## Ingest seeds/ with the embedded defaults, then show a sample query
+	$(BIN)/newslake run seeds
+
+test: setup ## Run the whole test suite
+	$(BIN)/pytest
+
+lint: setup ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+lock: ## Re-resolve requirements.lock from pyproject.toml
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+lock-check: setup ## Fail when requirements.lock is not current with pyproject.toml
+	@cp requirements.lock /tmp/newslake-lock-check.txt
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o /tmp/newslake-lock-check.txt
+	@diff -q <(grep -v '^#' requirements.lock) <(grep -v '^#' /tmp/newslake-lock-check.txt) >/dev/null \
+		|| (echo "requirements.lock is stale: run 'make lock' and commit it"; exit 1)
+
+clean: ## Remove the environment, caches and the local lake
+	rm -rf $(VENV) lake .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,182 @@
+"""The `newslake` command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SAMPLE_QUERY = (
+    "SELECT title, site_name, published_at, word_count FROM articles ORDER BY extracted_at DESC, title LIMIT 5"
+)
+
+
+def _quiet_libraries() -> None:
+    """Keep library chatter off the console; a user can still set these variables to see more."""
+    defaults = {
+        # Prefect: run logs still reach the API; the console shows warnings and errors only.
+        "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+        "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+        # No telemetry: this machine may have no internet, and a failed send looks like an error.
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "GX_ANALYTICS_ENABLED": "false",
+        "TQDM_DISABLE": "1",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+
+
+def common_options(func: F) -> F:
+    """Add --lake and --config, shared by every command."""
+    func = click.option(
+        "--lake",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Warehouse folder (default ./lake, or NEWSLAKE_LAKE).",
+    )(func)
+    func = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Config file (default ./newslake.toml if present, or NEWSLAKE_CONFIG).",
+    )(func)
+    return func
+
+
+def load_settings(config_file: Path | None, **overrides: Any) -> Any:
+    """Give back the resolved settings, or exit with a one-line message when they are invalid."""
+    from flows.settings import SettingsError, resolve_settings
+
+    try:
+        return resolve_settings(config_file=config_file, overrides=overrides)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newslake")
+def main() -> None:
+    """newslake: messy news documents in, a queryable DuckLake warehouse out."""
+    _quiet_libraries()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@common_options
+@click.option("--batch-size", type=int, default=None, help="Documents per batch and transaction.")
+@click.option("--workers", type=int, default=None, help="Worker processes for extraction and NER.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
+def run(
+    paths: Sequence[Path],
+    lake: Path | None,
+    config_file: Path | None,
+    batch_size: int | None,
+    workers: int | None,
+    progress: bool | None,
+) -> None:
+    """Ingest the documents in PATHS (files or folders, recursively) into the warehouse."""
+    settings = load_settings(config_file, lake=lake, batch_size=batch_size, workers=workers)
+    from flows.ingest import ingest
+
+    show = sys.stderr.isatty() if progress is None else progress
+    click.echo(f"newslake: ingesting {', '.join(map(str, paths))} into {settings.location().root}", err=True)
+    summary = ingest([str(p) for p in paths], settings, show_progress=show)
+    print_summary(summary.lines())
+    if summary.articles or summary.unchanged:
+        click.echo("\nSample query: " + SAMPLE_QUERY)
+        answer_query(settings, SAMPLE_QUERY, "table")
+
+
+@main.command()
+@click.argument("query")
+@common_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def sql(query: str, lake: Path | None, config_file: Path | None, fmt: str) -> None:
+    """Answer a read-only SQL QUERY from the warehouse (writes are refused)."""
+    settings = load_settings(config_file, lake=lake)
+    answer_query(settings, query, fmt)
+
+
+def answer_query(settings: Any, query: str, fmt: str) -> None:
+    """Print the answer to a read-only query in the chosen format."""
+    import duckdb
+
+    from warehouse.lake import LakeMissingError, connect
+    from warehouse.query import WriteRefusedError, run_query
+
+    try:
+        con = connect(settings.location(), read_only=True)
+    except LakeMissingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        columns, rows = run_query(con, query)
+    except WriteRefusedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except duckdb.Error as exc:
+        raise click.ClickException(f"the query failed: {exc}".splitlines()[0]) from exc
+    finally:
+        con.close()
+    write_rows(columns, rows, fmt)
+
+
+def write_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
+    """Print rows as a table, CSV or JSON lines."""
+    if fmt == "json":
+        for row in rows:
+            click.echo(json.dumps(dict(zip(columns, row, strict=True)), default=_json_default, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows([[_cell(v) for v in row] for row in rows])
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*(_cell(v, 80) for v in row))
+        Console(width=max(120, Console().width)).print(table)
+        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def print_summary(lines: list[tuple[str, str]]) -> None:
+    """Print the run summary as a two-column table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("run summary", "", show_header=True)
+    for label, value in lines:
+        table.add_row(label, value)
+    Console().print(table)
+
+
+def _cell(value: Any, limit: int | None = None) -> str:
+    if value is None:
+        return ""
+    text = (
+        json.dumps(value, default=_json_default, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
+    )
+    if limit and len(text) > limit:
+        return text[: limit - 1] + "…"
+    return text
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return str(value)

@@ -1,0 +1,98 @@
+"""Per-process document work: normalize, extract and find entities, one long-lived model per process."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import replace
+
+from tasks.entities import NerModel, load_ner_model, mentions_from_doc
+from tasks.extract import extract_article
+from tasks.normalize import normalize_document
+from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
+
+_MODEL: NerModel | None = None
+_MODEL_NAME = ""
+_MAX_BYTES = 0
+
+
+def init_worker(model_name: str, max_bytes: int) -> None:
+    """Remember the settings of this process; the model itself loads on first use."""
+    global _MODEL_NAME, _MAX_BYTES, _MODEL
+    if model_name != _MODEL_NAME:
+        _MODEL = None
+    _MODEL_NAME, _MAX_BYTES = model_name, max_bytes
+
+
+def model() -> NerModel:
+    """Give back this process's NER model, loading it once."""
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = load_ner_model(_MODEL_NAME)
+    return _MODEL
+
+
+def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
+    """Give back each document processed: an article with its mentions, or a rejection."""
+    results = [process_document(raw) for raw in docs]
+    articles = [(i, r.article) for i, r in enumerate(results) if r.article is not None]
+    if articles:
+        ner = model()
+        for (i, _article), parsed in zip(articles, ner.pipe([a.text for _, a in articles]), strict=True):
+            results[i] = replace(results[i], mentions=mentions_from_doc(parsed), ner_model=ner.name)
+    return results
+
+
+def process_document(raw: RawDocument) -> ProcessedDocument:
+    """Give back one document normalized and extracted; unexpected errors become rejections."""
+    try:
+        normalized = normalize_document(raw, _MAX_BYTES)
+        if isinstance(normalized, Rejection):
+            return ProcessedDocument(raw.doc_id, raw.source_uri, "unsupported", None, rejection=normalized)
+        extracted: Article | Rejection = extract_article(normalized)
+    except Exception as exc:  # one bad document must never stop a run
+        rejection = Rejection(raw.doc_id, raw.source_uri, "extract", "extraction_error", f"{type(exc).__name__}: {exc}")
+        return ProcessedDocument(raw.doc_id, raw.source_uri, "unsupported", None, rejection=rejection)
+    if isinstance(extracted, Rejection):
+        return ProcessedDocument(raw.doc_id, raw.source_uri, normalized.kind, normalized.encoding, rejection=extracted)
+    return ProcessedDocument(raw.doc_id, raw.source_uri, normalized.kind, normalized.encoding, article=extracted)
+
+
+class InlineExecutor:
+    """Runs chunks in this process: used with one worker, where a pool would only add start-up cost."""
+
+    def map_chunks(self, chunks: Sequence[Sequence[RawDocument]]) -> Iterator[list[ProcessedDocument]]:
+        return (process_chunk(chunk) for chunk in chunks)
+
+
+class PoolExecutor:
+    """Runs chunks in long-lived worker processes, each holding its own model."""
+
+    def __init__(self, pool: Executor) -> None:
+        self._pool = pool
+
+    def map_chunks(self, chunks: Sequence[Sequence[RawDocument]]) -> Iterator[list[ProcessedDocument]]:
+        return self._pool.map(process_chunk, chunks)
+
+
+@contextmanager
+def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[InlineExecutor | PoolExecutor]:
+    """Give back an executor for document chunks: inline for one worker, else a process pool."""
+    if workers <= 1:
+        init_worker(model_name, max_bytes)
+        yield InlineExecutor()
+        return
+    # spawn, not fork: the parent holds threads (Prefect, DuckDB) that must not be copied mid-state.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=init_worker, initargs=(model_name, max_bytes)
+    ) as pool:
+        yield PoolExecutor(pool)
+
+
+def split_evenly(items: Sequence[RawDocument], parts: int) -> list[list[RawDocument]]:
+    """Give back the items dealt into at most `parts` chunks of near-equal size."""
+    parts = max(1, min(parts, len(items)))
+    return [list(items[i::parts]) for i in range(parts)]

@@ -1,0 +1,292 @@
+"""Turn a normalized document into a clean article: text, metadata, headings and links."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import UTC, datetime
+from importlib.metadata import version
+from urllib.parse import urljoin, urlsplit
+
+import trafilatura
+from lxml import etree
+from trafilatura.settings import Document
+from trafilatura.xml import xmltotxt
+
+from tasks.language import detect_language
+from tasks.records import Article, Link, NormalizedDocument, Rejection
+
+EXTRACTOR_VERSION = f"newslake-extract/1 trafilatura/{version('trafilatura')}"
+
+# Calls to action and sign-up prompts: page furniture, never article text.
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:give us a like|like us on|like and share|please (?:like|share|subscribe|follow)|share (?:this|it) with"
+    r"|subscribe (?:to|now|for)|follow us|sign up for|join our newsletter|our newsletter|click here to"
+    r"|download (?:our|the) app|support (?:our|independent) journalism|if you (?:enjoyed|liked) this)\b",
+    re.IGNORECASE,
+)
+# A closing sign-off: initials ("T.D."), or a name after a dash or "By".
+_SIGN_OFF = re.compile(
+    r"^(?:(?P<initials>(?:[A-Z]\.\s?){1,4})|(?:[-–—]+\s*|[Bb]y\s+)(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}))$",
+)
+# Site chrome that scrapers leave around escaped pages.
+_BANNER = re.compile(r"^(?:site (?:icon|logo)|logo)\s+(?P<site>.+)$", re.IGNORECASE)
+_CHROME_LINES = frozenset(
+    {
+        "advertisement",
+        "advertisements",
+        "exit mobile version",
+        "skip to content",
+        "menu",
+        "search",
+        "share",
+    }
+)
+_SENTENCE_END = ".!:;,\"'”’)…"
+_MAX_TITLE = 300
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
+
+def extract_article(doc: NormalizedDocument, url: str | None = None) -> Article | Rejection:
+    """Give back the article in the document, or a `no_article` rejection when there is none."""
+    if doc.kind == "text":
+        return extract_plain_text(doc)
+    return extract_html(doc, url)
+
+
+# --- plain text -------------------------------------------------------------------------------
+
+
+def extract_plain_text(doc: NormalizedDocument) -> Article | Rejection:
+    """Give back the article of a plain-text dump: title line(s), body, sign-off author."""
+    lines = [line.strip() for line in doc.body.splitlines() if line.strip()]
+    if not lines:
+        return _no_article(doc, "the text has no lines")
+    title = lines[0]
+    body = [line for line in lines[1:] if _fold(line) != _fold(title)]
+    body = [line for line in body if not is_call_to_action(line)]
+    authors: tuple[str, ...] = ()
+    if body and (author := parse_sign_off(body[-1])):
+        authors = (author,)
+        body = body[:-1]
+    if not body:
+        return _no_article(doc, "nothing follows the title line")
+    text = "\n".join(body)
+    return Article(
+        doc_id=doc.doc_id,
+        source_uri=doc.source_uri,
+        title=title[:_MAX_TITLE],
+        text=text,
+        authors=authors,
+        language=detect_language(text),
+        headings=tuple(line for line in body if looks_like_heading(line)),
+    )
+
+
+def is_call_to_action(line: str) -> bool:
+    """Tell whether a short paragraph asks the reader to like, share, subscribe or follow."""
+    return len(line.split()) <= 40 and bool(_CALL_TO_ACTION.search(line))
+
+
+def parse_sign_off(line: str) -> str | None:
+    """Give back the author named by a closing sign-off line such as "T.D." or "— Jane Doe"."""
+    if len(line) > 40:
+        return None
+    match = _SIGN_OFF.match(line.strip())
+    if not match:
+        return None
+    if match.group("initials"):
+        return match.group("initials").replace(" ", "")
+    return match.group("name").strip()
+
+
+def looks_like_heading(line: str) -> bool:
+    """Tell whether a plain-text line is a section heading: short, unpunctuated, mostly capitalised."""
+    words = line.split()
+    if not 1 <= len(words) <= 12 or line[-1] in _SENTENCE_END:
+        return False
+    significant = [w for w in words if len(w) > 3 or w[0].isupper()]
+    capitalised = [w for w in significant if w[0].isupper() or w[0].isdigit()]
+    return len(capitalised) >= 0.6 * max(len(significant), 1)
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | Rejection:
+    """Give back the article of an HTML page (or of escaped markup with a plain-text preamble)."""
+    banner_site, preamble_title = read_preamble(doc.preamble)
+    page = doc.body if not doc.preamble else wrap_fragment(doc.body, preamble_title, banner_site)
+    result = trafilatura.bare_extraction(
+        page,
+        url=url,
+        with_metadata=True,
+        include_links=True,
+        include_tables=True,
+        include_comments=False,
+        date_extraction_params=_DATE_PARAMS,
+    )
+    if not isinstance(result, Document) or result.body is None or not len(result.body):
+        return _no_article(doc, "no main text found in the page")
+    title = clean_title(preamble_title or result.title)
+    body = result.body
+    base = result.url or url
+    links = collect_links(body, base)
+    drop_chrome(body, title)
+    # Headings are the page's section titles, a closing reference section's included.
+    headings = tuple(_text(h) for h in body.iter("head") if _text(h))
+    drop_trailing_link_sections(body)
+    etree.strip_tags(body, "ref")
+    text = tidy_text(xmltotxt(body, include_formatting=False))
+    if not text:
+        return _no_article(doc, "the main text is empty once page furniture is removed")
+    return Article(
+        doc_id=doc.doc_id,
+        source_uri=doc.source_uri,
+        title=title,
+        text=text,
+        url=url or result.url,
+        canonical_url=result.url,
+        site_name=banner_site or result.sitename,
+        authors=split_authors(result.author),
+        published_at=parse_date(result.date),
+        language=detect_language(text),
+        description=result.description,
+        headings=headings,
+        categories=tuple(result.categories or ()),
+        tags=tuple(result.tags or ()),
+        image_url=result.image,
+        links=links,
+    )
+
+
+def read_preamble(lines: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """Give back (site name, title) from the plain-text lines before escaped markup."""
+    site = None
+    candidates = []
+    for line in lines:
+        banner = _BANNER.match(line)
+        if banner:
+            site = banner.group("site").strip()
+        elif line.lower() not in _CHROME_LINES:
+            candidates.append(line)
+    if not candidates:
+        return site, None
+    counts = Counter(candidates)
+    repeated, times = counts.most_common(1)[0]
+    title = repeated if times > 1 else candidates[-1]
+    return site, title if len(title) <= _MAX_TITLE else None
+
+
+def wrap_fragment(markup: str, title: str | None, site: str | None) -> str:
+    """Give back a whole HTML page around a markup fragment, with the title and site as metadata."""
+    head = ""
+    if title:
+        head += f"<title>{_escape(title)}</title>"
+    if site:
+        head += f'<meta property="og:site_name" content="{_escape(site)}">'
+    return f"<html><head>{head}</head><body><article>{markup}</article></body></html>"
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+
+
+def clean_title(title: str | None) -> str | None:
+    """Give back the title with white space folded, or None when empty or absurdly long."""
+    if not title:
+        return None
+    title = " ".join(title.split())
+    return title[:_MAX_TITLE] or None
+
+
+def collect_links(body: etree._Element, base: str | None) -> tuple[Link, ...]:
+    """Give back the distinct absolute http(s) links of the article body with their anchor text."""
+    links: dict[str, Link] = {}
+    for ref in body.iter("ref"):
+        target = (ref.get("target") or "").strip()
+        if not target:
+            continue
+        absolute = urljoin(base, target) if base else target
+        if urlsplit(absolute).scheme in ("http", "https") and absolute not in links:
+            links[absolute] = Link(url=absolute, anchor_text=_text(ref))
+    return tuple(links.values())
+
+
+def drop_chrome(body: etree._Element, title: str | None) -> None:
+    """Remove headings that repeat the title and blocks that are only page chrome."""
+    folded_title = _fold(title or "")
+    for element in list(body):
+        content = _fold(_text(element))
+        if (element.tag == "head" and content == folded_title) or content in _CHROME_LINES:
+            _remove(element)
+
+
+def drop_trailing_link_sections(body: etree._Element) -> None:
+    """Remove a closing run of link lists (references, related stories) and its heading.
+
+    Their links are kept; they are just not article text. A list counts when every item holds a
+    link or a bare URL.
+    """
+    children = list(body)
+    cut = len(children)
+    while cut > 0 and _is_link_list(children[cut - 1]):
+        cut -= 1
+    if cut == len(children):
+        return
+    if cut > 0 and children[cut - 1].tag == "head":
+        cut -= 1
+    for element in children[cut:]:
+        _remove(element)
+
+
+def _is_link_list(element: etree._Element) -> bool:
+    if element.tag != "list":
+        return False
+    items = [item for item in element if item.tag == "item"]
+    return bool(items) and all(
+        item.find(".//ref") is not None or re.search(r"https?://\S+", _text(item)) for item in items
+    )
+
+
+def split_authors(author: str | None) -> tuple[str, ...]:
+    """Give back the author names from trafilatura's '; '-joined author string."""
+    if not author:
+        return ()
+    names = [" ".join(part.split()) for part in author.split(";")]
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """Give back a 'YYYY-MM-DD[...]' string as a UTC datetime, or None."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def tidy_text(text: str) -> str:
+    """Give back text with trailing spaces removed and runs of blank lines collapsed."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _fold(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def _remove(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)
+
+
+def _no_article(doc: NormalizedDocument, detail: str) -> Rejection:
+    return Rejection(doc.doc_id, doc.source_uri, "extract", "no_article", detail)

@@ -1,0 +1,25 @@
+"""Detect the language of article text."""
+
+from __future__ import annotations
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+_IDENTIFIER: LanguageIdentifier | None = None
+_MIN_CONFIDENCE = 0.5
+
+
+def detect_language(text: str) -> str | None:
+    """Give back the ISO 639-1 code of the text's language, or None when unsure or too short."""
+    sample = text[:5000]
+    if len(sample.split()) < 5:
+        return None
+    code, confidence = _identifier().classify(sample)
+    return str(code) if confidence >= _MIN_CONFIDENCE else None
+
+
+def _identifier() -> LanguageIdentifier:
+    # The model ships inside the package; it loads once per process on first use.
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _IDENTIFIER

@@ -1,0 +1,100 @@
+"""Frozen records that flow between the pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """Bytes of one document as found at a source, identified by the sha256 of those bytes."""
+
+    doc_id: str
+    source_uri: str
+    content: bytes | None  # None when the document is over the size limit and was not read
+    discovered_at: datetime
+    byte_size: int
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a document did not become an article: a stage, a stable reason code and a detail."""
+
+    doc_id: str
+    source_uri: str
+    stage: str
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class NormalizedDocument:
+    """A decoded, unescaped and classified document, ready for extraction."""
+
+    doc_id: str
+    source_uri: str
+    kind: str  # html | escaped_html | text
+    encoding: str
+    body: str
+    # Plain-text lines found before the markup of an escaped page (banner, title lines).
+    preamble: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """One hyperlink found in an article body."""
+
+    url: str
+    anchor_text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A clean article extracted from one document."""
+
+    doc_id: str
+    source_uri: str
+    title: str | None
+    text: str
+    url: str | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    language: str | None = None
+    description: str | None = None
+    headings: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    image_url: str | None = None
+    links: tuple[Link, ...] = ()
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """All mentions of one entity in one article."""
+
+    name: str
+    label: str
+    surface_forms: tuple[str, ...]
+    count: int
+    first_offset: int
+
+
+@dataclass(frozen=True)
+class ProcessedDocument:
+    """What the document stage gives back: the normalized kind and either an article or a rejection."""
+
+    doc_id: str
+    source_uri: str
+    kind: str
+    encoding: str | None
+    article: Article | None = None
+    mentions: tuple[Mention, ...] = ()
+    rejection: Rejection | None = None
+    ner_model: str | None = None

@@ -1,0 +1,160 @@
+"""Extraction of the two seed shapes and the small functions behind it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.discover import read_document
+from tasks.extract import (
+    extract_article,
+    is_call_to_action,
+    looks_like_heading,
+    parse_sign_off,
+    read_preamble,
+)
+from tasks.normalize import normalize_document
+from tasks.records import Article
+from tests.conftest import SEED_000, SEED_003
+
+
+def _extract(path) -> Article:  # type: ignore[no-untyped-def]
+    raw = read_document(path, 10_000_000)
+    doc = normalize_document(raw, 10_000_000)
+    article = extract_article(doc)  # type: ignore[arg-type]
+    assert isinstance(article, Article), article
+    return article
+
+
+@pytest.fixture(scope="module")
+def seed_000() -> Article:
+    return _extract(SEED_000)
+
+
+@pytest.fixture(scope="module")
+def seed_003() -> Article:
+    return _extract(SEED_003)
+
+
+def test_seed_000_title_author_and_text_bounds(seed_000: Article) -> None:
+    assert seed_000.title == "Trump is fascinated by Putin, Russia continues to kill: How can Ukraine achieve peace?"
+    assert seed_000.authors == ("T.D.",)
+    assert seed_000.text.startswith("Ukraine is responding")
+    assert seed_000.text.endswith('sustained pressure on Russia are needed."')
+
+
+def test_seed_000_text_has_no_call_to_action_or_title_copy(seed_000: Article) -> None:
+    assert "give us a like" not in seed_000.text.lower()
+    assert seed_000.title not in seed_000.text
+    assert "T.D." not in seed_000.text
+
+
+def test_seed_000_invents_no_metadata(seed_000: Article) -> None:
+    assert seed_000.published_at is None
+    assert seed_000.site_name is None
+    assert seed_000.language == "en"
+    assert "Putin Offers Two Options to Kyiv" in seed_000.headings
+
+
+def test_seed_003_title_site_and_date(seed_003: Article) -> None:
+    assert seed_003.title == (
+        "Why Russia Is Still Attacking Ukraine: The Truth About the Trump Peace Talks "
+        "and the Power Games You’re Not Being Told About"
+    )
+    assert seed_003.site_name == "The Word 360"
+    # "In early 2022" in the body is not a publication date.
+    assert seed_003.published_at is None
+
+
+def test_seed_003_text_bounds_and_no_residue(seed_003: Article) -> None:
+    assert seed_003.text.startswith("Wars usually end when one side runs out of options.")
+    assert seed_003.text.endswith("The war is not frozen. It is managed.")
+    for residue in ("Advertisements", "Exit mobile version", "Site icon", "&period;", "<p", "data-start"):
+        assert residue not in seed_003.text
+
+
+def test_seed_003_headings_and_links(seed_003: Article) -> None:
+    assert "Russia is no longer fighting for victory. It is fighting for positioning." in seed_003.headings
+    assert "The question you should actually be asking" in seed_003.headings
+    urls = {link.url for link in seed_003.links}
+    for host in ("sipri.org", "iiss.org", "imf.org", "nato.int"):
+        assert any(host in url for url in urls), host
+    assert seed_003.title not in seed_003.headings
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("T.D.", "T.D."),
+        ("J. S.", "J.S."),
+        ("— Jane Doe", "Jane Doe"),
+        ("By Jane Doe", "Jane Doe"),
+        ("What Is the Solution?", None),
+        ("The end.", None),
+        ("Reporting by a very long list of contributors who all worked on it", None),
+    ],
+)
+def test_parse_sign_off(line: str, expected: str | None) -> None:
+    assert parse_sign_off(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Every day we write for you. If you feel well-informed and satisfied, please give us a like. 👇", True),
+        ("Follow us on Twitter for more.", True),
+        ("Subscribe to our newsletter", True),
+        ("The minister said the deal would follow the vote.", False),
+        ("Analysts share the view that sanctions work.", False),
+    ],
+)
+def test_is_call_to_action(line: str, expected: bool) -> None:
+    assert is_call_to_action(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("A Titanic Struggle between East and West", True),
+        ("What Is the Solution?", True),
+        ("Putin Offers Two Options to Kyiv", True),
+        ("The Kremlin seems to have realized that it has nothing to fear from Trump.", False),
+        ("this is a lower case line", False),
+    ],
+)
+def test_looks_like_heading(line: str, expected: bool) -> None:
+    assert looks_like_heading(line) is expected
+
+
+def test_read_preamble_takes_banner_site_and_repeated_title() -> None:
+    lines = ("Site icon Daily Example", "Real Title Here", "Real Title Here", "Menu")
+    assert read_preamble(lines) == ("Daily Example", "Real Title Here")
+
+
+def test_read_preamble_without_repeat_takes_last_line() -> None:
+    assert read_preamble(("Some Site", "The Headline")) == (None, "The Headline")
+
+
+def test_html_page_uses_metadata_and_keeps_links() -> None:
+    page = (
+        "<html lang='en'><head><title>Budget passes after long night | Example News</title>"
+        "<meta property='og:site_name' content='Example News'>"
+        "<meta name='author' content='Jane Doe'>"
+        "<meta property='article:published_time' content='2024-03-05T10:00:00Z'></head>"
+        "<body><article><h1>Budget passes after long night</h1>"
+        + "".join(
+            f"<p>Paragraph {i} explains how the parliament voted on the budget after a long night of "
+            f"debate, with <a href='https://example.org/vote/{i}'>the record</a> of each vote.</p>"
+            for i in range(6)
+        )
+        + "</article></body></html>"
+    )
+    from tasks.normalize import classify_text
+
+    doc = classify_text("d1", "file:///x.html", page, "utf-8")
+    article = extract_article(doc)
+    assert isinstance(article, Article)
+    assert article.site_name == "Example News"
+    assert article.authors == ("Jane Doe",)
+    assert article.published_at is not None and article.published_at.date().isoformat() == "2024-03-05"
+    assert "https://example.org/vote/3" in {link.url for link in article.links}
+    assert "<a" not in article.text and "[the record]" not in article.text

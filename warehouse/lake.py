@@ -1,0 +1,95 @@
+"""Open the DuckLake warehouse: extensions from installed packages, catalog and data path from config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+
+import duckdb
+
+LAKE_ALIAS = "lake"
+_EXTENSION_PACKAGES = {
+    "ducklake": "duckdb_extension_ducklake",
+    "sqlite_scanner": "duckdb_extension_sqlite_scanner",
+    "fts": "duckdb_extension_fts",
+}
+
+
+@dataclass(frozen=True)
+class LakeLocation:
+    """Where the catalog and the Parquet data files live."""
+
+    root: Path
+    catalog: str  # a DuckLake catalog string, e.g. "sqlite:/path/catalog.sqlite"
+    data_path: str
+
+    @classmethod
+    def under(cls, root: Path) -> LakeLocation:
+        """Give back the embedded default layout: a SQLite catalog and a data folder under root."""
+        root = root.expanduser().resolve()
+        return cls(
+            root=root,
+            catalog=f"sqlite:{root / 'catalog.sqlite'}",
+            data_path=f"{root / 'data'}/",
+        )
+
+    def describe(self) -> str:
+        return f"catalog {self.catalog}, data files in {self.data_path}"
+
+
+class LakeMissingError(RuntimeError):
+    """Raised when a reader opens a lake that was never created."""
+
+
+def extension_path(name: str) -> str:
+    """Give back the path of a DuckDB extension file shipped inside its PyPI package."""
+    package = import_module(_EXTENSION_PACKAGES[name])
+    folder = Path(package.__file__ or "").parent / "extensions"
+    found = sorted(folder.glob(f"*/{name}.duckdb_extension"))
+    if not found:
+        raise RuntimeError(f"the {name} extension is not installed: reinstall with `make setup`")
+    return str(found[-1])
+
+
+def load_extensions(con: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """Load extensions from their packages: nothing is downloaded at run time."""
+    for name in names:
+        con.execute(f"LOAD '{extension_path(name)}'")
+
+
+def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Give back an in-memory DuckDB connection with the lake attached as `lake` and in use."""
+    sqlite_file = _sqlite_file(location)
+    if sqlite_file is not None:
+        if read_only and not sqlite_file.exists():
+            raise LakeMissingError(f"no warehouse at {location.root}: run `newslake run PATH...` first")
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+    if location.data_path.startswith("/"):
+        Path(location.data_path).mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        }
+    )
+    load_extensions(con, "ducklake", "sqlite_scanner")
+    options = "READ_ONLY" if read_only else "DATA_INLINING_ROW_LIMIT 0"
+    catalog, data_path = (
+        _quote(f"ducklake:{location.catalog}"),
+        _quote(location.data_path),
+    )
+    con.execute(f"ATTACH {catalog} AS {LAKE_ALIAS} (DATA_PATH {data_path}, {options})")
+    con.execute(f"USE {LAKE_ALIAS}")
+    return con
+
+
+def _quote(value: str) -> str:
+    # ATTACH takes no bound parameters; paths are quoted as SQL string literals instead.
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _sqlite_file(location: LakeLocation) -> Path | None:
+    if location.catalog.startswith("sqlite:"):
+        return Path(location.catalog.removeprefix("sqlite:"))
+    return None

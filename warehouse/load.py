@@ -1,0 +1,271 @@
+"""Plan and load batches into the warehouse: set-based, one transaction per batch."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from tasks.identify import entity_id_for
+from tasks.records import Article, Mention, Rejection
+
+
+def read_sql(name: str) -> str:
+    """Give back the text of warehouse/sql/<name>.sql."""
+    return (resources.files("warehouse") / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """What a run does with one (source, content) pair: new, updated, unchanged or duplicate."""
+
+    source_uri: str
+    doc_id: str
+    status: str
+    previous_article_id: str | None
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A documents row."""
+
+    doc_id: str
+    source_uri: str
+    discovered_at: datetime
+    kind: str
+    encoding: str | None
+    byte_size: int
+    content: bytes | None
+
+
+@dataclass
+class LoadBatch:
+    """Everything one batch adds to the warehouse."""
+
+    run_id: str
+    extracted_at: datetime
+    extractor_version: str
+    model: str
+    documents: list[StoredDocument] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (source_uri, doc_id)
+    articles: list[tuple[str, Article]] = field(default_factory=list)  # (article_id, article)
+    mentions: list[tuple[str, Mention]] = field(default_factory=list)  # (article_id, mention)
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    """Rows a batch added."""
+
+    articles: int
+    entities: int
+    mentions: int
+    links: int
+
+
+def plan_batch(con: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]]) -> list[SourcePlan]:
+    """Give back the plan for each (source_uri, doc_id), in one query for the whole batch."""
+    if not candidates:
+        return []
+    staged = pa.table(
+        {
+            "source_uri": [c[0] for c in candidates],
+            "doc_id": [c[1] for c in candidates],
+        },
+        schema=pa.schema([("source_uri", pa.string()), ("doc_id", pa.string())]),
+    )
+    con.register("staged_candidates", staged)
+    try:
+        rows = con.execute(read_sql("plan_batch")).fetchall()
+    finally:
+        con.unregister("staged_candidates")
+    return [SourcePlan(*row) for row in rows]
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:
+    """Write the batch in one transaction; give back the rows it added."""
+    tables = _staged_tables(batch)
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            new_entities = con.execute(
+                "SELECT count(*) FROM staged_entities WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
+            ).fetchone()
+            con.execute(read_sql("load_batch"))
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        for name in tables:
+            con.unregister(name)
+    return LoadCounts(
+        articles=tables["staged_articles"].num_rows,
+        entities=int(new_entities[0]) if new_entities else 0,
+        mentions=tables["staged_mentions"].num_rows,
+        links=tables["staged_links"].num_rows,
+    )
+
+
+_ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("source_uri", pa.string()),
+        ("url", pa.string()),
+        ("canonical_url", pa.string()),
+        ("title", pa.string()),
+        ("site_name", pa.string()),
+        ("authors", pa.list_(pa.string())),
+        ("published_at", pa.timestamp("us", tz="UTC")),
+        ("language", pa.string()),
+        ("description", pa.string()),
+        ("text", pa.string()),
+        ("word_count", pa.int32()),
+        ("headings", pa.list_(pa.string())),
+        ("categories", pa.list_(pa.string())),
+        ("tags", pa.list_(pa.string())),
+        ("image_url", pa.string()),
+        ("extracted_at", pa.timestamp("us", tz="UTC")),
+        ("extractor_version", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+_DOCUMENT_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source_uri", pa.string()),
+        ("discovered_at", pa.timestamp("us", tz="UTC")),
+        ("kind", pa.string()),
+        ("encoding", pa.string()),
+        ("byte_size", pa.int64()),
+        ("content", pa.binary()),
+        ("run_id", pa.string()),
+    ]
+)
+_SOURCE_SCHEMA = pa.schema(
+    [
+        ("source_uri", pa.string()),
+        ("doc_id", pa.string()),
+        ("seen_at", pa.timestamp("us", tz="UTC")),
+        ("run_id", pa.string()),
+    ]
+)
+_ENTITY_SCHEMA = pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("label", pa.string())])
+_MENTION_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("entity_id", pa.string()),
+        ("surface_forms", pa.list_(pa.string())),
+        ("mention_count", pa.int32()),
+        ("first_offset", pa.int32()),
+        ("model", pa.string()),
+    ]
+)
+_LINK_SCHEMA = pa.schema([("article_id", pa.string()), ("url", pa.string()), ("anchor_text", pa.string())])
+_QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source_uri", pa.string()),
+        ("stage", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("run_id", pa.string()),
+        ("quarantined_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
+    at = batch.extracted_at
+    documents = [{**d.__dict__, "run_id": batch.run_id} for d in batch.documents]
+    sources = [{"source_uri": s, "doc_id": d, "seen_at": at, "run_id": batch.run_id} for s, d in batch.sources]
+    articles = [_article_row(aid, a, batch) for aid, a in batch.articles]
+    entities = {
+        entity_id_for(m.name, m.label): {
+            "entity_id": entity_id_for(m.name, m.label),
+            "name": m.name,
+            "label": m.label,
+        }
+        for _, m in batch.mentions
+    }
+    mentions = [
+        {
+            "article_id": aid,
+            "entity_id": entity_id_for(m.name, m.label),
+            "surface_forms": list(m.surface_forms),
+            "mention_count": m.count,
+            "first_offset": m.first_offset,
+            "model": batch.model,
+        }
+        for aid, m in batch.mentions
+    ]
+    links = [
+        {"article_id": aid, "url": link.url, "anchor_text": link.anchor_text}
+        for aid, a in batch.articles
+        for link in a.links
+    ]
+    quarantine = [{**r.__dict__, "run_id": batch.run_id, "quarantined_at": at} for r in batch.rejections]
+    return {
+        "staged_documents": _table(documents, _DOCUMENT_SCHEMA),
+        "staged_sources": _table(sources, _SOURCE_SCHEMA),
+        "staged_articles": _table(articles, _ARTICLE_SCHEMA),
+        "staged_entities": _table(list(entities.values()), _ENTITY_SCHEMA),
+        "staged_mentions": _table(mentions, _MENTION_SCHEMA),
+        "staged_links": _table(links, _LINK_SCHEMA),
+        "staged_quarantine": _table(quarantine, _QUARANTINE_SCHEMA),
+    }
+
+
+def _article_row(article_id: str, a: Article, batch: LoadBatch) -> dict[str, Any]:
+    return {
+        "article_id": article_id,
+        "doc_id": a.doc_id,
+        "source_uri": a.source_uri,
+        "url": a.url,
+        "canonical_url": a.canonical_url,
+        "title": a.title,
+        "site_name": a.site_name,
+        "authors": list(a.authors),
+        "published_at": a.published_at,
+        "language": a.language,
+        "description": a.description,
+        "text": a.text,
+        "word_count": a.word_count,
+        "headings": list(a.headings),
+        "categories": list(a.categories),
+        "tags": list(a.tags),
+        "image_url": a.image_url,
+        "extracted_at": batch.extracted_at,
+        "extractor_version": batch.extractor_version,
+        "run_id": batch.run_id,
+    }
+
+
+def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    flow_run_id: str | None,
+    settings: dict[str, Any],
+) -> None:
+    """Record a run as running."""
+    con.execute(
+        "INSERT INTO runs (run_id, flow_run_id, started_at, status, settings) VALUES (?, ?, now(), 'running', ?)",
+        [run_id, flow_run_id, json.dumps(settings, default=str, sort_keys=True)],
+    )
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, values: dict[str, Any], error: str | None = None) -> None:
+    """Record a run's outcome and counts on its runs row."""
+    con.execute(read_sql("finish_run"), {**values, "run_id": run_id, "error": error})

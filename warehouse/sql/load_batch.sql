@@ -1,0 +1,38 @@
+-- Load one processed batch. Runs inside one transaction (see warehouse/load.py), so a batch is
+-- either wholly in the warehouse or not at all. Idempotent: replaying a batch changes nothing.
+
+-- Raw documents: stored once per content hash.
+INSERT INTO documents BY NAME
+SELECT * FROM staged_documents
+WHERE doc_id NOT IN (SELECT doc_id FROM documents);
+
+-- Where each document was found; the newest row per source is its current content.
+DELETE FROM document_sources AS d
+USING staged_sources AS s
+WHERE d.source_uri = s.source_uri AND d.doc_id = s.doc_id;
+
+INSERT INTO document_sources BY NAME SELECT * FROM staged_sources;
+
+-- Updated articles: keep the previous version, then replace it.
+INSERT INTO article_versions BY NAME
+SELECT a.*, s.extracted_at AS superseded_at, s.run_id AS superseded_by_run
+FROM articles AS a
+JOIN staged_articles AS s ON s.article_id = a.article_id;
+
+DELETE FROM articles WHERE article_id IN (SELECT article_id FROM staged_articles);
+INSERT INTO articles BY NAME SELECT * FROM staged_articles;
+
+-- Mentions and links belong to the current version of an article.
+DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM staged_articles);
+INSERT INTO mentions BY NAME SELECT * FROM staged_mentions;
+
+DELETE FROM links WHERE article_id IN (SELECT article_id FROM staged_articles);
+INSERT INTO links BY NAME SELECT * FROM staged_links;
+
+INSERT INTO entities BY NAME
+SELECT * FROM staged_entities
+WHERE entity_id NOT IN (SELECT entity_id FROM entities);
+
+-- A document that now loads leaves quarantine; new refusals go in.
+DELETE FROM quarantine WHERE doc_id IN (SELECT doc_id FROM staged_articles);
+INSERT INTO quarantine BY NAME SELECT * FROM staged_quarantine;
