@@ -17,7 +17,8 @@ INSERT INTO document_sources BY NAME SELECT * FROM staged_sources;
 INSERT INTO article_versions BY NAME
 SELECT a.*, s.extracted_at AS superseded_at, s.run_id AS superseded_by_run
 FROM articles AS a
-JOIN staged_articles AS s ON s.article_id = a.article_id;
+JOIN staged_articles AS s ON s.article_id = a.article_id
+WHERE a.doc_id <> s.doc_id;
 
 DELETE FROM articles WHERE article_id IN (SELECT article_id FROM staged_articles);
 INSERT INTO articles BY NAME SELECT * FROM staged_articles;
@@ -33,6 +34,7 @@ INSERT INTO entities BY NAME
 SELECT * FROM staged_entities
 WHERE entity_id NOT IN (SELECT entity_id FROM entities);
 
--- A document that now loads leaves quarantine; new refusals go in.
-DELETE FROM quarantine WHERE doc_id IN (SELECT doc_id FROM staged_articles);
+-- A document that now loads leaves quarantine; a refusal replaces any earlier one for that document.
+DELETE FROM quarantine
+WHERE doc_id IN (SELECT doc_id FROM staged_articles UNION ALL SELECT doc_id FROM staged_quarantine);
 INSERT INTO quarantine BY NAME SELECT * FROM staged_quarantine;

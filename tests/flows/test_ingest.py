@@ -1,0 +1,184 @@
+"""End to end through the `newslake` command, with a real Prefect server and real lake files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_000, SEED_003, SEEDS, CliRunner
+
+pytestmark = pytest.mark.slow
+
+TABLES = ("documents", "document_sources", "articles", "entities", "mentions", "links", "quarantine")
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(200))
+
+
+def _query(newslake: CliRunner, lake: Path, sql: str) -> list[dict[str, object]]:
+    result = newslake("sql", sql, "--lake", str(lake), "--format", "json")
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def _counts(newslake: CliRunner, lake: Path) -> dict[str, int]:
+    sql = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in TABLES)
+    return {str(row["t"]): int(row["n"]) for row in _query(newslake, lake, sql)}  # type: ignore[call-overload]
+
+
+def _last_run(newslake: CliRunner, lake: Path) -> dict[str, object]:
+    return _query(newslake, lake, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")[0]
+
+
+def test_seeds_load_and_a_second_run_changes_nothing(newslake: CliRunner, tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    first = newslake("run", str(SEEDS), "--lake", str(lake))
+    assert "Traceback" not in first.stderr + first.stdout
+    assert "ERROR" not in first.stderr
+    assert "Sample query" in first.stdout and "The Word 360" in first.stdout
+    run = _last_run(newslake, lake)
+    assert (run["status"], run["documents_seen"], run["documents_new"], run["articles_loaded"]) == (
+        "completed",
+        2,
+        2,
+        2,
+    )
+    before = _counts(newslake, lake)
+    assert before["articles"] == 2 and before["links"] >= 4 and before["mentions"] > 10
+
+    newslake("run", str(SEEDS), "--lake", str(lake))
+    run = _last_run(newslake, lake)
+    assert (run["documents_seen"], run["documents_unchanged"], run["documents_new"]) == (2, 2, 0)
+    assert _counts(newslake, lake) == before
+
+
+def test_seed_articles_are_stored_field_by_field(newslake: CliRunner, tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    newslake("run", str(SEEDS), "--lake", str(lake))
+    rows = {Path(str(r["source_uri"])).name: r for r in _query(newslake, lake, "SELECT * FROM articles")}
+    seed0, seed3 = rows[SEED_000.name], rows[SEED_003.name]
+    assert seed0["authors"] == ["T.D."] and seed0["published_at"] is None
+    assert str(seed0["text"]).startswith("Ukraine is responding")
+    assert seed3["site_name"] == "The Word 360" and seed3["published_at"] is None
+    assert str(seed3["text"]).endswith("The war is not frozen. It is managed.")
+    people = _query(
+        newslake,
+        lake,
+        "SELECT DISTINCT e.name FROM mentions m JOIN entities e USING (entity_id) "
+        "JOIN articles a USING (article_id) WHERE e.label = 'PERSON' AND a.source_uri LIKE '%000_%'",
+    )
+    assert {"Vladimir Putin", "Ryhor Nijnikau"} <= {p["name"] for p in people}
+    documents = _query(newslake, lake, "SELECT kind, byte_size, octet_length(content) AS stored FROM documents")
+    assert sorted(d["kind"] for d in documents) == ["escaped_html", "text"]
+    assert all(d["byte_size"] == d["stored"] for d in documents)
+
+
+def test_bad_files_are_quarantined_while_seeds_load(newslake: CliRunner, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SEEDS, inbox)
+    (inbox / "image.png").write_bytes(PNG)
+    (inbox / "empty.html").write_bytes(b"")
+    lake = tmp_path / "lake"
+    newslake("run", str(inbox), "--lake", str(lake))
+    run = _last_run(newslake, lake)
+    assert (run["documents_seen"], run["documents_new"], run["documents_quarantined"]) == (4, 2, 2)
+    assert json.loads(str(run["quarantine_reasons"])) == {"binary_content": 1, "empty": 1}
+    refused = _query(newslake, lake, "SELECT source_uri, stage, reason, detail FROM quarantine ORDER BY reason")
+    assert [(Path(str(r["source_uri"])).name, r["reason"]) for r in refused] == [
+        ("image.png", "binary_content"),
+        ("empty.html", "empty"),
+    ]
+    assert all(r["detail"] for r in refused)
+
+
+def test_changed_file_becomes_an_update_of_the_same_article(newslake: CliRunner, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SEEDS, inbox)
+    lake = tmp_path / "lake"
+    newslake("run", str(inbox), "--lake", str(lake))
+    before = {
+        r["source_uri"]: r["article_id"] for r in _query(newslake, lake, "SELECT source_uri, article_id FROM articles")
+    }
+    target = inbox / SEED_000.name
+    target.write_text(target.read_text(encoding="utf-8").replace("Ukraine is responding", "Ukraine keeps responding"))
+    newslake("run", str(inbox), "--lake", str(lake))
+    run = _last_run(newslake, lake)
+    assert (run["documents_updated"], run["documents_unchanged"], run["documents_new"]) == (1, 1, 0)
+    after = _query(newslake, lake, "SELECT source_uri, article_id, text FROM articles")
+    assert {r["source_uri"]: r["article_id"] for r in after} == before
+    changed = next(r for r in after if str(r["source_uri"]).endswith(SEED_000.name))
+    assert str(changed["text"]).startswith("Ukraine keeps responding")
+    versions = _query(newslake, lake, "SELECT article_id, text FROM article_versions")
+    assert len(versions) == 1 and str(versions[0]["text"]).startswith("Ukraine is responding")
+
+
+def test_same_bytes_under_two_names_is_one_document_with_two_sources(newslake: CliRunner, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SEED_000, inbox / "a.txt")
+    shutil.copy(SEED_000, inbox / "b.txt")
+    lake = tmp_path / "lake"
+    newslake("run", str(inbox), "--lake", str(lake))
+    counts = _counts(newslake, lake)
+    assert (counts["documents"], counts["document_sources"], counts["articles"]) == (1, 2, 1)
+
+
+def test_sql_refuses_writes_with_a_clear_message(newslake: CliRunner, tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    missing = newslake("sql", "SELECT 1", "--lake", str(lake), check=False)
+    assert missing.returncode != 0 and "newslake run" in missing.stderr and "Traceback" not in missing.stderr
+    newslake("run", str(SEED_000), "--lake", str(lake))
+    refused = newslake("sql", "DELETE FROM articles", "--lake", str(lake), check=False)
+    assert refused.returncode != 0
+    assert "only reads" in refused.stderr and "Traceback" not in refused.stderr
+    csv_out = newslake("sql", "SELECT title, site_name FROM articles", "--lake", str(lake), "--format", "csv")
+    assert csv_out.stdout.splitlines()[0] == "title,site_name"
+
+
+def test_lake_location_comes_from_the_environment(newslake: CliRunner, tmp_path: Path) -> None:
+    lake = tmp_path / "elsewhere"
+    newslake("run", str(SEED_000), env={"NEWSLAKE_LAKE": str(lake)})
+    assert (lake / "catalog.sqlite").exists()
+    table = newslake("sql", "SELECT count(*) AS n FROM articles", env={"NEWSLAKE_LAKE": str(lake)})
+    assert "1" in table.stdout
+
+
+def test_a_second_process_reads_while_a_run_writes(newslake: CliRunner, prefect_api: str, tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    newslake("run", str(SEED_003), "--lake", str(lake))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = SEED_000.read_text(encoding="utf-8")
+    for i in range(120):
+        (corpus / f"doc{i:03d}.txt").write_text(text.replace("Ukraine is responding", f"Ukraine is responding ({i})"))
+    env = {**__import__("os").environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "ph")}
+    writer = subprocess.Popen(
+        [
+            str(Path(__import__("sys").executable).parent / "newslake"),
+            "run",
+            str(corpus),
+            "--lake",
+            str(lake),
+            "--batch-size",
+            "10",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    reads_during_run = 0
+    seen_counts = []
+    deadline = time.monotonic() + 300
+    while writer.poll() is None and time.monotonic() < deadline:
+        answer = newslake("sql", "SELECT count(*) AS n FROM articles", "--lake", str(lake), "--format", "json")
+        if writer.poll() is None:
+            reads_during_run += 1
+            seen_counts.append(json.loads(answer.stdout.splitlines()[0])["n"])
+    out, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0, err[-2000:]
+    assert reads_during_run >= 1, "the run finished before a read could overlap it"
+    assert all(1 <= n <= 121 for n in seen_counts)
+    assert _query(newslake, lake, "SELECT count(*) AS n FROM articles")[0]["n"] == 121

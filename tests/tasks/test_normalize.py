@@ -1,0 +1,125 @@
+"""Normalization: every input becomes a classified document or a rejection with a reason code."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.discover import hash_bytes
+from tasks.normalize import classify_text, decode_bytes, normalize_document
+from tasks.records import NormalizedDocument, RawDocument, Rejection
+from tests.conftest import SEED_000, SEED_003
+
+LIMIT = 1_000_000
+ARTICLE_HTML = "<html><head><title>T</title></head><body><p>Hello world, this is news.</p><div>x</div></body></html>"
+
+
+def _raw(content: bytes | None, size: int | None = None) -> RawDocument:
+    return RawDocument(
+        hash_bytes(content or b""),
+        "file:///doc",
+        content,
+        datetime.now(UTC),
+        len(content or b"") if size is None else size,
+    )
+
+
+def _reason(content: bytes) -> str:
+    result = normalize_document(_raw(content), LIMIT)
+    assert isinstance(result, Rejection), result
+    return result.reason
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (gzip.compress(b""), "empty"),
+        (gzip.compress(ARTICLE_HTML.encode())[:20], "corrupt_gzip"),
+        (b"\x1f\x8bnot really gzip", "corrupt_gzip"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "binary_content"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "binary_content"),
+        (b"abc\x00\x01\x02\x03" * 50 + b"\xff\xfe\xfd" * 40, "binary_content"),
+    ],
+)
+def test_unreadable_inputs_are_rejected_with_reason(content: bytes, reason: str) -> None:
+    assert _reason(content) == reason
+
+
+def test_gzip_bomb_is_refused_as_too_large() -> None:
+    bomb = gzip.compress(b"a" * (LIMIT + 10))
+    assert _reason(bomb) == "too_large"
+
+
+def test_unread_oversized_document_is_too_large() -> None:
+    result = normalize_document(_raw(None, size=LIMIT + 1), LIMIT)
+    assert isinstance(result, Rejection) and result.reason == "too_large"
+
+
+def test_gzip_is_read_transparently() -> None:
+    result = normalize_document(_raw(gzip.compress(ARTICLE_HTML.encode())), LIMIT)
+    assert isinstance(result, NormalizedDocument) and result.kind == "html"
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding", "expected"),
+    [
+        ("Grüße aus Köln".encode("utf-16"), "utf-16-le", "Grüße aus Köln"),
+        (b"\xef\xbb\xbfcaf\xc3\xa9", "utf-8", "café"),
+        ('<meta charset="windows-1252"><p>caf\xe9 \x93quoted\x94</p>'.encode("latin-1"), "cp1252", "café “quoted”"),
+        (
+            '<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><p>日本語</p>'.encode("shift_jis"),
+            "shift_jis",
+            "日本語",
+        ),
+    ],
+)
+def test_decode_prefers_bom_then_declared_charset(content: bytes, encoding: str, expected: str) -> None:
+    text, used = decode_bytes(content)
+    assert used == encoding
+    assert expected in text
+
+
+def test_invalid_utf8_decodes_without_crashing() -> None:
+    text, _ = decode_bytes(b"valid start \xff\xfe\xc3 then more plain words here and there")
+    assert "valid start" in text
+
+
+def test_seed_kinds_are_detected_by_content_not_name() -> None:
+    for path, kind in ((SEED_000, "text"), (SEED_003, "escaped_html")):
+        result = normalize_document(_raw(path.read_bytes()), LIMIT)
+        assert isinstance(result, NormalizedDocument)
+        assert result.kind == kind
+
+
+def test_escaped_page_is_unescaped_and_split_from_its_preamble() -> None:
+    result = normalize_document(_raw(SEED_003.read_bytes()), LIMIT)
+    assert isinstance(result, NormalizedDocument)
+    assert result.preamble[0] == "Site icon The Word 360"
+    assert "&period;" not in result.body and "<p" in result.body
+    assert "Exit mobile version" not in result.body
+
+
+def test_normalizing_twice_equals_once() -> None:
+    first = classify_text("d", "s", SEED_003.read_text(encoding="utf-8"), "utf-8")
+    again = classify_text("d", "s", first.body, "utf-8")
+    assert again.body == first.body
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=4096))
+def test_any_bytes_give_a_document_or_a_rejection(content: bytes) -> None:
+    result = normalize_document(_raw(content), LIMIT)
+    assert isinstance(result, NormalizedDocument | Rejection)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=2000))
+def test_any_text_gives_a_document_or_a_rejection(text: str) -> None:
+    result = normalize_document(_raw(text.encode("utf-8", "surrogatepass")), LIMIT)
+    assert isinstance(result, NormalizedDocument | Rejection)

@@ -1,0 +1,141 @@
+"""Warehouse on real DuckLake files: migrations, planning, idempotent loading, read-only queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tasks.records import Article, Link, Mention, Rejection
+from warehouse.lake import LakeLocation, LakeMissingError, connect
+from warehouse.load import LoadBatch, StoredDocument, load_batch, plan_batch
+from warehouse.migrate import list_migrations, migrate
+from warehouse.query import WriteRefusedError, run_query
+
+TABLES = (
+    "documents",
+    "document_sources",
+    "articles",
+    "article_versions",
+    "entities",
+    "mentions",
+    "links",
+    "quarantine",
+)
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = connect(LakeLocation.under(tmp_path / "lake"))
+    migrate(connection)
+    return connection
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # type: ignore[index]
+
+
+def _batch(doc_id: str = "d1", text: str = "Some words " * 30, run_id: str = "r1") -> LoadBatch:
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+    article = Article(
+        doc_id=doc_id,
+        source_uri="file:///a.html",
+        title="A title",
+        text=text,
+        authors=("Jane Doe",),
+        links=(Link("https://example.org/x", "x"),),
+    )
+    batch = LoadBatch(run_id=run_id, extracted_at=now, extractor_version="test", model="m-1")
+    batch.documents.append(StoredDocument(doc_id, "file:///a.html", now, "html", "utf-8", 3, b"abc"))
+    batch.sources.append(("file:///a.html", doc_id))
+    batch.articles.append(("art1", article))
+    batch.mentions.append(("art1", Mention("Jane Doe", "PERSON", ("Jane Doe", "Doe"), 2, 0)))
+    batch.rejections.append(Rejection("bad", "file:///bad.png", "normalize", "binary_content", "PNG image"))
+    return batch
+
+
+def test_migrations_apply_from_empty_and_only_once(con: duckdb.DuckDBPyConnection) -> None:
+    assert migrate(con) == []
+    applied = con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
+    assert [row[0] for row in applied] == [number for number, _, _ in list_migrations()]
+    assert all(count == 0 for count in _counts(con).values())
+
+
+def test_loading_the_same_batch_twice_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    load_batch(con, _batch())
+    first = _counts(con)
+    load_batch(con, _batch())
+    assert _counts(con) == first
+    assert first["articles"] == 1 and first["entities"] == 1 and first["links"] == 1
+
+
+def test_data_lands_in_parquet_files(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    load_batch(con, _batch())
+    assert list((tmp_path / "lake" / "data").rglob("*.parquet"))
+
+
+def test_update_keeps_previous_version(con: duckdb.DuckDBPyConnection) -> None:
+    load_batch(con, _batch())
+    load_batch(con, _batch(doc_id="d2", text="Changed words " * 30, run_id="r2"))
+    rows = con.execute("SELECT article_id, doc_id FROM articles").fetchall()
+    assert rows == [("art1", "d2")]
+    old = con.execute("SELECT doc_id, superseded_by_run FROM article_versions").fetchall()
+    assert old == [("d1", "r2")]
+
+
+def test_plan_tells_new_unchanged_updated_and_duplicate(con: duckdb.DuckDBPyConnection) -> None:
+    load_batch(con, _batch())
+    plans = plan_batch(
+        con, [("file:///a.html", "d1"), ("file:///a.html", "d9"), ("file:///copy.html", "d1"), ("file:///n", "d5")]
+    )
+    assert [(p.status, p.previous_article_id) for p in plans] == [
+        ("unchanged", "art1"),
+        ("updated", "art1"),
+        ("duplicate", None),
+        ("new", None),
+    ]
+
+
+def test_failed_batch_leaves_nothing_behind(con: duckdb.DuckDBPyConnection) -> None:
+    batch = _batch()
+    batch.articles.append(("art2", "not an article"))  # type: ignore[arg-type]
+    with pytest.raises(AttributeError):
+        load_batch(con, batch)
+    assert all(count == 0 for count in _counts(con).values())
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM articles",
+        "INSERT INTO links VALUES ('a', 'b', 'c')",
+        "DROP TABLE runs",
+        "COPY (SELECT 1) TO 'out.csv'",
+        "ATTACH 'other.db'",
+        "SELECT 1; DELETE FROM articles",
+    ],
+)
+def test_sql_refuses_statements_that_write(con: duckdb.DuckDBPyConnection, statement: str) -> None:
+    load_batch(con, _batch())
+    with pytest.raises(WriteRefusedError, match="only reads"):
+        run_query(con, statement)
+    assert _counts(con)["articles"] == 1
+
+
+def test_reader_sees_rows_through_a_read_only_attachment(tmp_path: Path) -> None:
+    location = LakeLocation.under(tmp_path / "lake")
+    writer = connect(location)
+    migrate(writer)
+    load_batch(writer, _batch())
+    reader = connect(location, read_only=True)
+    columns, rows = run_query(reader, "SELECT title, authors FROM articles")
+    assert columns == ["title", "authors"] and rows == [("A title", ["Jane Doe"])]
+    with pytest.raises(duckdb.Error, match="read-only"):
+        reader.execute("INSERT INTO links VALUES ('a', 'b', 'c')")
+
+
+def test_reading_a_missing_lake_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(LakeMissingError, match="newslake run"):
+        connect(LakeLocation.under(tmp_path / "none"), read_only=True)
