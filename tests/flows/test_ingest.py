@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_000, SEED_003, SEEDS, CliRunner
+from tests.conftest import BIN, SEED_000, SEED_003, SEEDS, CliRunner
 
 pytestmark = pytest.mark.slow
 
@@ -153,10 +154,10 @@ def test_a_second_process_reads_while_a_run_writes(newslake: CliRunner, prefect_
     text = SEED_000.read_text(encoding="utf-8")
     for i in range(120):
         (corpus / f"doc{i:03d}.txt").write_text(text.replace("Ukraine is responding", f"Ukraine is responding ({i})"))
-    env = {**__import__("os").environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "ph")}
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "ph")}
     writer = subprocess.Popen(
         [
-            str(Path(__import__("sys").executable).parent / "newslake"),
+            str(BIN / "newslake"),
             "run",
             str(corpus),
             "--lake",
@@ -177,7 +178,7 @@ def test_a_second_process_reads_while_a_run_writes(newslake: CliRunner, prefect_
         if writer.poll() is None:
             reads_during_run += 1
             seen_counts.append(json.loads(answer.stdout.splitlines()[0])["n"])
-    out, err = writer.communicate(timeout=300)
+    _, err = writer.communicate(timeout=300)
     assert writer.returncode == 0, err[-2000:]
     assert reads_during_run >= 1, "the run finished before a read could overlap it"
     assert all(1 <= n <= 121 for n in seen_counts)
