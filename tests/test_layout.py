@@ -1,0 +1,67 @@
+"""The shape of the project: import direction, and a README that documents every command, key and table."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import click
+
+from flows.cli import main
+from flows.settings import CONFIG_KEYS
+from warehouse.migrate import list_migrations
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_tasks_import_neither_flows_nor_warehouse_nor_orchestration() -> None:
+    for path in (REPO / "tasks").glob("*.py"):
+        forbidden = _imports(path) & {"flows", "warehouse", "prefect", "duckdb"}
+        assert not forbidden, f"{path.name} imports {forbidden}"
+        source = path.read_text(encoding="utf-8")
+        assert "os.environ" not in source and "getenv" not in source, f"{path.name} reads the environment"
+
+
+def test_warehouse_does_not_import_flows() -> None:
+    for path in (REPO / "warehouse").rglob("*.py"):
+        assert "flows" not in _imports(path), path.name
+
+
+def test_readme_documents_every_command() -> None:
+    assert isinstance(main, click.Group)
+    for name in main.commands:
+        assert f"newslake {name}" in README, name
+
+
+def test_readme_documents_every_config_key_and_env_variable() -> None:
+    for key, field in CONFIG_KEYS.items():
+        assert f"`{key}`" in README, key
+        assert f"NEWSLAKE_{field.upper()}" in README, field
+
+
+def test_readme_documents_every_table() -> None:
+    tables = set()
+    for _, _, sql in list_migrations():
+        tables |= set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", sql))
+    for table in tables:
+        assert f"**{table}**" in README, table
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    head = README[:600]
+    assert "make run" in head and "make test" in head
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
