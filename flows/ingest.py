@@ -163,7 +163,10 @@ def build_batch(
             batch.rejections.append(invalid[article_id])
         else:
             batch.articles.append((article_id, article))
-            batch.mentions.extend((article_id, m) for m in by_doc[article.doc_id].mentions)
+            item = by_doc[article.doc_id]
+            batch.mentions.extend((article_id, m) for m in item.mentions)
+            batch.spans.extend((article_id, span) for span in item.spans)
+            batch.quotes.extend((article_id, quote) for quote in item.quotes)
     batch.rejections += [p.rejection for p in processed if p.rejection] + refused
     return batch
 
@@ -239,3 +242,4 @@ def ingest_batch(
     summary.entities += counts.entities
     summary.mentions += counts.mentions
     summary.links += counts.links
+    summary.quotes += counts.quotes

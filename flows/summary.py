@@ -23,6 +23,7 @@ class RunSummary:
     entities: int = 0
     mentions: int = 0
     links: int = 0
+    quotes: int = 0
     seconds: float = 0.0
     status: str = "running"
 
@@ -42,6 +43,7 @@ class RunSummary:
             "entities_loaded": self.entities,
             "mentions_loaded": self.mentions,
             "links_loaded": self.links,
+            "quotes_loaded": self.quotes,
             "seconds": round(self.seconds, 3),
         }
 
@@ -62,6 +64,7 @@ class RunSummary:
             ("entities loaded (new)", str(self.entities)),
             ("mentions loaded", str(self.mentions)),
             ("links loaded", str(self.links)),
+            ("quotes loaded", str(self.quotes)),
             ("seconds", f"{self.seconds:.1f}"),
             ("warehouse", self.lake),
         ]

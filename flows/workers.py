@@ -12,6 +12,7 @@ from typing import TypeVar
 from tasks.entities import NerModel, find_entities, group_mentions, load_ner_model
 from tasks.extract import extract_article
 from tasks.normalize import normalize_document
+from tasks.quotes import find_quotes
 from tasks.records import Article, EntitySpan, ProcessedDocument, RawDocument, Rejection
 
 _MODEL: NerModel | None = None
@@ -42,8 +43,15 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
     if articles:
         ner = model()
         for (i, _article), parsed in zip(articles, ner.pipe([a.text for _, a in articles]), strict=True):
-            spans = find_entities(parsed, results[i].article.text)  # type: ignore[union-attr]
-            results[i] = replace(results[i], mentions=group_mentions(spans), spans=tuple(spans), ner_model=ner.name)
+            text = results[i].article.text  # type: ignore[union-attr]
+            spans = find_entities(parsed, text)
+            results[i] = replace(
+                results[i],
+                mentions=group_mentions(spans),
+                spans=tuple(spans),
+                quotes=tuple(find_quotes(text, spans)),
+                ner_model=ner.name,
+            )
     return results
 
 

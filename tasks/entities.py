@@ -403,13 +403,19 @@ def group_mentions(spans: Sequence[EntitySpan]) -> tuple[Mention, ...]:
     grouped: dict[tuple[str, str], list[EntitySpan]] = defaultdict(list)
     for span in spans:
         grouped[(span.canonical, span.label)].append(span)
-    return tuple(
-        Mention(
-            name=name,
-            label=label,
-            surface_forms=tuple(dict.fromkeys(s.text for s in members)),
-            count=len(members),
-            first_offset=min(s.start for s in members),
+    mentions = []
+    for (name, label), members in grouped.items():
+        place = lookup_place(name) if label in PLACE_LABELS else None
+        mentions.append(
+            Mention(
+                name=name,
+                label=label,
+                surface_forms=tuple(dict.fromkeys(s.text for s in members)),
+                count=len(members),
+                first_offset=min(s.start for s in members),
+                country_code=place.country_code if place else None,
+                latitude=place.latitude if place else None,
+                longitude=place.longitude if place else None,
+            )
         )
-        for (name, label), members in grouped.items()
-    )
+    return tuple(mentions)

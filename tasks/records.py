@@ -84,6 +84,9 @@ class Mention:
     surface_forms: tuple[str, ...]
     count: int
     first_offset: int
+    country_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)

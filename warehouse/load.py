@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from tasks.identify import entity_id_for
-from tasks.records import Article, Mention, Rejection
+from tasks.records import Article, EntitySpan, Mention, Quote, Rejection
 
 
 def read_sql(name: str) -> str:
@@ -55,6 +55,8 @@ class LoadBatch:
     sources: list[tuple[str, str]] = field(default_factory=list)  # (source_uri, doc_id)
     articles: list[tuple[str, Article]] = field(default_factory=list)  # (article_id, article)
     mentions: list[tuple[str, Mention]] = field(default_factory=list)  # (article_id, mention)
+    spans: list[tuple[str, EntitySpan]] = field(default_factory=list)  # (article_id, one mention)
+    quotes: list[tuple[str, Quote]] = field(default_factory=list)  # (article_id, quote)
     rejections: list[Rejection] = field(default_factory=list)
 
 
@@ -66,6 +68,7 @@ class LoadCounts:
     entities: int
     mentions: int
     links: int
+    quotes: int = 0
 
 
 def plan_batch(con: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]]) -> list[SourcePlan]:
@@ -111,6 +114,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:
         entities=int(new_entities[0]) if new_entities else 0,
         mentions=tables["staged_mentions"].num_rows,
         links=tables["staged_links"].num_rows,
+        quotes=tables["staged_quotes"].num_rows,
     )
 
 
@@ -158,7 +162,38 @@ _SOURCE_SCHEMA = pa.schema(
         ("run_id", pa.string()),
     ]
 )
-_ENTITY_SCHEMA = pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("label", pa.string())])
+_ENTITY_SCHEMA = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("name", pa.string()),
+        ("label", pa.string()),
+        ("country_code", pa.string()),
+        ("latitude", pa.float64()),
+        ("longitude", pa.float64()),
+    ]
+)
+_ALIAS_SCHEMA = pa.schema([("alias", pa.string()), ("entity_id", pa.string())])
+_ENTITY_MENTION_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("entity_id", pa.string()),
+        ("start_offset", pa.int32()),
+        ("end_offset", pa.int32()),
+        ("surface", pa.string()),
+        ("model", pa.string()),
+    ]
+)
+_QUOTE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("speaker_entity_id", pa.string()),
+        ("quote", pa.string()),
+        ("start_offset", pa.int32()),
+        ("end_offset", pa.int32()),
+        ("verb", pa.string()),
+        ("model", pa.string()),
+    ]
+)
 _MENTION_SCHEMA = pa.schema(
     [
         ("article_id", pa.string()),
@@ -193,9 +228,38 @@ def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
             "entity_id": entity_id_for(m.name, m.label),
             "name": m.name,
             "label": m.label,
+            "country_code": m.country_code,
+            "latitude": m.latitude,
+            "longitude": m.longitude,
         }
         for _, m in batch.mentions
     }
+    aliases = {
+        (alias, entity_id_for(m.name, m.label)) for _, m in batch.mentions for alias in (m.name, *m.surface_forms)
+    }
+    entity_mentions = [
+        {
+            "article_id": aid,
+            "entity_id": entity_id_for(span.canonical, span.label),
+            "start_offset": span.start,
+            "end_offset": span.end,
+            "surface": span.text,
+            "model": batch.model,
+        }
+        for aid, span in batch.spans
+    ]
+    quotes = [
+        {
+            "article_id": aid,
+            "speaker_entity_id": entity_id_for(q.speaker, q.speaker_label),
+            "quote": q.text,
+            "start_offset": q.start,
+            "end_offset": q.end,
+            "verb": q.verb,
+            "model": batch.model,
+        }
+        for aid, q in batch.quotes
+    ]
     mentions = [
         {
             "article_id": aid,
@@ -219,6 +283,9 @@ def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
         "staged_articles": _table(articles, _ARTICLE_SCHEMA),
         "staged_entities": _table(list(entities.values()), _ENTITY_SCHEMA),
         "staged_mentions": _table(mentions, _MENTION_SCHEMA),
+        "staged_aliases": _table([{"alias": a, "entity_id": e} for a, e in sorted(aliases)], _ALIAS_SCHEMA),
+        "staged_entity_mentions": _table(entity_mentions, _ENTITY_MENTION_SCHEMA),
+        "staged_quotes": _table(quotes, _QUOTE_SCHEMA),
         "staged_links": _table(links, _LINK_SCHEMA),
         "staged_quarantine": _table(quarantine, _QUARANTINE_SCHEMA),
     }

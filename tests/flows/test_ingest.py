@@ -15,7 +15,18 @@ from tests.conftest import BIN, SEED_000, SEED_003, SEEDS, CliRunner
 
 pytestmark = pytest.mark.slow
 
-TABLES = ("documents", "document_sources", "articles", "entities", "mentions", "links", "quarantine")
+TABLES = (
+    "documents",
+    "document_sources",
+    "articles",
+    "entities",
+    "entity_aliases",
+    "mentions",
+    "entity_mentions",
+    "quotes",
+    "links",
+    "quarantine",
+)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(200))
 
 
@@ -71,6 +82,15 @@ def test_seed_articles_are_stored_field_by_field(newslake: CliRunner, tmp_path: 
         "JOIN articles a USING (article_id) WHERE e.label = 'PERSON' AND a.source_uri LIKE '%000_%'",
     )
     assert {"Vladimir Putin", "Ryhor Nijnikau"} <= {p["name"] for p in people}
+    speakers = _query(
+        newslake,
+        lake,
+        "SELECT DISTINCT e.name FROM quotes q JOIN entities e ON e.entity_id = q.speaker_entity_id",
+    )
+    assert {"John Herbst", "Jenny Mathers", "Ryhor Nijnikau", "Oleksandr Kraiev"} <= {s["name"] for s in speakers}
+    kyiv = _query(newslake, lake, "SELECT label, country_code, latitude FROM entities WHERE name = 'Kyiv'")
+    assert kyiv == [{"label": "GPE", "country_code": "UA", "latitude": kyiv[0]["latitude"]}]
+    assert kyiv[0]["latitude"] is not None
     documents = _query(newslake, lake, "SELECT kind, byte_size, octet_length(content) AS stored FROM documents")
     assert sorted(d["kind"] for d in documents) == ["escaped_html", "text"]
     assert all(d["byte_size"] == d["stored"] for d in documents)

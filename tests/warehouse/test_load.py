@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.records import Article, Link, Mention, Rejection
+from tasks.records import Article, EntitySpan, Link, Mention, Quote, Rejection
 from warehouse.lake import LakeLocation, LakeMissingError, connect
 from warehouse.load import LoadBatch, StoredDocument, load_batch, plan_batch
 from warehouse.migrate import list_migrations, migrate
@@ -20,7 +20,10 @@ TABLES = (
     "articles",
     "article_versions",
     "entities",
+    "entity_aliases",
     "mentions",
+    "entity_mentions",
+    "quotes",
     "links",
     "quarantine",
 )
@@ -52,6 +55,12 @@ def _batch(doc_id: str = "d1", text: str = "Some words " * 30, run_id: str = "r1
     batch.sources.append(("file:///a.html", doc_id))
     batch.articles.append(("art1", article))
     batch.mentions.append(("art1", Mention("Jane Doe", "PERSON", ("Jane Doe", "Doe"), 2, 0)))
+    batch.mentions.append(("art1", Mention("Kyiv", "GPE", ("Kyiv",), 1, 30, "UA", 50.45, 30.52)))
+    batch.spans += [
+        ("art1", EntitySpan(0, 8, "Jane Doe", "PERSON", "Jane Doe")),
+        ("art1", EntitySpan(20, 23, "Doe", "PERSON", "Jane Doe")),
+    ]
+    batch.quotes.append(("art1", Quote(40, 60, "We will win", "Jane Doe", "PERSON", "said")))
     batch.rejections.append(Rejection("bad", "file:///bad.png", "normalize", "binary_content", "PNG image"))
     return batch
 
@@ -68,7 +77,10 @@ def test_loading_the_same_batch_twice_changes_nothing(con: duckdb.DuckDBPyConnec
     first = _counts(con)
     load_batch(con, _batch())
     assert _counts(con) == first
-    assert first["articles"] == 1 and first["entities"] == 1 and first["links"] == 1
+    assert (first["articles"], first["entities"], first["entity_aliases"], first["links"]) == (1, 2, 3, 1)
+    assert (first["entity_mentions"], first["quotes"]) == (2, 1)
+    place = con.execute("SELECT country_code, latitude FROM entities WHERE name = 'Kyiv'").fetchone()
+    assert place == ("UA", 50.45)
 
 
 def test_data_lands_in_parquet_files(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

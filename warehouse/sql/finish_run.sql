@@ -12,6 +12,7 @@ UPDATE runs SET
     entities_loaded = $entities_loaded,
     mentions_loaded = $mentions_loaded,
     links_loaded = $links_loaded,
+    quotes_loaded = $quotes_loaded,
     seconds = $seconds,
     error = $error
 WHERE run_id = $run_id

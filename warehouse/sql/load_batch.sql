@@ -30,9 +30,20 @@ INSERT INTO mentions BY NAME SELECT * FROM staged_mentions;
 DELETE FROM links WHERE article_id IN (SELECT article_id FROM staged_articles);
 INSERT INTO links BY NAME SELECT * FROM staged_links;
 
+DELETE FROM entity_mentions WHERE article_id IN (SELECT article_id FROM staged_articles);
+INSERT INTO entity_mentions BY NAME SELECT * FROM staged_entity_mentions;
+
+DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM staged_articles);
+INSERT INTO quotes BY NAME SELECT * FROM staged_quotes;
+
+-- Entities and aliases are shared across articles: only new ones are added.
 INSERT INTO entities BY NAME
 SELECT * FROM staged_entities
 WHERE entity_id NOT IN (SELECT entity_id FROM entities);
+
+INSERT INTO entity_aliases BY NAME
+SELECT s.* FROM staged_aliases AS s
+ANTI JOIN entity_aliases AS a ON a.alias = s.alias AND a.entity_id = s.entity_id;
 
 -- A document that now loads leaves quarantine; a refusal replaces any earlier one for that document.
 DELETE FROM quarantine
