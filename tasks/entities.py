@@ -110,6 +110,12 @@ _SPORTS_BEFORE = re.compile(r"\b(?:beat|beats|defeated|defeat|drew with|draw wit
 _SCORE_AFTER = re.compile(r"^\s+\d+(?:\s*[-–:]\s*\d+)?(?:\s|$|[,.;)])")
 _LEADING_FUNCTION_WORDS = frozenset({"later", "earlier", "yesterday", "today", "tonight", "tomorrow", "now"})
 _GIVEN_NAME_STOP_WORDS = frozenset({"will", "may", "can", "june"})
+_ACRONYM = re.compile(r"(?<![\w.'’-])[A-Z]{2,6}(?![\w'’-])")
+_COMMON_ABBREVIATIONS = frozenset(
+    "AM PM GMT EST EDT PST CET BST UTC CEO CFO COO CTO MP MPS TV PC OK ID DNA HIV AIDS GDP GNP CPI PPI VAT IPO "
+    "PCT MLN BLN BN MN KM KG MM CM MPH FT NB PS II III IV VI VII VIII IX XI XII AD BC RPM QC MD PHD BA MA MBA USA UK "
+    "USA UK US YES NO NOT AND THE FOR WITH NEWS PLC LTD INC CORP CO AG SA NV BV LLC GMBH HQ FAQ ASAP".split()
+)
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]\.){2,}$")
 _LABEL_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "NORP": 4, "FAC": 5}
 
@@ -180,7 +186,36 @@ def find_entities(doc: Doc, text: str) -> list[EntitySpan]:
     raw = [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents if ent.label_ in ENTITY_LABELS]
     pieces = [piece for span in merge_particle_names(raw, text) for piece in split_span(text, *span)]
     spans = [cleaned for piece in pieces if (cleaned := clean_span(text, *piece)) is not None]
+    spans += find_acronyms(text, spans)
     return propagate_entities(resolve_entities(spans, text), text)
+
+
+def find_acronyms(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Give back organisation acronyms the model missed: "KDP", "FOMC" in mixed-case sentences.
+
+    Country names, currency codes, units and common abbreviations are not organisations.
+    """
+    found = []
+    for match in _ACRONYM.finditer(text):
+        start, end = match.span()
+        word = match.group(0)
+        if word in _not_acronyms() or is_known_place(word) or any(start < e and s < end for s, e, _ in spans):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if sum(ch.islower() for ch in line) > sum(ch.isupper() for ch in line):
+            found.append((start, end, "ORG"))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _not_acronyms() -> frozenset[str]:
+    import pycountry
+
+    currencies = {c.alpha_3 for c in pycountry.currencies}
+    countries = {c.alpha_2 for c in pycountry.countries} | {c.alpha_3 for c in pycountry.countries}
+    return frozenset(currencies | countries | _COMMON_ABBREVIATIONS)
 
 
 def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
@@ -258,6 +293,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
     surface = text[start:end]
     if not is_entity_name(surface) or is_sentence_initial_adverb(text, start, surface):
         return None
+    if " " not in surface and is_field_label(text, start, end):
+        return None
     if _CREDIT.search(text[max(0, start - 25) : start]):
         return None
     return start, end, label
@@ -289,6 +326,19 @@ def is_entity_name(value: str) -> bool:
     if letters < 2 or not any(ch.isupper() for ch in value):
         return False
     return value.casefold() not in _PRONOUNS
+
+
+def is_field_label(text: str, start: int, end: int) -> bool:
+    """Tell whether a one-word span is a label, not a name: "Attendance: 15,000", "SOCCER - ...", a lone header line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before, after = text[line_start:start], text[end:line_end]
+    if re.match(r"^\s*:", after):
+        return True
+    if not before.strip() and re.match(r"^\s+[-–—]\s+\S", after) and text[start:end].isupper():
+        return True  # a wire headline's category: "SOCCER - ..."
+    return not before.strip() and not after.strip(" .:")
 
 
 def is_sentence_initial_adverb(text: str, start: int, surface: str) -> bool:

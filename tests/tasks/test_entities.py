@@ -132,3 +132,21 @@ def test_missed_mentions_of_a_known_name_are_added(ner) -> None:  # type: ignore
     [doc] = list(ner.pipe([text]))
     spans = [s for s in find_entities(doc, text) if s.canonical == "Alexander Lebed"]
     assert len(spans) == 3
+
+
+def test_field_labels_and_headline_categories_are_not_names() -> None:
+    from tasks.entities import is_field_label
+
+    text = "Attendance: 15,000\nSOCCER - LEICESTER WIN\nMen\nPutin spoke."
+    assert is_field_label(text, 0, 10)
+    assert is_field_label(text, text.index("SOCCER"), text.index("SOCCER") + 6)
+    assert is_field_label(text, text.index("Men"), text.index("Men") + 3)
+    assert not is_field_label(text, text.index("Putin"), text.index("Putin") + 5)
+
+
+def test_acronyms_in_prose_are_organisations_but_codes_are_not() -> None:
+    from tasks.entities import find_acronyms
+
+    text = "The KDP said on Monday that prices in USD rose 3 PCT, the US said."
+    found = {text[s:e] for s, e, _ in find_acronyms(text, [])}
+    assert found == {"KDP"}
