@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint bench-entities lock lock-check clean
+.PHONY: help setup run test lint bench-entities eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,6 +29,12 @@ test: setup ## Run the whole test suite
 
 bench-entities: setup ## Entity quality and speed on ../shared/eval/ner, raw model vs newslake
 	$(BIN)/python -m tests.bench.bench_entities
+
+eval: setup ## Extraction quality and speed on ../shared/eval: newslake vs plain trafilatura
+	$(BIN)/python -m tests.bench.eval_extraction
+
+eval-check: setup ## Fail when extraction falls below tests/bench/extraction_floor.json
+	$(BIN)/python -m tests.bench.eval_extraction --check tests/bench/extraction_floor.json
 
 lint: setup ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .

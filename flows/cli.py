@@ -211,3 +211,35 @@ def entities(infile: Any, lake: Path | None, config_file: Path | None, model: st
             for s in spans_by_index.get(i, [])
         ]
         click.echo(json.dumps({"id": record.get("id"), "entities": found}, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@common_options
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+def extract(paths: Sequence[Path], lake: Path | None, config_file: Path | None, fmt: str) -> None:
+    """Extract articles from PATHS without loading them: one JSON line per document, refusals included."""
+    settings = load_settings(config_file, lake=lake)
+    from tasks.discover import discover_files, read_document
+    from tasks.extract import extract_article
+    from tasks.normalize import normalize_document
+    from tasks.records import Rejection
+
+    for path in discover_files(paths):
+        raw = read_document(path, settings.max_document_bytes)
+        normalized = normalize_document(raw, settings.max_document_bytes)
+        result = normalized if isinstance(normalized, Rejection) else extract_article(normalized)
+        record: dict[str, Any] = {"id": str(path)}
+        if isinstance(result, Rejection):
+            record.update(rejected=result.reason, detail=result.detail)
+        else:
+            record.update(
+                title=result.title,
+                authors=list(result.authors),
+                published_at=result.published_at.isoformat() if result.published_at else None,
+                updated_at=None,
+                site_name=result.site_name,
+                language=result.language,
+                text=result.text,
+            )
+        click.echo(json.dumps(record, ensure_ascii=False))

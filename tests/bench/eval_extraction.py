@@ -1,0 +1,114 @@
+"""Extraction evaluation: newslake against plain trafilatura on ../shared/eval, scored by its reference scorer.
+
+Prints the scorer's summary lines for both extractors and pages per second for both, measured in
+this run on one core. With --check FLOOR, exits non-zero when a newslake figure falls below the floor.
+Usage: python -m tests.bench.eval_extraction [--eval DIR] [--check tests/bench/extraction_floor.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import trafilatura
+
+from tasks.extract import extract_article
+from tasks.normalize import normalize_document
+from tasks.records import Article, RawDocument
+
+Prediction = dict[str, Any]
+_SUMMARY = re.compile(r"(\w+)=([0-9.]+)")
+
+
+def newslake_predict(page_id: str, html: bytes) -> Prediction:
+    raw = RawDocument(page_id, page_id, html, datetime.now(UTC), len(html))
+    normalized = normalize_document(raw, 50_000_000)
+    article = extract_article(normalized) if not hasattr(normalized, "reason") else None  # type: ignore[arg-type]
+    if not isinstance(article, Article):
+        return {"id": page_id, "title": None, "author": None, "date": None, "text": None}
+    date = article.published_at.date().isoformat() if article.published_at else None
+    return {"id": page_id, "title": article.title, "author": list(article.authors), "date": date, "text": article.text}
+
+
+def trafilatura_predict(page_id: str, html: bytes) -> Prediction:
+    doc = trafilatura.bare_extraction(html.decode("utf-8", "replace"), with_metadata=True)
+    if doc is None:
+        return {"id": page_id, "title": None, "author": None, "date": None, "text": None}
+    return {"id": page_id, "title": doc.title, "author": doc.author, "date": doc.date, "text": doc.text}
+
+
+def pages(eval_dir: Path, name: str) -> list[tuple[str, bytes]]:
+    truth = json.loads((eval_dir / name / "truth.json").read_text(encoding="utf-8"))
+    found = []
+    for page_id in sorted(truth):
+        path = eval_dir / name / f"{page_id}.html.gz"
+        if path.exists():
+            found.append((page_id, gzip.decompress(path.read_bytes())))
+    return found
+
+
+def run(predict: Callable[[str, bytes], Prediction], items: list[tuple[str, bytes]], out: Path) -> float:
+    started = time.perf_counter()
+    predictions = [predict(page_id, html) for page_id, html in items]
+    elapsed = time.perf_counter() - started
+    out.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in predictions), encoding="utf-8")
+    return len(items) / elapsed
+
+
+def score(eval_dir: Path, predictions: Path, name: str) -> str:
+    command = [
+        sys.executable,
+        str(eval_dir / "score_extraction.py"),
+        str(predictions),
+        name,
+        "--data-dir",
+        str(eval_dir),
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return output.strip().splitlines()[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--eval", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "eval")
+    parser.add_argument("--check", type=Path, help="floor file: fail when newslake scores below it")
+    args = parser.parse_args()
+    if not (args.eval / "score_extraction.py").exists():
+        print(f"no evaluation data at {args.eval}: nothing to evaluate")
+        return
+    figures: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("aeb", "fundus"):
+            items = pages(args.eval, name)
+            for label, predict in (("trafilatura", trafilatura_predict), ("newslake", newslake_predict)):
+                out = Path(tmp) / f"{label}-{name}.jsonl"
+                pps = run(predict, items, out)
+                summary = score(args.eval, out, name)
+                print(f"{label:12s} {summary} pages_per_s={pps:.1f}")
+                if label == "newslake":
+                    figures[name] = {k: float(v) for k, v in _SUMMARY.findall(summary)}
+    if args.check:
+        floor = json.loads(args.check.read_text(encoding="utf-8"))
+        failures = [
+            f"{name}.{metric}: {figures[name].get(metric, 0.0):.3f} < floor {minimum:.3f}"
+            for name, metrics in floor.items()
+            for metric, minimum in metrics.items()
+            if figures.get(name, {}).get(metric, 0.0) + 1e-9 < minimum
+        ]
+        if failures:
+            sys.exit("extraction fell below the floor:\n  " + "\n  ".join(failures))
+        print(f"extraction at or above the floor in {args.check}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""`newslake extract` and `newslake entities` work without a warehouse and print JSON lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import SEED_000, SEEDS, CliRunner
+
+
+def test_extract_prints_one_record_per_document(newslake: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "blank.txt").write_bytes(b"")
+    result = newslake("extract", str(SEEDS), str(tmp_path / "blank.txt"))
+    records = {Path(r["id"]).name: r for r in map(json.loads, result.stdout.splitlines())}
+    assert records[SEED_000.name]["authors"] == ["T.D."]
+    assert records["003_02b05e878edbd70f.txt"]["site_name"] == "The Word 360"
+    assert records["blank.txt"]["rejected"] == "empty"
+    assert not (tmp_path / "lake").exists()
+
+
+def test_entities_reads_and_writes_json_lines(newslake: CliRunner, tmp_path: Path) -> None:
+    infile = tmp_path / "in.jsonl"
+    lines = [
+        {"id": "a", "text": SEED_000.read_text(encoding="utf-8")},
+        {"id": "b", "text": "Angela Merkel met Emmanuel Macron in Paris. Merkel said the talks went well."},
+    ]
+    infile.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = newslake("entities", str(infile), "--workers", "1")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b"]
+    for record, source in zip(out, lines, strict=True):
+        for entity in record["entities"]:
+            assert source["text"][entity["start"] : entity["end"]] == entity["text"]
+    merkel = [e for e in out[1]["entities"] if e["text"] == "Merkel"]
+    assert merkel and all(e["canonical"] == "Angela Merkel" and e["label"] == "PERSON" for e in merkel)
+    trump = [e for e in out[0]["entities"] if e["text"] == "Trump"]
+    assert len(trump) >= 14 and {e["canonical"] for e in trump} == {"Donald Trump"}
