@@ -44,9 +44,10 @@ _DECLARED_CHARSET = re.compile(
     re.IGNORECASE,
 )
 # Structural punctuation written as named references: the mark of entity-escaped markup.
-_ESCAPED_PUNCT = re.compile(
-    r"&(?:equals|sol|lt|gt|quot|period|comma|NewLine|Tab|colon|lowbar|semi|excl|quest|lpar|rpar|num);"
-)
+# (&quot; &lt; &gt; are ordinary in real pages and do not count.)
+_ESCAPED_PUNCT = re.compile(r"&(?:equals|sol|period|comma|NewLine|Tab|colon|lowbar|semi|excl|quest|lpar|rpar|num);")
+# Markup shown as text: "&lt;p&gt;Hello&lt;/p&gt;".
+_ESCAPED_TAG = re.compile(r"&lt;/?(?:p|div|span|a|h[1-6]|article|section|br|li|ul|ol|img|body|html)\b", re.IGNORECASE)
 _TAG = re.compile(
     r"<(?:!doctype|html|head|body|div|p|article|section|span|a|h[1-6]|meta|title|br|li|ul|ol|table|main|header|footer|img)\b",
     re.IGNORECASE,
@@ -120,6 +121,9 @@ def decode_bytes(content: bytes) -> tuple[str, str]:
         if content.startswith(bom):
             return content[len(bom) :].decode(name, errors="replace"), name
     declared = declared_charset(content)
+    if declared and declared != "utf-8" and _is_multibyte_utf8(content):
+        # Bytes that are valid UTF-8 with multi-byte characters are UTF-8 whatever the page claims.
+        return content.decode("utf-8"), "utf-8"
     if declared:
         try:
             return content.decode(declared), declared
@@ -133,6 +137,16 @@ def decode_bytes(content: bytes) -> tuple[str, str]:
     if best is not None and best.encoding:
         return content.decode(best.encoding, errors="replace"), best.encoding
     return content.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _is_multibyte_utf8(content: bytes) -> bool:
+    if content.isascii():
+        return False
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def declared_charset(content: bytes) -> str | None:
@@ -171,9 +185,12 @@ def classify_text(doc_id: str, source_uri: str, text: str, encoding: str) -> Nor
 
 
 def is_entity_escaped(text: str) -> bool:
-    """Tell whether the markup's punctuation is written as named character references."""
-    hits = len(_ESCAPED_PUNCT.findall(text[:200_000]))
-    return hits >= 20 and hits * 200 >= min(len(text), 200_000)
+    """Tell whether the markup's punctuation, or the markup itself, is written as character references."""
+    sample = text[:200_000]
+    hits = len(_ESCAPED_PUNCT.findall(sample))
+    if hits >= 20 and hits * 200 >= len(sample):
+        return True
+    return len(_ESCAPED_TAG.findall(sample)) >= 5 and len(_TAG.findall(sample)) < 3
 
 
 def split_preamble(text: str) -> tuple[tuple[str, ...], str]:

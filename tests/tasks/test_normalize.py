@@ -123,3 +123,23 @@ def test_any_bytes_give_a_document_or_a_rejection(content: bytes) -> None:
 def test_any_text_gives_a_document_or_a_rejection(text: str) -> None:
     result = normalize_document(_raw(text.encode("utf-8", "surrogatepass")), LIMIT)
     assert isinstance(result, NormalizedDocument | Rejection)
+
+
+def test_valid_utf8_wins_over_a_wrong_declared_charset() -> None:
+    content = '<meta charset="iso-8859-1"><p>Tarif für nur 5,99 Euro</p>'.encode()
+    assert decode_bytes(content) == ('<meta charset="iso-8859-1"><p>Tarif für nur 5,99 Euro</p>', "utf-8")
+
+
+def test_quot_entities_in_attributes_do_not_make_a_page_escaped() -> None:
+    attribute = "&quot;key&quot;: &quot;value&quot;, " * 40
+    page = (
+        f'<html><head><title>Georgien: "Agentengesetz"</title></head><body data-x="{attribute}"><p>x</p></body></html>'
+    )
+    doc = classify_text("d", "s", page, "utf-8")
+    assert doc.kind == "html" and "&quot;" in doc.body
+
+
+def test_markup_shown_as_text_is_unescaped() -> None:
+    page = "".join(f"&lt;p&gt;Paragraph {i} of the story.&lt;/p&gt;" for i in range(6))
+    doc = classify_text("d", "s", page, "utf-8")
+    assert doc.kind == "escaped_html" and "<p>Paragraph 3" in doc.body
