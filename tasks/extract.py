@@ -14,6 +14,7 @@ from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
 from tasks.language import detect_language
+from tasks.metadata import choose_title, read_claims
 from tasks.records import Article, Link, NormalizedDocument, Rejection
 
 EXTRACTOR_VERSION = f"newslake-extract/1 trafilatura/{version('trafilatura')}"
@@ -128,7 +129,9 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     )
     if not isinstance(result, Document) or result.body is None or not len(result.body):
         return _no_article(doc, "no main text found in the page")
-    title = clean_title(preamble_title or result.title)
+    claims = read_claims(page)
+    hostname = urlsplit(result.url or url or "").hostname
+    title = clean_title(preamble_title or choose_title(claims, result.title, hostname))
     body = result.body
     base = result.url or url
     links = collect_links(body, base)

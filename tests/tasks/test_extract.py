@@ -158,3 +158,41 @@ def test_html_page_uses_metadata_and_keeps_links() -> None:
     assert article.published_at is not None and article.published_at.date().isoformat() == "2024-03-05"
     assert "https://example.org/vote/3" in {link.url for link in article.links}
     assert "<a" not in article.text and "[the record]" not in article.text
+
+
+@pytest.mark.parametrize(
+    ("title", "sites", "host", "expected"),
+    [
+        ("Samsung soll Smartphones zerstören - Golem.de", ("Golem.de",), None, "Samsung soll Smartphones zerstören"),
+        (
+            "How RPA vendors aim to remain relevant | TechCrunch",
+            (),
+            "techcrunch.com",
+            "How RPA vendors aim to remain relevant",
+        ),
+        ("The Namibian - Green hydrogen pipeline flagged", ("The Namibian",), None, "Green hydrogen pipeline flagged"),
+        (
+            "Trump - Putin summit ends without a deal",
+            ("Daily Example",),
+            "example.com",
+            "Trump - Putin summit ends without a deal",
+        ),
+    ],
+)
+def test_strip_site_name(title: str, sites: tuple[str, ...], host: str | None, expected: str) -> None:
+    from tasks.metadata import strip_site_name
+
+    assert strip_site_name(title, sites, host) == expected
+
+
+def test_h1_wins_when_the_metadata_agrees_with_it() -> None:
+    from tasks.metadata import choose_title, read_claims
+
+    page = (
+        "<html><head><title>Budget passes after a long night of debate - Example News</title>"
+        "<meta property='og:site_name' content='Example News'></head>"
+        "<body><h1>Budget passes after long night of debate</h1><p>x</p></body></html>"
+    )
+    assert choose_title(read_claims(page), None) == "Budget passes after long night of debate"
+    unrelated = page.replace("<h1>Budget passes after long night of debate</h1>", "<h1>Newsletter</h1>")
+    assert choose_title(read_claims(unrelated), None) == "Budget passes after a long night of debate"

@@ -1,0 +1,133 @@
+"""Read a page's own statements about itself: headline candidates and site name, from markup and JSON-LD."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import html as lxml_html
+
+_SEPARATORS = re.compile(r"\s+[-|–—·•»:]\s+|\s*[｜|：]\s*|\s+::\s+")
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class PageClaims:
+    """What the page says its headline and site are, by source."""
+
+    h1: tuple[str, ...]
+    og_title: str | None
+    jsonld_headline: str | None
+    html_title: str | None
+    site_names: tuple[str, ...]
+
+
+def read_claims(page: str) -> PageClaims:
+    """Give back the headline candidates and site names a page declares."""
+    try:
+        tree = lxml_html.fromstring(page)
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return PageClaims((), None, None, None, ())
+    h1 = tuple(t for t in (_clean(el.text_content()) for el in tree.iter("h1")) if t)
+    og_title = _meta(tree, "og:title") or _meta(tree, "twitter:title")
+    html_title = _clean(tree.findtext(".//title") or "")
+    jsonld = list(_jsonld_objects(tree))
+    headline = next((_clean(str(o["headline"])) for o in jsonld if o.get("headline")), None)
+    sites = [_meta(tree, "og:site_name"), _meta(tree, "application-name")]
+    sites += [_publisher_name(o) for o in jsonld]
+    return PageClaims(h1, og_title, headline, html_title or None, tuple(dict.fromkeys(s for s in sites if s)))
+
+
+def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None = None) -> str | None:
+    """Give back the headline: the page's h1 when the metadata agrees with it, else the metadata title
+    with the site name cut off."""
+    meta = claims.jsonld_headline or claims.og_title or claims.html_title or fallback
+    meta = strip_site_name(meta, claims.site_names, hostname) if meta else None
+    for h1 in claims.h1:
+        if meta is None or _overlap(h1, meta) >= 0.5:
+            return h1
+    return meta or fallback
+
+
+def strip_site_name(title: str, site_names: tuple[str, ...], hostname: str | None = None) -> str:
+    """Give back the title without a leading or trailing site name ("Headline - Golem.de")."""
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    names = {_key(n) for n in site_names}
+    host_words = set(_TOKEN.findall((hostname or "").lower())) - {"www", "com", "org", "net", "co", "de", "uk"}
+
+    def is_site(part: str) -> bool:
+        key = _key(part)
+        tokens = set(_TOKEN.findall(part.lower()))
+        return bool(key) and (
+            key in names or any(key in n or n in key for n in names if n) or bool(tokens and tokens <= host_words)
+        )
+
+    if is_site(parts[-1]):
+        return title[: _last_separator(title).start()].strip()
+    if is_site(parts[0]):
+        return title[_first_separator(title).end() :].strip()
+    return title
+
+
+def _last_separator(title: str) -> re.Match[str]:
+    return list(_SEPARATORS.finditer(title))[-1]
+
+
+def _first_separator(title: str) -> re.Match[str]:
+    match = _SEPARATORS.search(title)
+    assert match is not None
+    return match
+
+
+def _overlap(a: str, b: str) -> float:
+    left, right = set(_TOKEN.findall(a.lower())), set(_TOKEN.findall(b.lower()))
+    return len(left & right) / max(len(left), 1)
+
+
+def _key(value: str) -> str:
+    return "".join(_TOKEN.findall(value.lower()))
+
+
+def _clean(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _meta(tree: Any, name: str) -> str | None:
+    for element in tree.iter("meta"):
+        if name in (element.get("property"), element.get("name")):
+            content = _clean(element.get("content") or "")
+            if content:
+                return content
+    return None
+
+
+def _jsonld_objects(tree: Any) -> Any:
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+                yield item
+
+
+def _publisher_name(obj: dict[str, Any]) -> str | None:
+    publisher = obj.get("publisher")
+    if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+        return _clean(publisher["name"])
+    if obj.get("@type") in ("WebSite", "Organization", "NewsMediaOrganization") and isinstance(obj.get("name"), str):
+        return _clean(obj["name"])
+    return None
