@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 import click
 
 from flows.cli import main
 from flows.settings import CONFIG_KEYS
-from warehouse.migrate import list_migrations
+from warehouse.migrate import table_names
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -53,10 +52,7 @@ def test_readme_documents_every_config_key_and_env_variable() -> None:
 
 
 def test_readme_documents_every_table() -> None:
-    tables = set()
-    for _, _, sql in list_migrations():
-        tables |= set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", sql))
-    for table in tables:
+    for table in table_names():
         assert f"**{table}**" in README, table
 
 

@@ -21,6 +21,14 @@ def list_migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def table_names() -> list[str]:
+    """Give back the names of the tables the migrations create, in order."""
+    names: list[str] = []
+    for _, _, sql in list_migrations():
+        names += [n for n in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", sql) if n not in names]
+    return names
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations not applied yet, each in its own transaction; give back their names."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)")

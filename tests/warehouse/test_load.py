@@ -11,22 +11,10 @@ import pytest
 from tasks.records import Article, EntitySpan, Link, Mention, Quote, Rejection
 from warehouse.lake import LakeLocation, LakeMissingError, connect
 from warehouse.load import LoadBatch, StoredDocument, load_batch, plan_batch
-from warehouse.migrate import list_migrations, migrate
+from warehouse.migrate import list_migrations, migrate, table_names
 from warehouse.query import WriteRefusedError, run_query
 
-TABLES = (
-    "documents",
-    "document_sources",
-    "articles",
-    "article_versions",
-    "entities",
-    "entity_aliases",
-    "mentions",
-    "entity_mentions",
-    "quotes",
-    "links",
-    "quarantine",
-)
+TABLES = tuple(t for t in table_names() if t != "runs")
 
 
 @pytest.fixture
