@@ -93,9 +93,67 @@ def run(
     click.echo(f"newslake: ingesting {', '.join(map(str, paths))} into {settings.location().root}", err=True)
     summary = ingest([str(p) for p in paths], settings, show_progress=show)
     print_summary(summary.lines())
+    if summary.status == "failed":
+        click.echo("newslake: the run breached a run-level expectation (quality.on_breach = failed)", err=True)
     if summary.articles or summary.unchanged:
         click.echo("\nSample query: " + SAMPLE_QUERY)
         answer_query(settings, SAMPLE_QUERY, "table")
+    if summary.status == "failed":
+        sys.exit(1)
+
+
+@main.command()
+@common_options
+@click.option("--run", "run_id", default=None, help="Only refusals of this run.")
+@click.option("--reason", default=None, help="Only reasons starting with this code, e.g. expectation_failed.")
+@click.option("--source", default=None, help="Only sources containing this text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def quarantine(
+    lake: Path | None, config_file: Path | None, run_id: str | None, reason: str | None, source: str | None, fmt: str
+) -> None:
+    """List refused documents with their reasons, newest first."""
+    settings = load_settings(config_file, lake=lake)
+    from warehouse.lake import LakeMissingError, connect
+    from warehouse.load import list_quarantine
+
+    try:
+        con = connect(settings.location(), read_only=True)
+    except LakeMissingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        columns, rows = list_quarantine(con, run_id, reason, source)
+    finally:
+        con.close()
+    write_rows(columns, rows, fmt)
+
+
+@main.command()
+@common_options
+@click.option("--run", "run_id", default=None, help="Only documents refused by this run.")
+@click.option("--reason", default=None, help="Only documents refused for reasons starting with this code.")
+@click.option("--source", default=None, help="Only sources containing this text.")
+@click.option("--all", "everything", is_flag=True, help="Every stored document, not just the quarantined ones.")
+@click.option("--workers", type=int, default=None, help="Worker processes for extraction and NER.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
+def reprocess(
+    lake: Path | None,
+    config_file: Path | None,
+    run_id: str | None,
+    reason: str | None,
+    source: str | None,
+    everything: bool,
+    workers: int | None,
+    progress: bool | None,
+) -> None:
+    """Run stored raw documents through extraction, validation and load again, without reading sources."""
+    settings = load_settings(config_file, lake=lake, workers=workers)
+    from flows.ingest import reprocess as reprocess_flow
+
+    show = sys.stderr.isatty() if progress is None else progress
+    summary = reprocess_flow(settings, run_id, reason, source, everything, show_progress=show)
+    print_summary(summary.lines())
+    if summary.status == "failed":
+        sys.exit(1)
 
 
 @main.command()

@@ -5,18 +5,18 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from expectations import load_suite
 from flows.progress import RunProgress
+from flows.quality import BatchVerdict, mention_key, validate_batch, validate_run
 from flows.settings import Settings
 from flows.summary import RunSummary
 from flows.workers import DocumentExecutor, document_workers, process_chunk, split_evenly
@@ -24,7 +24,7 @@ from tasks.discover import discover_files, read_document
 from tasks.extract import EXTRACTOR_VERSION
 from tasks.identify import article_id_for
 from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
-from tasks.validate import SuiteRunner, failures_by_row
+from tasks.validate import SuiteRunner
 from warehouse.lake import connect
 from warehouse.load import (
     LoadBatch,
@@ -34,11 +34,11 @@ from warehouse.load import (
     finish_run,
     load_batch,
     plan_batch,
+    record_validation,
+    reprocess_candidates,
     start_run,
 )
 from warehouse.migrate import migrate
-
-_VALIDATOR = SuiteRunner()
 
 
 @dataclass
@@ -52,11 +52,20 @@ class BatchWork:
     unchanged: int = 0
 
 
-def decide_work(docs: Sequence[RawDocument], plans: dict[tuple[str, str], SourcePlan]) -> BatchWork:
-    """Give back the batch's work: documents to process, extra sources to record, the unchanged count."""
+def decide_work(
+    docs: Sequence[RawDocument], plans: dict[tuple[str, str], SourcePlan], force: bool = False
+) -> BatchWork:
+    """Give back the batch's work: documents to process, extra sources to record, the unchanged count.
+
+    With force (reprocessing), documents already stored are processed again instead of skipped.
+    """
     work = BatchWork()
     for doc in docs:
         plan = plans[(doc.source_uri, doc.doc_id)]
+        if force and plan.status in ("unchanged", "duplicate") and doc.doc_id not in work.status:
+            plan = SourcePlan(
+                doc.source_uri, doc.doc_id, "updated" if plan.previous_article_id else "new", plan.previous_article_id
+            )
         if plan.status == "unchanged":
             work.unchanged += 1
         elif plan.status == "duplicate" or doc.doc_id in work.status:
@@ -89,46 +98,29 @@ def assign_article_ids(
 
 
 @task(name="plan-batch", cache_policy=NO_CACHE)
-def plan_work(con: duckdb.DuckDBPyConnection, docs: Sequence[RawDocument]) -> BatchWork:
+def plan_work(con: duckdb.DuckDBPyConnection, docs: Sequence[RawDocument], force: bool) -> BatchWork:
     """Give back what to do with each document of a batch, from one warehouse query."""
     plans = plan_batch(con, [(d.source_uri, d.doc_id) for d in docs])
-    return decide_work(docs, {(p.source_uri, p.doc_id): p for p in plans})
+    return decide_work(docs, {(p.source_uri, p.doc_id): p for p in plans}, force)
+
+
+@task(name="validate-batch", cache_policy=NO_CACHE)
+def validate_work(
+    runner: SuiteRunner,
+    settings: Settings,
+    now: datetime,
+    docs: Sequence[RawDocument],
+    processed: Sequence[ProcessedDocument],
+    articles: dict[str, Article],
+) -> BatchVerdict:
+    """Run the row-level suites on the batch."""
+    return validate_batch(runner, settings, now, docs, processed, articles)
 
 
 @task(name="process-documents", cache_policy=NO_CACHE)
 def process_documents(workers: DocumentExecutor, docs: list[RawDocument], parts: int) -> list[ProcessedDocument]:
     """Normalize, extract and find entities in the batch, spread over the worker processes."""
     return [item for chunk in workers.map_chunks(process_chunk, split_evenly(docs, parts)) for item in chunk]
-
-
-@task(name="validate-articles", cache_policy=NO_CACHE)
-def validate_articles(articles: dict[str, Article], settings: Settings, now: datetime) -> dict[str, Rejection]:
-    """Give back, per failing article id, a rejection naming the error-severity expectations it failed."""
-    if not articles:
-        return {}
-    frame = pd.DataFrame(
-        [
-            {
-                "article_id": i,
-                "title": a.title,
-                "word_count": a.word_count,
-                "text": a.text,
-                "published_at": a.published_at,
-            }
-            for i, a in articles.items()
-        ]
-    )
-    parameters = {"min_words": settings.min_words, "latest_published_at": now + timedelta(days=1)}
-    outcomes = _VALIDATOR.run(load_suite("articles"), frame, "article_id", parameters)
-    rejections = {}
-    for article_id, failed in failures_by_row(outcomes).items():
-        article = articles[article_id]
-        names = ",".join(o.expectation for o in failed)
-        detail = "; ".join(f"{o.expectation}: observed {o.observed}" for o in failed)
-        rejections[article_id] = Rejection(
-            article.doc_id, article.source_uri, "validate", f"expectation_failed:{names}", detail
-        )
-    return rejections
 
 
 @task(name="load-batch", cache_policy=NO_CACHE)
@@ -138,17 +130,17 @@ def load_work(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:
 
 
 def build_batch(
-    run_id: str,
+    summary: RunSummary,
     now: datetime,
     work: BatchWork,
     processed: Sequence[ProcessedDocument],
-    invalid: dict[str, Rejection],
+    verdict: BatchVerdict,
     articles: dict[str, Article],
     refused: list[Rejection],
 ) -> LoadBatch:
-    """Give back everything a batch writes: documents, sources, valid articles, mentions, refusals."""
+    """Give back everything a batch writes: documents, sources, valid articles and their parts, refusals."""
     model = next((p.ner_model for p in processed if p.ner_model), None) or ""
-    batch = LoadBatch(run_id=run_id, extracted_at=now, extractor_version=EXTRACTOR_VERSION, model=model)
+    batch = LoadBatch(run_id=summary.run_id, extracted_at=now, extractor_version=EXTRACTOR_VERSION, model=model)
     by_doc = {p.doc_id: p for p in processed}
     for raw in work.process:
         item = by_doc[raw.doc_id]
@@ -159,15 +151,19 @@ def build_batch(
         )
     batch.sources = [(d.source_uri, d.doc_id) for d in work.process] + work.duplicate_sources
     for article_id, article in articles.items():
-        if article_id in invalid:
-            batch.rejections.append(invalid[article_id])
-        else:
-            batch.articles.append((article_id, article))
-            item = by_doc[article.doc_id]
-            batch.mentions.extend((article_id, m) for m in item.mentions)
-            batch.spans.extend((article_id, span) for span in item.spans)
-            batch.quotes.extend((article_id, quote) for quote in item.quotes)
+        if article_id in verdict.refused:
+            batch.rejections.append(verdict.refused[article_id])
+            continue
+        item = by_doc[article.doc_id]
+        kept_links = tuple(link for link in article.links if f"{article_id}|{link.url}" not in verdict.dropped_links)
+        batch.articles.append((article_id, replace(article, links=kept_links)))
+        kept = [m for m in item.mentions if mention_key(article_id, m) not in verdict.dropped_mentions]
+        names = {(m.name, m.label) for m in kept}
+        batch.mentions.extend((article_id, m) for m in kept)
+        batch.spans.extend((article_id, s) for s in item.spans if (s.canonical, s.label) in names)
+        batch.quotes.extend((article_id, q) for q in item.quotes if (q.speaker, q.speaker_label) in names)
     batch.rejections += [p.rejection for p in processed if p.rejection] + refused
+    batch.validation = verdict.outcomes
     return batch
 
 
@@ -185,10 +181,48 @@ def new_run_id() -> str:
 @flow(name="ingest", log_prints=False)
 def ingest(paths: list[str], settings: Settings, show_progress: bool = False) -> RunSummary:
     """Ingest every document under the paths into the warehouse; give back the run summary."""
+    files = list(discover_files(paths))
+
+    def batches() -> Iterator[list[RawDocument]]:
+        for chunk in batched(files, settings.batch_size):
+            now = datetime.now(UTC)
+            yield [read_document(p, settings.max_document_bytes, now) for p in chunk]
+
+    return run_batches(batches(), len(files), settings, show_progress, force=False)
+
+
+@flow(name="reprocess", log_prints=False)
+def reprocess(
+    settings: Settings,
+    run_id: str | None = None,
+    reason: str | None = None,
+    source: str | None = None,
+    everything: bool = False,
+    show_progress: bool = False,
+) -> RunSummary:
+    """Run stored raw documents through the pipeline again: the quarantined ones, or every current one."""
+    con = connect(settings.location())
+    try:
+        migrate(con)
+        docs = reprocess_candidates(con, run_id, reason, source, everything)
+    finally:
+        con.close()
+
+    def batches() -> Iterator[list[RawDocument]]:
+        for start in range(0, len(docs), settings.batch_size):
+            yield docs[start : start + settings.batch_size]
+
+    return run_batches(batches(), len(docs), settings, show_progress, force=True)
+
+
+def run_batches(
+    batches: Iterator[list[RawDocument]], total: int, settings: Settings, show_progress: bool, force: bool
+) -> RunSummary:
+    """Process and load batches, validate the run as a whole, and record its summary."""
     started = time.monotonic()
     location = settings.location()
     summary = RunSummary(run_id=new_run_id(), lake=location.describe())
-    files = list(discover_files(paths))
+    runner = SuiteRunner(settings.data_docs())
     con = connect(location)
     error: str | None = None
     try:
@@ -198,11 +232,11 @@ def ingest(paths: list[str], settings: Settings, show_progress: bool = False) ->
             RunProgress(show_progress) as progress,
             document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as workers,
         ):
-            progress.start(len(files))
-            for paths_batch in batched(files, settings.batch_size):
-                ingest_batch(con, workers, paths_batch, settings, summary)
-                progress.advance(len(paths_batch), f"{summary.articles} articles, {summary.quarantined} quarantined")
-        summary.status = "completed"
+            progress.start(total)
+            for number, docs in enumerate(batches, start=1):
+                ingest_batch(con, workers, runner, number, docs, settings, summary, force)
+                progress.advance(len(docs), f"{summary.articles} articles, {summary.quarantined} quarantined")
+        finish_quality(con, runner, settings, summary)
     except BaseException as exc:
         summary.status = "failed"
         error = f"{type(exc).__name__}: {exc}"
@@ -211,33 +245,62 @@ def ingest(paths: list[str], settings: Settings, show_progress: bool = False) ->
         summary.seconds = time.monotonic() - started
         finish_run(con, summary.run_id, summary.as_run_row(), error)
         con.close()
-        get_run_logger().info("run %s %s: %s", summary.run_id, summary.status, summary.as_run_row())
+        publish_summary(summary)
     return summary
+
+
+def finish_quality(
+    con: duckdb.DuckDBPyConnection, runner: SuiteRunner, settings: Settings, summary: RunSummary
+) -> None:
+    """Run the run-level suite, set the run status, store the outcomes and render the Data Docs."""
+    outcomes = validate_run(runner, settings, summary.run_id, summary.processed, summary.articles, summary.quarantined)
+    record_validation(con, summary.run_id, outcomes, datetime.now(UTC))
+    summary.add_outcomes(outcomes)
+    summary.breaches = [f"{o.expectation}: observed {o.observed}" for o in outcomes if not o.success]
+    summary.status = settings.on_breach if summary.breaches else "completed"
+    docs = runner.build_docs()
+    summary.data_docs = str(docs) if docs else None
+
+
+def publish_summary(summary: RunSummary) -> None:
+    """Log the summary and attach it to the Prefect flow run as a Markdown artifact."""
+    get_run_logger().info("run %s %s: %s", summary.run_id, summary.status, summary.as_run_row())
+    try:
+        create_markdown_artifact(
+            markdown=summary.markdown(), key="newslake-run-summary", description="newslake run summary"
+        )
+    except Exception as exc:  # the report must never fail a run that loaded its data
+        get_run_logger().warning("could not attach the run summary artifact: %s", exc)
 
 
 def ingest_batch(
     con: duckdb.DuckDBPyConnection,
     workers: DocumentExecutor,
-    paths: Sequence[Path],
+    runner: SuiteRunner,
+    number: int,
+    docs: list[RawDocument],
     settings: Settings,
     summary: RunSummary,
+    force: bool,
 ) -> None:
-    """Process and load one batch of files, adding its counts to the summary."""
+    """Process, validate and load one batch, adding its counts to the summary."""
     now = datetime.now(UTC)
-    docs = [read_document(p, settings.max_document_bytes, now) for p in paths]
-    work = plan_work(con, docs)
+    work = plan_work(con, docs, force)
     processed = process_documents(workers, work.process, settings.workers) if work.process else []
     articles, refused = assign_article_ids(processed, work.previous_article)
-    invalid = validate_articles(articles, settings, now)
-    batch = build_batch(summary.run_id, now, work, processed, invalid, articles, refused)
+    verdict = (
+        validate_work(runner, settings, now, work.process, processed, articles) if work.process else BatchVerdict()
+    )
+    batch = build_batch(summary, now, work, processed, verdict, articles, refused)
+    batch.batch_number = number
     counts = load_work(con, batch)
     loaded = [work.status[a.doc_id] for _, a in batch.articles]
     summary.seen += len(docs)
     summary.unchanged += work.unchanged
     summary.new += loaded.count("new")
     summary.updated += loaded.count("updated")
-    summary.quarantined += len(batch.rejections)
-    summary.reasons.update(r.reason for r in batch.rejections)
+    summary.add_refusals(batch.rejections)
+    summary.add_outcomes(verdict.outcomes)
     summary.articles += counts.articles
     summary.entities += counts.entities
     summary.mentions += counts.mentions

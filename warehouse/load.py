@@ -12,7 +12,8 @@ import duckdb
 import pyarrow as pa
 
 from tasks.identify import entity_id_for
-from tasks.records import Article, EntitySpan, Mention, Quote, Rejection
+from tasks.records import Article, EntitySpan, Mention, Quote, RawDocument, Rejection
+from tasks.validate import ExpectationOutcome
 
 
 def read_sql(name: str) -> str:
@@ -57,6 +58,8 @@ class LoadBatch:
     mentions: list[tuple[str, Mention]] = field(default_factory=list)  # (article_id, mention)
     spans: list[tuple[str, EntitySpan]] = field(default_factory=list)  # (article_id, one mention)
     quotes: list[tuple[str, Quote]] = field(default_factory=list)  # (article_id, quote)
+    batch_number: int = 0
+    validation: list[ExpectationOutcome] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
 
 
@@ -288,7 +291,110 @@ def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
         "staged_quotes": _table(quotes, _QUOTE_SCHEMA),
         "staged_links": _table(links, _LINK_SCHEMA),
         "staged_quarantine": _table(quarantine, _QUARANTINE_SCHEMA),
+        **validation_tables(batch.run_id, batch.batch_number, batch.validation, at),
     }
+
+
+_VALIDATION_RUN_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("batch", pa.int32()),
+        ("suite", pa.string()),
+        ("success", pa.bool_()),
+        ("evaluated", pa.int32()),
+        ("failed", pa.int32()),
+        ("rows_checked", pa.int32()),
+        ("validated_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+_VALIDATION_RESULT_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("batch", pa.int32()),
+        ("suite", pa.string()),
+        ("expectation", pa.string()),
+        ("severity", pa.string()),
+        ("success", pa.bool_()),
+        ("unexpected_count", pa.int32()),
+        ("unexpected_percent", pa.float64()),
+        ("observed", pa.string()),
+        ("failing_ids", pa.list_(pa.string())),
+        ("validated_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+def validation_tables(
+    run_id: str, batch_number: int, outcomes: list[ExpectationOutcome], at: datetime
+) -> dict[str, pa.Table]:
+    """Give back the validation_runs and validation_results rows of a batch's outcomes."""
+    results = [
+        {
+            "run_id": run_id,
+            "batch": batch_number,
+            "suite": o.suite,
+            "expectation": o.expectation,
+            "severity": o.severity,
+            "success": o.success,
+            "unexpected_count": o.unexpected_count,
+            "unexpected_percent": o.unexpected_percent,
+            "observed": o.observed,
+            "failing_ids": list(o.failing_ids),
+            "validated_at": at,
+        }
+        for o in outcomes
+    ]
+    suites: dict[str, list[ExpectationOutcome]] = {}
+    for o in outcomes:
+        suites.setdefault(o.suite, []).append(o)
+    runs = [
+        {
+            "run_id": run_id,
+            "batch": batch_number,
+            "suite": suite,
+            "success": all(o.success for o in items),
+            "evaluated": len(items),
+            "failed": sum(not o.success for o in items),
+            "rows_checked": max((o.rows_checked for o in items), default=0),
+            "validated_at": at,
+        }
+        for suite, items in suites.items()
+    ]
+    return {
+        "staged_validation_runs": _table(runs, _VALIDATION_RUN_SCHEMA),
+        "staged_validation_results": _table(results, _VALIDATION_RESULT_SCHEMA),
+    }
+
+
+def record_validation(
+    con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[ExpectationOutcome], at: datetime
+) -> None:
+    """Store run-level validation outcomes (batch 0)."""
+    tables = validation_tables(run_id, 0, outcomes, at)
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        con.execute(read_sql("record_validation"))
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+def list_quarantine(
+    con: duckdb.DuckDBPyConnection, run_id: str | None, reason: str | None, source: str | None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Give back the refused documents matching the optional filters, newest first."""
+    result = con.execute(read_sql("quarantine_list"), {"run_id": run_id, "reason": reason, "source": source})
+    return [d[0] for d in result.description or []], result.fetchall()
+
+
+def reprocess_candidates(
+    con: duckdb.DuckDBPyConnection, run_id: str | None, reason: str | None, source: str | None, everything: bool
+) -> list[RawDocument]:
+    """Give back the stored raw documents to process again: the quarantined ones, or every current one."""
+    params = {"run_id": run_id, "reason": reason, "source": source, "everything": everything}
+    rows = con.execute(read_sql("reprocess_candidates"), params).fetchall()
+    return [RawDocument(doc_id, source_uri, bytes(content), at, size) for doc_id, source_uri, content, at, size in rows]
 
 
 def _article_row(article_id: str, a: Article, batch: LoadBatch) -> dict[str, Any]:

@@ -13,6 +13,7 @@ UPDATE runs SET
     mentions_loaded = $mentions_loaded,
     links_loaded = $links_loaded,
     quotes_loaded = $quotes_loaded,
+    quality_breaches = $quality_breaches,
     seconds = $seconds,
     error = $error
 WHERE run_id = $run_id

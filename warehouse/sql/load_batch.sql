@@ -49,3 +49,7 @@ ANTI JOIN entity_aliases AS a ON a.alias = s.alias AND a.entity_id = s.entity_id
 DELETE FROM quarantine
 WHERE doc_id IN (SELECT doc_id FROM staged_articles UNION ALL SELECT doc_id FROM staged_quarantine);
 INSERT INTO quarantine BY NAME SELECT * FROM staged_quarantine;
+
+-- Quality results of the batch.
+INSERT INTO validation_runs BY NAME SELECT * FROM staged_validation_runs;
+INSERT INTO validation_results BY NAME SELECT * FROM staged_validation_results;

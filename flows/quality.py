@@ -1,0 +1,155 @@
+"""The data-quality gate: which suites run on what, their parameters, and what a failure does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+
+from expectations import load_suite
+from flows.settings import Settings
+from tasks.entities import ENTITY_LABELS
+from tasks.identify import entity_id_for
+from tasks.records import Article, Mention, ProcessedDocument, RawDocument, Rejection
+from tasks.validate import ExpectationOutcome, SuiteRunner, failures_by_row
+
+
+@dataclass
+class BatchVerdict:
+    """What the gate decided for one batch."""
+
+    refused: dict[str, Rejection] = field(default_factory=dict)  # article_id -> rejection
+    dropped_mentions: set[str] = field(default_factory=set)  # "article_id|entity name|label"
+    dropped_links: set[str] = field(default_factory=set)  # "article_id|url"
+    outcomes: list[ExpectationOutcome] = field(default_factory=list)
+
+
+def language_codes() -> list[str]:
+    """Give back every ISO 639-1 code."""
+    import pycountry
+
+    return sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+
+
+def suite_parameters(settings: Settings, now: datetime, article_ids: list[str]) -> dict[str, Any]:
+    """Give back the values the suites' {"$PARAMETER": ...} thresholds take, from configuration."""
+    import re
+
+    phrases = [re.escape(p.strip()) for p in settings.boilerplate_phrases if p.strip()]
+    return {
+        "min_words": settings.min_words,
+        "title_min_length": settings.title_min_length,
+        "title_max_length": settings.title_max_length,
+        "earliest_published_at": datetime.combine(settings.earliest_published_at, time(), UTC),
+        "latest_published_at": now + timedelta(days=1),
+        "language_codes": language_codes(),
+        "boilerplate_regex": "(?i)\\b(?:" + "|".join(phrases) + ")\\b" if phrases else "(?!x)x",
+        "max_document_bytes": settings.max_document_bytes,
+        "article_ids": article_ids,
+        "entity_labels": sorted(ENTITY_LABELS),
+        "max_quarantine_share": settings.max_quarantine_share,
+    }
+
+
+def mention_key(article_id: str, mention: Mention) -> str:
+    return f"{article_id}|{mention.name}|{mention.label}"
+
+
+def validate_batch(
+    runner: SuiteRunner,
+    settings: Settings,
+    now: datetime,
+    docs: Sequence[RawDocument],
+    processed: Sequence[ProcessedDocument],
+    articles: dict[str, Article],
+) -> BatchVerdict:
+    """Run the documents, articles, entities and links suites on one batch and decide per row."""
+    verdict = BatchVerdict()
+    kinds = {p.doc_id: p.kind for p in processed}
+    params = suite_parameters(settings, now, list(articles))
+    frame = pd.DataFrame(
+        [
+            {
+                "doc_id": d.doc_id,
+                "source_uri": d.source_uri,
+                "kind": kinds.get(d.doc_id, "unsupported"),
+                "byte_size": d.byte_size,
+            }
+            for d in docs
+        ]
+    )
+    verdict.outcomes += runner.run(load_suite("documents"), frame, "doc_id", params)
+    verdict.outcomes += (outcomes := runner.run(load_suite("articles"), _article_frame(articles), "article_id", params))
+    for article_id, failed in failures_by_row(outcomes).items():
+        a = articles[article_id]
+        names = ",".join(o.expectation for o in failed)
+        detail = "; ".join(f"{o.expectation}: observed {o.observed}" for o in failed)
+        verdict.refused[article_id] = Rejection(
+            a.doc_id, a.source_uri, "validate", f"expectation_failed:{names}", detail
+        )
+    by_doc = {p.doc_id: p for p in processed}
+    mentions = [(aid, m) for aid, a in articles.items() for m in by_doc[a.doc_id].mentions]
+    frame = pd.DataFrame(
+        [
+            {
+                "key": mention_key(aid, m),
+                "article_id": aid,
+                "entity_id": entity_id_for(m.name, m.label),
+                "name": m.name,
+                "label": m.label,
+                "mention_count": m.count,
+            }
+            for aid, m in mentions
+        ]
+    )
+    verdict.outcomes += (outcomes := runner.run(load_suite("entities"), frame, "key", params))
+    verdict.dropped_mentions = set(failures_by_row(outcomes))
+    frame = pd.DataFrame(
+        [
+            {"key": f"{aid}|{link.url}", "article_id": aid, "url": link.url, "anchor_text": link.anchor_text}
+            for aid, a in articles.items()
+            for link in a.links
+        ]
+    )
+    verdict.outcomes += (outcomes := runner.run(load_suite("links"), frame, "key", params))
+    verdict.dropped_links = set(failures_by_row(outcomes))
+    return verdict
+
+
+def _article_frame(articles: dict[str, Article]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "article_id": article_id,
+                "doc_id": a.doc_id,
+                "source_uri": a.source_uri,
+                "title": a.title,
+                "text": a.text,
+                "word_count": a.word_count,
+                "published_at": a.published_at,
+                "language": a.language,
+                "url": a.url,
+            }
+            for article_id, a in articles.items()
+        ]
+    )
+
+
+def validate_run(
+    runner: SuiteRunner, settings: Settings, run_id: str, processed: int, articles: int, quarantined: int
+) -> list[ExpectationOutcome]:
+    """Run the run-level suite: articles when documents were processed, and the quarantine share."""
+    frame = pd.DataFrame(
+        [
+            {
+                "run_id": run_id,
+                "documents_processed": processed,
+                "articles_loaded": articles,
+                "quarantine_share": quarantined / processed if processed else 0.0,
+            }
+        ]
+    )
+    return runner.run(load_suite("runs"), frame, "run_id", suite_parameters(settings, datetime.now(UTC), []))

@@ -1,0 +1,154 @@
+"""The quality gate end to end: every bad input is loaded or refused with the right reason, nothing is lost."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_000, SEED_003, CliRunner
+
+pytestmark = pytest.mark.slow
+
+PARAGRAPH = (
+    "The city council approved the new budget on Tuesday after a long debate about schools, roads and "
+    "public transport. Council members said the plan would raise spending on repairs while keeping taxes "
+    "flat for most households. "
+)
+GERMAN = (
+    "Der Stadtrat hat am Dienstag nach einer langen Debatte über Schulen, Straßen und den öffentlichen "
+    "Nahverkehr den neuen Haushalt beschlossen. Die Mitglieder sagten, der Plan erhöhe die Ausgaben für "
+    "Reparaturen und lasse die Steuern für die meisten Haushalte unverändert. "
+)
+JAPANESE = "市議会は火曜日、学校や道路、公共交通機関をめぐる長い議論の末、新しい予算を承認した。" * 6
+
+
+def _page(title: str, body: str, charset: str = "utf-8", lang: str = "en") -> str:
+    paragraphs = "".join(f'<p>({i + 1}) {body} <a href="https://example.org/{i}">More</a></p>' for i in range(4))
+    return (
+        f'<html lang="{lang}"><head><meta charset="{charset}"><title>{title}</title></head>'
+        f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+    )
+
+
+def _bad_inputs(folder: Path) -> dict[str, str]:
+    """Write every bad input; give back file name -> expected outcome ('loaded' or a reason code)."""
+    folder.mkdir()
+    expected: dict[str, str] = {}
+
+    def put(name: str, content: bytes, outcome: str) -> None:
+        (folder / name).write_bytes(content)
+        expected[name] = outcome
+
+    article = _page("Council approves the new city budget", PARAGRAPH).encode()
+    put("empty.html", b"", "empty")
+    put("zero.gz", b"", "duplicate")  # zero bytes, like empty.html: the same document, a second source
+    put("truncated.gz", gzip.compress(article)[:40], "corrupt_gzip")
+    put("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary_content")
+    put("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>\nendobj\n", "binary_content")
+    put("invalid-utf8.html", article.replace(b"budget on Tuesday", b"budget \xff\xfe on Tuesday"), "loaded")
+    put("utf16.html", _page("Council approves the budget in UTF-16", PARAGRAPH).encode("utf-16"), "loaded")
+    cp1252 = _page("Council approves the “new” budget", PARAGRAPH.replace("roads", "roads – café"), "windows-1252")
+    put("cp1252.html", cp1252.encode("cp1252"), "loaded")
+    put("shift-jis.html", _page("市議会が新年度予算を承認", JAPANESE, "Shift_JIS", "ja").encode("shift_jis"), "loaded")
+    put("big.html", b"<html><body><p>" + b"word " * 10_500_000 + b"</p></body></html>", "too_large")
+    put(
+        "nested.html",
+        ("<html><body>" + "<div>" * 100_000 + "x" + "</div>" * 100_000 + "</body></html>").encode(),
+        "no_article",
+    )
+    put(
+        "index.html",
+        b'<html><body><ul><li><a href="/a">Home</a></li><li><a href="/b">News</a></li></ul></body></html>',
+        "refused",
+    )
+    put("german.html", _page("Stadtrat beschließt den neuen Haushalt", GERMAN, lang="de").encode(), "loaded")
+    shutil.copy(SEED_000, folder / "seed.txt")
+    shutil.copy(SEED_000, folder / "seed-copy.txt")
+    expected["seed.txt"] = expected["seed-copy.txt"] = "one of two"
+    return expected
+
+
+def _query(newslake: CliRunner, lake: Path, sql: str) -> list[dict[str, object]]:
+    result = newslake("sql", sql, "--lake", str(lake), "--format", "json")
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def test_bad_inputs_end_loaded_or_quarantined_and_the_summary_adds_up(newslake: CliRunner, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    expected = _bad_inputs(inbox)
+    lake = tmp_path / "lake"
+    result = newslake("run", str(inbox), "--lake", str(lake))
+    assert "Traceback" not in result.stderr
+
+    refused = {
+        Path(str(r["source_uri"])).name: str(r["reason"]) for r in _query(newslake, lake, "SELECT * FROM quarantine")
+    }
+    loaded = {
+        Path(str(r["source_uri"])).name: r for r in _query(newslake, lake, "SELECT source_uri, language FROM articles")
+    }
+    for name, outcome in expected.items():
+        if outcome in ("duplicate", "one of two"):
+            continue  # same bytes as another file: one document, two sources
+        if outcome == "loaded":
+            assert name in loaded, (name, refused.get(name))
+        elif outcome == "refused":
+            assert refused[name] in ("no_article",) or refused[name].startswith("expectation_failed:"), refused[name]
+        else:
+            assert refused.get(name) == outcome, (name, refused.get(name))
+    assert len({"seed.txt", "seed-copy.txt"} & set(loaded)) == 1
+    assert loaded["german.html"]["language"] == "de"
+    assert loaded["shift-jis.html"]["language"] == "ja"
+
+    run = _query(newslake, lake, "SELECT * FROM runs")[0]
+    seen, new, updated, unchanged, quarantined = (
+        int(run[k])  # type: ignore[call-overload]
+        for k in (
+            "documents_seen",
+            "documents_new",
+            "documents_updated",
+            "documents_unchanged",
+            "documents_quarantined",
+        )
+    )
+    assert seen == len(expected) == new + updated + unchanged + quarantined
+    assert unchanged == 2  # the copy of seed.txt, and zero.gz (the same zero bytes as empty.html)
+    reasons = json.loads(str(run["quarantine_reasons"]))
+    assert sum(reasons.values()) == quarantined and reasons["binary_content"] == 2
+    sources = _query(newslake, lake, "SELECT count(*) AS n FROM document_sources WHERE source_uri LIKE '%seed%'")
+    assert sources[0]["n"] == 2
+
+    results = _query(newslake, lake, "SELECT DISTINCT suite FROM validation_results")
+    assert {r["suite"] for r in results} == {"documents", "articles", "entities", "links", "runs"}
+    assert (lake / "data_docs" / "index.html").exists()
+
+
+def test_quarantine_lists_and_reprocess_releases_after_a_threshold_change(newslake: CliRunner, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SEED_003, inbox / "page.txt")
+    short = _page("A short but real news item", "The council approved the budget.")
+    (inbox / "short.html").write_text(short, encoding="utf-8")
+    (inbox / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    lake = tmp_path / "lake"
+    newslake("run", str(inbox), "--lake", str(lake))
+
+    listed = newslake("quarantine", "--lake", str(lake), "--format", "json")
+    reasons = {Path(r["source_uri"]).name: r["reason"] for r in map(json.loads, listed.stdout.splitlines())}
+    assert reasons == {"short.html": "expectation_failed:enough_words", "image.png": "binary_content"}
+    only = newslake("quarantine", "--lake", str(lake), "--reason", "binary", "--format", "json")
+    assert len(only.stdout.splitlines()) == 1
+
+    counts_sql = "SELECT (SELECT count(*) FROM articles) AS a, (SELECT count(*) FROM documents) AS d"
+    before = _query(newslake, lake, counts_sql)[0]
+    newslake("reprocess", "--lake", str(lake), env={"NEWSLAKE_MIN_WORDS": "5"})
+    after = _query(newslake, lake, counts_sql)[0]
+    assert after == {"a": before["a"] + 1, "d": before["d"]}
+    still = newslake("quarantine", "--lake", str(lake), "--format", "json")
+    assert [json.loads(line)["reason"] for line in still.stdout.splitlines()] == ["binary_content"]
+
+    newslake("reprocess", "--lake", str(lake), "--all", env={"NEWSLAKE_MIN_WORDS": "5"})
+    assert _query(newslake, lake, counts_sql)[0] == after

@@ -1,0 +1,48 @@
+"""The run summary adds up and reads well on a screen and as a Prefect artifact."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from flows.quality import suite_parameters
+from flows.settings import resolve_settings
+from flows.summary import RunSummary
+from tasks.records import Rejection
+from tasks.validate import ExpectationOutcome
+
+
+def _summary() -> RunSummary:
+    summary = RunSummary(run_id="r1", lake="lake", seen=5, new=2, unchanged=1)
+    summary.add_refusals(
+        [
+            Rejection("d1", "file:///in/a.png", "normalize", "binary_content", "PNG image"),
+            Rejection("d2", "file:///in/b.png", "normalize", "binary_content", "PNG image"),
+        ]
+    )
+    summary.add_outcomes([ExpectationOutcome("articles", "enough_words", "error", False, 3, 10.0, ("x",), "[3]")])
+    return summary
+
+
+def test_counts_add_up_and_reasons_keep_one_example() -> None:
+    summary = _summary()
+    assert summary.seen == summary.new + summary.updated + summary.unchanged + summary.quarantined
+    assert summary.reasons == {"binary_content": 2}
+    assert summary.examples["binary_content"].source_uri == "file:///in/a.png"
+    assert json.loads(summary.as_run_row()["quarantine_reasons"]) == {"binary_content": 2}
+
+
+def test_markdown_has_counts_failed_expectations_and_examples() -> None:
+    text = _summary().markdown()
+    assert "| quarantined | 2 |" in text
+    assert "articles.enough_words (error): 3 rows" in text
+    assert "| `binary_content` | 2 | file:///in/a.png | PNG image |" in text
+
+
+def test_boilerplate_phrases_become_one_case_insensitive_pattern() -> None:
+    import re
+
+    settings = resolve_settings(environ={"NEWSLAKE_BOILERPLATE_PHRASES": "give us a like,click here"})
+    pattern = re.compile(suite_parameters(settings, datetime.now(UTC), [])["boilerplate_regex"])
+    assert pattern.search("Please GIVE US A LIKE now") and pattern.search("click here")
+    assert not pattern.search("a clickhere b")
