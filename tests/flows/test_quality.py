@@ -77,7 +77,20 @@ def _query(newslake: CliRunner, lake: Path, sql: str) -> list[dict[str, object]]
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
-def test_bad_inputs_end_loaded_or_quarantined_and_the_summary_adds_up(newslake: CliRunner, tmp_path: Path) -> None:
+def _artifacts(prefect_api: str) -> list[dict[str, object]]:
+    import urllib.request
+
+    body = json.dumps({"artifacts": {"key": {"any_": ["newslake-run-summary"]}}}).encode()
+    request = urllib.request.Request(
+        f"{prefect_api}/artifacts/filter", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return list(json.loads(response.read()))
+
+
+def test_bad_inputs_end_loaded_or_quarantined_and_the_summary_adds_up(
+    newslake: CliRunner, prefect_api: str, tmp_path: Path
+) -> None:
     inbox = tmp_path / "inbox"
     expected = _bad_inputs(inbox)
     lake = tmp_path / "lake"
@@ -124,6 +137,8 @@ def test_bad_inputs_end_loaded_or_quarantined_and_the_summary_adds_up(newslake: 
     results = _query(newslake, lake, "SELECT DISTINCT suite FROM validation_results")
     assert {r["suite"] for r in results} == {"documents", "articles", "entities", "links", "runs"}
     assert (lake / "data_docs" / "index.html").exists()
+    reports = [str(a.get("data")) for a in _artifacts(prefect_api)]
+    assert any(str(run["run_id"]) in report and "binary_content" in report for report in reports)
 
 
 def test_quarantine_lists_and_reprocess_releases_after_a_threshold_change(newslake: CliRunner, tmp_path: Path) -> None:
