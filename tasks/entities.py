@@ -440,7 +440,7 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str) -> list[Entit
     for (start, end, label), surface in zip(spans, surfaces, strict=True):
         votes[surface][label] += 1
         votes[surface]["PERSON"] += person_evidence(text, start, end, label)
-        if label in PLACE_LABELS or label == "ORG":
+        if label in PLACE_LABELS or label == "ORG" or (label == "PERSON" and " " not in surface):
             votes[surface]["TEAM"] += team_evidence(text, start, end)
     canonical = resolve_short_names(votes)
     labels = {name: settle_label(name, _merge_votes(name, canonical, votes)) for name in set(canonical.values())}
@@ -522,7 +522,7 @@ def settle_label(name: str, votes: Counter[str]) -> str:
     """Give back the label of an entity: a known place is never a person; otherwise the strongest evidence."""
     votes = Counter(votes)
     team = votes.pop("TEAM", 0)
-    if team and team * 2 >= sum(n for label, n in votes.items() if label in PLACE_LABELS or label == "ORG"):
+    if team and team * 2 >= sum(n for label, n in votes.items() if label in PLACE_LABELS or label in ("ORG", "PERSON")):
         return "ORG"
     votes = Counter({label: n for label, n in votes.items() if n > 0})
     place = lookup_place(name)

@@ -150,3 +150,8 @@ def test_acronyms_in_prose_are_organisations_but_codes_are_not() -> None:
     text = "The KDP said on Monday that prices in USD rose 3 PCT, the US said."
     found = {text[s:e] for s, e, _ in find_acronyms(text, [])}
     assert found == {"KDP"}
+
+
+def test_a_name_used_as_a_team_in_results_becomes_an_organisation() -> None:
+    assert settle_label("Kent", Counter(PERSON=1, TEAM=1)) == "ORG"
+    assert settle_label("Smith", Counter(PERSON=3, TEAM=1)) == "PERSON"
