@@ -105,11 +105,16 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[\"“]\s*)$")
 _CREDIT = re.compile(r"(?:photo|picture|image|credit|copyright|©|illustration|graphic)s?\s*(?:by|:|/)?\s*$", re.I)
 _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
 _TRAILING_NUMBERS = re.compile(r"(?:\s+[\d][\d.,:/-]*)+$")
-_SPAN_BREAK = re.compile(r"\s*\n\s*|\s+[-–—]\s+")
+_SPAN_BREAK = re.compile(r"\s*\n\s*|\s+[-–—]\s+|\s*[()]\s*")
 _SPORTS_BEFORE = re.compile(r"\b(?:beat|beats|defeated|defeat|drew with|draw with|lost to|v|vs\.?|versus)\s+$")
 _SCORE_AFTER = re.compile(r"^\s+\d+(?:\s*[-–:]\s*\d+)?(?:\s|$|[,.;)])")
 _LEADING_FUNCTION_WORDS = frozenset({"later", "earlier", "yesterday", "today", "tonight", "tomorrow", "now"})
 _GIVEN_NAME_STOP_WORDS = frozenset({"will", "may", "can", "june"})
+_INITIAL_NAME = re.compile(r"(?<![\w.])[A-Z]\.\s?(?:[A-Z]\.\s?)?[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*(?![\w.])")
+_NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)?"
+_NAME_COUNTRY = re.compile(
+    rf"(?P<name>(?<![\w]){_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})\s*\(\s*(?P<country>[A-Z][A-Za-z. ]{{1,20}})\s*\)"
+)
 _ACRONYM = re.compile(r"(?<![\w.'’-])[A-Z]{2,6}(?![\w'’-])")
 _COMMON_ABBREVIATIONS = frozenset(
     [
@@ -272,7 +277,26 @@ def find_entities(doc: Doc, text: str) -> list[EntitySpan]:
     pieces = [piece for span in merge_particle_names(raw, text) for piece in split_span(text, *span)]
     spans = [cleaned for piece in pieces if (cleaned := clean_span(text, *piece)) is not None]
     spans += find_acronyms(text, spans)
+    spans += find_pattern_people(text, spans)
     return propagate_entities(resolve_entities(spans, text), text)
+
+
+def find_pattern_people(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Give back people the model missed that news style marks by form: an initial and a surname
+    ("A. Dale"), or a name followed by a country in parentheses ("Pete Sampras ( U.S. )")."""
+    found = []
+    for match in _INITIAL_NAME.finditer(text):
+        found.append((match.start(), match.end(), "PERSON"))
+    for match in _NAME_COUNTRY.finditer(text):
+        if is_known_place(match.group("country").strip()) or match.group("country").strip().isupper():
+            found.append((match.start("name"), match.end("name"), "PERSON"))
+    taken = list(spans)
+    kept = []
+    for start, end, label in found:
+        if not any(start < e and s < end for s, e, _ in taken):
+            kept.append((start, end, label))
+            taken.append((start, end, label))
+    return kept
 
 
 def find_acronyms(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

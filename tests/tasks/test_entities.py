@@ -155,3 +155,18 @@ def test_acronyms_in_prose_are_organisations_but_codes_are_not() -> None:
 def test_a_name_used_as_a_team_in_results_becomes_an_organisation() -> None:
     assert settle_label("Kent", Counter(PERSON=1, TEAM=1)) == "ORG"
     assert settle_label("Smith", Counter(PERSON=3, TEAM=1)) == "PERSON"
+
+
+def test_people_marked_by_form_are_found() -> None:
+    from tasks.entities import find_pattern_people
+
+    text = "Essex 532 ( A. Dale 120 ). Pete Sampras ( U.S. ) beat Todd Martin ( U.S. ) 6-3."
+    found = {text[s:e] for s, e, _ in find_pattern_people(text, [])}
+    assert found == {"A. Dale", "Pete Sampras", "Todd Martin"}
+    taken = [(text.index("Pete"), text.index("Pete") + 12, "PERSON")]
+    assert "Pete Sampras" not in {text[s:e] for s, e, _ in find_pattern_people(text, taken)}
+
+
+def test_spans_split_at_parentheses() -> None:
+    text = "Jansher Khan ( Pakistan"
+    assert [text[s:e] for s, e, _ in split_span(text, 0, len(text), "ORG")] == ["Jansher Khan", "Pakistan"]
