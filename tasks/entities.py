@@ -115,6 +115,10 @@ _NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)?"
 _NAME_COUNTRY = re.compile(
     rf"(?P<name>(?<![\w]){_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})\s*\(\s*(?P<country>[A-Z][A-Za-z. ]{{1,20}})\s*\)"
 )
+_TEAM_SCORE = re.compile(
+    r"(?P<team>(?<![\w.])[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\s+\d{1,3}(?![\d.,:/-]*\s*(?:percent|pct|%))\b"
+)
+_LEADING_NUMBER = re.compile(r"\d[\d.,:/-]*\s+")
 _ACRONYM = re.compile(r"(?<![\w.'’-])[A-Z]{2,6}(?![\w'’-])")
 _COMMON_ABBREVIATIONS = frozenset(
     [
@@ -277,26 +281,49 @@ def find_entities(doc: Doc, text: str) -> list[EntitySpan]:
     pieces = [piece for span in merge_particle_names(raw, text) for piece in split_span(text, *span)]
     spans = [cleaned for piece in pieces if (cleaned := clean_span(text, *piece)) is not None]
     spans += find_acronyms(text, spans)
-    spans += find_pattern_people(text, spans)
+    spans += find_pattern_people(text, spans)  # may drop model spans inside a name it finds
+    spans += find_result_teams(text, spans)
     return propagate_entities(resolve_entities(spans, text), text)
 
 
-def find_pattern_people(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Give back people the model missed that news style marks by form: an initial and a surname
-    ("A. Dale"), or a name followed by a country in parentheses ("Pete Sampras ( U.S. )")."""
-    found = []
-    for match in _INITIAL_NAME.finditer(text):
-        found.append((match.start(), match.end(), "PERSON"))
+def find_pattern_people(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Give back people that news style marks by form: an initial and a surname ("A. Dale"), or a name
+    followed by a country in parentheses ("Pete Sampras ( U.S. )").
+
+    Such a form outweighs the model: a model span lying inside it is removed from `spans` in place.
+    """
+    found = [(m.start(), m.end(), "PERSON") for m in _INITIAL_NAME.finditer(text)]
     for match in _NAME_COUNTRY.finditer(text):
-        if is_known_place(match.group("country").strip()) or match.group("country").strip().isupper():
+        country = match.group("country").strip()
+        if is_known_place(country) or country.isupper():
             found.append((match.start("name"), match.end("name"), "PERSON"))
-    taken = list(spans)
     kept = []
     for start, end, label in found:
-        if not any(start < e and s < end for s, e, _ in taken):
-            kept.append((start, end, label))
-            taken.append((start, end, label))
+        inside = [span for span in spans if start <= span[0] and span[1] <= end]
+        if any(start < e and s < end for s, e, _ in spans if (s, e, _) not in inside):
+            continue
+        for span in inside:
+            spans.remove(span)
+        kept.append((start, end, label))
     return kept
+
+
+def find_result_teams(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Give back teams in results lines the model missed: "San Diego 4 Montreal 3", "Bradford 2 Bath 1".
+
+    A line counts when at least two capitalised names are each followed by a score.
+    """
+    found: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        hits = [m for m in _TEAM_SCORE.finditer(line) if "." not in m.group("team")]
+        if len(hits) >= 2:
+            for m in hits:
+                start, end = offset + m.start("team"), offset + m.end("team")
+                if not any(start < e and s < end for s, e, _ in spans):
+                    found.append((start, end, "ORG"))
+        offset += len(line) + 1
+    return found
 
 
 def find_acronyms(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -410,8 +437,12 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
 
 
 def _skip_leading_function_words(text: str, start: int, end: int) -> int:
-    # "the Kremlin", "Later Lebed", "In London": a leading function word is not part of the name.
+    # "the Kremlin", "Later Lebed", "In London", "64 Bob Estes": a leading function word or number is
+    # not part of the name.
     while True:
+        number = _LEADING_NUMBER.match(text, start, end)
+        if number:
+            start = number.end()
         first = _WORD.match(text, start, end)
         if first is None or first.end() >= end or not text[first.end()].isspace():
             return start
