@@ -119,6 +119,7 @@ _TEAM_SCORE = re.compile(
     r"(?P<team>(?<![\w.])[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\s+\d{1,3}(?![\d.,:/-]*\s*(?:percent|pct|%))\b"
 )
 _LEADING_NUMBER = re.compile(r"\d[\d.,:/-]*\s+")
+_PERSON_SHAPE = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?$")
 _ACRONYM = re.compile(r"(?<![\w.'’-])[A-Z]{2,6}(?![\w'’-])")
 _COMMON_ABBREVIATIONS = frozenset(
     [
@@ -362,7 +363,14 @@ def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, i
         pieces.append((cursor, match.start(), label))
         cursor = match.end()
     pieces.append((cursor, end, label))
-    return [(s, e, label) for s, e, label in pieces if e > s]
+    pieces = [(s, e, label) for s, e, label in pieces if e > s]
+    if len(pieces) > 1:
+        # The model labelled the whole run, not each piece: a piece shaped like a person's name is one.
+        pieces = [
+            (s, e, "PERSON" if _PERSON_SHAPE.match(text[s:e]) and not is_known_place(text[s:e]) else label)
+            for s, e, label in pieces
+        ]
+    return pieces
 
 
 def propagate_entities(spans: list[EntitySpan], text: str) -> list[EntitySpan]:

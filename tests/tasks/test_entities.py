@@ -117,7 +117,8 @@ def test_particle_names_are_merged() -> None:
 
 def test_spans_split_at_line_breaks_and_spaced_dashes() -> None:
     text = "Romania - Cosmin Contra"
-    assert [text[s:e] for s, e, _ in split_span(text, 0, len(text), "ORG")] == ["Romania", "Cosmin Contra"]
+    pieces = [(text[s:e], label) for s, e, label in split_span(text, 0, len(text), "ORG")]
+    assert pieces == [("Romania", "ORG"), ("Cosmin Contra", "PERSON")]
 
 
 def test_all_caps_lines_are_truecased_with_offsets_kept() -> None:
