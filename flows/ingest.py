@@ -8,18 +8,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar, cast
 
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from flows.progress import RunProgress
 from flows.quality import BatchVerdict, mention_key, validate_batch, validate_run
 from flows.settings import Settings
 from flows.summary import RunSummary
-from flows.workers import DocumentExecutor, document_workers, process_chunk, split_evenly
+from flows.workers import document_workers, process_chunk, split_evenly
 from tasks.discover import discover_files, read_document
 from tasks.extract import EXTRACTOR_VERSION
 from tasks.identify import article_id_for
@@ -40,6 +42,14 @@ from warehouse.load import (
 )
 from warehouse.migrate import migrate
 
+T = TypeVar("T")
+
+
+def unwalked(value: T) -> T:
+    """Give back the value marked so Prefect does not walk it: walking every document of a batch to look
+    for futures cost a third of a run. The task still receives the plain value."""
+    return cast(T, quote(value))
+
 
 @dataclass
 class BatchWork:
@@ -53,7 +63,10 @@ class BatchWork:
 
 
 def decide_work(
-    docs: Sequence[RawDocument], plans: dict[tuple[str, str], SourcePlan], force: bool = False
+    docs: Sequence[RawDocument],
+    plans: dict[tuple[str, str], SourcePlan],
+    force: bool = False,
+    in_flight: set[str] | None = None,
 ) -> BatchWork:
     """Give back the batch's work: documents to process, extra sources to record, the unchanged count.
 
@@ -68,7 +81,7 @@ def decide_work(
             )
         if plan.status == "unchanged":
             work.unchanged += 1
-        elif plan.status == "duplicate" or doc.doc_id in work.status:
+        elif plan.status == "duplicate" or doc.doc_id in work.status or doc.doc_id in (in_flight or ()):
             work.duplicate_sources.append((doc.source_uri, doc.doc_id))
             work.unchanged += 1
         else:
@@ -98,10 +111,15 @@ def assign_article_ids(
 
 
 @task(name="plan-batch", cache_policy=NO_CACHE)
-def plan_work(con: duckdb.DuckDBPyConnection, docs: Sequence[RawDocument], force: bool) -> BatchWork:
-    """Give back what to do with each document of a batch, from one warehouse query."""
+def plan_work(
+    con: duckdb.DuckDBPyConnection, docs: Sequence[RawDocument], force: bool, in_flight: set[str]
+) -> BatchWork:
+    """Give back what to do with each document of a batch, from one warehouse query.
+
+    Documents of the batch still in the workers (in_flight) count as already stored.
+    """
     plans = plan_batch(con, [(d.source_uri, d.doc_id) for d in docs])
-    return decide_work(docs, {(p.source_uri, p.doc_id): p for p in plans}, force)
+    return decide_work(docs, {(p.source_uri, p.doc_id): p for p in plans}, force, in_flight)
 
 
 @task(name="validate-batch", cache_policy=NO_CACHE)
@@ -115,12 +133,6 @@ def validate_work(
 ) -> BatchVerdict:
     """Run the row-level suites on the batch."""
     return validate_batch(runner, settings, now, docs, processed, articles)
-
-
-@task(name="process-documents", cache_policy=NO_CACHE)
-def process_documents(workers: DocumentExecutor, docs: list[RawDocument], parts: int) -> list[ProcessedDocument]:
-    """Normalize, extract and find entities in the batch, spread over the worker processes."""
-    return [item for chunk in workers.map_chunks(process_chunk, split_evenly(docs, parts)) for item in chunk]
 
 
 @task(name="load-batch", cache_policy=NO_CACHE)
@@ -233,9 +245,23 @@ def run_batches(
             document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as workers,
         ):
             progress.start(total)
+            # Batch n+1 is planned and handed to the workers before batch n is validated and loaded,
+            # so the workers never wait for the warehouse.
+            pending: InFlight | None = None
             for number, docs in enumerate(batches, start=1):
-                ingest_batch(con, workers, runner, number, docs, settings, summary, force)
-                progress.advance(len(docs), f"{summary.articles} articles, {summary.quarantined} quarantined")
+                in_flight = set(pending.work.status) if pending else set()
+                work = plan_work(con, unwalked(docs), force, unwalked(in_flight))
+                chunks = split_evenly(work.process, settings.workers)
+                started_batch = InFlight(number, docs, work, workers.map_chunks(process_chunk, chunks))
+                if pending:
+                    finish_batch(con, runner, pending, settings, summary)
+                    progress.advance(
+                        len(pending.docs), f"{summary.articles} articles, {summary.quarantined} quarantined"
+                    )
+                pending = started_batch
+            if pending:
+                finish_batch(con, runner, pending, settings, summary)
+                progress.advance(len(pending.docs), f"{summary.articles} articles, {summary.quarantined} quarantined")
         finish_quality(con, runner, settings, summary)
     except BaseException as exc:
         summary.status = "failed"
@@ -273,29 +299,34 @@ def publish_summary(summary: RunSummary) -> None:
         get_run_logger().warning("could not attach the run summary artifact: %s", exc)
 
 
-def ingest_batch(
-    con: duckdb.DuckDBPyConnection,
-    workers: DocumentExecutor,
-    runner: SuiteRunner,
-    number: int,
-    docs: list[RawDocument],
-    settings: Settings,
-    summary: RunSummary,
-    force: bool,
+@dataclass
+class InFlight:
+    """A batch handed to the workers and not loaded yet."""
+
+    number: int
+    docs: list[RawDocument]
+    work: BatchWork
+    results: Iterator[list[ProcessedDocument]]
+
+
+def finish_batch(
+    con: duckdb.DuckDBPyConnection, runner: SuiteRunner, batch_in: InFlight, settings: Settings, summary: RunSummary
 ) -> None:
-    """Process, validate and load one batch, adding its counts to the summary."""
+    """Collect a batch from the workers, validate and load it, and add its counts to the summary."""
     now = datetime.now(UTC)
-    work = plan_work(con, docs, force)
-    processed = process_documents(workers, work.process, settings.workers) if work.process else []
+    work = batch_in.work
+    processed = [item for chunk in batch_in.results for item in chunk]
     articles, refused = assign_article_ids(processed, work.previous_article)
     verdict = (
-        validate_work(runner, settings, now, work.process, processed, articles) if work.process else BatchVerdict()
+        validate_work(runner, settings, now, unwalked(work.process), unwalked(processed), unwalked(articles))
+        if work.process
+        else BatchVerdict()
     )
     batch = build_batch(summary, now, work, processed, verdict, articles, refused)
-    batch.batch_number = number
-    counts = load_work(con, batch)
+    batch.batch_number = batch_in.number
+    counts = load_work(con, unwalked(batch))
     loaded = [work.status[a.doc_id] for _, a in batch.articles]
-    summary.seen += len(docs)
+    summary.seen += len(batch_in.docs)
     summary.unchanged += work.unchanged
     summary.new += loaded.count("new")
     summary.updated += loaded.count("updated")
