@@ -30,6 +30,7 @@ def _quiet_libraries() -> None:
         # No telemetry: this machine may have no internet, and a failed send looks like an error.
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "GX_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
         "TQDM_DISABLE": "1",
     }
     for key, value in defaults.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -23,6 +24,8 @@ _MAX_BYTES = 0
 def init_worker(model_name: str, max_bytes: int) -> None:
     """Remember the settings of this process; the model itself loads on first use."""
     global _MODEL_NAME, _MAX_BYTES, _MODEL
+    # trafilatura logs every odd link it skips; that is noise on a user's console, not a problem.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     if model_name != _MODEL_NAME:
         _MODEL = None
     _MODEL_NAME, _MAX_BYTES = model_name, max_bytes
