@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint bench-entities eval eval-check lock lock-check clean
+.PHONY: help setup run test lint bench bench-entities eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ run: setup ## Ingest seeds/ with the embedded defaults, then show a sample query
 
 test: setup ## Run the whole test suite
 	$(BIN)/pytest
+
+bench: setup ## Pipeline speed on a 2,000-page corpus from ../shared/eval: newslake vs the bare-library limit
+	$(BIN)/python -m tests.bench.bench_pipeline
 
 bench-entities: setup ## Entity quality and speed on ../shared/eval/ner, raw model vs newslake
 	$(BIN)/python -m tests.bench.bench_entities
