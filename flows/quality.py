@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-import pandas as pd
-
 from expectations import load_suite
 from flows.settings import Settings
 from tasks.entities import ENTITY_LABELS
@@ -70,17 +68,15 @@ def validate_batch(
     verdict = BatchVerdict()
     kinds = {p.doc_id: p.kind for p in processed}
     params = suite_parameters(settings, now, list(articles))
-    frame = pd.DataFrame(
-        [
-            {
-                "doc_id": d.doc_id,
-                "source_uri": d.source_uri,
-                "kind": kinds.get(d.doc_id, "unsupported"),
-                "byte_size": d.byte_size,
-            }
-            for d in docs
-        ]
-    )
+    frame = [
+        {
+            "doc_id": d.doc_id,
+            "source_uri": d.source_uri,
+            "kind": kinds.get(d.doc_id, "unsupported"),
+            "byte_size": d.byte_size,
+        }
+        for d in docs
+    ]
     verdict.outcomes += runner.run(load_suite("documents"), frame, "doc_id", params)
     verdict.outcomes += (outcomes := runner.run(load_suite("articles"), _article_frame(articles), "article_id", params))
     for article_id, failed in failures_by_row(outcomes).items():
@@ -92,64 +88,56 @@ def validate_batch(
         )
     by_doc = {p.doc_id: p for p in processed}
     mentions = [(aid, m) for aid, a in articles.items() for m in by_doc[a.doc_id].mentions]
-    frame = pd.DataFrame(
-        [
-            {
-                "key": mention_key(aid, m),
-                "article_id": aid,
-                "entity_id": entity_id_for(m.name, m.label),
-                "name": m.name,
-                "label": m.label,
-                "mention_count": m.count,
-            }
-            for aid, m in mentions
-        ]
-    )
+    frame = [
+        {
+            "key": mention_key(aid, m),
+            "article_id": aid,
+            "entity_id": entity_id_for(m.name, m.label),
+            "name": m.name,
+            "label": m.label,
+            "mention_count": m.count,
+        }
+        for aid, m in mentions
+    ]
     verdict.outcomes += (outcomes := runner.run(load_suite("entities"), frame, "key", params))
     verdict.dropped_mentions = set(failures_by_row(outcomes))
-    frame = pd.DataFrame(
-        [
-            {"key": f"{aid}|{link.url}", "article_id": aid, "url": link.url, "anchor_text": link.anchor_text}
-            for aid, a in articles.items()
-            for link in a.links
-        ]
-    )
+    frame = [
+        {"key": f"{aid}|{link.url}", "article_id": aid, "url": link.url, "anchor_text": link.anchor_text}
+        for aid, a in articles.items()
+        for link in a.links
+    ]
     verdict.outcomes += (outcomes := runner.run(load_suite("links"), frame, "key", params))
     verdict.dropped_links = set(failures_by_row(outcomes))
     return verdict
 
 
-def _article_frame(articles: dict[str, Article]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "article_id": article_id,
-                "doc_id": a.doc_id,
-                "source_uri": a.source_uri,
-                "title": a.title,
-                "text": a.text,
-                "word_count": a.word_count,
-                "published_at": a.published_at,
-                "language": a.language,
-                "url": a.url,
-            }
-            for article_id, a in articles.items()
-        ]
-    )
+def _article_frame(articles: dict[str, Article]) -> list[dict[str, Any]]:
+    return [
+        {
+            "article_id": article_id,
+            "doc_id": a.doc_id,
+            "source_uri": a.source_uri,
+            "title": a.title,
+            "text": a.text,
+            "word_count": a.word_count,
+            "published_at": a.published_at,
+            "language": a.language,
+            "url": a.url,
+        }
+        for article_id, a in articles.items()
+    ]
 
 
 def validate_run(
     runner: SuiteRunner, settings: Settings, run_id: str, processed: int, articles: int, quarantined: int
 ) -> list[ExpectationOutcome]:
     """Run the run-level suite: articles when documents were processed, and the quarantine share."""
-    frame = pd.DataFrame(
-        [
-            {
-                "run_id": run_id,
-                "documents_processed": processed,
-                "articles_loaded": articles,
-                "quarantine_share": quarantined / processed if processed else 0.0,
-            }
-        ]
-    )
+    frame = [
+        {
+            "run_id": run_id,
+            "documents_processed": processed,
+            "articles_loaded": articles,
+            "quarantine_share": quarantined / processed if processed else 0.0,
+        }
+    ]
     return runner.run(load_suite("runs"), frame, "run_id", suite_parameters(settings, datetime.now(UTC), []))

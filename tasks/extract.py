@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 from lxml import etree
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from tasks.language import detect_language
@@ -118,8 +119,13 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     """Give back the article of an HTML page (or of escaped markup with a plain-text preamble)."""
     banner_site, preamble_title = read_preamble(doc.preamble)
     page = doc.body if not doc.preamble else wrap_fragment(doc.body, preamble_title, banner_site)
+    # One parse serves both readers: the page's own claims first, then trafilatura (which prunes the tree).
+    tree = load_html(page)
+    if tree is None:
+        return _no_article(doc, "the markup cannot be parsed")
+    claims = read_claims(tree)
     result = trafilatura.bare_extraction(
-        page,
+        tree,
         url=url,
         with_metadata=True,
         include_links=True,
@@ -129,7 +135,6 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     )
     if not isinstance(result, Document) or result.body is None or not len(result.body):
         return _no_article(doc, "no main text found in the page")
-    claims = read_claims(page)
     hostname = urlsplit(result.url or url or "").hostname
     title = clean_title(preamble_title or choose_title(claims, result.title, hostname))
     body = result.body

@@ -24,12 +24,16 @@ class PageClaims:
     site_names: tuple[str, ...]
 
 
-def read_claims(page: str) -> PageClaims:
-    """Give back the headline candidates and site names a page declares."""
-    try:
-        tree = lxml_html.fromstring(page)
-    except (ValueError, TypeError, lxml_html.etree.ParserError):
+def read_claims(page: str | Any) -> PageClaims:
+    """Give back the headline candidates and site names a page (text or parsed tree) declares."""
+    if isinstance(page, str):
+        try:
+            page = lxml_html.fromstring(page)
+        except (ValueError, TypeError, lxml_html.etree.ParserError):
+            return PageClaims((), None, None, None, ())
+    if page is None:
         return PageClaims((), None, None, None, ())
+    tree = page
     h1 = tuple(t for t in (_clean(el.text_content()) for el in tree.iter("h1")) if t)
     og_title = _meta(tree, "og:title") or _meta(tree, "twitter:title")
     html_title = _clean(tree.findtext(".//title") or "")

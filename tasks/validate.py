@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 
 @dataclass(frozen=True)
 class ExpectationOutcome:
@@ -38,11 +36,14 @@ class SuiteRunner:
         self._data_docs_dir = data_docs_dir
 
     def run(
-        self, suite: dict[str, Any], frame: pd.DataFrame, id_column: str, parameters: dict[str, Any]
+        self, suite: dict[str, Any], rows: list[dict[str, Any]], id_column: str, parameters: dict[str, Any]
     ) -> list[ExpectationOutcome]:
-        """Give back one outcome per expectation of the suite, with the ids of failing rows."""
-        if frame.empty:
+        """Give back one outcome per expectation of the suite on these rows, with the ids of failing rows."""
+        if not rows:
             return []
+        import pandas as pd  # heavy: imported on first validation only
+
+        frame = pd.DataFrame(rows)
         checkpoint = self._checkpoint(suite, id_column)
         result = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
         [suite_result] = result.run_results.values()
