@@ -23,8 +23,7 @@ from flows.settings import Settings
 from flows.summary import RunSummary
 from flows.workers import document_workers, process_chunk, split_evenly
 from tasks.discover import discover_files, read_document
-from tasks.extract import EXTRACTOR_VERSION
-from tasks.identify import article_id_for
+from tasks.identify import article_id_for, extractor_version
 from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
 from tasks.validate import SuiteRunner
 from warehouse.lake import connect
@@ -152,7 +151,7 @@ def build_batch(
 ) -> LoadBatch:
     """Give back everything a batch writes: documents, sources, valid articles and their parts, refusals."""
     model = next((p.ner_model for p in processed if p.ner_model), None) or ""
-    batch = LoadBatch(run_id=summary.run_id, extracted_at=now, extractor_version=EXTRACTOR_VERSION, model=model)
+    batch = LoadBatch(run_id=summary.run_id, extracted_at=now, extractor_version=extractor_version(), model=model)
     by_doc = {p.doc_id: p for p in processed}
     for raw in work.process:
         item = by_doc[raw.doc_id]
@@ -322,6 +321,10 @@ def finish_batch(
     """Collect a batch from the workers, validate and load it, and add its counts to the summary."""
     now = datetime.now(UTC)
     work = batch_in.work
+    summary.seen += len(batch_in.docs)
+    summary.unchanged += work.unchanged
+    if not work.process and not work.duplicate_sources:
+        return  # every document unchanged: nothing to validate or write
     processed = [item for chunk in batch_in.results for item in chunk]
     articles, refused = assign_article_ids(processed, work.previous_article)
     verdict = (
@@ -333,8 +336,6 @@ def finish_batch(
     batch.batch_number = batch_in.number
     counts = load_work(con, unwalked(batch))
     loaded = [work.status[a.doc_id] for _, a in batch.articles]
-    summary.seen += len(batch_in.docs)
-    summary.unchanged += work.unchanged
     summary.new += loaded.count("new")
     summary.updated += loaded.count("updated")
     summary.add_refusals(batch.rejections)

@@ -11,7 +11,6 @@ from dataclasses import replace
 from typing import TypeVar
 
 from tasks.entities import NerModel, find_entities, group_mentions, load_ner_model
-from tasks.extract import extract_article
 from tasks.normalize import normalize_document
 from tasks.quotes import find_quotes
 from tasks.records import Article, EntitySpan, ProcessedDocument, RawDocument, Rejection
@@ -64,6 +63,8 @@ def process_document(raw: RawDocument) -> ProcessedDocument:
         normalized = normalize_document(raw, _MAX_BYTES)
         if isinstance(normalized, Rejection):
             return ProcessedDocument(raw.doc_id, raw.source_uri, "unsupported", None, rejection=normalized)
+        from tasks.extract import extract_article  # imports trafilatura: only worker processes need it
+
         extracted: Article | Rejection = extract_article(normalized)
     except Exception as exc:  # one bad document must never stop a run
         rejection = Rejection(raw.doc_id, raw.source_uri, "extract", "extraction_error", f"{type(exc).__name__}: {exc}")

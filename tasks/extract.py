@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import UTC, datetime
-from importlib.metadata import version
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
@@ -17,8 +16,6 @@ from trafilatura.xml import xmltotxt
 from tasks.language import detect_language
 from tasks.metadata import choose_title, read_claims
 from tasks.records import Article, Link, NormalizedDocument, Rejection
-
-EXTRACTOR_VERSION = f"newslake-extract/1 trafilatura/{version('trafilatura')}"
 
 # Calls to action and sign-up prompts: page furniture, never article text.
 _CALL_TO_ACTION = re.compile(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
+from importlib.metadata import version
 
 
 def article_id_for(key: str) -> str:
@@ -14,3 +16,9 @@ def entity_id_for(name: str, label: str) -> str:
     """Give back the entity id for a canonical name and label; case and spacing do not matter."""
     key = f"{label}\x00{' '.join(name.split()).casefold()}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """Give back the version stamp stored with every extracted article."""
+    return f"newslake-extract/1 trafilatura/{version('trafilatura')}"
