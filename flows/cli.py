@@ -73,8 +73,19 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @common_options
+@click.option("--feed", "feeds", multiple=True, metavar="URL", help="An RSS, Atom or JSON Feed to poll (repeatable).")
+@click.option("--sitemap", "sitemaps", multiple=True, metavar="URL", help="A sitemap or sitemap index (repeatable).")
+@click.option(
+    "--urls",
+    "url_lists",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file of URLs, one per line (repeatable).",
+)
+@click.option("--source", "source_names", multiple=True, metavar="NAME", help="A configured source (repeatable).")
+@click.option("--allow-private", is_flag=True, default=None, help="Allow URLs on private and loopback addresses.")
 @click.option("--batch-size", type=int, default=None, help="Documents per batch and transaction.")
 @click.option("--workers", type=int, default=None, help="Worker processes for extraction and NER.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
@@ -82,17 +93,41 @@ def run(
     paths: Sequence[Path],
     lake: Path | None,
     config_file: Path | None,
+    feeds: Sequence[str],
+    sitemaps: Sequence[str],
+    url_lists: Sequence[Path],
+    source_names: Sequence[str],
+    allow_private: bool | None,
     batch_size: int | None,
     workers: int | None,
     progress: bool | None,
 ) -> None:
-    """Ingest the documents in PATHS (files or folders, recursively) into the warehouse."""
-    settings = load_settings(config_file, lake=lake, batch_size=batch_size, workers=workers)
-    from flows.ingest import ingest
+    """Ingest files and folders (PATHS), feeds, sitemaps, URL lists and configured sources.
 
+    With nothing to ingest given, every configured source is ingested.
+    """
+    settings = load_settings(
+        config_file, lake=lake, batch_size=batch_size, workers=workers, allow_private=allow_private
+    )
+    from flows.ingest import ingest
+    from flows.settings import SettingsError
+    from flows.sources import adhoc_source
+
+    try:
+        sources = [settings.source(name) for name in source_names]
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sources += [adhoc_source("feed", url) for url in feeds]
+    sources += [adhoc_source("sitemap", url) for url in sitemaps]
+    sources += [adhoc_source("urls", str(path.resolve())) for path in url_lists]
+    if not paths and not sources:
+        if not settings.sources:
+            raise click.UsageError("nothing to ingest: give PATHS, --feed, --sitemap, --urls or configure [[sources]]")
+        sources = list(settings.sources)
     show = sys.stderr.isatty() if progress is None else progress
-    click.echo(f"newslake: ingesting {', '.join(map(str, paths))} into {settings.location().root}", err=True)
-    summary = ingest([str(p) for p in paths], settings, show_progress=show)
+    what = [*map(str, paths), *(s.name for s in sources)]
+    click.echo(f"newslake: ingesting {', '.join(what)} into {settings.location().root}", err=True)
+    summary = ingest([str(p) for p in paths], settings, show_progress=show, sources=sources)
     print_summary(summary.lines())
     if summary.status == "failed":
         click.echo("newslake: the run breached a run-level expectation (quality.on_breach = failed)", err=True)
@@ -101,6 +136,86 @@ def run(
         answer_query(settings, SAMPLE_QUERY, "table")
     if summary.status == "failed":
         sys.exit(1)
+
+
+@main.command()
+@common_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
+    """List the configured sources with their schedule and the state of their last runs."""
+    settings = load_settings(config_file, lake=lake)
+    from warehouse.lake import LakeMissingError, connect
+    from warehouse.sources import list_sources
+
+    try:
+        con = connect(settings.location(), read_only=True)
+        try:
+            state = list_sources(con)
+        finally:
+            con.close()
+    except LakeMissingError:
+        state = {}
+    except Exception:  # a lake created before live sources existed has no state table yet
+        state = {}
+    columns = [
+        "source",
+        "kind",
+        "schedule",
+        "location",
+        "last_poll_at",
+        "last_success_at",
+        "last_status",
+        "items_found",
+        "items_new",
+        "items_failed",
+        "items_pending",
+        "last_error",
+    ]
+    rows = []
+    for source in settings.sources:
+        known = state.get(source.name, {})
+        schedule = f"cron {source.cron}" if source.cron else (f"every {source.interval:g} s" if source.interval else "")
+        rows.append((source.name, source.kind, schedule, source.location, *(known.get(c) for c in columns[4:])))
+    if not rows:
+        click.echo("no sources configured: add [[sources]] tables to newslake.toml (see the README)", err=True)
+    write_rows(columns, rows, fmt)
+
+
+@main.command()
+@common_options
+@click.option("--source", "source_names", multiple=True, metavar="NAME", help="Serve only these sources.")
+@click.option("--limit", type=int, default=None, help="Most flow runs at once across all sources.")
+def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[str], limit: int | None) -> None:
+    """Run every configured source on its schedule, as Prefect deployments, until interrupted.
+
+    Needs a Prefect server: PREFECT_API_URL points at it (see the README).
+    """
+    from flows.settings import CONFIG_FILE, SettingsError
+
+    path = config_file or (Path(os.environ["NEWSLAKE_CONFIG"]) if os.environ.get("NEWSLAKE_CONFIG") else None)
+    path = path or Path(CONFIG_FILE)
+    if not path.exists():
+        raise click.ClickException(f"no config file at {path}: serve runs the [[sources]] of a newslake.toml")
+    if not os.environ.get("PREFECT_API_URL"):
+        raise click.ClickException(
+            "schedules need a running Prefect server: start one with `prefect server start` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api (see the README)"
+        )
+    settings = load_settings(path, lake=lake)
+    from flows.schedule import scheduled_sources, serve_sources
+
+    try:
+        chosen = scheduled_sources(settings, list(source_names))
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not chosen:
+        raise click.ClickException(f"no source in {path} has a schedule: give sources a cron or interval")
+    if lake is not None:
+        os.environ["NEWSLAKE_LAKE"] = str(lake.resolve())  # scheduled runs resolve their settings themselves
+    for source in chosen:
+        when = f"cron {source.cron}" if source.cron else f"every {source.interval:g} s"
+        click.echo(f"newslake: serving {source.name} ({source.kind}, {when})", err=True)
+    serve_sources(chosen, path, limit)
 
 
 @main.command()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,15 +22,18 @@ from prefect.utilities.annotations import quote
 
 from flows.progress import RunProgress
 from flows.quality import BatchVerdict, mention_key, validate_batch, validate_run
-from flows.settings import Settings
-from flows.summary import RunSummary
+from flows.settings import Settings, SourceConfig
+from flows.sources import PageTask, SourcePoll, fetch_pages, fetch_row, fetched_document, poll_source
+from flows.summary import RunSummary, SourceCounts
 from flows.workers import document_workers, process_chunk, split_evenly
 from tasks.discover import discover_files, read_document
+from tasks.fetch import Fetcher, FetchResult
 from tasks.identify import article_id_for, extractor_version
 from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
 from tasks.validate import SuiteRunner
 from warehouse.lake import connect
 from warehouse.load import (
+    FetchRow,
     LoadBatch,
     LoadCounts,
     SourcePlan,
@@ -40,6 +46,7 @@ from warehouse.load import (
     start_run,
 )
 from warehouse.migrate import migrate
+from warehouse.sources import record_source_run
 
 T = TypeVar("T")
 
@@ -48,6 +55,24 @@ def unwalked(value: T) -> T:
     """Give back the value marked so Prefect does not walk it: walking every document of a batch to look
     for futures cost a third of a run. The task still receives the plain value."""
     return cast(T, quote(value))
+
+
+@dataclass
+class InputBatch:
+    """Documents read or fetched for one batch, fetches that failed, and the fetch log of the batch."""
+
+    docs: list[RawDocument] = field(default_factory=list)
+    refused: list[Rejection] = field(default_factory=list)  # failed before there were bytes (fetch, listing)
+    fetches: list[FetchRow] = field(default_factory=list)
+    languages: dict[str, str] = field(default_factory=dict)  # source_uri -> language its source expects
+
+    @property
+    def size(self) -> int:
+        return len(self.docs) + len(self.refused)
+
+
+# Given the open warehouse and the run's summary, give back the run's batches and how many items they hold.
+BatchSource = Callable[[duckdb.DuckDBPyConnection, RunSummary], tuple[Iterator[InputBatch], int]]
 
 
 @dataclass
@@ -155,9 +180,20 @@ def build_batch(
     by_doc = {p.doc_id: p for p in processed}
     for raw in work.process:
         item = by_doc[raw.doc_id]
+        fetch = raw.fetch
         batch.documents.append(
             StoredDocument(
-                raw.doc_id, raw.source_uri, raw.discovered_at, item.kind, item.encoding, raw.byte_size, raw.content
+                raw.doc_id,
+                raw.source_uri,
+                raw.discovered_at,
+                item.kind,
+                item.encoding,
+                raw.byte_size,
+                raw.content,
+                http_status=fetch.status if fetch else None,
+                final_url=fetch.final_url if fetch else None,
+                fetched_at=fetch.fetched_at if fetch else None,
+                http_headers=json.dumps(dict(fetch.headers), sort_keys=True) if fetch else None,
             )
         )
     batch.sources = [(d.source_uri, d.doc_id) for d in work.process] + work.duplicate_sources
@@ -190,16 +226,134 @@ def new_run_id() -> str:
 
 
 @flow(name="ingest", log_prints=False)
-def ingest(paths: list[str], settings: Settings, show_progress: bool = False) -> RunSummary:
-    """Ingest every document under the paths into the warehouse; give back the run summary."""
-    files = list(discover_files(paths))
+def ingest(
+    paths: list[str],
+    settings: Settings,
+    show_progress: bool = False,
+    sources: list[SourceConfig] | None = None,
+) -> RunSummary:
+    """Ingest every document under the paths and from the sources into the warehouse; give back the
+    run summary. Folder sources are read like paths; feeds, sitemaps and URL lists are polled and their
+    new or changed pages fetched."""
+    sources = list(sources or [])
+    folders = {s.name: s.location for s in sources if s.kind == "folder"}
+    live = [s for s in sources if s.kind != "folder"]
+    files = list(discover_files([*paths, *folders.values()]))
 
-    def batches() -> Iterator[list[RawDocument]]:
+    def file_batches() -> Iterator[InputBatch]:
         for chunk in batched(files, settings.batch_size):
             now = datetime.now(UTC)
-            yield [read_document(p, settings.max_document_bytes, now) for p in chunk]
+            yield InputBatch(docs=[read_document(p, settings.max_document_bytes, now) for p in chunk])
 
-    return run_batches(batches(), len(files), settings, show_progress, force=False)
+    with ExitStack() as stack:
+        for source in sources:
+            stack.enter_context(source_lock(settings, source.name))
+        fetcher = stack.enter_context(Fetcher(settings.fetch_policy())) if live else None
+
+        def prepare(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> tuple[Iterator[InputBatch], int]:
+            for name, folder in folders.items():
+                summary.sources[name] = SourceCounts("folder", found=sum(1 for _ in discover_files([folder])))
+            if fetcher is None:
+                return file_batches(), len(files)
+            polls = poll_sources(con, fetcher, live, summary)
+            pages = [page for poll in polls for page in poll.pages]
+            listing = InputBatch(refused=[r for poll in polls for r in poll.rejections])
+            batches = _chain(file_batches(), [listing] if listing.size else [], page_batches(fetcher, pages, summary))
+            return batches, len(files) + len(pages) + listing.size
+
+        def page_batches(fetcher: Fetcher, pages: list[PageTask], summary: RunSummary) -> Iterator[InputBatch]:
+            languages = {s.name: s.language for s in live if s.language}
+            for fetched in fetch_pages(fetcher, pages, settings.batch_size, settings.fetch_concurrency):
+                yield page_batch(fetched, summary, languages)
+
+        def record_sources(con: duckdb.DuckDBPyConnection, summary: RunSummary, polled_at: datetime) -> None:
+            for source in sources:
+                counts = summary.sources.get(source.name, SourceCounts(source.kind))
+                record_source_run(
+                    con,
+                    {
+                        "source": source.name,
+                        "kind": source.kind,
+                        "location": source.location,
+                        "run_id": summary.run_id,
+                        "polled_at": polled_at,
+                        "status": "failed" if counts.error and not counts.fetched else summary.status,
+                        "items_found": counts.found,
+                        "items_new": counts.fetched,
+                        "items_failed": counts.failed,
+                        "error": counts.error,
+                    },
+                )
+
+        return run_batches(prepare, settings, show_progress, force=False, finish=record_sources if sources else None)
+    raise AssertionError("unreachable")  # ExitStack does not swallow exceptions
+
+
+def _chain(*parts: Iterator[InputBatch] | list[InputBatch]) -> Iterator[InputBatch]:
+    for part in parts:
+        yield from part
+
+
+def poll_sources(
+    con: duckdb.DuckDBPyConnection, fetcher: Fetcher, sources: list[SourceConfig], summary: RunSummary
+) -> list[SourcePoll]:
+    """Poll each live source once; a URL two sources list is fetched once, for the first."""
+    claimed: set[str] = set()
+    polls = []
+    logger = get_run_logger()
+    for source in sources:
+        poll = poll_source(con, fetcher, source, summary.run_id, claimed)
+        summary.sources[source.name] = SourceCounts(
+            source.kind, found=poll.found, not_modified=poll.not_modified, error=poll.error
+        )
+        logger.info(
+            "source %s: %s items listed, %s to fetch%s",
+            source.name,
+            poll.found,
+            len(poll.pages),
+            f" ({poll.error})" if poll.error else "",
+        )
+        polls.append(poll)
+    return polls
+
+
+def page_batch(
+    fetched: list[tuple[PageTask, FetchResult]], summary: RunSummary, languages: dict[str, str]
+) -> InputBatch:
+    """Give back a batch of fetched pages: documents, fetch failures and the fetch log."""
+    batch = InputBatch()
+    for page, result in fetched:
+        item = fetched_document(result)
+        counts = summary.sources[page.source]
+        if isinstance(item, Rejection):
+            batch.refused.append(item)
+            batch.fetches.append(fetch_row(page.source, "page", result))
+            counts.failed += 1
+            continue
+        batch.docs.append(item)
+        batch.fetches.append(fetch_row(page.source, "page", result, item.doc_id))
+        counts.fetched += 1
+        if page.source in languages:
+            batch.languages[item.source_uri] = languages[page.source]
+    return batch
+
+
+@contextmanager
+def source_lock(settings: Settings, name: str) -> Iterator[None]:
+    """Hold the source's lock for the run, so two runs of one source never write at once; a second
+    run waits for the first."""
+    folder = settings.location().root / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{name}.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            get_run_logger().warning("source %s is being ingested by another run: waiting for it to finish", name)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @flow(name="reprocess", log_prints=False)
@@ -219,18 +373,26 @@ def reprocess(
     finally:
         con.close()
 
-    def batches() -> Iterator[list[RawDocument]]:
-        for start in range(0, len(docs), settings.batch_size):
-            yield docs[start : start + settings.batch_size]
+    def prepare(_con: duckdb.DuckDBPyConnection, _summary: RunSummary) -> tuple[Iterator[InputBatch], int]:
+        batches = (
+            InputBatch(docs=docs[start : start + settings.batch_size])
+            for start in range(0, len(docs), settings.batch_size)
+        )
+        return batches, len(docs)
 
-    return run_batches(batches(), len(docs), settings, show_progress, force=True)
+    return run_batches(prepare, settings, show_progress, force=True)
 
 
 def run_batches(
-    batches: Iterator[list[RawDocument]], total: int, settings: Settings, show_progress: bool, force: bool
+    prepare: BatchSource,
+    settings: Settings,
+    show_progress: bool,
+    force: bool,
+    finish: Callable[[duckdb.DuckDBPyConnection, RunSummary, datetime], None] | None = None,
 ) -> RunSummary:
     """Process and load batches, validate the run as a whole, and record its summary."""
     started = time.monotonic()
+    started_at = datetime.now(UTC)
     location = settings.location()
     summary = RunSummary(run_id=new_run_id(), lake=location.describe())
     runner = SuiteRunner(settings.data_docs())
@@ -239,6 +401,7 @@ def run_batches(
     try:
         migrate(con)
         start_run(con, summary.run_id, str(flow_run.get_id() or ""), settings.model_dump(mode="json"))
+        batches, total = prepare(con, summary)
         with (
             RunProgress(show_progress) as progress,
             document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as workers,
@@ -247,20 +410,20 @@ def run_batches(
             # Batch n+1 is planned and handed to the workers before batch n is validated and loaded,
             # so the workers never wait for the warehouse.
             pending: InFlight | None = None
-            for number, docs in enumerate(batches, start=1):
+            for number, given in enumerate(batches, start=1):
                 in_flight = set(pending.work.status) if pending else set()
-                work = plan_work(con, unwalked(docs), force, unwalked(in_flight))
+                work = plan_work(con, unwalked(given.docs), force, unwalked(in_flight))
                 chunks = split_evenly(work.process, settings.workers)
-                started_batch = InFlight(number, docs, work, workers.map_chunks(process_chunk, chunks))
+                started_batch = InFlight(number, given, work, workers.map_chunks(process_chunk, chunks))
                 if pending:
                     finish_batch(con, runner, pending, settings, summary)
                     progress.advance(
-                        len(pending.docs), f"{summary.articles} articles, {summary.quarantined} quarantined"
+                        pending.given.size, f"{summary.articles} articles, {summary.quarantined} quarantined"
                     )
                 pending = started_batch
             if pending:
                 finish_batch(con, runner, pending, settings, summary)
-                progress.advance(len(pending.docs), f"{summary.articles} articles, {summary.quarantined} quarantined")
+                progress.advance(pending.given.size, f"{summary.articles} articles, {summary.quarantined} quarantined")
         finish_quality(con, runner, settings, summary)
     except BaseException as exc:
         summary.status = "failed"
@@ -268,6 +431,11 @@ def run_batches(
         raise
     finally:
         summary.seconds = time.monotonic() - started
+        if finish is not None:
+            try:
+                finish(con, summary, started_at)
+            except Exception as exc:  # the run's own outcome must still be recorded
+                get_run_logger().warning("could not record the state of the run's sources: %s", exc)
         finish_run(con, summary.run_id, summary.as_run_row(), error)
         con.close()
         publish_summary(summary)
@@ -310,7 +478,7 @@ class InFlight:
     """A batch handed to the workers and not loaded yet."""
 
     number: int
-    docs: list[RawDocument]
+    given: InputBatch
     work: BatchWork
     results: Iterator[list[ProcessedDocument]]
 
@@ -321,11 +489,12 @@ def finish_batch(
     """Collect a batch from the workers, validate and load it, and add its counts to the summary."""
     now = datetime.now(UTC)
     work = batch_in.work
-    summary.seen += len(batch_in.docs)
+    given = batch_in.given
+    summary.seen += given.size
     summary.unchanged += work.unchanged
-    if not work.process and not work.duplicate_sources:
+    if not work.process and not work.duplicate_sources and not given.refused and not given.fetches:
         return  # every document unchanged: nothing to validate or write
-    processed = [item for chunk in batch_in.results for item in chunk]
+    processed = enforce_languages([item for chunk in batch_in.results for item in chunk], given.languages)
     articles, refused = assign_article_ids(processed, work.previous_article)
     verdict = (
         validate_work(runner, settings, now, unwalked(work.process), unwalked(processed), unwalked(articles))
@@ -334,6 +503,8 @@ def finish_batch(
     )
     batch = build_batch(summary, now, work, processed, verdict, articles, refused)
     batch.batch_number = batch_in.number
+    batch.rejections += given.refused
+    batch.fetches = given.fetches
     counts = load_work(con, unwalked(batch))
     loaded = [work.status[a.doc_id] for _, a in batch.articles]
     summary.new += loaded.count("new")
@@ -345,3 +516,19 @@ def finish_batch(
     summary.mentions += counts.mentions
     summary.links += counts.links
     summary.quotes += counts.quotes
+
+
+def enforce_languages(processed: list[ProcessedDocument], languages: dict[str, str]) -> list[ProcessedDocument]:
+    """Give back the documents with articles in a language other than their source expects refused."""
+    if not languages:
+        return processed
+    checked = []
+    for item in processed:
+        expected = languages.get(item.source_uri)
+        article = item.article
+        if article is not None and expected and article.language != expected:
+            detail = f"the source expects {expected}; the article reads as {article.language or 'unknown'}"
+            rejection = Rejection(item.doc_id, item.source_uri, "validate", "unexpected_language", detail)
+            item = replace(item, article=None, mentions=(), spans=(), quotes=(), rejection=rejection)
+        checked.append(item)
+    return checked

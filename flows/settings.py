@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tasks.fetch import DEFAULT_CONTENT_TYPES, FetchPolicy
 from warehouse.lake import LakeLocation
 
 CONFIG_FILE = "newslake.toml"
@@ -32,7 +34,24 @@ CONFIG_KEYS: dict[str, str] = {
     "quality.on_breach": "on_breach",
     "quality.boilerplate_phrases": "boilerplate_phrases",
     "quality.data_docs_dir": "data_docs_dir",
+    "fetch.user_agent": "user_agent",
+    "fetch.timeout": "fetch_timeout",
+    "fetch.max_bytes": "fetch_max_bytes",
+    "fetch.max_redirects": "max_redirects",
+    "fetch.retries": "retries",
+    "fetch.backoff": "backoff",
+    "fetch.concurrency": "fetch_concurrency",
+    "fetch.per_host_concurrency": "per_host_concurrency",
+    "fetch.per_host_delay": "per_host_delay",
+    "fetch.respect_robots": "respect_robots",
+    "fetch.allow_private": "allow_private",
+    "fetch.allowed_networks": "allowed_networks",
+    "fetch.content_types": "content_types",
 }
+# Settings given as lists; in the environment they are comma-separated.
+LIST_FIELDS = ("boilerplate_phrases", "allowed_networks", "content_types")
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 DEFAULT_BOILERPLATE = (
     "give us a like",
@@ -50,6 +69,41 @@ DEFAULT_BOILERPLATE = (
 
 class SettingsError(ValueError):
     """Raised when configuration is invalid; the message says which key and what to do."""
+
+
+class SourceConfig(BaseModel):
+    """One configured source: what it is, where it is, when to poll it and its own limits."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Unique name, used in state and logs.")
+    kind: Literal["folder", "urls", "feed", "sitemap"]
+    location: str = Field(description="Folder or URL-list path, or the feed/sitemap URL.")
+    cron: str | None = Field(default=None, description="Cron schedule, e.g. '0 2 * * *'.")
+    interval: float | None = Field(default=None, gt=0, description="Seconds between runs ('15m', '1h' accepted).")
+    max_items: int | None = Field(default=None, ge=1, description="Most items fetched per run; the rest wait.")
+    language: str | None = Field(default=None, description="Expected ISO 639-1 language; others are quarantined.")
+    allowed_hosts: tuple[str, ...] = Field(default=(), description="Hosts items may come from (any when empty).")
+
+    @field_validator("interval", mode="before")
+    @classmethod
+    def _seconds(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            match = _INTERVAL.match(value)
+            if not match:
+                raise ValueError("use seconds or a number with s, m, h or d, e.g. '15m'")
+            return float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"]
+        return value
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> SourceConfig:
+        if self.cron and self.interval:
+            raise ValueError(f"source {self.name}: give cron or interval, not both")
+        return self
+
+    @property
+    def is_remote(self) -> bool:
+        return self.kind in ("feed", "sitemap") or self.location.startswith(("http://", "https://"))
 
 
 class Settings(BaseModel):
@@ -85,6 +139,56 @@ class Settings(BaseModel):
         default=None, description="Great Expectations Data Docs folder (default lake/data_docs)."
     )
 
+    user_agent: str = Field(
+        default="newslake/0.1 (+https://github.com/newslake/newslake)", description="User-Agent sent with requests."
+    )
+    fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds to connect, per read and per body.")
+    fetch_max_bytes: int = Field(default=20_000_000, ge=1024, description="Largest response body accepted.")
+    max_redirects: int = Field(default=5, ge=0, le=30, description="Redirects followed per fetch.")
+    retries: int = Field(default=3, ge=0, le=10, description="Retries on timeouts, connection errors and 5xx.")
+    backoff: float = Field(default=1.0, ge=0, description="First retry wait in seconds; doubles, with jitter.")
+    fetch_concurrency: int = Field(default=8, ge=1, le=256, description="Requests in flight at once, all hosts.")
+    per_host_concurrency: int = Field(default=2, ge=1, le=64, description="Requests in flight at once per host.")
+    per_host_delay: float = Field(default=1.0, ge=0, description="Seconds between requests to one host.")
+    respect_robots: bool = Field(default=True, description="Honour robots.txt rules and Crawl-delay.")
+    allow_private: bool = Field(default=False, description="Allow URLs that resolve to private addresses.")
+    allowed_networks: tuple[str, ...] = Field(default=(), description="Private CIDRs allowed, e.g. 127.0.0.1/32.")
+    content_types: tuple[str, ...] = Field(default=DEFAULT_CONTENT_TYPES, description="Media types accepted.")
+    sources: tuple[SourceConfig, ...] = Field(default=(), description="Configured sources ([[sources]] tables).")
+
+    @model_validator(mode="after")
+    def _unique_sources(self) -> Settings:
+        names = [s.name for s in self.sources]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"source names must be unique: {', '.join(duplicates)}")
+        return self
+
+    def source(self, name: str) -> SourceConfig:
+        """Give back the configured source with this name."""
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none configured"
+        raise SettingsError(f"no source named {name!r} (known: {known})")
+
+    def fetch_policy(self) -> FetchPolicy:
+        """Give back the limits and manners every request follows."""
+        return FetchPolicy(
+            user_agent=self.user_agent,
+            timeout=self.fetch_timeout,
+            max_bytes=self.fetch_max_bytes,
+            max_redirects=self.max_redirects,
+            retries=self.retries,
+            backoff=self.backoff,
+            per_host_concurrency=self.per_host_concurrency,
+            per_host_delay=self.per_host_delay,
+            respect_robots=self.respect_robots,
+            allow_private=self.allow_private,
+            allowed_networks=self.allowed_networks,
+            content_types=self.content_types,
+        )
+
     def data_docs(self) -> Path:
         """Give back the folder the Data Docs are written to."""
         return (self.data_docs_dir or self.location().root / "data_docs").expanduser().resolve()
@@ -113,7 +217,7 @@ def resolve_settings(
     for field in CONFIG_KEYS.values():
         env_value = environ.get(f"NEWSLAKE_{field.upper()}")
         if env_value:
-            values[field] = env_value.split(",") if field == "boilerplate_phrases" else env_value
+            values[field] = [v.strip() for v in env_value.split(",")] if field in LIST_FIELDS else env_value
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
     try:
         return Settings(**values)
@@ -136,6 +240,8 @@ def read_config_file(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
     values: dict[str, Any] = {}
+    if "sources" in data:
+        values["sources"] = read_sources(path, data.pop("sources"))
     for section, table in data.items():
         if not isinstance(table, dict):
             raise SettingsError(f"{path}: '{section}' must be a [section]; known keys: {', '.join(CONFIG_KEYS)}")
@@ -147,3 +253,17 @@ def read_config_file(path: Path) -> dict[str, Any]:
                 value = (path.parent / str(value)) if not Path(str(value)).is_absolute() else value
             values[field] = value
     return values
+
+
+def read_sources(path: Path, tables: Any) -> list[dict[str, Any]]:
+    """Give back the [[sources]] tables of a config file; local locations resolve against its folder."""
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise SettingsError(f"{path}: sources must be [[sources]] tables with name, kind and location")
+    sources = []
+    for table in tables:
+        location = str(table.get("location", ""))
+        if location and table.get("kind") in ("folder", "urls") and not location.startswith(("http://", "https://")):
+            resolved = Path(location).expanduser()
+            table = {**table, "location": str(resolved if resolved.is_absolute() else path.parent / resolved)}
+        sources.append(table)
+    return sources

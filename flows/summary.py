@@ -12,6 +12,24 @@ from tasks.validate import ExpectationOutcome
 
 
 @dataclass
+class SourceCounts:
+    """How one source went in a run."""
+
+    kind: str
+    found: int = 0
+    fetched: int = 0
+    failed: int = 0
+    pending: int = 0
+    not_modified: bool = False
+    error: str | None = None
+
+    def describe(self) -> str:
+        listing = "unchanged (304)" if self.not_modified else f"{self.found} listed"
+        text = f"{self.kind}: {listing}, {self.fetched} fetched, {self.failed} failed, {self.pending} left pending"
+        return f"{text}; {self.error}" if self.error else text
+
+
+@dataclass
 class RunSummary:
     """Counts of one run. seen = new + updated + unchanged + quarantined."""
 
@@ -34,6 +52,8 @@ class RunSummary:
     seconds: float = 0.0
     status: str = "running"
     data_docs: str | None = None
+    # Per live source: items its listing held, fetched, failed, left pending; whether the listing was unchanged.
+    sources: dict[str, SourceCounts] = field(default_factory=dict)
 
     @property
     def processed(self) -> int:
@@ -86,6 +106,8 @@ class RunSummary:
         for reason, n in self.reasons.most_common(8):
             example = self.examples[reason]
             rows.append((f"    {reason}", f"{n}  e.g. {example.source_uri.rsplit('/', 1)[-1]}: {example.detail[:60]}"))
+        for name, counts in self.sources.items():
+            rows.append((f"source {name}", counts.describe()))
         rows += [
             ("articles loaded", str(self.articles)),
             ("entities loaded (new)", str(self.entities)),
@@ -119,6 +141,9 @@ class RunSummary:
             ("seconds", f"{self.seconds:.1f}"),
         ):
             out.append(f"| {label} | {value} |")
+        if self.sources:
+            out += ["", "## Sources", ""]
+            out += [f"- `{name}`: {counts.describe()}" for name, counts in self.sources.items()]
         out += ["", "## Failed expectations", ""]
         out += [f"- {name}: {n} rows" for name, n in self.failed_expectations.most_common()] or ["- none"]
         out += [f"- run-level: {breach}" for breach in self.breaches]

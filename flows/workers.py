@@ -65,7 +65,8 @@ def process_document(raw: RawDocument) -> ProcessedDocument:
             return ProcessedDocument(raw.doc_id, raw.source_uri, "unsupported", None, rejection=normalized)
         from tasks.extract import extract_article  # imports trafilatura: only worker processes need it
 
-        extracted: Article | Rejection = extract_article(normalized)
+        url = raw.fetch.final_url if raw.fetch else None
+        extracted: Article | Rejection = extract_article(normalized, url)
     except Exception as exc:  # one bad document must never stop a run
         rejection = Rejection(raw.doc_id, raw.source_uri, "extract", "extraction_error", f"{type(exc).__name__}: {exc}")
         return ProcessedDocument(raw.doc_id, raw.source_uri, "unsupported", None, rejection=rejection)

@@ -24,6 +24,7 @@ class RawDocument:
     content: bytes | None  # None when the document is over the size limit and was not read
     discovered_at: datetime
     byte_size: int
+    fetch: FetchInfo | None = None  # set for documents fetched over HTTP
 
 
 @dataclass(frozen=True)
@@ -136,3 +137,35 @@ class ProcessedDocument:
     quotes: tuple[Quote, ...] = ()
     rejection: Rejection | None = None
     ner_model: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchInfo:
+    """How a document was fetched over HTTP: kept with the document as its provenance."""
+
+    status: int
+    final_url: str
+    fetched_at: datetime
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str | None:
+        """Give back a recorded header's value, or None."""
+        return next((v for k, v in self.headers if k == name.lower()), None)
+
+
+@dataclass(frozen=True)
+class ListedItem:
+    """One page a feed, sitemap or URL list points to, with the change date the listing gives."""
+
+    url: str
+    modified_at: datetime | None = None
+    title: str | None = None
+
+
+class ListingError(ValueError):
+    """Raised when a feed or sitemap cannot be read; reason is a stable code, detail says what was seen."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail

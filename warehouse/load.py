@@ -42,6 +42,29 @@ class StoredDocument:
     encoding: str | None
     byte_size: int
     content: bytes | None
+    http_status: int | None = None
+    final_url: str | None = None
+    fetched_at: datetime | None = None
+    http_headers: str | None = None  # JSON
+
+
+@dataclass(frozen=True)
+class FetchRow:
+    """A fetches row: one HTTP fetch of a page, feed or sitemap, and how it ended."""
+
+    source: str
+    url: str
+    purpose: str  # page | feed | sitemap
+    outcome: str  # fetched | not_modified | failed
+    fetched_at: datetime
+    final_url: str | None = None
+    http_status: int | None = None
+    reason: str | None = None
+    detail: str | None = None
+    attempts: int = 1
+    byte_size: int | None = None
+    doc_id: str | None = None
+    http_headers: str | None = None
 
 
 @dataclass
@@ -61,6 +84,7 @@ class LoadBatch:
     batch_number: int = 0
     validation: list[ExpectationOutcome] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    fetches: list[FetchRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -155,6 +179,28 @@ _DOCUMENT_SCHEMA = pa.schema(
         ("byte_size", pa.int64()),
         ("content", pa.binary()),
         ("run_id", pa.string()),
+        ("http_status", pa.int32()),
+        ("final_url", pa.string()),
+        ("fetched_at", pa.timestamp("us", tz="UTC")),
+        ("http_headers", pa.string()),
+    ]
+)
+FETCH_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("final_url", pa.string()),
+        ("purpose", pa.string()),
+        ("outcome", pa.string()),
+        ("http_status", pa.int32()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("attempts", pa.int32()),
+        ("byte_size", pa.int64()),
+        ("doc_id", pa.string()),
+        ("http_headers", pa.string()),
+        ("fetched_at", pa.timestamp("us", tz="UTC")),
     ]
 )
 _SOURCE_SCHEMA = pa.schema(
@@ -279,7 +325,11 @@ def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
         for aid, a in batch.articles
         for link in a.links
     ]
-    quarantine = [{**r.__dict__, "run_id": batch.run_id, "quarantined_at": at} for r in batch.rejections]
+    # A fetch that failed has no document: its quarantine row has no doc_id.
+    quarantine = [
+        {**r.__dict__, "doc_id": r.doc_id or None, "run_id": batch.run_id, "quarantined_at": at}
+        for r in batch.rejections
+    ]
     return {
         "staged_documents": _table(documents, _DOCUMENT_SCHEMA),
         "staged_sources": _table(sources, _SOURCE_SCHEMA),
@@ -291,6 +341,7 @@ def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
         "staged_quotes": _table(quotes, _QUOTE_SCHEMA),
         "staged_links": _table(links, _LINK_SCHEMA),
         "staged_quarantine": _table(quarantine, _QUARANTINE_SCHEMA),
+        "staged_fetches": fetch_table(batch.run_id, batch.fetches),
         **validation_tables(batch.run_id, batch.batch_number, batch.validation, at),
     }
 
@@ -420,6 +471,11 @@ def _article_row(article_id: str, a: Article, batch: LoadBatch) -> dict[str, Any
         "extractor_version": batch.extractor_version,
         "run_id": batch.run_id,
     }
+
+
+def fetch_table(run_id: str, rows: list[FetchRow]) -> pa.Table:
+    """Give back fetches rows as an Arrow table."""
+    return _table([{**r.__dict__, "run_id": run_id} for r in rows], FETCH_SCHEMA)
 
 
 def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:

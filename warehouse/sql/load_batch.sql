@@ -48,8 +48,23 @@ ANTI JOIN entity_aliases AS a ON a.alias = s.alias AND a.entity_id = s.entity_id
 -- A document that now loads leaves quarantine; a refusal replaces any earlier one for that document.
 DELETE FROM quarantine
 WHERE doc_id IN (SELECT doc_id FROM staged_articles UNION ALL SELECT doc_id FROM staged_quarantine);
+-- A URL fetched again leaves quarantine for its earlier fetch failure (a new failure replaces it).
+DELETE FROM quarantine
+WHERE stage = 'fetch' AND source_uri IN (SELECT url FROM staged_fetches);
 INSERT INTO quarantine BY NAME SELECT * FROM staged_quarantine;
 
 -- Quality results of the batch.
 INSERT INTO validation_runs BY NAME SELECT * FROM staged_validation_runs;
 INSERT INTO validation_results BY NAME SELECT * FROM staged_validation_results;
+
+-- Page fetches of the batch, and the state of their URLs: fetched (done) or failed.
+INSERT INTO fetches BY NAME SELECT * FROM staged_fetches;
+
+UPDATE seen_urls SET
+    status = CASE WHEN f.outcome = 'failed' THEN 'failed' ELSE 'done' END,
+    doc_id = coalesce(f.doc_id, seen_urls.doc_id),
+    fetched_at = f.fetched_at,
+    attempts = seen_urls.attempts + 1,
+    reason = f.reason
+FROM staged_fetches AS f
+WHERE seen_urls.url = f.url;

@@ -1,0 +1,50 @@
+"""Scheduled ingestion: one Prefect deployment per configured source, served against a Prefect server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+from prefect import flow, serve
+from prefect.deployments.runner import RunnerDeployment
+from prefect.types.entrypoint import EntrypointType
+
+from flows.ingest import ingest
+from flows.settings import Settings, SourceConfig, resolve_settings
+
+
+@flow(name="ingest-source", log_prints=False)
+def ingest_source(source: str, config_file: str) -> dict[str, Any]:
+    """Ingest one configured source (the flow each deployment runs); give back the run's counts."""
+    settings = resolve_settings(config_file=Path(config_file))
+    summary = ingest([], settings, show_progress=False, sources=[settings.source(source)])
+    return {"run_id": summary.run_id, "status": summary.status, **summary.as_run_row()}
+
+
+def source_deployment(source: SourceConfig, config_file: Path) -> RunnerDeployment:
+    """Give back the deployment of one source: its schedule, and at most one run of it at a time
+    (a run due while one is still going waits its turn)."""
+    deployment = ingest_source.to_deployment(
+        name=source.name,
+        interval=source.interval,
+        cron=source.cron,
+        parameters={"source": source.name, "config_file": str(config_file.resolve())},
+        concurrency_limit=1,
+        tags=["newslake", source.kind],
+        description=f"newslake: ingest the {source.kind} {source.location}",
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+    # Called outside an event loop, to_deployment runs synchronously and gives back the deployment.
+    return cast(RunnerDeployment, deployment)
+
+
+def scheduled_sources(settings: Settings, names: list[str] | None = None) -> list[SourceConfig]:
+    """Give back the sources to serve: the named ones, or every source with a schedule."""
+    if names:
+        return [settings.source(name) for name in names]
+    return [s for s in settings.sources if s.cron or s.interval]
+
+
+def serve_sources(sources: list[SourceConfig], config_file: Path, limit: int | None = None) -> None:
+    """Create or update each source's deployment and run its scheduled flow runs until interrupted."""
+    serve(*(source_deployment(s, config_file) for s in sources), limit=limit, print_starting_message=True)

@@ -1,0 +1,264 @@
+"""Live sources: poll feeds, sitemaps and URL lists, decide what is new or changed, and fetch it politely."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from flows.settings import Settings, SourceConfig
+from tasks.discover import hash_bytes
+from tasks.feeds import parse_feed
+from tasks.fetch import Fetcher, FetchResult
+from tasks.records import FetchInfo, ListedItem, ListingError, RawDocument, Rejection
+from tasks.sitemaps import parse_sitemap
+from tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list
+from warehouse.load import FetchRow
+from warehouse.sources import (
+    ListedRow,
+    Validators,
+    listing_validators,
+    pending_urls,
+    record_poll,
+    seen_urls,
+)
+
+_MAX_SITEMAPS = 1000  # sitemap files read per poll, index children included
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """A page a run has to fetch, and the source that listed it."""
+
+    url: str
+    source: str
+
+
+@dataclass
+class SourcePoll:
+    """What polling one source found: pages to fetch now, and what was refused on the way."""
+
+    source: SourceConfig
+    polled_at: datetime
+    pages: list[PageTask] = field(default_factory=list)
+    found: int = 0  # items the listing held
+    not_modified: bool = False
+    rejections: list[Rejection] = field(default_factory=list)
+    error: str | None = None  # the listing itself could not be read
+
+
+def adhoc_source(kind: str, location: str) -> SourceConfig:
+    """Give back a source for a one-off run (--feed, --sitemap, --urls), named after its location so
+    repeated one-off runs share state."""
+    digest = hashlib.sha256(f"{kind}|{location}".encode()).hexdigest()[:10]
+    return SourceConfig(name=f"adhoc-{kind}-{digest}", kind=kind, location=location)  # type: ignore[arg-type]
+
+
+def poll_source(
+    con: duckdb.DuckDBPyConnection, fetcher: Fetcher, source: SourceConfig, run_id: str, claimed: set[str]
+) -> SourcePoll:
+    """Read a source's listing, record its new and changed items as pending, and give back the pages to
+    fetch now (at most max_items; earlier leftovers first). URLs in `claimed` are fetched by another
+    source of this run."""
+    poll = SourcePoll(source, datetime.now(UTC))
+    fetches: list[FetchRow] = []
+    validators: list[Validators] = []
+    try:
+        listed = read_listing(con, fetcher, source, fetches, validators, poll)
+    except ListingError as exc:
+        poll.error = f"{exc.reason}: {exc.detail}"
+        poll.rejections.append(Rejection("", source.location, "listing", exc.reason, exc.detail))
+        listed = []
+    poll.found = len(listed)
+    rows, fresh = plan_items(con, source, listed, poll)
+    leftovers = [url for url, _ in pending_urls(con, source.name) if url not in fresh]
+    queue = [u for u in [*leftovers, *fresh] if u not in claimed]
+    chosen = queue[: source.max_items] if source.max_items else queue
+    claimed.update(chosen)
+    poll.pages = [PageTask(url, source.name) for url in chosen]
+    record_poll(con, run_id, rows, validators, fetches)
+    return poll
+
+
+def read_listing(
+    con: duckdb.DuckDBPyConnection,
+    fetcher: Fetcher,
+    source: SourceConfig,
+    fetches: list[FetchRow],
+    validators: list[Validators],
+    poll: SourcePoll,
+) -> list[ListedItem]:
+    """Give back the items a source lists now; an unchanged feed or sitemap (304) lists none."""
+    if source.kind == "urls":
+        return [ListedItem(url) for url in parse_url_list(read_url_list(fetcher, source, fetches))]
+    known = listing_validators(con, source.name)
+    if source.kind == "feed":
+        content = fetch_listing(fetcher, source, source.location, "feed", known, fetches, validators)
+        if content is None:
+            poll.not_modified = True
+            return []
+        return parse_feed(content)
+    return read_sitemaps(fetcher, source, known, fetches, validators, poll)
+
+
+def read_url_list(fetcher: Fetcher, source: SourceConfig, fetches: list[FetchRow]) -> str:
+    """Give back the text of a URL-list file, local or fetched."""
+    if source.location.startswith(("http://", "https://")):
+        content = fetch_listing(fetcher, source, source.location, "urls", {}, fetches, [])
+        return (content or b"").decode("utf-8", errors="replace")
+    try:
+        return Path(source.location).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise ListingError("unreadable_url_list", f"cannot read {source.location}: {exc.strerror}") from exc
+
+
+def read_sitemaps(
+    fetcher: Fetcher,
+    source: SourceConfig,
+    known: dict[str, tuple[str | None, str | None]],
+    fetches: list[FetchRow],
+    validators: list[Validators],
+    poll: SourcePoll,
+) -> list[ListedItem]:
+    """Give back the pages of a sitemap and, for an index, of every child sitemap that changed."""
+    pages: list[ListedItem] = []
+    queue: list[str] = [source.location]
+    visited: set[str] = set()
+    unchanged = 0
+    while queue and len(visited) < _MAX_SITEMAPS:
+        url = queue.pop(0)
+        if url in visited:
+            continue
+        visited.add(url)
+        try:
+            content = fetch_listing(fetcher, source, url, "sitemap", known, fetches, validators)
+            if content is None:
+                unchanged += 1
+                continue
+            sitemap = parse_sitemap(content)
+        except ListingError as exc:
+            if url == source.location:
+                raise
+            poll.rejections.append(Rejection("", url, "listing", exc.reason, exc.detail))
+            continue
+        pages.extend(sitemap.pages)
+        queue.extend(child.url for child in sitemap.children)
+    poll.not_modified = unchanged == len(visited)
+    return pages
+
+
+def fetch_listing(
+    fetcher: Fetcher,
+    source: SourceConfig,
+    url: str,
+    purpose: str,
+    known: dict[str, tuple[str | None, str | None]],
+    fetches: list[FetchRow],
+    validators: list[Validators],
+) -> bytes | None:
+    """Give back a listing's bytes, or None when it answered 304; a failure raises ListingError."""
+    etag, last_modified = known.get(url, (None, None))
+    result = fetcher.fetch(url, etag=etag, last_modified=last_modified)
+    fetches.append(fetch_row(source.name, purpose, result))
+    if result.error:
+        raise ListingError(result.error, result.detail)
+    new_etag, new_modified = result.headers.get("etag"), result.headers.get("last-modified")
+    if result.not_modified:
+        new_etag, new_modified = etag, last_modified
+    validators.append(Validators(source.name, url, new_etag, new_modified, result.fetched_at))
+    return None if result.not_modified else result.content
+
+
+def plan_items(
+    con: duckdb.DuckDBPyConnection, source: SourceConfig, items: Sequence[ListedItem], poll: SourcePoll
+) -> tuple[list[ListedRow], list[str]]:
+    """Give back the seen_urls rows to write and the URLs to fetch: new ones, and known ones whose
+    listing shows a newer change date. Invalid URLs are refused; hosts outside allowed_hosts are skipped."""
+    by_url: dict[str, ListedItem] = {}
+    for item in items:
+        try:
+            url = normalize_url(item.url)
+        except InvalidUrlError as exc:
+            poll.rejections.append(Rejection("", item.url, "listing", "invalid_url", str(exc)))
+            continue
+        by_url.setdefault(url, item)
+    known = seen_urls(con, list(by_url))
+    rows: list[ListedRow] = []
+    fresh: list[str] = []
+    for url, item in by_url.items():
+        seen = known.get(url)
+        if not host_allowed(url, source.allowed_hosts):
+            if seen is None:
+                rows.append(
+                    ListedRow(url, source.name, poll.polled_at, item.modified_at, "skipped", "host_not_allowed")
+                )
+            continue
+        changed = (
+            seen is not None
+            and seen.status == "done"
+            and item.modified_at is not None
+            and (seen.modified_at is None or item.modified_at > seen.modified_at)
+        )
+        if seen is None or changed:
+            rows.append(ListedRow(url, source.name, poll.polled_at, item.modified_at))
+            fresh.append(url)
+    return rows, fresh
+
+
+def fetch_row(source: str, purpose: str, result: FetchResult, doc_id: str | None = None) -> FetchRow:
+    """Give back the fetches row of one fetch."""
+    outcome = "failed" if result.error else ("not_modified" if result.not_modified else "fetched")
+    return FetchRow(
+        source=source,
+        url=result.url,
+        purpose=purpose,
+        outcome=outcome,
+        fetched_at=result.fetched_at,
+        final_url=result.final_url,
+        http_status=result.status,
+        reason=result.error,
+        detail=result.detail or None,
+        attempts=result.attempts,
+        byte_size=len(result.content) if result.content is not None else None,
+        doc_id=doc_id,
+        http_headers=json.dumps(dict(result.headers), sort_keys=True) if result.headers else None,
+    )
+
+
+def fetched_document(result: FetchResult) -> RawDocument | Rejection:
+    """Give back a fetched page as a raw document, or its failure as a rejection at the fetch stage."""
+    if not result.ok or result.content is None:
+        return Rejection("", result.url, "fetch", result.error or "fetch_failed", result.detail)
+    info = FetchInfo(
+        status=result.status or 0,
+        final_url=result.final_url or result.url,
+        fetched_at=result.fetched_at,
+        headers=tuple(sorted(result.headers.items())),
+    )
+    content = result.content
+    return RawDocument(hash_bytes(content), result.url, content, result.fetched_at, len(content), fetch=info)
+
+
+def fetch_pages(
+    fetcher: Fetcher, pages: Sequence[PageTask], batch_size: int, concurrency: int
+) -> Iterator[list[tuple[PageTask, FetchResult]]]:
+    """Yield the pages fetched, a batch at a time; up to `concurrency` requests are in flight (the
+    fetcher also limits each host)."""
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="fetch") as pool:
+        for start in range(0, len(pages), batch_size):
+            chunk = pages[start : start + batch_size]
+            yield list(zip(chunk, pool.map(lambda p: fetcher.fetch(p.url), chunk), strict=True))
+
+
+def source_settings_note(settings: Settings) -> str:
+    """Give back one line on how fetching is configured, for logs."""
+    return (
+        f"user agent {settings.user_agent!r}, {settings.per_host_concurrency} per host, "
+        f"{settings.per_host_delay:g} s apart, robots.txt {'honoured' if settings.respect_robots else 'ignored'}"
+    )

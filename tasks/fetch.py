@@ -1,0 +1,346 @@
+"""Fetch documents over HTTP, politely and safely. The only module that touches the network.
+
+Every fetch ends in a FetchResult: the bytes and what the server said, or a stable reason code
+(`http_404`, `timeout`, `too_large`, `blocked_address`, `robots_disallowed`, ...) and a detail.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+
+# Headers kept with every fetch: enough to explain a document's provenance and to poll conditionally.
+RECORDED_HEADERS = (
+    "content-type",
+    "content-length",
+    "content-language",
+    "content-encoding",
+    "etag",
+    "last-modified",
+    "cache-control",
+    "expires",
+    "date",
+    "x-robots-tag",
+)
+DEFAULT_CONTENT_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "text/xml",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/gzip",
+    "application/x-gzip",
+)
+_ROBOTS_MAX_BYTES = 500_000  # RFC 9309: crawlers may ignore robots.txt content past 500 KiB
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Limits and manners for every request."""
+
+    user_agent: str = "newslake/0.1 (+https://github.com/newslake/newslake)"
+    timeout: float = 20.0  # seconds for connecting, for each read, and for the whole body
+    max_bytes: int = 20_000_000
+    max_redirects: int = 5
+    retries: int = 3  # attempts after the first, on timeouts, connection errors and 5xx
+    backoff: float = 1.0  # first backoff in seconds; doubles each retry, with jitter
+    backoff_max: float = 30.0
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0  # seconds between request starts to one host (robots Crawl-delay wins if longer)
+    respect_robots: bool = True
+    allow_private: bool = False
+    allowed_networks: tuple[str, ...] = ()  # CIDRs allowed even though private, e.g. 127.0.0.1/32
+    content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one fetch gave: bytes and headers, a 304, or a reason it failed."""
+
+    url: str  # the URL asked for
+    fetched_at: datetime
+    final_url: str | None = None  # after redirects
+    status: int | None = None  # the final HTTP status, None when no response came
+    content: bytes | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    error: str | None = None  # stable reason code when the fetch failed
+    detail: str = ""
+    attempts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.content is not None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class _RetryableError(Exception):
+    """A failure worth another attempt: a timeout, a dropped connection or a 5xx."""
+
+    def __init__(self, reason: str, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.reason, self.detail, self.status = reason, detail, status
+        self.attempts = 0  # requests made; set when retries give up
+
+
+class _RefusedError(Exception):
+    """A failure that another attempt would not fix."""
+
+    def __init__(self, reason: str, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.reason, self.detail, self.status = reason, detail, status
+        self.attempts = 0  # requests made; set when retries give up
+
+
+@dataclass
+class _Reply:
+    status: int
+    headers: dict[str, str]
+    content: bytes | None = None
+    location: str | None = None
+
+
+def blocked_address(host: str, port: int, policy: FetchPolicy) -> str | None:
+    """Give back why connecting to host is refused (it resolves to a private, loopback or link-local
+    address the policy does not allow), or None when it may be fetched."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise _RefusedError("dns_error", f"cannot resolve {host}: {exc}") from exc
+    allowed = [ipaddress.ip_network(n, strict=False) for n in policy.allowed_networks]
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not _is_internal(address) or policy.allow_private:
+            continue
+        if any(address.version == n.version and address in n for n in allowed):
+            continue
+        return (
+            f"{host} resolves to {address}, a private, loopback or link-local address; "
+            "allow it with fetch.allowed_networks or --allow-private"
+        )
+    return None
+
+
+def _is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    )
+
+
+class Fetcher:
+    """A thread-safe HTTP fetcher with limits, retries, politeness, robots.txt and an address guard."""
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        self.policy = policy
+        self._client = httpx.Client(
+            follow_redirects=False,  # each hop is checked by the address guard and robots.txt
+            timeout=httpx.Timeout(policy.timeout),
+            headers={"User-Agent": policy.user_agent},
+            trust_env=False,  # a proxy from the environment would bypass the address guard
+        )
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.Semaphore] = {}
+        self._next_start: dict[str, float] = {}
+        self._robots: dict[str, Protego | None] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
+        self._crawl_delays: dict[str, float] = {}
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """Give back the page at url after redirects; with validators, a 304 when it has not changed."""
+        started = datetime.now(UTC)
+        conditional = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
+        visited: list[str] = []
+        current = url
+        attempts = 0
+        try:
+            for _hop in range(self.policy.max_redirects + 1):
+                self._check_allowed(current)
+                reply, tries = self._get_with_retries(current, conditional)
+                attempts += tries
+                if reply.location is None:
+                    return self._result(url, started, current, reply, attempts)
+                visited.append(current)
+                target = urljoin(current, reply.location)
+                if target in visited:
+                    raise _RefusedError(
+                        "redirect_loop", f"redirect loop: {' -> '.join([*visited, target])}", reply.status
+                    )
+                current = target
+            raise _RefusedError(
+                "too_many_redirects", f"more than {self.policy.max_redirects} redirects, last to {current}", None
+            )
+        except (_RefusedError, _RetryableError) as exc:
+            return FetchResult(
+                url, started, current, exc.status, error=exc.reason, detail=exc.detail, attempts=attempts + exc.attempts
+            )
+
+    def _result(self, url: str, started: datetime, final: str, reply: _Reply, attempts: int) -> FetchResult:
+        if reply.status == 304 or 200 <= reply.status < 300:
+            return FetchResult(url, started, final, reply.status, reply.content, reply.headers, attempts=attempts)
+        return FetchResult(
+            url,
+            started,
+            final,
+            reply.status,
+            headers=reply.headers,
+            error=f"http_{reply.status}",
+            detail=f"{final} answered HTTP {reply.status}",
+            attempts=attempts,
+        )
+
+    def _check_allowed(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise _RefusedError("unsupported_scheme", f"only http and https URLs can be fetched: {url}")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        reason = blocked_address(parts.hostname, port, self.policy)
+        if reason:
+            raise _RefusedError("blocked_address", reason)
+        if self.policy.respect_robots and not parts.path.endswith("/robots.txt"):
+            robots = self._robots_for(f"{parts.scheme}://{parts.netloc}")
+            if robots is None:
+                raise _RefusedError(
+                    "robots_unavailable",
+                    f"{parts.netloc}/robots.txt could not be read, so nothing there is fetched (RFC 9309)",
+                )
+            if not robots.can_fetch(url, self.policy.user_agent):
+                raise _RefusedError("robots_disallowed", f"robots.txt of {parts.netloc} disallows {parts.path or '/'}")
+
+    def _robots_for(self, origin: str) -> Protego | None:
+        with self._lock:
+            lock = self._robots_locks.setdefault(origin, threading.Lock())
+        with lock:
+            if origin not in self._robots:
+                self._robots[origin] = self._read_robots(origin)
+            return self._robots[origin]
+
+    def _read_robots(self, origin: str) -> Protego | None:
+        try:
+            reply, _ = self._get_with_retries(f"{origin}/robots.txt", {}, limit=_ROBOTS_MAX_BYTES, check_type=False)
+        except _RefusedError as exc:
+            if exc.reason == "too_large":
+                return Protego.parse("")
+            return None
+        except _RetryableError:
+            return None
+        if reply.location is not None or 400 <= reply.status < 500:
+            return Protego.parse("")  # no robots.txt: everything is allowed
+        if reply.status >= 300 or reply.content is None:
+            return None
+        robots = Protego.parse(reply.content.decode("utf-8", errors="replace"))
+        delay = robots.crawl_delay(self.policy.user_agent)
+        if delay:
+            host = urlsplit(origin).netloc
+            with self._lock:
+                self._crawl_delays[host] = float(delay)
+        return robots
+
+    def host_delay(self, host: str) -> float:
+        """Give back the pause between request starts to host: the policy's, or robots' Crawl-delay if longer."""
+        return max(self.policy.per_host_delay, self._crawl_delays.get(host, 0.0))
+
+    def _get_with_retries(
+        self, url: str, headers: Mapping[str, str], limit: int | None = None, check_type: bool = True
+    ) -> tuple[_Reply, int]:
+        retrying = Retrying(
+            stop=stop_after_attempt(self.policy.retries + 1),
+            wait=wait_exponential_jitter(initial=self.policy.backoff, max=self.policy.backoff_max),
+            retry=retry_if_exception_type(_RetryableError),
+            reraise=True,
+        )
+        attempts = 0
+        try:
+            for attempt in retrying:
+                with attempt:
+                    attempts += 1
+                    reply = self._get_once(url, headers, limit or self.policy.max_bytes, check_type)
+        except (_RetryableError, _RefusedError) as exc:
+            exc.attempts = attempts
+            raise
+        return reply, attempts
+
+    def _get_once(self, url: str, headers: Mapping[str, str], limit: int, check_type: bool) -> _Reply:
+        host = urlsplit(url).netloc
+        with self._host_slot(host):
+            try:
+                with self._client.stream("GET", url, headers=dict(headers)) as response:
+                    return self._read(url, response, limit, check_type)
+            except httpx.TimeoutException as exc:
+                raise _RetryableError("timeout", f"{url} did not answer within {self.policy.timeout:g} s") from exc
+            except httpx.TransportError as exc:
+                raise _RetryableError("connection_error", f"{url}: {type(exc).__name__}: {exc}") from exc
+
+    def _read(self, url: str, response: httpx.Response, limit: int, check_type: bool) -> _Reply:
+        status = response.status_code
+        recorded = {k: response.headers[k] for k in RECORDED_HEADERS if k in response.headers}
+        if response.is_redirect and "location" in response.headers:
+            return _Reply(status, recorded, location=response.headers["location"])
+        if status >= 500:
+            raise _RetryableError(f"http_{status}", f"{url} answered HTTP {status}", status)
+        if status == 304 or status >= 300:
+            return _Reply(status, recorded)
+        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if check_type and media_type and media_type not in self.policy.content_types:
+            raise _RefusedError("unsupported_content_type", f"{url} is {media_type}, not a page or feed", status)
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _RefusedError("too_large", f"{url} declares {declared} bytes, over the {limit}-byte limit", status)
+        deadline = time.monotonic() + self.policy.timeout
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > limit:
+                raise _RefusedError("too_large", f"{url} sent more than {limit} bytes", status)
+            if time.monotonic() > deadline:
+                raise _RetryableError("timeout", f"{url} took over {self.policy.timeout:g} s to send its body", status)
+        return _Reply(status, recorded, bytes(body))
+
+    @contextmanager
+    def _host_slot(self, host: str) -> Iterator[None]:
+        with self._lock:
+            slot = self._slots.setdefault(host, threading.Semaphore(self.policy.per_host_concurrency))
+        with slot:
+            with self._lock:
+                now = time.monotonic()
+                start = max(now, self._next_start.get(host, 0.0))
+                self._next_start[host] = start + self.host_delay(host)
+            if start > now:
+                time.sleep(start - now)
+            yield

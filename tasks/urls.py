@@ -1,0 +1,63 @@
+"""URL normalization and URL-list parsing: one spelling per page, so a page is fetched and stored once."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Iterator
+from urllib.parse import urldefrag, urlsplit, urlunsplit
+
+import courlan
+
+
+class InvalidUrlError(ValueError):
+    """Raised when a string is not an absolute http(s) URL."""
+
+
+def normalize_url(url: str) -> str:
+    """Give back the URL in its canonical spelling: lower-case host, no default port, no fragment,
+    no tracking parameters, sorted query, resolved dot segments.
+
+    Raises InvalidUrlError for anything that is not an absolute http(s) URL.
+    """
+    candidate = url.strip()
+    parts = urlsplit(candidate)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidUrlError(f"not an absolute http(s) URL: {url!r}")
+    try:
+        cleaned = courlan.normalize_url(candidate)
+    except ValueError as exc:
+        raise InvalidUrlError(f"not a valid URL: {url!r} ({exc})") from exc
+    cleaned = urldefrag(cleaned).url
+    parts = urlsplit(cleaned)
+    path = _resolve_dots(parts.path) or "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+def _resolve_dots(path: str) -> str:
+    if "/." not in path:
+        return path
+    resolved = posixpath.normpath(path)
+    # normpath drops a trailing slash, which is part of a page's address.
+    return resolved + "/" if path.endswith("/") and not resolved.endswith("/") else resolved
+
+
+def host_of(url: str) -> str:
+    """Give back the lower-case host name of a URL."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def host_allowed(url: str, allowed_hosts: Iterable[str]) -> bool:
+    """Tell whether the URL's host is one of the allowed hosts or a subdomain of one; no list allows all."""
+    allowed = [h.lower().lstrip(".") for h in allowed_hosts]
+    if not allowed:
+        return True
+    host = host_of(url)
+    return any(host == h or host.endswith("." + h) for h in allowed)
+
+
+def parse_url_list(text: str) -> Iterator[str]:
+    """Yield the URLs of a URL-list file: one per line; blank lines and lines starting with # are skipped."""
+    for line in text.splitlines():
+        entry = line.strip()
+        if entry and not entry.startswith("#"):
+            yield entry.split()[0]

@@ -1,0 +1,136 @@
+"""Per-source state in the warehouse: listing validators, seen URLs and how each source's runs went."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.load import FetchRow, fetch_table, read_sql
+
+# Transient failures are tried again by later runs, this many runs in all.
+MAX_FETCH_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class SeenUrl:
+    """What the warehouse knows of one listed URL."""
+
+    url: str
+    status: str  # pending | done | failed | skipped
+    modified_at: datetime | None
+    doc_id: str | None
+    attempts: int
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ListedRow:
+    """A seen_urls row a poll writes: a new or changed item to fetch (pending) or one it skips."""
+
+    url: str
+    source: str
+    listed_at: datetime
+    modified_at: datetime | None
+    status: str = "pending"
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Validators:
+    """Conditional-GET validators of one feed or sitemap."""
+
+    source: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    checked_at: datetime
+
+
+_LISTED_SCHEMA = pa.schema(
+    [
+        ("url", pa.string()),
+        ("source", pa.string()),
+        ("listed_at", pa.timestamp("us", tz="UTC")),
+        ("modified_at", pa.timestamp("us", tz="UTC")),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+    ]
+)
+_VALIDATOR_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+        ("checked_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+def seen_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, SeenUrl]:
+    """Give back what is known of each URL already seen, in one query."""
+    if not urls:
+        return {}
+    con.register("staged_urls", pa.table({"url": pa.array(urls, pa.string())}))
+    try:
+        rows = con.execute(read_sql("seen_lookup")).fetchall()
+    finally:
+        con.unregister("staged_urls")
+    return {row[0]: SeenUrl(*row) for row in rows}
+
+
+def pending_urls(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, datetime | None]]:
+    """Give back the URLs of a source earlier runs left to fetch: pending, or failed for a transient reason."""
+    rows = con.execute(read_sql("pending_urls"), {"source": source, "max_attempts": MAX_FETCH_ATTEMPTS}).fetchall()
+    return [(url, modified) for url, modified in rows]
+
+
+def listing_validators(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[str | None, str | None]]:
+    """Give back the ETag and Last-Modified last seen for each feed or sitemap URL of a source."""
+    rows = con.execute("SELECT url, etag, last_modified FROM listing_validators WHERE source = ?", [source]).fetchall()
+    return {url: (etag, modified) for url, etag, modified in rows}
+
+
+def record_poll(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    listed: list[ListedRow],
+    validators: list[Validators],
+    listing_fetches: list[FetchRow],
+) -> None:
+    """Store a poll's validators, listing fetches and items to fetch, in one transaction."""
+    tables = {
+        "staged_listed": pa.Table.from_pylist([r.__dict__ for r in listed], schema=_LISTED_SCHEMA),
+        "staged_validators": pa.Table.from_pylist([v.__dict__ for v in validators], schema=_VALIDATOR_SCHEMA),
+        "staged_listing_fetches": fetch_table(run_id, listing_fetches),
+    }
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(read_sql("record_poll"))
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+def record_source_run(con: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> None:
+    """Record how a run of a source went (source, kind, location, run_id, polled_at, status, items_*, error)."""
+    previous = con.execute("SELECT last_success_at FROM source_state WHERE source = ?", [values["source"]]).fetchone()
+    con.execute(read_sql("source_state_upsert"), {**values, "previous_success": previous[0] if previous else None})
+
+
+def list_sources(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Give back the recorded state of every source that has run, by name."""
+    result = con.execute(read_sql("sources_list"))
+    columns = [d[0] for d in result.description or []]
+    return {row[0]: dict(zip(columns, row, strict=True)) for row in result.fetchall()}
