@@ -140,6 +140,9 @@ def read_sitemaps(
             content = fetch_listing(fetcher, source, url, "sitemap", known, fetches, validators)
             if content is None:
                 unchanged += 1
+                if url == source.location:
+                    # An unchanged index says nothing of its children: ask each known one conditionally.
+                    queue.extend(u for u in known if u != source.location)
                 continue
             sitemap = parse_sitemap(content)
         except ListingError as exc:

@@ -41,7 +41,8 @@ def _feed_item(entry: Any) -> ListedItem | None:
         link = entry["id"]
     if not link:
         return None
-    stamp = entry.get("updated_parsed") or entry.get("published_parsed")
+    # dict.get: feedparser's own get maps updated to published with a deprecation warning.
+    stamp = dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed")
     return ListedItem(str(link).strip(), _from_struct(stamp), entry.get("title"))
 
 

@@ -281,7 +281,9 @@ class Fetcher:
     ) -> tuple[_Reply, int]:
         retrying = Retrying(
             stop=stop_after_attempt(self.policy.retries + 1),
-            wait=wait_exponential_jitter(initial=self.policy.backoff, max=self.policy.backoff_max),
+            wait=wait_exponential_jitter(
+                multiplier=self.policy.backoff, max=self.policy.backoff_max, jitter=self.policy.backoff
+            ),
             retry=retry_if_exception_type(_RetryableError),
             reraise=True,
         )

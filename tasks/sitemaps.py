@@ -40,10 +40,13 @@ def gunzip_listing(content: bytes) -> bytes:
     """Give back the bytes, decompressed when gzip-compressed (at most 50 MB)."""
     if not content.startswith(b"\x1f\x8b"):
         return content
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        unzipped = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(content, _MAX_UNZIPPED + 1)
+        unzipped = inflater.decompress(content, _MAX_UNZIPPED + 1)
     except (zlib.error, gzip.BadGzipFile) as exc:
-        raise ListingError("corrupt_gzip", f"the compressed sitemap cannot be read: {exc}") from exc
+        raise ListingError("corrupt_gzip", f"the compressed listing cannot be read: {exc}") from exc
+    if len(unzipped) <= _MAX_UNZIPPED and not inflater.eof:
+        raise ListingError("corrupt_gzip", "the compressed listing is truncated")
     if len(unzipped) > _MAX_UNZIPPED:
         raise ListingError("too_large", f"the sitemap is over {_MAX_UNZIPPED} bytes uncompressed")
     return unzipped

@@ -126,7 +126,14 @@ def record_poll(
 def record_source_run(con: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> None:
     """Record how a run of a source went (source, kind, location, run_id, polled_at, status, items_*, error)."""
     previous = con.execute("SELECT last_success_at FROM source_state WHERE source = ?", [values["source"]]).fetchone()
-    con.execute(read_sql("source_state_upsert"), {**values, "previous_success": previous[0] if previous else None})
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM source_state WHERE source = ?", [values["source"]])
+        con.execute(read_sql("source_state_upsert"), {**values, "previous_success": previous[0] if previous else None})
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 def list_sources(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:

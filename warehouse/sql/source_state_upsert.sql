@@ -1,5 +1,5 @@
--- Record how a run of a source went. Grain: one row per source. Key: source.
-DELETE FROM source_state WHERE source = $source;
+-- Record how a run of a source went (the previous row is deleted first, see warehouse/sources.py).
+-- Grain: one row per source. Key: source.
 INSERT INTO source_state
     (source, kind, location, last_run_id, last_poll_at, last_success_at, last_status,
      items_found, items_new, items_failed, items_pending, last_error)

@@ -1,0 +1,135 @@
+"""The fetcher against a real HTTP server on 127.0.0.1."""
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tasks.fetch import FetchPolicy, Fetcher, blocked_address
+from tests.site import NewsSite, article_html, serve_site
+
+LOOPBACK = ("127.0.0.1/32",)
+
+
+def policy(**changes) -> FetchPolicy:
+    base = {
+        "timeout": 1.0,
+        "retries": 2,
+        "backoff": 0.01,
+        "per_host_delay": 0.0,
+        "max_bytes": 200_000,
+        "allowed_networks": LOOPBACK,
+        "user_agent": "newslake-test/1.0",
+    }
+    return FetchPolicy(**{**base, **changes})
+
+
+@pytest.fixture
+def site() -> Iterator[NewsSite]:
+    with serve_site() as running:
+        yield running
+
+
+def test_a_page_comes_back_with_its_status_final_url_and_headers(site):
+    with Fetcher(policy()) as fetcher:
+        result = fetcher.fetch(site.url("/articles/1"))
+    assert result.ok and result.status == 200 and result.attempts == 1
+    assert result.content == article_html(1).encode()
+    assert result.final_url == site.url("/articles/1")
+    assert result.headers["content-type"].startswith("text/html")
+    assert site.user_agents == {"newslake-test/1.0"}
+
+
+@pytest.mark.parametrize(
+    ("path", "reason", "requests"),
+    [
+        ("/missing", "http_404", 1),  # 4xx is never retried
+        ("/slow", "timeout", 3),  # retried: 1 + 2 retries
+        ("/loop-a", "redirect_loop", 1),
+        ("/huge", "too_large", 1),
+        ("/private/secret", "robots_disallowed", 0),
+    ],
+)
+def test_failures_end_in_a_reason_code(site, path, reason, requests):
+    with Fetcher(policy()) as fetcher:
+        result = fetcher.fetch(site.url(path))
+    assert not result.ok
+    assert result.error == reason, result.detail
+    assert site.hits[path] == requests
+
+
+def test_a_500_is_retried_and_recovers(site):
+    with Fetcher(policy()) as fetcher:
+        result = fetcher.fetch(site.url("/flaky"))
+    assert result.ok and result.attempts == 2 and site.hits["/flaky"] == 2
+
+
+def test_retries_are_bounded_on_a_lasting_500(site):
+    site.set("/down", "x", fail_first=100)
+    with Fetcher(policy(retries=3)) as fetcher:
+        result = fetcher.fetch(site.url("/down"))
+    assert result.error == "http_500" and result.attempts == 4 and site.hits["/down"] == 4
+
+
+def test_a_body_without_content_length_is_cut_at_the_limit(site):
+    with Fetcher(policy(max_bytes=1500)) as fetcher:
+        result = fetcher.fetch(site.url("/articles/1"))  # 1420 bytes: under the limit
+        assert result.ok
+    with Fetcher(policy(max_bytes=1024)) as fetcher:
+        assert fetcher.fetch(site.url("/articles/1")).error == "too_large"
+
+
+def test_disallowed_content_types_are_refused(site):
+    site.set("/photo.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    with Fetcher(policy()) as fetcher:
+        assert fetcher.fetch(site.url("/photo.png")).error == "unsupported_content_type"
+
+
+def test_too_many_redirects(site):
+    for i in range(4):
+        site.set(f"/hop{i}", "", status=301, location=f"/hop{i + 1}")
+    site.set("/hop4", article_html(1))
+    with Fetcher(policy(max_redirects=3)) as fetcher:
+        assert fetcher.fetch(site.url("/hop0")).error == "too_many_redirects"
+    with Fetcher(policy(max_redirects=4)) as fetcher:
+        result = fetcher.fetch(site.url("/hop0"))
+    assert result.ok and result.final_url == site.url("/hop4")
+
+
+def test_conditional_get_answers_not_modified(site):
+    with Fetcher(policy()) as fetcher:
+        first = fetcher.fetch(site.url("/feed.xml"))
+        again = fetcher.fetch(site.url("/feed.xml"), etag=first.headers["etag"])
+    assert first.status == 200 and again.status == 304 and again.not_modified and again.ok is False
+    assert site.conditional_hits["/feed.xml"] == 1
+
+
+def test_private_addresses_are_refused_unless_allowed(site):
+    with Fetcher(policy(allowed_networks=())) as fetcher:
+        result = fetcher.fetch(site.url("/articles/1"))
+    assert result.error == "blocked_address" and "127.0.0.1" in result.detail
+    assert sum(site.hits.values()) == 0  # not even robots.txt was asked for
+    with Fetcher(policy(allowed_networks=(), allow_private=True)) as fetcher:
+        assert fetcher.fetch(site.url("/articles/1")).ok
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "0.0.0.0", "192.168.0.10"])
+def test_internal_addresses_are_blocked_by_default(host):
+    assert blocked_address(host, 80, FetchPolicy()) is not None
+
+
+def test_crawl_delay_spaces_requests_to_one_host(site):
+    site.set("/robots.txt", "User-agent: *\nCrawl-delay: 0.4\n", content_type="text/plain")
+    with Fetcher(policy(per_host_delay=0.0)) as fetcher:
+        started = time.monotonic()
+        for n in (1, 2, 3):
+            assert fetcher.fetch(site.url(f"/articles/{n}")).ok
+        elapsed = time.monotonic() - started
+    assert fetcher.host_delay(site.base.removeprefix("http://")) == pytest.approx(0.4)
+    assert elapsed >= 0.8  # three requests after robots.txt, each 0.4 s after the previous
+
+
+def test_robots_can_be_switched_off(site):
+    with Fetcher(policy(respect_robots=False)) as fetcher:
+        assert fetcher.fetch(site.url("/private/secret")).ok
+    assert site.hits["/robots.txt"] == 0

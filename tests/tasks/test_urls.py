@@ -1,0 +1,34 @@
+import pytest
+
+from tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("HTTP://Example.COM:80/a/../b/?utm_source=x&b=2&a=1#frag", "http://example.com/b/?a=1&b=2"),
+        ("https://example.com", "https://example.com/"),
+        ("https://example.com/news/story.html#comments", "https://example.com/news/story.html"),
+        ("  http://127.0.0.1:8080/x?id=3 ", "http://127.0.0.1:8080/x?id=3"),
+    ],
+)
+def test_normalize_url_gives_one_spelling(given, expected):
+    assert normalize_url(given) == expected
+    assert normalize_url(normalize_url(given)) == normalize_url(given)
+
+
+@pytest.mark.parametrize("bad", ["ftp://example.com/a", "/relative/path", "mailto:a@example.com", "http://"])
+def test_normalize_url_refuses_what_cannot_be_fetched(bad):
+    with pytest.raises(InvalidUrlError):
+        normalize_url(bad)
+
+
+def test_host_allowed_takes_subdomains_and_an_empty_list_allows_all():
+    assert host_allowed("https://www.example.com/a", ["example.com"])
+    assert not host_allowed("https://badexample.com/a", ["example.com"])
+    assert host_allowed("https://anything.org/", [])
+
+
+def test_parse_url_list_skips_comments_and_blank_lines():
+    text = "# morning list\nhttps://a.example/1\n\n  https://a.example/2   note\n#https://a.example/3\n"
+    assert list(parse_url_list(text)) == ["https://a.example/1", "https://a.example/2"]
