@@ -1,0 +1,219 @@
+"""Live sources end to end: the CLI against a real news site on 127.0.0.1 and a real Prefect server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import BIN, CliRunner
+from tests.site import NewsSite, article_html, serve_site
+from warehouse.lake import LakeLocation, connect
+
+pytestmark = pytest.mark.slow
+
+FETCH = """
+[lake]
+path = "lake"
+
+[run]
+workers = 1
+
+[fetch]
+allowed_networks = ["127.0.0.1/32"]
+timeout = 1
+retries = 1
+backoff = 0.01
+per_host_delay = 0
+max_bytes = 200000
+user_agent = "newslake-test/1.0"
+"""
+
+
+def write_config(folder: Path, sources: str, fetch: str = FETCH) -> Path:
+    path = folder / "newslake.toml"
+    path.write_text(fetch + sources, encoding="utf-8")
+    return path
+
+
+def source(name: str, kind: str, location: str, **options: Any) -> str:
+    lines = [f'name = "{name}"', f'kind = "{kind}"', f'location = "{location}"']
+    lines += [f"{key} = {json.dumps(value)}" for key, value in options.items()]
+    return "\n[[sources]]\n" + "\n".join(lines) + "\n"
+
+
+def query(lake: Path, sql: str) -> list[tuple[Any, ...]]:
+    con = connect(LakeLocation.under(lake), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def site() -> Iterator[NewsSite]:
+    with serve_site() as running:
+        yield running
+
+
+def test_feed_and_sitemap_are_fetched_politely_and_incrementally(newslake: CliRunner, tmp_path, site):
+    write_config(
+        tmp_path,
+        source("news-feed", "feed", site.url("/feed.xml"), interval="15m")
+        + source("news-sitemap", "sitemap", site.url("/sitemap_index.xml"), cron="0 2 * * *"),
+    )
+    lake = tmp_path / "lake"
+    newslake("run", "--no-progress")  # no arguments: every configured source
+
+    titles = {row[0] for row in query(lake, "SELECT source_uri FROM articles")}
+    assert titles == {site.url(p) for p in ["/articles/1", "/articles/2", "/articles/3", "/articles/4"]} | {
+        site.url(p) for p in ["/articles/5", "/articles/6", "/flaky"]
+    }
+    reasons = dict(query(lake, "SELECT reason, count(*) FROM quarantine WHERE stage = 'fetch' GROUP BY reason"))
+    assert reasons == {"http_404": 1, "robots_disallowed": 1, "timeout": 1, "redirect_loop": 1, "too_large": 1}
+    assert site.hits["/flaky"] == 2  # a 500, then a 200 on retry
+    assert site.hits["/private/secret"] == 0
+    assert site.user_agents == {"newslake-test/1.0"}
+    fetched = query(lake, "SELECT http_status, final_url, fetched_at, http_headers FROM documents")
+    assert len(fetched) == 7
+    assert all(status == 200 and final and at and "content-type" in headers for status, final, at, headers in fetched)
+    run = query(lake, "SELECT documents_seen, documents_quarantined, quarantine_reasons FROM runs")[0]
+    assert run[0] == 12 and run[1] == 5 and json.loads(run[2])["timeout"] == 1
+
+    # Second poll, nothing changed: the feed and every sitemap answer 304 and no article is fetched again.
+    # The page that timed out (a transient failure) is tried again, and now answers in time.
+    site.pages["/slow"].delay = 0
+    before = dict(site.hits)
+    newslake("run", "--no-progress")
+    assert site.conditional_hits["/feed.xml"] == 1
+    assert site.conditional_hits["/sitemap_index.xml"] == 1
+    assert site.conditional_hits["/sitemap-1.xml"] == 1 and site.conditional_hits["/sitemap-2.xml.gz"] == 1
+    for n in range(1, 7):
+        assert site.hits[f"/articles/{n}"] == before[f"/articles/{n}"] == 1
+    assert site.hits["/missing"] == 1  # a 404 is not asked for again
+    assert query(lake, "SELECT count(*) FROM articles WHERE source_uri LIKE '%/slow'") == [(1,)]
+
+    # The feed changes: one new item and one updated item. Only those two pages are fetched.
+    now = datetime.now(UTC)
+    site.set("/articles/1", article_html(1, revision=1))
+    site.set("/articles/7", article_html(7, title="A new market opens in the old harbour"))
+    site.feed([("/articles/1", now), ("/articles/2", datetime(2026, 11, 1, tzinfo=UTC)), ("/articles/7", now)], '"2"')
+    first_id = query(lake, f"SELECT article_id FROM articles WHERE source_uri = '{site.url('/articles/1')}'")
+    newslake("run", "--source", "news-feed", "--no-progress")
+    assert site.hits["/articles/1"] == 2 and site.hits["/articles/7"] == 1 and site.hits["/articles/2"] == 1
+    assert query(lake, f"SELECT article_id FROM articles WHERE source_uri = '{site.url('/articles/1')}'") == first_id
+    assert query(lake, "SELECT count(*) FROM article_versions") == [(1,)]
+    assert query(lake, "SELECT count(*) FROM articles") == [(9,)]
+
+    listed = newslake("sources", "--format", "json").stdout.splitlines()
+    state = {row["source"]: row for row in map(json.loads, listed)}
+    assert state["news-feed"]["items_new"] == 2 and state["news-feed"]["last_success_at"]
+    assert state["news-sitemap"]["schedule"] == "cron 0 2 * * *"
+
+
+def test_a_private_address_is_refused_unless_allowed(newslake: CliRunner, tmp_path, site):
+    feed = site.url("/feed.xml")
+    result = newslake("run", "--feed", feed, "--lake", str(tmp_path / "lake"), "--workers", "1", "--no-progress")
+    assert "blocked_address" in result.stdout
+    assert sum(site.hits.values()) == 0
+    rows = query(tmp_path / "lake", "SELECT stage, reason, source_uri FROM quarantine")
+    assert rows == [("listing", "blocked_address", feed)]
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(0,)]
+
+    newslake("run", "--feed", feed, "--allow-private", "--lake", str(tmp_path / "lake"), "--workers", "1")
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(4,)]  # 1-3 and the flaky page
+
+
+def test_max_items_leaves_the_rest_for_the_next_run(newslake: CliRunner, tmp_path, site):
+    urls = tmp_path / "urls.txt"
+    urls.write_text("\n".join(site.url(f"/articles/{n}") for n in (1, 2, 3, 4)) + "\n# a comment\n")
+    write_config(tmp_path, source("list", "urls", "urls.txt", max_items=3))
+    newslake("run", "--no-progress")
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(3,)]
+    assert query(tmp_path / "lake", "SELECT items_pending FROM source_state") == [(1,)]
+    newslake("run", "--no-progress")
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(4,)]
+    assert all(site.hits[f"/articles/{n}"] == 1 for n in (1, 2, 3, 4))
+
+
+def test_a_run_killed_mid_fetch_loses_nothing(prefect_api, tmp_path, site):
+    hold = threading.Event()
+    site.pages["/articles/2"].hold = hold
+    site.feed([(f"/articles/{n}", datetime(2026, 11, 1, tzinfo=UTC)) for n in (1, 2, 3)], '"feed-x"')
+    write_config(tmp_path, source("feed", "feed", site.url("/feed.xml")))
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
+    run = subprocess.Popen(
+        [str(BIN / "newslake"), "run", "--no-progress"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while site.hits["/articles/2"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert site.hits["/articles/2"] == 1, "the run never reached the held page"
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    hold.set()
+
+    finished = subprocess.run(
+        [str(BIN / "newslake"), "run", "--no-progress"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert site.conditional_hits["/feed.xml"] == 1  # the feed itself had not changed: 304
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(3,)]
+
+
+def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):
+    """A real Prefect server runs the source's deployment every few seconds; the second ingest of the
+    feed fetches only the item that changed."""
+    site.feed([(f"/articles/{n}", datetime(2026, 11, 1, tzinfo=UTC)) for n in (1, 2)], '"s1"')
+    write_config(tmp_path, source("scheduled-feed", "feed", site.url("/feed.xml"), interval=4))
+    lake = tmp_path / "lake"
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [str(BIN / "newslake"), "serve"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+    def wait_for(check: Any, what: str) -> None:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+            try:
+                if check():
+                    return
+            except Exception:  # the lake may not exist yet
+                pass
+            time.sleep(1)
+        raise AssertionError(f"timed out waiting for {what}: {(tmp_path / 'serve.log').read_text()[-3000:]}")
+
+    try:
+        wait_for(lambda: query(lake, "SELECT count(*) FROM articles") == [(2,)], "the first scheduled run")
+        site.set("/articles/3", article_html(3))
+        site.feed([(f"/articles/{n}", datetime(2026, 11, 1, tzinfo=UTC)) for n in (1, 2, 3)], '"s2"')
+        wait_for(lambda: query(lake, "SELECT count(*) FROM articles") == [(3,)], "a later scheduled run")
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    assert site.hits["/articles/1"] == 1 and site.hits["/articles/2"] == 1 and site.hits["/articles/3"] == 1
+    flow_runs = query(lake, "SELECT count(*) FROM runs WHERE flow_run_id <> '' AND status <> 'failed'")[0][0]
+    assert flow_runs >= 2
+    assert query(lake, "SELECT DISTINCT source FROM source_state") == [("scheduled-feed",)]
