@@ -61,3 +61,11 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert "make run" in head and "make test" in head
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_only_the_fetch_module_touches_the_network() -> None:
+    for folder in ("tasks", "flows", "warehouse"):
+        for path in (REPO / folder).glob("*.py"):
+            network = _imports(path) & {"httpx", "socket", "urllib3", "requests"}
+            if path.name != "fetch.py":
+                assert not network, f"{folder}/{path.name} imports {network}"

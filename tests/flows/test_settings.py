@@ -45,3 +45,44 @@ def test_bad_config_says_what_is_wrong(tmp_path: Path, text: str, message: str) 
 def test_env_lake_is_used(tmp_path: Path) -> None:
     settings = resolve_settings(environ={"NEWSLAKE_LAKE": str(tmp_path / "x")})
     assert settings.location().root == (tmp_path / "x").resolve()
+
+
+def test_sources_and_fetch_settings_from_the_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "newslake.toml"
+    config.write_text(
+        '[fetch]\nallowed_networks = ["127.0.0.1/32"]\nper_host_delay = 0.5\n'
+        '[[sources]]\nname = "world"\nkind = "feed"\nlocation = "https://x.example/rss"\ninterval = "15m"\n'
+        'language = "en"\n'
+        '[[sources]]\nname = "list"\nkind = "urls"\nlocation = "lists/a.txt"\ncron = "0 2 * * *"\nmax_items = 10\n'
+    )
+    settings = resolve_settings(config_file=config, environ={"NEWSLAKE_USER_AGENT": "bot/2"})
+    world, listed = settings.sources
+    assert (world.kind, world.interval, world.language) == ("feed", 900.0, "en")
+    assert listed.location == str(tmp_path / "lists" / "a.txt") and listed.cron == "0 2 * * *"
+    policy = settings.fetch_policy()
+    assert policy.allowed_networks == ("127.0.0.1/32",) and policy.per_host_delay == 0.5
+    assert policy.user_agent == "bot/2"
+    assert settings.source("list") is listed
+    with pytest.raises(SettingsError, match="no source named 'nope'"):
+        settings.source("nope")
+
+
+@pytest.mark.parametrize(
+    ("sources", "message"),
+    [
+        ('[[sources]]\nname = "a"\nkind = "rss"\nlocation = "x"\n', "kind"),
+        ('[[sources]]\nname = "a"\nkind = "feed"\nlocation = "x"\ncron = "* * * * *"\ninterval = 60\n', "not both"),
+        ('[[sources]]\nname = "a"\nkind = "feed"\nlocation = "x"\ninterval = "soon"\n', "15m"),
+        (
+            '[[sources]]\nname = "a"\nkind = "feed"\nlocation = "x"\n[[sources]]\nname = "a"\nkind = "feed"\n'
+            'location = "y"\n',
+            "unique",
+        ),
+        ('[[sources]]\nname = "has space"\nkind = "feed"\nlocation = "x"\n', "name"),
+    ],
+)
+def test_bad_sources_say_what_is_wrong(tmp_path: Path, sources: str, message: str) -> None:
+    config = tmp_path / "newslake.toml"
+    config.write_text(sources)
+    with pytest.raises(SettingsError, match=message):
+        resolve_settings(config_file=config, environ={})

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tasks.fetch import FetchPolicy, Fetcher, blocked_address
+from tasks.fetch import Fetcher, FetchPolicy, blocked_address
 from tests.site import NewsSite, article_html, serve_site
 
 LOOPBACK = ("127.0.0.1/32",)
