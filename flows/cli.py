@@ -144,6 +144,8 @@ def run(
 def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
     """List the configured sources with their schedule and the state of their last runs."""
     settings = load_settings(config_file, lake=lake)
+    import duckdb
+
     from warehouse.lake import LakeMissingError, connect
     from warehouse.sources import list_sources
 
@@ -154,9 +156,9 @@ def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
         finally:
             con.close()
     except LakeMissingError:
-        state = {}
-    except Exception:  # a lake created before live sources existed has no state table yet
-        state = {}
+        state = {}  # nothing has run yet
+    except duckdb.CatalogException:
+        state = {}  # a lake no run has migrated to live sources yet
     columns = [
         "source",
         "kind",

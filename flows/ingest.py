@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -348,7 +349,9 @@ def source_lock(settings: Settings, name: str) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            get_run_logger().warning("source %s is being ingested by another run: waiting for it to finish", name)
+            logging.getLogger("newslake").warning(
+                "source %s is being ingested by another run: waiting for it to finish", name
+            )
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
