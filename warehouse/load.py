@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -14,6 +16,30 @@ import pyarrow as pa
 from tasks.identify import entity_id_for
 from tasks.records import Article, EntitySpan, Mention, Quote, RawDocument, Rejection
 from tasks.validate import ExpectationOutcome
+
+
+@contextmanager
+def staged(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> Iterator[None]:
+    """Make Arrow tables queryable by name for the block."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        yield
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the block in one transaction: committed when it ends, rolled back when it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def read_sql(name: str) -> str:
@@ -102,40 +128,26 @@ def plan_batch(con: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]]
     """Give back the plan for each (source_uri, doc_id), in one query for the whole batch."""
     if not candidates:
         return []
-    staged = pa.table(
+    staged_table = pa.table(
         {
             "source_uri": [c[0] for c in candidates],
             "doc_id": [c[1] for c in candidates],
         },
         schema=pa.schema([("source_uri", pa.string()), ("doc_id", pa.string())]),
     )
-    con.register("staged_candidates", staged)
-    try:
+    with staged(con, {"staged_candidates": staged_table}):
         rows = con.execute(read_sql("plan_batch")).fetchall()
-    finally:
-        con.unregister("staged_candidates")
     return [SourcePlan(*row) for row in rows]
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:
     """Write the batch in one transaction; give back the rows it added."""
     tables = _staged_tables(batch)
-    for name, table in tables.items():
-        con.register(name, table)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            new_entities = con.execute(
-                "SELECT count(*) FROM staged_entities WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
-            ).fetchone()
-            con.execute(read_sql("load_batch"))
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        for name in tables:
-            con.unregister(name)
+    with staged(con, tables), transaction(con):
+        new_entities = con.execute(
+            "SELECT count(*) FROM staged_entities WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
+        ).fetchone()
+        con.execute(read_sql("load_batch"))
     return LoadCounts(
         articles=tables["staged_articles"].num_rows,
         entities=int(new_entities[0]) if new_entities else 0,
@@ -421,14 +433,8 @@ def record_validation(
     con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[ExpectationOutcome], at: datetime
 ) -> None:
     """Store run-level validation outcomes (batch 0)."""
-    tables = validation_tables(run_id, 0, outcomes, at)
-    for name, table in tables.items():
-        con.register(name, table)
-    try:
+    with staged(con, validation_tables(run_id, 0, outcomes, at)):
         con.execute(read_sql("record_validation"))
-    finally:
-        for name in tables:
-            con.unregister(name)
 
 
 def list_quarantine(

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.load import FetchRow, fetch_table, read_sql
+from warehouse.load import FetchRow, fetch_table, read_sql, staged, transaction
 
 # Transient failures are tried again by later runs, this many runs in all.
 MAX_FETCH_ATTEMPTS = 3
@@ -75,11 +75,8 @@ def seen_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, Seen
     """Give back what is known of each URL already seen, in one query."""
     if not urls:
         return {}
-    con.register("staged_urls", pa.table({"url": pa.array(urls, pa.string())}))
-    try:
+    with staged(con, {"staged_urls": pa.table({"url": pa.array(urls, pa.string())})}):
         rows = con.execute(read_sql("seen_lookup")).fetchall()
-    finally:
-        con.unregister("staged_urls")
     return {row[0]: SeenUrl(*row) for row in rows}
 
 
@@ -108,32 +105,16 @@ def record_poll(
         "staged_validators": pa.Table.from_pylist([v.__dict__ for v in validators], schema=_VALIDATOR_SCHEMA),
         "staged_listing_fetches": fetch_table(run_id, listing_fetches),
     }
-    for name, table in tables.items():
-        con.register(name, table)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(read_sql("record_poll"))
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        for name in tables:
-            con.unregister(name)
+    with staged(con, tables), transaction(con):
+        con.execute(read_sql("record_poll"))
 
 
 def record_source_run(con: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> None:
     """Record how a run of a source went (source, kind, location, run_id, polled_at, status, items_*, error)."""
     previous = con.execute("SELECT last_success_at FROM source_state WHERE source = ?", [values["source"]]).fetchone()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM source_state WHERE source = ?", [values["source"]])
         con.execute(read_sql("source_state_upsert"), {**values, "previous_success": previous[0] if previous else None})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def list_sources(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
