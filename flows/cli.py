@@ -359,6 +359,48 @@ def _json_default(value: Any) -> Any:
 
 
 @main.command()
+@click.argument("query")
+@common_options
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None, help="Only newer.")
+@click.option("--entity", default=None, help="Only articles mentioning this entity (name or alias).")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=10, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def search(
+    query: str,
+    lake: Path | None,
+    config_file: Path | None,
+    since: datetime | None,
+    entity: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
+    """Find articles matching QUERY, ranked by BM25: title, site, date and a snippet."""
+    settings = load_settings(config_file, lake=lake)
+    from datetime import UTC
+
+    from tasks.snippets import make_snippet, query_terms
+    from warehouse.lake import LakeMissingError
+    from warehouse.search import SearchIndexMissingError, search_articles
+
+    try:
+        columns, rows = search_articles(
+            settings.location(), query, since.replace(tzinfo=UTC) if since else None, entity, limit
+        )
+    except (LakeMissingError, SearchIndexMissingError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    terms = query_terms(query)
+    shown = ["score", "title", "site_name", "published_at", "snippet", "url", "article_id"]
+    out = []
+    for row in rows:
+        record = dict(zip(columns, row, strict=True))
+        record["snippet"] = make_snippet(record.pop("text") or "", terms)
+        out.append(tuple(record[c] for c in shown))
+    if not out and fmt == "table":
+        click.echo(f"no article matches {query!r}", err=True)
+    write_rows(shown, out, fmt)
+
+
+@main.command()
 @click.argument("infile", type=click.File("r", encoding="utf-8"))
 @common_options
 @click.option("--model", default=None, help="spaCy pipeline (default: entities.model).")

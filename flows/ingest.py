@@ -32,7 +32,7 @@ from tasks.fetch import Fetcher, FetchResult
 from tasks.identify import article_id_for, extractor_version
 from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
 from tasks.validate import SuiteRunner
-from warehouse.lake import connect
+from warehouse.lake import LakeLocation, connect
 from warehouse.load import (
     FetchRow,
     LoadBatch,
@@ -47,6 +47,7 @@ from warehouse.load import (
     start_run,
 )
 from warehouse.migrate import migrate
+from warehouse.search import index_path, refresh_search_index
 from warehouse.sources import record_source_run
 
 T = TypeVar("T")
@@ -428,6 +429,7 @@ def run_batches(
                 finish_batch(con, runner, pending, settings, summary)
                 progress.advance(pending.given.size, f"{summary.articles} articles, {summary.quarantined} quarantined")
         finish_quality(con, runner, settings, summary)
+        refresh_search(con, location, summary)
     except BaseException as exc:
         summary.status = "failed"
         error = f"{type(exc).__name__}: {exc}"
@@ -463,6 +465,17 @@ def finish_quality(
     summary.status = settings.on_breach if summary.breaches else "completed"
     docs = runner.build_docs()
     summary.data_docs = str(docs) if docs else None
+
+
+def refresh_search(con: duckdb.DuckDBPyConnection, location: LakeLocation, summary: RunSummary) -> None:
+    """Rebuild the full-text index when the run changed articles (or there is none yet)."""
+    if summary.articles == 0 and index_path(location).exists():
+        return
+    try:
+        indexed = refresh_search_index(con, location)
+        get_run_logger().info("search index rebuilt: %s articles", indexed)
+    except Exception as exc:  # search is a convenience: a failure must not fail a run that loaded its data
+        get_run_logger().warning("could not rebuild the search index (`newslake search` may be stale): %s", exc)
 
 
 def publish_summary(summary: RunSummary) -> None:

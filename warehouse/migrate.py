@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from importlib import resources
 
@@ -29,8 +30,55 @@ def table_names() -> list[str]:
     return names
 
 
+def list_views() -> list[tuple[str, str]]:
+    """Give back (name, SQL) of every analyst view in warehouse/views, by name."""
+    folder = resources.files("warehouse") / "views"
+    views = [(e.name.removesuffix(".sql"), e.read_text(encoding="utf-8")) for e in folder.iterdir()]
+    return sorted((name, sql) for name, sql in views if re.fullmatch(r"[a-z0-9_]+", name))
+
+
+def apply_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)create the views whose SQL changed since they were created; give back their names.
+
+    A view may read another view, so views that fail for a missing view are retried after the rest.
+    """
+    recorded = dict(con.execute("SELECT name, sha256 FROM schema_views").fetchall())
+    todo = [(n, sql) for n, sql in list_views() if recorded.get(n) != hashlib.sha256(sql.encode()).hexdigest()]
+    applied: list[str] = []
+    while todo:
+        failed: list[tuple[str, str, Exception]] = []
+        for name, sql in todo:
+            try:
+                _create_view(con, name, sql)
+                applied.append(name)
+            except duckdb.CatalogException as exc:
+                failed.append((name, sql, exc))
+        if len(failed) == len(todo):
+            raise failed[0][2]
+        todo = [(name, sql) for name, sql, _ in failed]
+    return applied
+
+
+def _create_view(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")  # name is [a-z0-9_]+ (see list_views)
+        con.execute("DELETE FROM schema_views WHERE name = ?", [name])
+        con.execute("INSERT INTO schema_views VALUES (?, ?, now())", [name, hashlib.sha256(sql.encode()).hexdigest()])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def view_names() -> list[str]:
+    """Give back the names of the analyst views."""
+    return [name for name, _ in list_views()]
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations not applied yet, each in its own transaction; give back their names."""
+    """Apply the migrations not applied yet, each in its own transaction, then (re)create changed views;
+    give back the names of the migrations applied."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)")
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
@@ -46,4 +94,5 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("ROLLBACK")
             raise
         applied.append(name)
+    apply_views(con)
     return applied

@@ -1,0 +1,19 @@
+-- entity_cooccurrence: pairs of entities mentioned in the same article.
+-- Grain: one row per unordered pair of entities. Keys: entity_a, entity_b (entity_a < entity_b).
+-- Chart: a network (entities as nodes, articles as edge weight) or a matrix of the top entities.
+SELECT
+    a.entity_id AS entity_a,
+    ea.name AS name_a,
+    ea.label AS label_a,
+    b.entity_id AS entity_b,
+    eb.name AS name_b,
+    eb.label AS label_b,
+    count(*) AS articles,
+    min(CAST(coalesce(art.published_at, art.extracted_at) AS DATE)) AS first_day,
+    max(CAST(coalesce(art.published_at, art.extracted_at) AS DATE)) AS last_day
+FROM mentions AS a
+JOIN mentions AS b ON b.article_id = a.article_id AND a.entity_id < b.entity_id
+JOIN entities AS ea ON ea.entity_id = a.entity_id
+JOIN entities AS eb ON eb.entity_id = b.entity_id
+JOIN articles AS art ON art.article_id = a.article_id
+GROUP BY ALL

@@ -1,0 +1,22 @@
+-- share_of_voice: each entity's share of the mentions on each site.
+-- Grain: one row per site and entity. Keys: site_name, entity_id.
+-- Chart: 100% stacked bars per site of the top entities; or a table sorted by share.
+WITH per_site AS (
+    SELECT
+        coalesce(a.site_name, '(unknown)') AS site_name,
+        e.entity_id,
+        e.name,
+        e.label,
+        count(DISTINCT m.article_id) AS articles,
+        sum(m.mention_count) AS mentions
+    FROM mentions AS m
+    JOIN entities AS e USING (entity_id)
+    JOIN articles AS a USING (article_id)
+    GROUP BY ALL
+)
+SELECT
+    *,
+    sum(mentions) OVER (PARTITION BY site_name) AS site_mentions,
+    round(mentions / sum(mentions) OVER (PARTITION BY site_name), 4) AS share,
+    round(mentions / sum(mentions) OVER (PARTITION BY site_name, label), 4) AS share_within_label
+FROM per_site
