@@ -401,6 +401,35 @@ def search(
 
 
 @main.command()
+@common_options
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet", show_default=True)
+@click.option("--to", "target", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only rows of this day or later.")
+def export(lake: Path | None, config_file: Path | None, fmt: str, target: Path, since: datetime | None) -> None:
+    """Write every table and view to a folder, atomically: Parquet partitioned by day, CSV or JSON lines."""
+    settings = load_settings(config_file, lake=lake)
+    from warehouse.export import export_lake
+    from warehouse.lake import LakeMissingError, connect
+
+    try:
+        con = connect(settings.location(), read_only=True)
+    except LakeMissingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        written = export_lake(con, target, fmt, since.date() if since else None)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        con.close()
+    write_rows(
+        ["table", "rows", "partitioned by day"],
+        [(t.name, t.rows, "yes" if t.partitioned else "") for t in written],
+        fmt="table",
+    )
+    click.echo(f"exported to {target.resolve()} ({fmt})", err=True)
+
+
+@main.command()
 @click.argument("infile", type=click.File("r", encoding="utf-8"))
 @common_options
 @click.option("--model", default=None, help="spaCy pipeline (default: entities.model).")

@@ -1,0 +1,127 @@
+"""Export tables and views as Parquet (hive-partitioned by day), CSV or JSON lines, atomically.
+
+The export is written into a hidden sibling folder and renamed into place when complete, so a reader of
+the target folder sees the previous export or the new one, never half of one. All tables are read in one
+transaction: one consistent snapshot of the lake.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse.migrate import table_names, view_names
+
+FORMATS = ("parquet", "csv", "jsonl")
+_ARTICLE_DAY = "CAST(coalesce(a.published_at, a.extracted_at) AS DATE)"
+# How each table's rows get their day: the article's publication day (its ingest day when the page gives
+# none) for article data, the ingest or event day for the rest. Tables not listed are not partitioned.
+_DAY_OF = {
+    "articles": "CAST(coalesce(published_at, extracted_at) AS DATE)",
+    "article_versions": "CAST(coalesce(published_at, extracted_at) AS DATE)",
+    "documents": "CAST(discovered_at AS DATE)",
+    "document_sources": "CAST(seen_at AS DATE)",
+    "runs": "CAST(started_at AS DATE)",
+    "quarantine": "CAST(quarantined_at AS DATE)",
+    "fetches": "CAST(fetched_at AS DATE)",
+    "validation_runs": "CAST(validated_at AS DATE)",
+    "validation_results": "CAST(validated_at AS DATE)",
+}
+_BY_ARTICLE = ("mentions", "entity_mentions", "quotes", "links")
+_NOT_EXPORTED = ("schema_migrations", "schema_views", "listing_validators")
+_DROPPED_COLUMNS = {"documents": "content"}  # raw bytes: in the lake for re-extraction, not for BI tools
+
+
+@dataclass(frozen=True)
+class ExportedTable:
+    """One table or view written by an export."""
+
+    name: str
+    rows: int
+    partitioned: bool
+
+
+def export_lake(con: duckdb.DuckDBPyConnection, target: Path, fmt: str, since: date | None) -> list[ExportedTable]:
+    """Write every table and view to target in the format; give back what was written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    target = target.expanduser().resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
+    building.mkdir()
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            written = [_export_one(con, name, building, fmt, since) for name in exported_names()]
+        finally:
+            con.execute("COMMIT")
+        manifest = {
+            "format": fmt,
+            "since": since.isoformat() if since else None,
+            "exported_at": datetime.now(UTC).isoformat(),
+            "tables": {t.name: {"rows": t.rows, "partitioned_by_day": t.partitioned} for t in written},
+        }
+        (building / "_manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        _swap_in(building, target)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return written
+
+
+def exported_names() -> list[str]:
+    """Give back the tables and views an export writes."""
+    return [t for t in table_names() if t not in _NOT_EXPORTED] + view_names()
+
+
+def _export_one(con: duckdb.DuckDBPyConnection, name: str, folder: Path, fmt: str, since: date | None) -> ExportedTable:
+    query, day = _select(name)
+    if day is not None:
+        query = f"SELECT * FROM ({query}) WHERE $since IS NULL OR day >= $since"
+    row = con.execute(f"SELECT count(*) FROM ({query})", {"since": since} if day else {}).fetchone()
+    rows = int(row[0]) if row else 0
+    params = {"since": since} if day else {}
+    if fmt == "parquet":
+        path = folder / name
+        partition = ", PARTITION_BY (day)" if day is not None else ""
+        out = path if day is not None else path / "data_0.parquet"
+        path.mkdir(exist_ok=True)
+        if rows or day is None:
+            con.execute(f"COPY ({query}) TO '{_literal(out)}' (FORMAT parquet{partition}, OVERWRITE_OR_IGNORE)", params)
+    else:
+        option = "FORMAT csv, HEADER" if fmt == "csv" else "FORMAT json"
+        con.execute(f"COPY ({query}) TO '{_literal(folder / f'{name}.{fmt}')}' ({option})", params)
+    return ExportedTable(name, rows, day is not None)
+
+
+def _select(name: str) -> tuple[str, str | None]:
+    """Give back the query that exports a table or view, and its day expression (None: no day)."""
+    dropped = f" EXCLUDE ({_DROPPED_COLUMNS[name]})" if name in _DROPPED_COLUMNS else ""
+    if name in _DAY_OF:
+        return f"SELECT *{dropped}, {_DAY_OF[name]} AS day FROM {name}", _DAY_OF[name]
+    if name in _BY_ARTICLE:
+        return (
+            f"SELECT t.*, {_ARTICLE_DAY} AS day FROM {name} AS t JOIN articles AS a ON a.article_id = t.article_id",
+            _ARTICLE_DAY,
+        )
+    return f"SELECT *{dropped} FROM {name}", None
+
+
+def _swap_in(building: Path, target: Path) -> None:
+    """Put the finished export at target; a previous export is moved aside first and then removed."""
+    old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+    if target.exists():
+        if not (target / "_manifest.json").exists() and any(target.iterdir()):
+            raise FileExistsError(f"{target} exists and is not a newslake export: choose an empty or new folder")
+        target.rename(old)
+    building.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _literal(path: Path) -> str:
+    return str(path).replace("'", "''")
