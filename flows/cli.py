@@ -430,6 +430,22 @@ def export(lake: Path | None, config_file: Path | None, fmt: str, target: Path, 
 
 
 @main.command()
+@common_options
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("report.html"), show_default=True)
+def report(lake: Path | None, config_file: Path | None, out: Path) -> None:
+    """Write a self-contained HTML report: articles, entities, places, quotes, source health and quality."""
+    settings = load_settings(config_file, lake=lake)
+    from flows.report import write_report
+    from warehouse.lake import LakeMissingError
+
+    try:
+        path = write_report(settings.location(), out)
+    except LakeMissingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"report written to {path}")
+
+
+@main.command()
 @click.argument("infile", type=click.File("r", encoding="utf-8"))
 @common_options
 @click.option("--model", default=None, help="spaCy pipeline (default: entities.model).")

@@ -16,7 +16,7 @@ from typing import TypeVar, cast
 
 import duckdb
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
@@ -287,8 +287,25 @@ def ingest(
                     },
                 )
 
-        return run_batches(prepare, settings, show_progress, force=False, finish=record_sources if sources else None)
-    raise AssertionError("unreachable")  # ExitStack does not swallow exceptions
+        summary = run_batches(prepare, settings, show_progress, force=False, finish=record_sources if sources else None)
+    refresh_report(settings, summary)
+    return summary
+
+
+def refresh_report(settings: Settings, summary: RunSummary) -> None:
+    """Rewrite the HTML report when report.path is set, and link it from the run's Prefect artifacts."""
+    if settings.report_path is None:
+        return
+    from flows.report import write_report  # imports the charting libraries: only when a report is wanted
+
+    try:
+        path = write_report(settings.location(), settings.report_path)
+        summary.report = str(path)
+        create_link_artifact(
+            link=path.as_uri(), link_text="newslake report", key="newslake-report", description="newslake report"
+        )
+    except Exception as exc:  # the report must never fail a run that loaded its data
+        get_run_logger().warning("could not refresh the report %s: %s", settings.report_path, exc)
 
 
 def _chain(*parts: Iterator[InputBatch] | list[InputBatch]) -> Iterator[InputBatch]:

@@ -34,6 +34,7 @@ CONFIG_KEYS: dict[str, str] = {
     "quality.on_breach": "on_breach",
     "quality.boilerplate_phrases": "boilerplate_phrases",
     "quality.data_docs_dir": "data_docs_dir",
+    "report.path": "report_path",
     "fetch.user_agent": "user_agent",
     "fetch.timeout": "fetch_timeout",
     "fetch.max_bytes": "fetch_max_bytes",
@@ -139,6 +140,9 @@ class Settings(BaseModel):
         default=None, description="Great Expectations Data Docs folder (default lake/data_docs)."
     )
 
+    report_path: Path | None = Field(
+        default=None, description="HTML report refreshed after every ingest run (none when unset)."
+    )
     user_agent: str = Field(
         default="newslake/0.1 (+https://github.com/newslake/newslake)", description="User-Agent sent with requests."
     )
@@ -249,7 +253,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
             field = CONFIG_KEYS.get(f"{section}.{key}")
             if field is None:
                 raise SettingsError(f"{path}: unknown key {section}.{key}; known keys: {', '.join(CONFIG_KEYS)}")
-            if field in ("lake", "data_docs_dir"):
+            if field in ("lake", "data_docs_dir", "report_path"):
                 value = (path.parent / str(value)) if not Path(str(value)).is_absolute() else value
             values[field] = value
     return values

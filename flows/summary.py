@@ -52,6 +52,7 @@ class RunSummary:
     seconds: float = 0.0
     status: str = "running"
     data_docs: str | None = None
+    report: str | None = None  # the HTML report refreshed after the run, when report.path is set
     # Per live source: items its listing held, fetched, failed, left pending; whether the listing was unchanged.
     sources: dict[str, SourceCounts] = field(default_factory=dict)
 
@@ -122,6 +123,8 @@ class RunSummary:
         rows += [("seconds", f"{self.seconds:.1f}"), ("warehouse", self.lake)]
         if self.data_docs:
             rows.append(("data docs", self.data_docs))
+        if self.report:
+            rows.append(("report", self.report))
         return rows
 
     def markdown(self) -> str:

@@ -100,3 +100,21 @@ def newslake(prefect_api: str, tmp_path: Path) -> CliRunner:
         return result
 
     return run
+
+
+@pytest.fixture(scope="session")
+def seed_lake(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Give back a warehouse that ingested the bundled seeds (shared by read-only tests; do not write to it)."""
+    home = tmp_path_factory.mktemp("seed-lake")
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(home / "prefect")}
+    env.pop("NEWSLAKE_LAKE", None)
+    result = subprocess.run(
+        [str(BIN / "newslake"), "run", str(SEEDS), "--lake", str(home / "lake"), "--workers", "1", "--no-progress"],
+        cwd=home,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return home / "lake"

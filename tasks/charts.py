@@ -1,0 +1,226 @@
+"""The report's charts (Vega-Lite through Altair) and the self-contained HTML page that holds them."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from typing import Any
+
+import altair as alt
+
+Records = list[dict[str, Any]]
+WIDTH = 640
+
+
+def _data(rows: Records) -> Any:
+    """Give back rows as inline Vega-Lite data (JSON-ready records, so no pandas is needed)."""
+    return alt.Data(values=rows)
+
+
+def _empty(message: str) -> alt.Chart:
+    """Give back a chart that says there is nothing to show yet, and why."""
+    return (
+        alt.Chart(_data([{"message": message}]))
+        .mark_text(fontSize=13, color="#666")
+        .encode(text="message:N")
+        .properties(width=WIDTH, height=40)
+    )
+
+
+def articles_over_time(rows: Records) -> alt.Chart:
+    """Give back a line per site of articles per day."""
+    if not rows:
+        return _empty("No articles yet.")
+    return (
+        alt.Chart(_data(rows))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("yearmonthdate(day):T", title="day"),
+            y=alt.Y("articles:Q", title="articles"),
+            color=alt.Color("site:N", title="site"),
+            tooltip=["day:T", "site:N", "articles:Q"],
+        )
+        .properties(width=WIDTH, height=220)
+    )
+
+
+def top_entities(rows: Records) -> alt.HConcatChart | alt.Chart:
+    """Give back bars of the most mentioned people, organisations and places, side by side."""
+    if not rows:
+        return _empty("No entities yet.")
+    panels = []
+    for kind in ("People", "Organisations", "Places"):
+        subset = [r for r in rows if r["kind"] == kind]
+        chart = (
+            alt.Chart(_data(subset or [{"name": "(none)", "mentions": 0, "articles": 0}]))
+            .mark_bar()
+            .encode(
+                x=alt.X("mentions:Q", title="mentions"),
+                y=alt.Y("name:N", sort="-x", title=None),
+                tooltip=["name:N", "mentions:Q", "articles:Q"],
+            )
+            .properties(width=170, height=220, title=kind)
+        )
+        panels.append(chart)
+    return alt.hconcat(*panels)
+
+
+def places_map(rows: Records) -> Any:
+    """Give back a world map (graticule only: no tiles to download) with a circle per place mentioned."""
+    if not rows:
+        return _empty("No places with coordinates yet.")
+    sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#eef4f8", stroke="#bbb")
+    grid = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#ccc", strokeWidth=0.5)
+    places = (
+        alt.Chart(_data(rows))
+        .mark_circle(opacity=0.7, color="#c0392b")
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            size=alt.Size("mentions:Q", title="mentions"),
+            tooltip=["name:N", "country_code:N", "mentions:Q", "articles:Q"],
+        )
+    )
+    return (
+        alt.layer(sphere, grid, places)
+        .project(type="equalEarth")
+        .properties(width=WIDTH, height=330)
+    )
+
+
+def cooccurrence(rows: Records) -> alt.Chart:
+    """Give back a matrix of how many articles mention two of the top entities together."""
+    if not rows:
+        return _empty("No two top entities share an article yet.")
+    return (
+        alt.Chart(_data(rows))
+        .mark_rect()
+        .encode(
+            x=alt.X("entity:N", title=None),
+            y=alt.Y("other:N", title=None),
+            color=alt.Color("articles:Q", title="articles", scale=alt.Scale(scheme="blues")),
+            tooltip=["entity:N", "other:N", "articles:Q"],
+        )
+        .properties(width=360, height=360)
+    )
+
+
+def most_quoted(rows: Records) -> alt.Chart:
+    """Give back bars of quotes per speaker, with topics and the latest quote as tooltips."""
+    if not rows:
+        return _empty("No attributed quotes yet.")
+    return (
+        alt.Chart(_data(rows))
+        .mark_bar(color="#8e44ad")
+        .encode(
+            x=alt.X("quotes:Q", title="quotes"),
+            y=alt.Y("speaker:N", sort="-x", title=None),
+            tooltip=["speaker:N", "quotes:Q", "articles:Q", "topics:N", "latest_quote:N"],
+        )
+        .properties(width=WIDTH - 160, height=220)
+    )
+
+
+def source_health(rows: Records) -> alt.Chart:
+    """Give back stacked bars per source of documents new, quarantined and failed in recent runs."""
+    if not rows:
+        return _empty("No runs yet.")
+    return (
+        alt.Chart(_data(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("documents:Q", title="documents (last 20 runs)"),
+            y=alt.Y("source:N", title=None),
+            color=alt.Color(
+                "outcome:N",
+                scale=alt.Scale(domain=["new", "quarantined", "failed"], range=["#27ae60", "#f39c12", "#c0392b"]),
+            ),
+            tooltip=["source:N", "outcome:N", "documents:Q", "days_since_last_article:Q"],
+        )
+        .properties(width=WIDTH - 160, height=160)
+    )
+
+
+def quality_trend(rows: Records) -> alt.Chart:
+    """Give back failed checks per day and suite."""
+    if not rows:
+        return _empty("No data-quality checks yet.")
+    return (
+        alt.Chart(_data(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonthdate(day):T", title="day"),
+            y=alt.Y("failed_checks:Q", title="failed checks"),
+            color=alt.Color("suite:N"),
+            tooltip=["day:T", "suite:N", "checks:Q", "failed_checks:Q", "failing_rows:Q"],
+        )
+        .properties(width=WIDTH, height=180)
+    )
+
+
+SECTIONS: tuple[tuple[str, str, Callable[[Records], Any]], ...] = (
+    ("articles_over_time", "Articles over time", articles_over_time),
+    ("top_entities", "People, organisations and places", top_entities),
+    ("places", "Map of places mentioned", places_map),
+    ("cooccurrence", "Co-occurrence", cooccurrence),
+    ("quoted", "Most-quoted speakers", most_quoted),
+    ("source_health", "Source health", source_health),
+    ("quality", "Quality trend", quality_trend),
+)
+
+
+def render_report(data: dict[str, Records], generated_at: str, warehouse: str) -> str:
+    """Give back the report as one HTML page with every chart and the charting libraries inlined."""
+    import vl_convert
+
+    totals = (data.get("totals") or [{}])[0]
+    specs = {key: build(data.get(key, [])).to_dict() for key, _, build in SECTIONS}
+    bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # its stub omits the default
+    sections = "\n".join(
+        f'<section><h2>{html.escape(title)}</h2><div id="{key}" class="chart"></div></section>'
+        for key, title, _ in SECTIONS
+    )
+    headline = ", ".join(
+        f"{totals.get(k) or 0} {label}"
+        for k, label in (("articles", "articles"), ("sites", "sites"), ("entities", "entities"), ("quotes", "quotes"))
+    )
+    span = f"{totals.get('first_day')} to {totals.get('last_day')}" if totals.get("first_day") else "no articles"
+    return _PAGE.format(
+        bundle=bundle.replace("</script>", "<\\/script>"),
+        specs=json.dumps(specs).replace("</", "<\\/"),
+        sections=sections,
+        headline=html.escape(headline),
+        span=html.escape(span),
+        generated=html.escape(generated_at),
+        warehouse=html.escape(warehouse),
+    )
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>newslake report</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 760px; color: #222; }}
+h1 {{ margin-bottom: 0.2rem; }} .meta {{ color: #666; margin-top: 0; }}
+section {{ margin: 2rem 0; }} h2 {{ font-size: 1.1rem; border-bottom: 1px solid #ddd; }}
+</style>
+<script>{bundle}</script>
+<script>
+const specs = {specs};
+window.addEventListener("DOMContentLoaded", () => {{
+  for (const [id, spec] of Object.entries(specs)) {{
+    window.vegaEmbed("#" + id, spec, {{ actions: false, renderer: "svg" }}).catch((error) => console.error(id, error));
+  }}
+}});
+</script>
+</head>
+<body>
+<h1>newslake report</h1>
+<p class="meta">{headline}; {span}. Generated {generated} from {warehouse}.</p>
+{sections}
+</body>
+</html>
+"""

@@ -1,0 +1,9 @@
+-- Headline numbers for the report.
+SELECT
+    (SELECT count(*) FROM articles) AS articles,
+    (SELECT count(DISTINCT site_name) FROM articles) AS sites,
+    (SELECT count(*) FROM entities) AS entities,
+    (SELECT count(*) FROM quotes) AS quotes,
+    (SELECT count(*) FROM runs) AS runs,
+    (SELECT min(CAST(coalesce(published_at, extracted_at) AS DATE)) FROM articles) AS first_day,
+    (SELECT max(CAST(coalesce(published_at, extracted_at) AS DATE)) FROM articles) AS last_day
