@@ -82,11 +82,7 @@ def places_map(rows: Records) -> Any:
             tooltip=["name:N", "country_code:N", "mentions:Q", "articles:Q"],
         )
     )
-    return (
-        alt.layer(sphere, grid, places)
-        .project(type="equalEarth")
-        .properties(width=WIDTH, height=330)
-    )
+    return alt.layer(sphere, grid, places).project(type="equalEarth").properties(width=WIDTH, height=330)
 
 
 def cooccurrence(rows: Records) -> alt.Chart:
