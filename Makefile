@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint bench bench-entities eval eval-check lock lock-check clean
+.PHONY: help setup run test lint docs bench bench-entities eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ eval: setup ## Extraction quality and speed on ../shared/eval: newslake vs plain
 
 eval-check: setup ## Fail when extraction falls below tests/bench/extraction_floor.json
 	$(BIN)/python -m tests.bench.eval_extraction --check tests/bench/extraction_floor.json
+
+docs: setup ## Regenerate docs/data-dictionary.md from the schema
+	$(BIN)/python -m warehouse.dictionary docs/data-dictionary.md
 
 lint: setup ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
