@@ -13,6 +13,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from tasks.authors import choose_authors
 from tasks.language import detect_language
 from tasks.metadata import choose_title, read_claims
 from tasks.records import Article, Link, NormalizedDocument, Rejection
@@ -153,7 +154,12 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         url=url or result.url,
         canonical_url=result.url,
         site_name=banner_site or result.sitename,
-        authors=split_authors(result.author),
+        authors=choose_authors(
+            claims.author_persons,
+            claims.author_organisations,
+            split_authors(result.author),
+            (*claims.site_names, *([result.sitename] if result.sitename else [])),
+        ),
         published_at=parse_date(result.date),
         language=detect_language(text),
         description=result.description,

@@ -22,6 +22,9 @@ class PageClaims:
     jsonld_headline: str | None
     html_title: str | None
     site_names: tuple[str, ...]
+    # Authors the article's structured data names: people, and organisations given as author.
+    author_persons: tuple[str, ...] = ()
+    author_organisations: tuple[str, ...] = ()
 
 
 def read_claims(page: str | Any) -> PageClaims:
@@ -41,7 +44,39 @@ def read_claims(page: str | Any) -> PageClaims:
     headline = next((_clean(str(o["headline"])) for o in jsonld if o.get("headline")), None)
     sites = [_meta(tree, "og:site_name"), _meta(tree, "application-name")]
     sites += [_publisher_name(o) for o in jsonld]
-    return PageClaims(h1, og_title, headline, html_title or None, tuple(dict.fromkeys(s for s in sites if s)))
+    persons, organisations = _jsonld_authors(jsonld)
+    return PageClaims(
+        h1,
+        og_title,
+        headline,
+        html_title or None,
+        tuple(dict.fromkeys(s for s in sites if s)),
+        persons,
+        organisations,
+    )
+
+
+_ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|LiveBlogPosting)$")
+
+
+def _jsonld_authors(objects: list[dict[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Give back (persons, organisations) named as author of the page's main article object."""
+    for obj in objects:
+        types = obj.get("@type")
+        names = types if isinstance(types, list) else [types]
+        if not any(isinstance(t, str) and _ARTICLE_TYPES.search(t) for t in names) or not obj.get("author"):
+            continue
+        authors = obj["author"] if isinstance(obj["author"], list) else [obj["author"]]
+        persons: list[str] = []
+        organisations: list[str] = []
+        for author in authors:
+            if isinstance(author, str) and author.strip() and not author.startswith(("http://", "https://")):
+                persons.append(_clean(author))
+            elif isinstance(author, dict) and isinstance(author.get("name"), str) and author["name"].strip():
+                kind = str(author.get("@type") or "Person")
+                (persons if kind == "Person" else organisations).append(_clean(author["name"]))
+        return tuple(persons), tuple(organisations)
+    return (), ()
 
 
 def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None = None) -> str | None:

@@ -186,9 +186,12 @@ def test_a_second_process_reads_while_a_run_writes(newslake: CliRunner, prefect_
     deadline = time.monotonic() + 300
     while writer.poll() is None and time.monotonic() < deadline:
         answer = newslake("sql", "SELECT count(*) AS n FROM articles", "--lake", str(lake), "--format", "json")
+        # An analyst view reads consistently too: the articles it counts are a committed state.
+        view = newslake("sql", "SELECT sum(articles) AS n FROM daily_articles", "--lake", str(lake), "--format", "json")
         if writer.poll() is None:
             reads_during_run += 1
             seen_counts.append(json.loads(answer.stdout.splitlines()[0])["n"])
+            seen_counts.append(json.loads(view.stdout.splitlines()[0])["n"])
     _, err = writer.communicate(timeout=300)
     assert writer.returncode == 0, err[-2000:]
     assert reads_during_run >= 1, "the run finished before a read could overlap it"

@@ -1,0 +1,57 @@
+import pytest
+
+from tasks.authors import choose_authors, clean_name, split_names
+from tasks.metadata import read_claims
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("By Jane Roe", "Jane Roe"),
+        ("von Max Muster", "Max Muster"),
+        ("Roe, Jane", "Jane Roe"),
+        ("Jane Roe, professor of history at Example University, Example.org", "Jane Roe"),
+        ("Elena Oberholzer (obe)", "Elena Oberholzer"),
+        ("  Jane   Roe ", "Jane Roe"),
+    ],
+)
+def test_clean_name(given, expected):
+    assert clean_name(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Jane Roe and John Doe", ["Jane Roe", "John Doe"]),
+        ("Trine Jørgensen og Ane Berg", ["Trine Jørgensen", "Ane Berg"]),
+        ("Jane Roe; John Doe | Ann Lee", ["Jane Roe", "John Doe", "Ann Lee"]),
+        ("Le Figaro et AFP", ["Le Figaro et AFP"]),  # short joiners are also parts of names
+    ],
+)
+def test_split_names(given, expected):
+    assert split_names(given) == expected
+
+
+def test_structured_data_people_win_over_the_extractor():
+    assert choose_authors(["Rachel Roe"], [], ["Example Media Group", "Rachel Roe"], ["The Example"]) == ("Rachel Roe",)
+
+
+def test_the_publisher_is_dropped_when_a_person_is_named():
+    assert choose_authors([], [], ["Example News", "Ralf Euler"], ["Example News"]) == ("Ralf Euler",)
+
+
+def test_an_organisation_is_the_author_only_when_no_person_is_named():
+    assert choose_authors([], ["BBC News"], [], ["BBC"]) == ("BBC News",)
+    assert choose_authors([], ["Example Desk"], ["example.com", "Frankfurt"], ["example.com"]) == ("Example Desk",)
+    assert choose_authors([], ["kicker"], ["Amw"], []) == ("kicker",)  # initials are not a name
+    assert choose_authors([], [], ["dpa"], []) == ("dpa",)
+
+
+def test_json_ld_authors_of_the_main_article_are_read():
+    page = """<html><head><script type="application/ld+json">
+    [{"@type": "WebSite", "name": "Example"},
+     {"@type": "NewsArticle", "headline": "H", "author": [{"@type": "Person", "name": "Ann Lee"},
+      {"@type": "Organization", "name": "Example Wire"}, "https://example.com/staff"]}]
+    </script></head><body><h1>H</h1></body></html>"""
+    claims = read_claims(page)
+    assert claims.author_persons == ("Ann Lee",) and claims.author_organisations == ("Example Wire",)
