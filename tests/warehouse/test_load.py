@@ -16,9 +16,7 @@ from warehouse.query import WriteRefusedError, run_query
 
 # Data tables; runs, validation_runs and validation_results are run logs that grow by one run each time,
 # schema_views is schema bookkeeping.
-TABLES = tuple(
-    t for t in table_names() if t not in ("runs", "validation_runs", "validation_results", "schema_views")
-)
+TABLES = tuple(t for t in table_names() if t not in ("runs", "validation_runs", "validation_results", "schema_views"))
 
 
 @pytest.fixture
