@@ -14,6 +14,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from tasks.authors import choose_authors
+from tasks.dates import choose_published, choose_updated
 from tasks.language import detect_language
 from tasks.metadata import choose_title, read_claims
 from tasks.records import Article, Link, NormalizedDocument, Rejection
@@ -135,6 +136,8 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         return _no_article(doc, "no main text found in the page")
     hostname = urlsplit(result.url or url or "").hostname
     title = clean_title(preamble_title or choose_title(claims, result.title, hostname))
+    published_at, published_source = choose_published(claims.dates, parse_date(result.date), url or result.url)
+    updated_at, updated_source = choose_updated(claims.dates, published_at)
     body = result.body
     base = result.url or url
     links = collect_links(body, base)
@@ -160,7 +163,10 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
             split_authors(result.author),
             (*claims.site_names, *([result.sitename] if result.sitename else [])),
         ),
-        published_at=parse_date(result.date),
+        published_at=published_at,
+        updated_at=updated_at,
+        published_at_source=published_source,
+        updated_at_source=updated_source,
         language=detect_language(text),
         description=result.description,
         headings=headings,

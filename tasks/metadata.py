@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import html as lxml_html
+
+from tasks.dates import DateClaims, read_date_claims
 
 _SEPARATORS = re.compile(r"\s+[-|–—·•»:]\s+|\s*[｜|：]\s*|\s+::\s+")
 _TOKEN = re.compile(r"\w+")
@@ -25,6 +27,7 @@ class PageClaims:
     # Authors the article's structured data names: people, and organisations given as author.
     author_persons: tuple[str, ...] = ()
     author_organisations: tuple[str, ...] = ()
+    dates: DateClaims = field(default_factory=DateClaims)
 
 
 def read_claims(page: str | Any) -> PageClaims:
@@ -53,7 +56,19 @@ def read_claims(page: str | Any) -> PageClaims:
         tuple(dict.fromkeys(s for s in sites if s)),
         persons,
         organisations,
+        read_date_claims(jsonld, _metas(tree)),
     )
+
+
+def _metas(tree: Any) -> dict[str, str]:
+    """Give back the page's meta tags by lower-case name, property or itemprop (first value wins)."""
+    found: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        content = element.get("content")
+        if key and content and content.strip():
+            found.setdefault(key.strip().lower(), content.strip())
+    return found
 
 
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|LiveBlogPosting)$")

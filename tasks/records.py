@@ -72,6 +72,10 @@ class Article:
     site_name: str | None = None
     authors: tuple[str, ...] = ()
     published_at: datetime | None = None
+    updated_at: datetime | None = None
+    # Where each date came from: json-ld, meta, url or text.
+    published_at_source: str | None = None
+    updated_at_source: str | None = None
     language: str | None = None
     description: str | None = None
     headings: tuple[str, ...] = ()

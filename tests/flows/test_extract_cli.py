@@ -18,6 +18,18 @@ def test_extract_prints_one_record_per_document(newslake: CliRunner, tmp_path: P
     assert not (tmp_path / "lake").exists()
 
 
+def test_extract_reports_updated_at_apart_from_published_at(newslake: CliRunner, tmp_path: Path) -> None:
+    body = " ".join(["The council approved the plan after a long debate on Tuesday night."] * 12)
+    (tmp_path / "page.html").write_text(
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Plan approved", '
+        '"datePublished": "2026-11-02T08:00:00+01:00", "dateModified": "2026-11-03T09:15:00+01:00"}</script>'
+        f"</head><body><article><h1>Plan approved</h1><p>{body}</p></article></body></html>"
+    )
+    record = json.loads(newslake("extract", str(tmp_path / "page.html")).stdout)
+    assert record["published_at"] == "2026-11-02T08:00:00+01:00" and record["published_at_source"] == "json-ld"
+    assert record["updated_at"] == "2026-11-03T09:15:00+01:00" and record["updated_at_source"] == "json-ld"
+
+
 def test_entities_reads_and_writes_json_lines(newslake: CliRunner, tmp_path: Path) -> None:
     infile = tmp_path / "in.jsonl"
     lines = [
