@@ -202,7 +202,11 @@ def wrap_fragment(markup: str, title: str | None, site: str | None) -> str:
         head += f"<title>{_escape(title)}</title>"
     if site:
         head += f'<meta property="og:site_name" content="{_escape(site)}">'
-    return f"<html><head>{head}</head><body><article>{markup}</article></body></html>"
+    # A bare content fragment is marked as the article; a whole page body keeps its own structure
+    # (wrapping its navigation and footer in <article> would make them look like the story).
+    whole_page = re.search(r"<(article|main|header|nav|footer)\b", markup, re.IGNORECASE) is not None
+    body = markup if whole_page else f"<article>{markup}</article>"
+    return f"<html><head>{head}</head><body>{body}</body></html>"
 
 
 def _escape(value: str) -> str:

@@ -1,7 +1,9 @@
 """Extraction evaluation: newslake against plain trafilatura on ../shared/eval, scored by its reference scorer.
 
 Prints the scorer's summary lines for both extractors and pages per second for both, measured in
-this run on one core. With --check FLOOR, exits non-zero when a newslake figure falls below the floor.
+this run on one core, then newslake's body F1 on messy variants of the same pages in the two seed
+shapes (tests/bench/messy.py) beside the clean figure. With --check FLOOR, exits non-zero when a
+newslake figure falls below the floor.
 Usage: python -m tests.bench.eval_extraction [--eval DIR] [--check tests/bench/extraction_floor.json]
 """
 
@@ -25,6 +27,7 @@ import trafilatura
 from tasks.extract import extract_article
 from tasks.normalize import normalize_document
 from tasks.records import Article, RawDocument
+from tests.bench.messy import escaped_variant, page_title, text_variant
 
 Prediction = dict[str, Any]
 _SUMMARY = re.compile(r"(\w+)=([0-9.]+)")
@@ -55,6 +58,19 @@ def pages(eval_dir: Path, name: str) -> list[tuple[str, bytes]]:
         if path.exists():
             found.append((page_id, gzip.decompress(path.read_bytes())))
     return found
+
+
+def messy_pages(eval_dir: Path, name: str, shape: str) -> list[tuple[str, bytes]]:
+    """Give back the pages of a set turned into one of the seed shapes (see tests/bench/messy.py)."""
+    truth = json.loads((eval_dir / name / "truth.json").read_text(encoding="utf-8"))
+    items = []
+    for page_id, page in pages(eval_dir, name):
+        if shape == "escaped":
+            items.append((page_id, escaped_variant(page)))
+        else:
+            title = truth[page_id].get("title") or page_title(page)
+            items.append((page_id, text_variant(title, truth[page_id].get("body") or "")))
+    return items
 
 
 def run(predict: Callable[[str, bytes], Prediction], items: list[tuple[str, bytes]], out: Path) -> float:
@@ -97,6 +113,13 @@ def main() -> None:
                 print(f"{label:12s} {summary} pages_per_s={pps:.1f}")
                 if label == "newslake":
                     figures[name] = {k: float(v) for k, v in _SUMMARY.findall(summary)}
+            for shape in ("escaped", "text"):
+                out = Path(tmp) / f"messy-{shape}-{name}.jsonl"
+                pps = run(newslake_predict, messy_pages(args.eval, name, shape), out)
+                summary = score(args.eval, out, name)
+                body = {k: float(v) for k, v in _SUMMARY.findall(summary)}["body_f1"]
+                figures[f"{name}:messy-{shape}"] = {"body_f1": body}
+                print(f"newslake messy:{shape:7s} {name} body_f1={body:.3f} (clean {figures[name]['body_f1']:.3f})")
     if args.check:
         floor = json.loads(args.check.read_text(encoding="utf-8"))
         failures = [

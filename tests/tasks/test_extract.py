@@ -196,3 +196,12 @@ def test_h1_wins_when_the_metadata_agrees_with_it() -> None:
     assert choose_title(read_claims(page), None) == "Budget passes after long night of debate"
     unrelated = page.replace("<h1>Budget passes after long night of debate</h1>", "<h1>Newsletter</h1>")
     assert choose_title(read_claims(unrelated), None) == "Budget passes after a long night of debate"
+
+
+def test_a_whole_escaped_page_keeps_its_own_structure():
+    from tasks.extract import wrap_fragment
+
+    fragment = wrap_fragment("<p>Story text.</p>", "Title", "Site")
+    assert "<body><article><p>Story text.</p></article></body>" in fragment
+    page = wrap_fragment("<nav>Home</nav><main><p>Story text.</p></main><footer>About</footer>", "Title", None)
+    assert "<body><nav>Home</nav><main>" in page and "<article>" not in page
