@@ -198,7 +198,10 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
     path = path or Path(CONFIG_FILE)
     if not path.exists():
         raise click.ClickException(f"no config file at {path}: serve runs the [[sources]] of a newslake.toml")
-    if not os.environ.get("PREFECT_API_URL"):
+    from prefect.settings import get_current_settings
+
+    # PREFECT_API_URL from the environment or the active Prefect profile (`prefect config set ...`).
+    if not get_current_settings().api.url:
         raise click.ClickException(
             "schedules need a running Prefect server: start one with `prefect server start` and set "
             "PREFECT_API_URL=http://127.0.0.1:4200/api (see the README)"

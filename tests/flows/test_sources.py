@@ -217,3 +217,12 @@ def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):
     flow_runs = query(lake, "SELECT count(*) FROM runs WHERE flow_run_id <> '' AND status <> 'failed'")[0][0]
     assert flow_runs >= 2
     assert query(lake, "SELECT DISTINCT source FROM source_state") == [("scheduled-feed",)]
+
+
+def test_serve_without_a_prefect_server_says_what_to_do(tmp_path):
+    write_config(tmp_path, source("feed", "feed", "https://news.example/feed.xml", interval="15m"))
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    result = subprocess.run([str(BIN / "newslake"), "serve"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "prefect server start" in result.stderr and "PREFECT_API_URL" in result.stderr
