@@ -10,12 +10,14 @@ import ipaddress
 import socket
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 from protego import Protego
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
@@ -121,6 +123,18 @@ def blocked_address(host: str, port: int, policy: FetchPolicy) -> str | None:
     """Give back why connecting to host is refused (it resolves to a private, loopback or link-local
     address the policy does not allow), or None when it may be fetched."""
     try:
+        checked_address(host, port, policy)
+    except _RefusedError as exc:
+        if exc.reason == "blocked_address":
+            return exc.detail
+        raise
+    return None
+
+
+def checked_address(host: str, port: int, policy: FetchPolicy) -> str:
+    """Give back the address to connect to for host, once every address it resolves to is allowed;
+    raise a refusal (blocked_address, dns_error) otherwise."""
+    try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise _RefusedError("dns_error", f"cannot resolve {host}: {exc}") from exc
@@ -133,11 +147,42 @@ def blocked_address(host: str, port: int, policy: FetchPolicy) -> str | None:
             continue
         if any(address.version == n.version and address in n for n in allowed):
             continue
-        return (
+        raise _RefusedError(
+            "blocked_address",
             f"{host} resolves to {address}, a private, loopback or link-local address; "
-            "allow it with fetch.allowed_networks or --allow-private"
+            "allow it with fetch.allowed_networks or --allow-private",
         )
-    return None
+    return str(infos[0][4][0])
+
+
+class _GuardedBackend(httpcore.SyncBackend):
+    """Connects only to addresses the policy allows, checked at connection time: a host that resolves
+    to a public address when checked and to a private one when connecting (DNS rebinding) is refused.
+    TLS still verifies the URL's host name: httpcore starts TLS with the origin's host, not the address."""
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        self._policy = policy
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        address = checked_address(host, port, self._policy)
+        return super().connect_tcp(address, port, timeout, local_address, socket_options)
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport with a connection pool whose every connection goes through the address guard."""
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        super().__init__(trust_env=False)
+        # httpx gives no option for the network backend; its transport sends every request through _pool
+        # (httpx is pinned below 0.29 in pyproject.toml).
+        self._pool = httpcore.ConnectionPool(network_backend=_GuardedBackend(policy), max_connections=100)
 
 
 def _is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -161,6 +206,7 @@ class Fetcher:
             timeout=httpx.Timeout(policy.timeout),
             headers={"User-Agent": policy.user_agent},
             trust_env=False,  # a proxy from the environment would bypass the address guard
+            transport=_GuardedTransport(policy),
         )
         self._lock = threading.Lock()
         self._slots: dict[str, threading.Semaphore] = {}

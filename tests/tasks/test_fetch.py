@@ -133,3 +133,16 @@ def test_robots_can_be_switched_off(site):
     with Fetcher(policy(respect_robots=False)) as fetcher:
         assert fetcher.fetch(site.url("/private/secret")).ok
     assert site.hits["/robots.txt"] == 0
+
+
+def test_the_address_guard_also_holds_when_connecting(site):
+    """The connection itself is checked, not only the URL before the request, so a host that resolves
+    differently between the two (DNS rebinding) cannot reach a private address."""
+    from tasks.fetch import _GuardedBackend, _RefusedError
+
+    port = int(site.base.rsplit(":", 1)[1])
+    with pytest.raises(_RefusedError) as refused:
+        _GuardedBackend(policy(allowed_networks=())).connect_tcp("localhost", port, timeout=1)
+    assert refused.value.reason == "blocked_address"
+    stream = _GuardedBackend(policy()).connect_tcp("127.0.0.1", port, timeout=1)
+    stream.close()
