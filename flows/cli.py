@@ -65,6 +65,16 @@ def load_settings(config_file: Path | None, **overrides: Any) -> Any:
         raise click.ClickException(str(exc)) from exc
 
 
+def open_reader(settings: Any) -> Any:
+    """Give back a read-only connection to the warehouse, or exit saying how to create it."""
+    from warehouse.lake import LakeMissingError, connect
+
+    try:
+        return connect(settings.location(), read_only=True)
+    except LakeMissingError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newslake")
 def main() -> None:
@@ -234,13 +244,9 @@ def quarantine(
 ) -> None:
     """List refused documents with their reasons, newest first."""
     settings = load_settings(config_file, lake=lake)
-    from warehouse.lake import LakeMissingError, connect
     from warehouse.load import list_quarantine
 
-    try:
-        con = connect(settings.location(), read_only=True)
-    except LakeMissingError as exc:
-        raise click.ClickException(str(exc)) from exc
+    con = open_reader(settings)
     try:
         columns, rows = list_quarantine(con, run_id, reason, source)
     finally:
@@ -291,13 +297,9 @@ def answer_query(settings: Any, query: str, fmt: str) -> None:
     """Print the answer to a read-only query in the chosen format."""
     import duckdb
 
-    from warehouse.lake import LakeMissingError, connect
     from warehouse.query import WriteRefusedError, run_query
 
-    try:
-        con = connect(settings.location(), read_only=True)
-    except LakeMissingError as exc:
-        raise click.ClickException(str(exc)) from exc
+    con = open_reader(settings)
     try:
         columns, rows = run_query(con, query)
     except WriteRefusedError as exc:
@@ -412,12 +414,8 @@ def export(lake: Path | None, config_file: Path | None, fmt: str, target: Path, 
     """Write every table and view to a folder, atomically: Parquet partitioned by day, CSV or JSON lines."""
     settings = load_settings(config_file, lake=lake)
     from warehouse.export import export_lake
-    from warehouse.lake import LakeMissingError, connect
 
-    try:
-        con = connect(settings.location(), read_only=True)
-    except LakeMissingError as exc:
-        raise click.ClickException(str(exc)) from exc
+    con = open_reader(settings)
     try:
         written = export_lake(con, target, fmt, since.date() if since else None)
     except FileExistsError as exc:
