@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -238,9 +239,9 @@ def ingest(
     run summary. Folder sources are read like paths; feeds, sitemaps and URL lists are polled and their
     new or changed pages fetched."""
     sources = list(sources or [])
-    folders = {s.name: s.location for s in sources if s.kind == "folder"}
+    folder_files = {s.name: list(discover_files([s.location])) for s in sources if s.kind == "folder"}
     live = [s for s in sources if s.kind != "folder"]
-    files = list(discover_files([*paths, *folders.values()]))
+    files = list(dict.fromkeys([*discover_files(paths), *(f for found in folder_files.values() for f in found)]))
 
     def file_batches() -> Iterator[InputBatch]:
         for chunk in batched(files, settings.batch_size):
@@ -253,14 +254,14 @@ def ingest(
         fetcher = stack.enter_context(Fetcher(settings.fetch_policy())) if live else None
 
         def prepare(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> tuple[Iterator[InputBatch], int]:
-            for name, folder in folders.items():
-                summary.sources[name] = SourceCounts("folder", found=sum(1 for _ in discover_files([folder])))
+            for name, found in folder_files.items():
+                summary.sources[name] = SourceCounts("folder", found=len(found))
             if fetcher is None:
                 return file_batches(), len(files)
             polls = poll_sources(con, fetcher, live, summary)
             pages = [page for poll in polls for page in poll.pages]
             listing = InputBatch(refused=[r for poll in polls for r in poll.rejections])
-            batches = _chain(file_batches(), [listing] if listing.size else [], page_batches(fetcher, pages, summary))
+            batches = chain(file_batches(), [listing] if listing.size else [], page_batches(fetcher, pages, summary))
             return batches, len(files) + len(pages) + listing.size
 
         def page_batches(fetcher: Fetcher, pages: list[PageTask], summary: RunSummary) -> Iterator[InputBatch]:
@@ -306,11 +307,6 @@ def refresh_report(settings: Settings, summary: RunSummary) -> None:
         )
     except Exception as exc:  # the report must never fail a run that loaded its data
         get_run_logger().warning("could not refresh the report %s: %s", settings.report_path, exc)
-
-
-def _chain(*parts: Iterator[InputBatch] | list[InputBatch]) -> Iterator[InputBatch]:
-    for part in parts:
-        yield from part
 
 
 def poll_sources(

@@ -102,10 +102,6 @@ class SourceConfig(BaseModel):
             raise ValueError(f"source {self.name}: give cron or interval, not both")
         return self
 
-    @property
-    def is_remote(self) -> bool:
-        return self.kind in ("feed", "sitemap") or self.location.startswith(("http://", "https://"))
-
 
 class Settings(BaseModel):
     """Every knob of a run, typed and validated. Passed down explicitly; nothing below reads env."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.settings import Settings, SourceConfig
+from flows.settings import SourceConfig
 from tasks.discover import hash_bytes
 from tasks.feeds import parse_feed
 from tasks.fetch import Fetcher, FetchResult
@@ -44,7 +44,6 @@ class PageTask:
 class SourcePoll:
     """What polling one source found: pages to fetch now, and what was refused on the way."""
 
-    source: SourceConfig
     polled_at: datetime
     pages: list[PageTask] = field(default_factory=list)
     found: int = 0  # items the listing held
@@ -66,7 +65,7 @@ def poll_source(
     """Read a source's listing, record its new and changed items as pending, and give back the pages to
     fetch now (at most max_items; earlier leftovers first). URLs in `claimed` are fetched by another
     source of this run."""
-    poll = SourcePoll(source, datetime.now(UTC))
+    poll = SourcePoll(datetime.now(UTC))
     fetches: list[FetchRow] = []
     validators: list[Validators] = []
     try:
@@ -257,11 +256,3 @@ def fetch_pages(
         for start in range(0, len(pages), batch_size):
             chunk = pages[start : start + batch_size]
             yield list(zip(chunk, pool.map(lambda p: fetcher.fetch(p.url), chunk), strict=True))
-
-
-def source_settings_note(settings: Settings) -> str:
-    """Give back one line on how fetching is configured, for logs."""
-    return (
-        f"user agent {settings.user_agent!r}, {settings.per_host_concurrency} per host, "
-        f"{settings.per_host_delay:g} s apart, robots.txt {'honoured' if settings.respect_robots else 'ignored'}"
-    )

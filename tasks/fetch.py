@@ -119,18 +119,6 @@ class _Reply:
     location: str | None = None
 
 
-def blocked_address(host: str, port: int, policy: FetchPolicy) -> str | None:
-    """Give back why connecting to host is refused (it resolves to a private, loopback or link-local
-    address the policy does not allow), or None when it may be fetched."""
-    try:
-        checked_address(host, port, policy)
-    except _RefusedError as exc:
-        if exc.reason == "blocked_address":
-            return exc.detail
-        raise
-    return None
-
-
 def checked_address(host: str, port: int, policy: FetchPolicy) -> str:
     """Give back the address to connect to for host, once every address it resolves to is allowed;
     raise a refusal (blocked_address, dns_error) otherwise."""
@@ -275,10 +263,7 @@ class Fetcher:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise _RefusedError("unsupported_scheme", f"only http and https URLs can be fetched: {url}")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        reason = blocked_address(parts.hostname, port, self.policy)
-        if reason:
-            raise _RefusedError("blocked_address", reason)
+        # The address itself is checked by the transport as each connection opens (_GuardedBackend).
         if self.policy.respect_robots and not parts.path.endswith("/robots.txt"):
             robots = self._robots_for(f"{parts.scheme}://{parts.netloc}")
             if robots is None:
@@ -301,6 +286,8 @@ class Fetcher:
         try:
             reply, _ = self._get_with_retries(f"{origin}/robots.txt", {}, limit=_ROBOTS_MAX_BYTES, check_type=False)
         except _RefusedError as exc:
+            if exc.reason in ("blocked_address", "dns_error"):
+                raise  # the host itself is refused: say so, not that its robots.txt was unreadable
             if exc.reason == "too_large":
                 return Protego.parse("")
             return None

@@ -152,10 +152,6 @@ class FetchInfo:
     fetched_at: datetime
     headers: tuple[tuple[str, str], ...] = ()
 
-    def header(self, name: str) -> str | None:
-        """Give back a recorded header's value, or None."""
-        return next((v for k, v in self.headers if k == name.lower()), None)
-
 
 @dataclass(frozen=True)
 class ListedItem:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.lake import sql_literal, transaction
 from warehouse.migrate import table_names, view_names
 
 FORMATS = ("parquet", "csv", "jsonl")
-_ARTICLE_DAY = "CAST(coalesce(a.published_at, a.extracted_at) AS DATE)"
 # How each table's rows get their day: the article's publication day (its ingest day when the page gives
 # none) for article data, the ingest or event day for the rest. Tables not listed are not partitioned.
 _DAY_OF = {
@@ -56,11 +56,8 @@ def export_lake(con: duckdb.DuckDBPyConnection, target: Path, fmt: str, since: d
     building = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
     building.mkdir()
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):  # one snapshot for every table
             written = [_export_one(con, name, building, fmt, since) for name in exported_names()]
-        finally:
-            con.execute("COMMIT")
         manifest = {
             "format": fmt,
             "since": since.isoformat() if since else None,
@@ -80,36 +77,32 @@ def exported_names() -> list[str]:
 
 
 def _export_one(con: duckdb.DuckDBPyConnection, name: str, folder: Path, fmt: str, since: date | None) -> ExportedTable:
-    query, day = _select(name)
-    if day is not None:
+    query, partitioned = _select(name)
+    params = {"since": since} if partitioned else {}
+    if partitioned:
         query = f"SELECT * FROM ({query}) WHERE $since IS NULL OR day >= $since"
-    row = con.execute(f"SELECT count(*) FROM ({query})", {"since": since} if day else {}).fetchone()
-    rows = int(row[0]) if row else 0
-    params = {"since": since} if day else {}
     if fmt == "parquet":
-        path = folder / name
-        partition = ", PARTITION_BY (day)" if day is not None else ""
-        out = path if day is not None else path / "data_0.parquet"
-        path.mkdir(exist_ok=True)
-        if rows or day is None:
-            con.execute(f"COPY ({query}) TO '{_literal(out)}' (FORMAT parquet{partition}, OVERWRITE_OR_IGNORE)", params)
+        (folder / name).mkdir()
+        out, options = (
+            (folder / name, ", PARTITION_BY (day)") if partitioned else (folder / name / "data_0.parquet", "")
+        )
+        copy = f"COPY ({query}) TO {sql_literal(out)} (FORMAT parquet{options}, OVERWRITE_OR_IGNORE)"
     else:
-        option = "FORMAT csv, HEADER" if fmt == "csv" else "FORMAT json"
-        con.execute(f"COPY ({query}) TO '{_literal(folder / f'{name}.{fmt}')}' ({option})", params)
-    return ExportedTable(name, rows, day is not None)
+        options = "FORMAT csv, HEADER" if fmt == "csv" else "FORMAT json"
+        copy = f"COPY ({query}) TO {sql_literal(folder / f'{name}.{fmt}')} ({options})"
+    row = con.execute(copy, params).fetchone()  # COPY answers with the number of rows written
+    return ExportedTable(name, int(row[0]) if row else 0, partitioned)
 
 
-def _select(name: str) -> tuple[str, str | None]:
-    """Give back the query that exports a table or view, and its day expression (None: no day)."""
+def _select(name: str) -> tuple[str, bool]:
+    """Give back the query that exports a table or view, and whether its rows carry a day to partition by."""
     dropped = f" EXCLUDE ({_DROPPED_COLUMNS[name]})" if name in _DROPPED_COLUMNS else ""
     if name in _DAY_OF:
-        return f"SELECT *{dropped}, {_DAY_OF[name]} AS day FROM {name}", _DAY_OF[name]
+        return f"SELECT *{dropped}, {_DAY_OF[name]} AS day FROM {name}", True
     if name in _BY_ARTICLE:
-        return (
-            f"SELECT t.*, {_ARTICLE_DAY} AS day FROM {name} AS t JOIN articles AS a ON a.article_id = t.article_id",
-            _ARTICLE_DAY,
-        )
-    return f"SELECT *{dropped} FROM {name}", None
+        day = "CAST(coalesce(a.published_at, a.extracted_at) AS DATE)"
+        return f"SELECT t.*, {day} AS day FROM {name} AS t JOIN articles AS a ON a.article_id = t.article_id", True
+    return f"SELECT *{dropped} FROM {name}", False
 
 
 def _swap_in(building: Path, target: Path) -> None:
@@ -121,7 +114,3 @@ def _swap_in(building: Path, target: Path) -> None:
         target.rename(old)
     building.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _literal(path: Path) -> str:
-    return str(path).replace("'", "''")

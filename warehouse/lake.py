@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 LAKE_ALIAS = "lake"
 _EXTENSION_PACKAGES = {
@@ -55,7 +58,7 @@ def extension_path(name: str) -> str:
 def load_extensions(con: duckdb.DuckDBPyConnection, *names: str) -> None:
     """Load extensions from their packages: nothing is downloaded at run time."""
     for name in names:
-        con.execute(f"LOAD '{extension_path(name)}'")
+        con.execute(f"LOAD {sql_literal(extension_path(name))}")
 
 
 def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -76,17 +79,43 @@ def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyC
     load_extensions(con, "ducklake", "sqlite_scanner")
     options = "READ_ONLY" if read_only else "DATA_INLINING_ROW_LIMIT 0"
     catalog, data_path = (
-        _quote(f"ducklake:{location.catalog}"),
-        _quote(location.data_path),
+        sql_literal(f"ducklake:{location.catalog}"),
+        sql_literal(location.data_path),
     )
     con.execute(f"ATTACH {catalog} AS {LAKE_ALIAS} (DATA_PATH {data_path}, {options})")
     con.execute(f"USE {LAKE_ALIAS}")
     return con
 
 
-def _quote(value: str) -> str:
-    # ATTACH takes no bound parameters; paths are quoted as SQL string literals instead.
-    return "'" + value.replace("'", "''") + "'"
+def sql_literal(value: str | Path) -> str:
+    """Give back a value quoted as a SQL string literal: for statements that take no bound parameters
+    (ATTACH, LOAD, COPY ... TO)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+@contextmanager
+def staged(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> Iterator[None]:
+    """Make Arrow tables queryable by name for the block."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        yield
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the block in one transaction: committed when it ends, rolled back when it raises.
+    On a read-only connection it pins one snapshot for every read in the block."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def _sqlite_file(location: LakeLocation) -> Path | None:

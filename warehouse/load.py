@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -16,30 +14,7 @@ import pyarrow as pa
 from tasks.identify import entity_id_for
 from tasks.records import Article, EntitySpan, Mention, Quote, RawDocument, Rejection
 from tasks.validate import ExpectationOutcome
-
-
-@contextmanager
-def staged(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> Iterator[None]:
-    """Make Arrow tables queryable by name for the block."""
-    for name, table in tables.items():
-        con.register(name, table)
-    try:
-        yield
-    finally:
-        for name in tables:
-            con.unregister(name)
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run the block in one transaction: committed when it ends, rolled back when it raises."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
+from warehouse.lake import staged, transaction
 
 
 def read_sql(name: str) -> str:

@@ -8,6 +8,8 @@ from importlib import resources
 
 import duckdb
 
+from warehouse.lake import transaction
+
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -43,7 +45,7 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     A view may read another view, so views that fail for a missing view are retried after the rest.
     """
     recorded = dict(con.execute("SELECT name, sha256 FROM schema_views").fetchall())
-    todo = [(n, sql) for n, sql in list_views() if recorded.get(n) != hashlib.sha256(sql.encode()).hexdigest()]
+    todo = [(n, sql) for n, sql in list_views() if recorded.get(n) != _sha256(sql)]
     applied: list[str] = []
     while todo:
         failed: list[tuple[str, str, Exception]] = []
@@ -60,15 +62,14 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _create_view(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")  # name is [a-z0-9_]+ (see list_views)
         con.execute("DELETE FROM schema_views WHERE name = ?", [name])
-        con.execute("INSERT INTO schema_views VALUES (?, ?, now())", [name, hashlib.sha256(sql.encode()).hexdigest()])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        con.execute("INSERT INTO schema_views VALUES (?, ?, now())", [name, _sha256(sql)])
+
+
+def _sha256(sql: str) -> str:
+    return hashlib.sha256(sql.encode()).hexdigest()
 
 
 def view_names() -> list[str]:
@@ -85,14 +86,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for number, name, sql in list_migrations():
         if number in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(name)
     apply_views(con)
     return applied

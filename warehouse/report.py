@@ -9,6 +9,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.lake import transaction
+
 REPORT_QUERIES = (
     "totals",
     "articles_over_time",
@@ -25,14 +27,11 @@ def report_data(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]
     """Give back the rows of every report query, as JSON-ready records, read in one snapshot."""
     folder = resources.files("warehouse") / "sql" / "report"
     data = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for name in REPORT_QUERIES:
             result = con.execute((folder / f"{name}.sql").read_text(encoding="utf-8"))
             columns = [d[0] for d in result.description or []]
             data[name] = [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in result.fetchall()]
-    finally:
-        con.execute("COMMIT")
     return data
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.lake import LakeLocation, LakeMissingError, connect, extension_path
+from warehouse.lake import LakeLocation, connect, load_extensions, sql_literal
 from warehouse.load import read_sql
 
 INDEX_FILE = "search.duckdb"
@@ -38,7 +38,7 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, location: LakeLocation)
     target = index_path(location)
     building = target.with_name(f".search-{uuid.uuid4().hex}.duckdb")
     try:
-        con.execute(f"ATTACH '{_literal(building)}' AS search_build")
+        con.execute(f"ATTACH {sql_literal(building)} AS search_build")
         try:
             con.execute(
                 "CREATE TABLE search_build.docs AS SELECT article_id, title, site_name, language, "
@@ -49,7 +49,7 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, location: LakeLocation)
             con.execute("DETACH search_build")
         index = duckdb.connect(str(building), config=_CONFIG)
         try:
-            index.execute(f"LOAD '{_literal(extension_path('fts'))}'")
+            load_extensions(index, "fts")
             index.execute("PRAGMA create_fts_index('docs', 'article_id', 'title', 'text', overwrite = 1)")
             index.execute("CHECKPOINT")
         finally:
@@ -65,17 +65,15 @@ def search_articles(
     location: LakeLocation, query: str, since: date | datetime | None, entity: str | None, limit: int
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Give back the articles matching the query, best first (columns, rows); text is the full text."""
-    target = index_path(location)
-    if not target.exists():
-        if not Path(location.catalog.removeprefix("sqlite:")).exists():
-            raise LakeMissingError(f"no warehouse at {location.root}: run `newslake run PATH...` first")
-        raise SearchIndexMissingError(
-            f"no search index at {target}: it is built by every run that loads articles; run `newslake run` once"
-        )
-    con = connect(location, read_only=True)
+    con = connect(location, read_only=True)  # says what to do when there is no warehouse yet
     try:
-        con.execute(f"LOAD '{_literal(extension_path('fts'))}'")
-        con.execute(f"ATTACH '{_literal(target)}' AS search (READ_ONLY)")
+        target = index_path(location)
+        if not target.exists():
+            raise SearchIndexMissingError(
+                f"no search index at {target}: it is built by every run that loads articles; run `newslake run` once"
+            )
+        load_extensions(con, "fts")
+        con.execute(f"ATTACH {sql_literal(target)} AS search (READ_ONLY)")
         con.execute("USE search")
         result = con.execute(
             read_sql("search_articles"), {"query": query, "since": since, "entity": entity, "limit": limit}
@@ -83,7 +81,3 @@ def search_articles(
         return [d[0] for d in result.description or []], result.fetchall()
     finally:
         con.close()
-
-
-def _literal(path: Path | str) -> str:
-    return str(path).replace("'", "''")

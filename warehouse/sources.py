@@ -9,7 +9,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.load import FetchRow, fetch_table, read_sql, staged, transaction
+from warehouse.lake import staged, transaction
+from warehouse.load import FetchRow, fetch_table, read_sql
 
 # Transient failures are tried again by later runs, this many runs in all.
 MAX_FETCH_ATTEMPTS = 3
@@ -111,10 +112,11 @@ def record_poll(
 
 def record_source_run(con: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> None:
     """Record how a run of a source went (source, kind, location, run_id, polled_at, status, items_*, error)."""
-    previous = con.execute("SELECT last_success_at FROM source_state WHERE source = ?", [values["source"]]).fetchone()
     with transaction(con):
-        con.execute("DELETE FROM source_state WHERE source = ?", [values["source"]])
-        con.execute(read_sql("source_state_upsert"), {**values, "previous_success": previous[0] if previous else None})
+        con.execute(read_sql("source_state_upsert"), values)
+        con.execute(
+            "DELETE FROM source_state WHERE source = ? AND last_run_id <> ?", [values["source"], values["run_id"]]
+        )
 
 
 def list_sources(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:

@@ -226,3 +226,14 @@ def test_serve_without_a_prefect_server_says_what_to_do(tmp_path):
     result = subprocess.run([str(BIN / "newslake"), "serve"], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 1
     assert "prefect server start" in result.stderr and "PREFECT_API_URL" in result.stderr
+
+
+def test_a_folder_source_is_read_like_a_path(newslake: CliRunner, tmp_path):
+    from tests.conftest import SEEDS
+
+    write_config(tmp_path, source("archive", "folder", str(SEEDS)))
+    result = newslake("run", "--no-progress")
+    assert "folder: 2 listed" in result.stdout
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(2,)]
+    state = query(tmp_path / "lake", "SELECT source, kind, last_status, items_found FROM source_state")
+    assert state == [("archive", "folder", "completed", 2)]

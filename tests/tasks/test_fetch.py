@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tasks.fetch import Fetcher, FetchPolicy, blocked_address
+from tasks.fetch import Fetcher, FetchPolicy, _RefusedError, checked_address
 from tests.site import NewsSite, article_html, serve_site
 
 LOOPBACK = ("127.0.0.1/32",)
@@ -109,13 +109,19 @@ def test_private_addresses_are_refused_unless_allowed(site):
         result = fetcher.fetch(site.url("/articles/1"))
     assert result.error == "blocked_address" and "127.0.0.1" in result.detail
     assert sum(site.hits.values()) == 0  # not even robots.txt was asked for
+    with Fetcher(policy(allowed_networks=(), respect_robots=False)) as fetcher:
+        assert fetcher.fetch(site.url("/articles/1")).error == "blocked_address"  # checked on connecting
+    assert sum(site.hits.values()) == 0
     with Fetcher(policy(allowed_networks=(), allow_private=True)) as fetcher:
         assert fetcher.fetch(site.url("/articles/1")).ok
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "0.0.0.0", "192.168.0.10"])
 def test_internal_addresses_are_blocked_by_default(host):
-    assert blocked_address(host, 80, FetchPolicy()) is not None
+    with pytest.raises(_RefusedError) as refused:
+        checked_address(host, 80, FetchPolicy())
+    assert refused.value.reason == "blocked_address"
+    assert checked_address(host, 80, FetchPolicy(allow_private=True)) == host
 
 
 def test_crawl_delay_spaces_requests_to_one_host(site):
@@ -138,7 +144,7 @@ def test_robots_can_be_switched_off(site):
 def test_the_address_guard_also_holds_when_connecting(site):
     """The connection itself is checked, not only the URL before the request, so a host that resolves
     differently between the two (DNS rebinding) cannot reach a private address."""
-    from tasks.fetch import _GuardedBackend, _RefusedError
+    from tasks.fetch import _GuardedBackend
 
     port = int(site.base.rsplit(":", 1)[1])
     with pytest.raises(_RefusedError) as refused:

@@ -1,0 +1,41 @@
+"""Per-source state on a real DuckLake: one row per source, the last success kept through a failed run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warehouse.lake import LakeLocation, connect
+from warehouse.migrate import migrate
+from warehouse.sources import list_sources, record_source_run
+
+
+def _run(run_id: str, status: str, error: str | None = None) -> dict[str, object]:
+    return {
+        "source": "world",
+        "kind": "feed",
+        "location": "https://news.example/feed.xml",
+        "run_id": run_id,
+        "polled_at": datetime.now(UTC),
+        "status": status,
+        "items_found": 3,
+        "items_new": 2,
+        "items_failed": 1,
+        "error": error,
+    }
+
+
+def test_a_failed_run_keeps_the_last_success(tmp_path: Path) -> None:
+    con = connect(LakeLocation.under(tmp_path / "lake"))
+    try:
+        migrate(con)
+        record_source_run(con, _run("r1", "completed"))
+        succeeded = list_sources(con)["world"]["last_success_at"]
+        record_source_run(con, _run("r2", "failed", "timeout: the feed did not answer"))
+        state = list_sources(con)
+        rows = con.execute("SELECT count(*) FROM source_state").fetchone()
+    finally:
+        con.close()
+    assert rows == (1,)
+    assert state["world"]["last_status"] == "failed" and state["world"]["last_error"].startswith("timeout")
+    assert succeeded is not None and state["world"]["last_success_at"] == succeeded
