@@ -319,7 +319,7 @@ def poll_sources(
     for source in sources:
         poll = poll_source(con, fetcher, source, summary.run_id, claimed)
         summary.sources[source.name] = SourceCounts(
-            source.kind, found=poll.found, not_modified=poll.not_modified, error=poll.error
+            source.kind, found=poll.found, pending=poll.pending, not_modified=poll.not_modified, error=poll.error
         )
         logger.info(
             "source %s: %s items listed, %s to fetch%s",

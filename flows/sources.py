@@ -47,6 +47,7 @@ class SourcePoll:
     polled_at: datetime
     pages: list[PageTask] = field(default_factory=list)
     found: int = 0  # items the listing held
+    pending: int = 0  # items left for a later run (max_items)
     not_modified: bool = False
     rejections: list[Rejection] = field(default_factory=list)
     error: str | None = None  # the listing itself could not be read
@@ -80,6 +81,7 @@ def poll_source(
     queue = [u for u in [*leftovers, *fresh] if u not in claimed]
     chosen = queue[: source.max_items] if source.max_items else queue
     claimed.update(chosen)
+    poll.pending = len(queue) - len(chosen)
     poll.pages = [PageTask(url, source.name) for url in chosen]
     record_poll(con, run_id, rows, validators, fetches)
     return poll
