@@ -30,8 +30,6 @@ def _empty(message: str) -> alt.Chart:
 
 def articles_over_time(rows: Records) -> alt.Chart:
     """Give back a line per site of articles per day."""
-    if not rows:
-        return _empty("No articles yet.")
     return (
         alt.Chart(_data(rows))
         .mark_line(point=True)
@@ -47,8 +45,6 @@ def articles_over_time(rows: Records) -> alt.Chart:
 
 def top_entities(rows: Records) -> alt.HConcatChart | alt.Chart:
     """Give back bars of the most mentioned people, organisations and places, side by side."""
-    if not rows:
-        return _empty("No entities yet.")
     panels = []
     for kind in ("People", "Organisations", "Places"):
         subset = [r for r in rows if r["kind"] == kind]
@@ -68,8 +64,6 @@ def top_entities(rows: Records) -> alt.HConcatChart | alt.Chart:
 
 def places_map(rows: Records) -> Any:
     """Give back a world map (graticule only: no tiles to download) with a circle per place mentioned."""
-    if not rows:
-        return _empty("No places with coordinates yet.")
     sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#eef4f8", stroke="#bbb")
     grid = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#ccc", strokeWidth=0.5)
     places = (
@@ -87,8 +81,6 @@ def places_map(rows: Records) -> Any:
 
 def cooccurrence(rows: Records) -> alt.Chart:
     """Give back a matrix of how many articles mention two of the top entities together."""
-    if not rows:
-        return _empty("No two top entities share an article yet.")
     return (
         alt.Chart(_data(rows))
         .mark_rect()
@@ -104,8 +96,6 @@ def cooccurrence(rows: Records) -> alt.Chart:
 
 def most_quoted(rows: Records) -> alt.Chart:
     """Give back bars of quotes per speaker, with topics and the latest quote as tooltips."""
-    if not rows:
-        return _empty("No attributed quotes yet.")
     return (
         alt.Chart(_data(rows))
         .mark_bar(color="#8e44ad")
@@ -120,8 +110,6 @@ def most_quoted(rows: Records) -> alt.Chart:
 
 def source_health(rows: Records) -> alt.Chart:
     """Give back stacked bars per source of documents new, quarantined and failed in recent runs."""
-    if not rows:
-        return _empty("No runs yet.")
     return (
         alt.Chart(_data(rows))
         .mark_bar()
@@ -140,8 +128,6 @@ def source_health(rows: Records) -> alt.Chart:
 
 def quality_trend(rows: Records) -> alt.Chart:
     """Give back failed checks per day and suite."""
-    if not rows:
-        return _empty("No data-quality checks yet.")
     return (
         alt.Chart(_data(rows))
         .mark_bar()
@@ -155,14 +141,15 @@ def quality_trend(rows: Records) -> alt.Chart:
     )
 
 
-SECTIONS: tuple[tuple[str, str, Callable[[Records], Any]], ...] = (
-    ("articles_over_time", "Articles over time", articles_over_time),
-    ("top_entities", "People, organisations and places", top_entities),
-    ("places", "Map of places mentioned", places_map),
-    ("cooccurrence", "Co-occurrence", cooccurrence),
-    ("quoted", "Most-quoted speakers", most_quoted),
-    ("source_health", "Source health", source_health),
-    ("quality", "Quality trend", quality_trend),
+# (element id, heading, chart builder for non-empty rows, what to say while there are no rows)
+SECTIONS: tuple[tuple[str, str, Callable[[Records], Any], str], ...] = (
+    ("articles_over_time", "Articles over time", articles_over_time, "No articles yet."),
+    ("top_entities", "People, organisations and places", top_entities, "No entities yet."),
+    ("places", "Map of places mentioned", places_map, "No places with coordinates yet."),
+    ("cooccurrence", "Co-occurrence", cooccurrence, "No two top entities share an article yet."),
+    ("quoted", "Most-quoted speakers", most_quoted, "No attributed quotes yet."),
+    ("source_health", "Source health", source_health, "No runs yet."),
+    ("quality", "Quality trend", quality_trend, "No data-quality checks yet."),
 )
 
 
@@ -171,11 +158,11 @@ def render_report(data: dict[str, Records], generated_at: str, warehouse: str) -
     import vl_convert
 
     totals = (data.get("totals") or [{}])[0]
-    specs = {key: build(data.get(key, [])).to_dict() for key, _, build in SECTIONS}
+    specs = {key: (build(data[key]) if data.get(key) else _empty(empty)).to_dict() for key, _, build, empty in SECTIONS}
     bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # its stub omits the default
     sections = "\n".join(
         f'<section><h2>{html.escape(title)}</h2><div id="{key}" class="chart"></div></section>'
-        for key, title, _ in SECTIONS
+        for key, title, _, _ in SECTIONS
     )
     headline = ", ".join(
         f"{totals.get(k) or 0} {label}"

@@ -39,9 +39,9 @@ class DateClaims:
     modified_source: str | None = None
 
 
-def read_date_claims(jsonld: list[dict[str, Any]], metas: dict[str, str]) -> DateClaims:
-    """Give back the publication and update dates a page states in JSON-LD or meta tags."""
-    article = next((o for o in jsonld if _is_article(o) and (o.get("datePublished") or o.get("dateModified"))), {})
+def read_date_claims(article: dict[str, Any], metas: dict[str, str]) -> DateClaims:
+    """Give back the publication and update dates a page states in its JSON-LD article object or its
+    meta tags (by lower-case name)."""
     published, published_source = _first(
         [(article.get("datePublished"), "json-ld"), *((metas.get(k), "meta") for k in _PUBLISHED_META)]
     )
@@ -92,9 +92,3 @@ def _first(candidates: list[tuple[object, str]]) -> tuple[datetime | None, str |
         if parsed is not None:
             return parsed, source
     return None, None
-
-
-def _is_article(obj: dict[str, Any]) -> bool:
-    types = obj.get("@type")
-    names = types if isinstance(types, list) else [types]
-    return any(isinstance(t, str) and re.search(r"(Article|BlogPosting|Report|LiveBlogPosting)$", t) for t in names)

@@ -41,11 +41,12 @@ def read_claims(page: str | Any) -> PageClaims:
         return PageClaims((), None, None, None, ())
     tree = page
     h1 = tuple(t for t in (_clean(el.text_content()) for el in tree.iter("h1")) if t)
-    og_title = _meta(tree, "og:title") or _meta(tree, "twitter:title")
+    metas = _metas(tree)
+    og_title = metas.get("og:title") or metas.get("twitter:title")
     html_title = _clean(tree.findtext(".//title") or "")
     jsonld = list(_jsonld_objects(tree))
     headline = next((_clean(str(o["headline"])) for o in jsonld if o.get("headline")), None)
-    sites = [_meta(tree, "og:site_name"), _meta(tree, "application-name")]
+    sites = [metas.get("og:site_name"), metas.get("application-name")]
     sites += [_publisher_name(o) for o in jsonld]
     persons, organisations = _jsonld_authors(jsonld)
     return PageClaims(
@@ -56,42 +57,51 @@ def read_claims(page: str | Any) -> PageClaims:
         tuple(dict.fromkeys(s for s in sites if s)),
         persons,
         organisations,
-        read_date_claims(jsonld, _metas(tree)),
+        read_date_claims(_main_article(jsonld, ("datePublished", "dateModified")), metas),
     )
 
 
 def _metas(tree: Any) -> dict[str, str]:
-    """Give back the page's meta tags by lower-case name, property or itemprop (first value wins)."""
+    """Give back the page's meta tags by lower-case property, name and itemprop, in one pass (the first
+    non-empty value of each wins), whitespace collapsed."""
     found: dict[str, str] = {}
     for element in tree.iter("meta"):
-        key = element.get("property") or element.get("name") or element.get("itemprop")
-        content = element.get("content")
-        if key and content and content.strip():
-            found.setdefault(key.strip().lower(), content.strip())
+        content = _clean(element.get("content") or "")
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop"):
+            key = (element.get(attribute) or "").strip().lower()
+            if key:
+                found.setdefault(key, content)
     return found
 
 
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|LiveBlogPosting)$")
 
 
-def _jsonld_authors(objects: list[dict[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Give back (persons, organisations) named as author of the page's main article object."""
+def _main_article(objects: list[dict[str, Any]], fields: tuple[str, ...]) -> dict[str, Any]:
+    """Give back the first JSON-LD article object (NewsArticle, BlogPosting, ...) that has one of the fields."""
     for obj in objects:
         types = obj.get("@type")
         names = types if isinstance(types, list) else [types]
-        if not any(isinstance(t, str) and _ARTICLE_TYPES.search(t) for t in names) or not obj.get("author"):
-            continue
-        authors = obj["author"] if isinstance(obj["author"], list) else [obj["author"]]
-        persons: list[str] = []
-        organisations: list[str] = []
-        for author in authors:
-            if isinstance(author, str) and author.strip() and not author.startswith(("http://", "https://")):
-                persons.append(_clean(author))
-            elif isinstance(author, dict) and isinstance(author.get("name"), str) and author["name"].strip():
-                kind = str(author.get("@type") or "Person")
-                (persons if kind == "Person" else organisations).append(_clean(author["name"]))
-        return tuple(persons), tuple(organisations)
-    return (), ()
+        if any(isinstance(t, str) and _ARTICLE_TYPES.search(t) for t in names) and any(obj.get(f) for f in fields):
+            return obj
+    return {}
+
+
+def _jsonld_authors(objects: list[dict[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Give back (persons, organisations) named as author of the page's main article object."""
+    obj = _main_article(objects, ("author",))
+    authors = obj.get("author")
+    persons: list[str] = []
+    organisations: list[str] = []
+    for author in authors if isinstance(authors, list) else [authors]:
+        if isinstance(author, str) and author.strip() and not author.startswith(("http://", "https://")):
+            persons.append(_clean(author))
+        elif isinstance(author, dict) and isinstance(author.get("name"), str) and author["name"].strip():
+            kind = str(author.get("@type") or "Person")
+            (persons if kind == "Person" else organisations).append(_clean(author["name"]))
+    return tuple(persons), tuple(organisations)
 
 
 def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None = None) -> str | None:
@@ -148,15 +158,6 @@ def _key(value: str) -> str:
 
 def _clean(value: str) -> str:
     return " ".join(value.split())
-
-
-def _meta(tree: Any, name: str) -> str | None:
-    for element in tree.iter("meta"):
-        if name in (element.get("property"), element.get("name")):
-            content = _clean(element.get("content") or "")
-            if content:
-                return content
-    return None
 
 
 def _jsonld_objects(tree: Any) -> Any:
