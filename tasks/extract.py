@@ -15,8 +15,9 @@ from trafilatura.xml import xmltotxt
 
 from tasks.authors import choose_authors
 from tasks.dates import choose_published, choose_updated
+from tasks.embedded import filter_by_reference, find_embedded_markup, word_count
 from tasks.language import detect_language
-from tasks.metadata import choose_title, read_claims
+from tasks.metadata import choose_title, read_claims, title_candidates
 from tasks.records import Article, Link, NormalizedDocument, Rejection
 
 # Calls to action and sign-up prompts: page furniture, never article text.
@@ -123,17 +124,15 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     if tree is None:
         return _no_article(doc, "the markup cannot be parsed")
     claims = read_claims(tree)
-    result = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=True,
-        include_links=True,
-        include_tables=True,
-        include_comments=False,
-        date_extraction_params=_DATE_PARAMS,
-    )
-    if not isinstance(result, Document) or result.body is None or not len(result.body):
+    result = run_trafilatura(tree, url)
+    if result is None:
+        # A script-rendered page: its visible markup is empty, the article is in its inline state.
+        result = extract_embedded(page, url)
+    if result is None and claims.article_body:
+        result = run_trafilatura(load_html(article_page(page, claims.article_body, as_text=True)), url)
+    if result is None:
         return _no_article(doc, "no main text found in the page")
+    assert result.body is not None  # run_trafilatura gives back only results with a body
     hostname = urlsplit(result.url or url or "").hostname
     title = clean_title(preamble_title or choose_title(claims, result.title, hostname))
     published_at, published_source = choose_published(claims.dates, parse_date(result.date), url or result.url)
@@ -141,12 +140,14 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     body = result.body
     base = result.url or url
     links = collect_links(body, base)
-    drop_chrome(body, title)
+    drop_chrome(body, (title, *title_candidates(claims)))
     # Headings are the page's section titles, a closing reference section's included.
     headings = tuple(_text(h) for h in body.iter("head") if _text(h))
     drop_trailing_link_sections(body)
     etree.strip_tags(body, "ref")
-    text = tidy_text(xmltotxt(body, include_formatting=False))
+    text = reconcile_with_article_body(
+        tidy_text(xmltotxt(body, include_formatting=False)), claims.article_body, result.description
+    )
     if not text:
         return _no_article(doc, "the main text is empty once page furniture is removed")
     return Article(
@@ -175,6 +176,53 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         image_url=result.image,
         links=links,
     )
+
+
+def run_trafilatura(tree: etree._Element | None, url: str | None) -> Document | None:
+    """Give back trafilatura's extraction of a parsed page, or None when it finds no main text."""
+    if tree is None:
+        return None
+    result = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_links=True,
+        include_tables=True,
+        include_comments=False,
+        date_extraction_params=_DATE_PARAMS,
+    )
+    if not isinstance(result, Document) or result.body is None or not len(result.body):
+        return None
+    return result
+
+
+def extract_embedded(page: str, url: str | None) -> Document | None:
+    """Give back the extraction of the article markup the page ships in inline JSON, with the page's
+    own head (title, dates, authors), or None when it carries none."""
+    tree = load_html(page)
+    markup = find_embedded_markup(tree) if tree is not None else None
+    return run_trafilatura(load_html(article_page(page, markup)), url) if markup else None
+
+
+def article_page(page: str, article: str, as_text: bool = False) -> str:
+    """Give back an HTML page made of the original page's head and the given article (markup, or
+    plain text with a paragraph per line)."""
+    head = re.search(r"<head\b.*?</head>", page, re.IGNORECASE | re.DOTALL)
+    if as_text:
+        article = "".join(f"<p>{_escape(line)}</p>" for line in article.splitlines() if line.strip())
+    return f"<html>{head.group(0) if head else ''}<body><article>{article}</article></body></html>"
+
+
+def reconcile_with_article_body(text: str, article_body: str, description: str | None = None) -> str:
+    """Give back the article text checked against the page's JSON-LD articleBody: the structured body
+    when it is much longer (the markup showed only part of the story), else the text without the
+    paragraphs that neither the structured body nor the page's description holds (teasers, boxes,
+    captions)."""
+    if not article_body:
+        return text
+    if word_count(article_body) > 1.3 * word_count(text):
+        return article_body
+    return filter_by_reference(text, article_body, description or "")
 
 
 def read_preamble(lines: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -234,12 +282,13 @@ def collect_links(body: etree._Element, base: str | None) -> tuple[Link, ...]:
     return tuple(links.values())
 
 
-def drop_chrome(body: etree._Element, title: str | None) -> None:
-    """Remove headings that repeat the title and blocks that are only page chrome."""
-    folded_title = _fold(title or "")
+def drop_chrome(body: etree._Element, titles: tuple[str | None, ...]) -> None:
+    """Remove headings that repeat the title (any headline the page claims) and blocks that are only
+    page chrome."""
+    folded_titles = {_fold(t) for t in titles if t}
     for element in list(body):
         content = _fold(_text(element))
-        if (element.tag == "head" and content == folded_title) or content in _CHROME_LINES:
+        if (element.tag == "head" and content in folded_titles) or content in _CHROME_LINES:
             _remove(element)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from typing import Any
 from lxml import html as lxml_html
 
 from tasks.dates import DateClaims, read_date_claims
+from tasks.embedded import body_text
 
 _SEPARATORS = re.compile(r"\s+[-|–—·•»:]\s+|\s*[｜|：]\s*|\s+::\s+")
 _TOKEN = re.compile(r"\w+")
@@ -28,6 +30,10 @@ class PageClaims:
     author_persons: tuple[str, ...] = ()
     author_organisations: tuple[str, ...] = ()
     dates: DateClaims = field(default_factory=DateClaims)
+    twitter_title: str | None = None
+    meta_headline: str | None = None
+    # The article's JSON-LD articleBody as plain text ("" when it gives none).
+    article_body: str = ""
 
 
 def read_claims(page: str | Any) -> PageClaims:
@@ -42,7 +48,7 @@ def read_claims(page: str | Any) -> PageClaims:
     tree = page
     h1 = tuple(t for t in (_clean(el.text_content()) for el in tree.iter("h1")) if t)
     metas = _metas(tree)
-    og_title = metas.get("og:title") or metas.get("twitter:title")
+    og_title = metas.get("og:title")
     html_title = _clean(tree.findtext(".//title") or "")
     jsonld = list(_jsonld_objects(tree))
     headline = next((_clean(str(o["headline"])) for o in jsonld if o.get("headline")), None)
@@ -58,6 +64,9 @@ def read_claims(page: str | Any) -> PageClaims:
         persons,
         organisations,
         read_date_claims(_main_article(jsonld, ("datePublished", "dateModified")), metas),
+        metas.get("twitter:title"),
+        metas.get("headline"),
+        body_text(_main_article(jsonld, ("articleBody",)).get("articleBody")),
     )
 
 
@@ -105,14 +114,45 @@ def _jsonld_authors(objects: list[dict[str, Any]]) -> tuple[tuple[str, ...], tup
 
 
 def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None = None) -> str | None:
-    """Give back the headline: the page's h1 when the metadata agrees with it, else the metadata title
-    with the site name cut off."""
-    meta = claims.jsonld_headline or claims.og_title or claims.html_title or fallback
-    meta = strip_site_name(meta, claims.site_names, hostname) if meta else None
-    for h1 in claims.h1:
-        if meta is None or _overlap(h1, meta) >= 0.5:
-            return h1
-    return meta or fallback
+    """Give back the headline the page claims most explicitly, without the site name.
+
+    Evidence, strongest first: the article's JSON-LD headline, og:title, the page's h1 (when it shares
+    words with the metadata, so a logo or a newsletter box is not taken for it), <title>,
+    twitter:title, a `headline` meta tag (some sites put the subheading there), the extractor's guess.
+    A candidate that is another one plus a separator and a tail ("Headline | Sport") is that other
+    one: the tail names a section or the site.
+    """
+    reference = claims.jsonld_headline or claims.og_title or claims.html_title
+    h1 = next((h for h in claims.h1 if reference is None or _overlap(h, reference) >= 0.5), None)
+    ordered = [
+        claims.jsonld_headline,
+        claims.og_title,
+        h1,
+        claims.html_title,
+        claims.twitter_title,
+        claims.meta_headline,
+        fallback,
+    ]
+    candidates = [strip_site_name(_clean(html.unescape(c)), claims.site_names, hostname) for c in ordered if c]
+    candidates = [c for c in candidates if c]
+    return _without_tail(candidates[0], candidates) if candidates else None
+
+
+def title_candidates(claims: PageClaims) -> tuple[str, ...]:
+    """Give back every headline the page claims (h1s, JSON-LD, og:title, twitter:title), unescaped."""
+    found = (*claims.h1, claims.jsonld_headline, claims.og_title, claims.twitter_title)
+    return tuple(_clean(html.unescape(t)) for t in found if t)
+
+
+_TAIL = re.compile(r"\s*[-|–—·•»:｜]\s*\S")
+
+
+def _without_tail(title: str, others: list[str]) -> str:
+    """Give back the shortest other candidate that the title extends by a separator and a tail, or the title."""
+    for other in sorted(others, key=len):
+        if other != title and title.startswith(other) and _TAIL.match(title[len(other) :]):
+            return other
+    return title
 
 
 def strip_site_name(title: str, site_names: tuple[str, ...], hostname: str | None = None) -> str:

