@@ -44,6 +44,15 @@ _CHROME_LINES = frozenset(
         "share",
     }
 )
+# A block of at most this many characters, this share of them inside links, not ending like a sentence,
+# is a teaser of other pages.
+_LINK_BLOCK_CHARS = 400
+_LINK_DENSITY = 0.8
+_SENTENCE_ENDINGS = (".", "。", "!", "?", "！", "？", '"', "”", "’", "»")
+_LABEL_WORDS = 5
+_LABEL_CHARS = 40
+_BARE_URL = re.compile(r"^(?:https?://|www\.)\S+$")
+_SENTENCE = re.compile(r"(?:[^.]\.|[!?\"”’])$")
 _SENTENCE_END = ".!:;,\"'”’)…"
 _MAX_TITLE = 300
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
@@ -144,6 +153,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     # Headings are the page's section titles, a closing reference section's included.
     headings = tuple(_text(h) for h in body.iter("head") if _text(h))
     drop_trailing_link_sections(body)
+    drop_link_blocks(body)
     etree.strip_tags(body, "ref")
     text = reconcile_with_article_body(
         tidy_text(xmltotxt(body, include_formatting=False)), claims.article_body, result.description
@@ -308,6 +318,35 @@ def drop_trailing_link_sections(body: etree._Element) -> None:
         cut -= 1
     for element in children[cut:]:
         _remove(element)
+
+
+def drop_link_blocks(body: etree._Element) -> None:
+    """Remove blocks that are mostly link text (teasers of other stories: "Read more", "Don't miss"),
+    with a short label that heads them. Link density is jusText's and readability's boilerplate sign."""
+    children = list(body)
+    for i, element in enumerate(children):
+        if not _is_link_block(element):
+            continue
+        previous = children[i - 1] if i > 0 else None
+        if previous is not None and _is_label(previous) and not _is_link_block(previous):
+            _remove(previous)
+        _remove(element)
+
+
+def _is_label(element: etree._Element) -> bool:
+    """Tell whether a block is a short label ("DON'T MISS", "You may also like...") rather than a sentence."""
+    text = _text(element)
+    short = len(text.split()) <= _LABEL_WORDS and len(text) <= _LABEL_CHARS
+    return short and (element.tag == "head" or not _SENTENCE.search(text))
+
+
+def _is_link_block(element: etree._Element) -> bool:
+    """Tell whether a block is headline-like link text: short, nearly all inside links, not a sentence."""
+    text = _text(element)
+    if not text or len(text) > _LINK_BLOCK_CHARS or text.endswith(_SENTENCE_ENDINGS) or _BARE_URL.match(text):
+        return False
+    linked = sum(len(_text(ref)) for ref in element.iter("ref"))
+    return linked >= _LINK_DENSITY * len(text)
 
 
 def _is_link_list(element: etree._Element) -> bool:

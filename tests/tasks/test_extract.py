@@ -241,3 +241,26 @@ def test_a_headline_meta_tag_does_not_outrank_og_title() -> None:
         '<meta property="og:site_name" content="The Example"><meta name="headline" content="Groups concerned">'
     )
     assert _title(head) == "Pipeline flagged"
+
+
+def test_drop_link_blocks_removes_teasers_of_other_stories_and_their_label() -> None:
+    from lxml import etree
+
+    from tasks.extract import drop_link_blocks
+
+    body = etree.fromstring(
+        "<body><p>The council met on Tuesday and approved the plan.</p>"
+        "<head>DON'T MISS</head>"
+        "<p><ref target='/a'>China furious at Macron for protest jibe</ref> [INSIGHT]</p>"
+        "<p>It will take effect in <ref target='/b'>March</ref>, officials said.</p>"
+        "<p><ref target='https://example.com/report'>https://example.com/report</ref></p>"
+        "<p><ref target='/c'>Every linked sentence of a live blog is still a sentence.</ref></p></body>"
+    )
+    drop_link_blocks(body)
+    texts = ["".join(e.itertext()) for e in body]
+    assert texts == [
+        "The council met on Tuesday and approved the plan.",
+        "It will take effect in March, officials said.",
+        "https://example.com/report",
+        "Every linked sentence of a live blog is still a sentence.",
+    ]
