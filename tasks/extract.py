@@ -24,7 +24,9 @@ from tasks.records import Article, Link, NormalizedDocument, Rejection
 _CALL_TO_ACTION = re.compile(
     r"\b(?:give us a like|like us on|like and share|please (?:like|share|subscribe|follow)|share (?:this|it) with"
     r"|subscribe (?:to|now|for)|follow us|sign up for|join our newsletter|our newsletter|click here to"
-    r"|download (?:our|the) app|support (?:our|independent) journalism|if you (?:enjoyed|liked) this)\b",
+    r"|download (?:our|the) app|support (?:our|independent) journalism|if you (?:enjoyed|liked) this"
+    r"|(?:free|daily|weekly) newsletter|thanks for signing up|(?:to|in) your inbox"
+    r"|tell us what you think|follow (?:us|[\w.]+(?: [\w.]+){0,6}) on (?:facebook|twitter|instagram))\b",
     re.IGNORECASE,
 )
 # A closing sign-off: initials ("T.D."), or a name after a dash or "By".
@@ -53,6 +55,8 @@ _LABEL_WORDS = 5
 _LABEL_CHARS = 40
 _BARE_URL = re.compile(r"^(?:https?://|www\.)\S+$")
 _SENTENCE = re.compile(r"(?:[^.]\.|[!?\"”’])$")
+_SHORTCODE = re.compile(r"^\[(\w+)\b[^\]]*\].*\[/\1\]$")
+_JSON_KEY = re.compile(r'"\w+"\s*:')
 _SENTENCE_END = ".!:;,\"'”’)…"
 _MAX_TITLE = 300
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
@@ -154,6 +158,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     headings = tuple(_text(h) for h in body.iter("head") if _text(h))
     drop_trailing_link_sections(body)
     drop_link_blocks(body)
+    drop_calls_to_action(body)
     etree.strip_tags(body, "ref")
     text = reconcile_with_article_body(
         tidy_text(xmltotxt(body, include_formatting=False)), claims.article_body, result.description
@@ -320,6 +325,15 @@ def drop_trailing_link_sections(body: etree._Element) -> None:
         _remove(element)
 
 
+def drop_calls_to_action(body: etree._Element) -> None:
+    """Remove paragraphs that ask the reader to sign up, subscribe, follow or share, and paragraphs that
+    are an unrendered WordPress shortcode ("[button link=…]Send us your review[/button]")."""
+    for element in list(body):
+        text = _text(element)
+        if element.tag == "p" and (is_call_to_action(text) or _SHORTCODE.match(text)):
+            _remove(element)
+
+
 def drop_link_blocks(body: etree._Element) -> None:
     """Remove blocks that are mostly link text (teasers of other stories: "Read more", "Don't miss"),
     with a short label that heads them. Link density is jusText's and readability's boilerplate sign."""
@@ -378,9 +392,18 @@ def parse_date(value: str | None) -> datetime | None:
 
 
 def tidy_text(text: str) -> str:
-    """Give back text with trailing spaces removed and runs of blank lines collapsed."""
-    lines = [line.rstrip() for line in text.splitlines()]
+    """Give back text with trailing spaces removed, runs of blank lines collapsed and lines of script
+    data left out."""
+    lines = [line.rstrip() for line in text.splitlines() if not looks_like_script_data(line)]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def looks_like_script_data(line: str) -> bool:
+    """Tell whether a line is JSON or code that leaked into the text (a script the parser cut short)
+    rather than prose: quoted keys and braces make up much of it."""
+    if len(line) < 20 or not _JSON_KEY.search(line):
+        return False
+    return sum(line.count(ch) for ch in '{}[]":') >= 0.1 * len(line)
 
 
 def _text(element: etree._Element) -> str:

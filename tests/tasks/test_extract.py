@@ -264,3 +264,36 @@ def test_drop_link_blocks_removes_teasers_of_other_stories_and_their_label() -> 
         "https://example.com/report",
         "Every linked sentence of a live blog is still a sentence.",
     ]
+
+
+def test_drop_calls_to_action_in_html_bodies() -> None:
+    from lxml import etree
+
+    from tasks.extract import drop_calls_to_action
+
+    body = etree.fromstring(
+        "<body><p>The vote passed 52 to 48 after a long debate.</p>"
+        "<p>Get the day's big stories in our free newsletter. Thanks for signing up!</p>"
+        "<p>Follow The Example Times Opinion section on Facebook and Twitter.</p>"
+        "<p>[button link='https://example.com/review' type='big']Send us your review[/button]</p>"
+        "<p>Readers can sign the petition online until Friday.</p></body>"
+    )
+    drop_calls_to_action(body)
+    assert ["".join(e.itertext()) for e in body] == [
+        "The vote passed 52 to 48 after a long debate.",
+        "Readers can sign the petition online until Friday.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('","naka5":"","topNews":{"freeAreaDomain":"www.example.com","firstArea":{"articleUrl":"/a.html"', True),
+        ('He said: "We will not stop." The crowd cheered {loudly}.', False),
+        ('The report, titled "Energy: 2030", was published on Monday by the ministry.', False),
+    ],
+)
+def test_looks_like_script_data(line: str, expected: bool) -> None:
+    from tasks.extract import looks_like_script_data
+
+    assert looks_like_script_data(line) is expected
