@@ -52,6 +52,7 @@ from warehouse.search import index_path, refresh_search_index
 from warehouse.sources import record_source_run
 
 T = TypeVar("T")
+CHUNKS_PER_WORKER = 4
 
 
 def unwalked(value: T) -> T:
@@ -430,7 +431,9 @@ def run_batches(
             for number, given in enumerate(batches, start=1):
                 in_flight = set(pending.work.status) if pending else set()
                 work = plan_work(con, unwalked(given.docs), force, unwalked(in_flight))
-                chunks = split_evenly(work.process, settings.workers)
+                # Several chunks per worker: a worker that finishes early takes the next one, so the
+                # last batch of a run does not leave a core idle while the other finishes a big half.
+                chunks = split_evenly(work.process, settings.workers * CHUNKS_PER_WORKER)
                 started_batch = InFlight(number, given, work, workers.map_chunks(process_chunk, chunks))
                 if pending:
                     finish_batch(con, runner, pending, settings, summary)

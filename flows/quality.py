@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from expectations import load_suite
@@ -25,11 +26,12 @@ class BatchVerdict:
     outcomes: list[ExpectationOutcome] = field(default_factory=list)
 
 
-def language_codes() -> list[str]:
+@lru_cache(maxsize=1)
+def language_codes() -> tuple[str, ...]:
     """Give back every ISO 639-1 code."""
     import pycountry
 
-    return sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+    return tuple(sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")))
 
 
 def suite_parameters(settings: Settings, now: datetime, article_ids: list[str]) -> dict[str, Any]:
@@ -43,7 +45,7 @@ def suite_parameters(settings: Settings, now: datetime, article_ids: list[str]) 
         "title_max_length": settings.title_max_length,
         "earliest_published_at": datetime.combine(settings.earliest_published_at, time(), UTC),
         "latest_published_at": now + timedelta(days=1),
-        "language_codes": language_codes(),
+        "language_codes": list(language_codes()),
         "boilerplate_regex": "(?i)\\b(?:" + "|".join(phrases) + ")\\b" if phrases else "(?!x)x",
         "max_document_bytes": settings.max_document_bytes,
         "article_ids": article_ids,

@@ -395,7 +395,10 @@ def propagate_entities(spans: list[EntitySpan], text: str) -> list[EntitySpan]:
     A person's surname counts as one of their names. Only capitalised names of three letters or more
     that are not stop words are matched, on word boundaries, outside existing spans.
     """
-    taken = [(s.start, s.end) for s in spans]
+    taken = bytearray(len(text))  # 1 where a span already covers the character
+    for span in spans:
+        end = min(span.end, len(text))
+        taken[span.start : end] = b"\x01" * max(0, end - span.start)
     names: dict[str, EntitySpan] = {}
     for span in spans:
         forms = {span.text, span.canonical}
@@ -412,13 +415,13 @@ def propagate_entities(spans: list[EntitySpan], text: str) -> list[EntitySpan]:
     added = []
     for match in pattern.finditer(text):
         start, end = match.span()
-        if any(start < e and s < end for s, e in taken):
+        if taken.find(1, start, end) >= 0:  # overlaps a span already found
             continue
         source = names[match.group(0)]
         if source.label != "PERSON" and is_known_place(match.group(0)) != is_known_place(source.canonical):
             continue
         added.append(EntitySpan(start, end, match.group(0), source.label, source.canonical))
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
     return sorted(spans + added, key=lambda s: s.start)
 
 
@@ -556,14 +559,18 @@ def resolve_short_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
     names = list(votes)
     words = {name: name.casefold().split() for name in names}
     canonical = {name: name for name in names}
+    # Each name under every shorter run of words it starts or ends with: one lookup per name.
+    extended_by: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for longer in names:
+        w = words[longer]
+        for size in range(1, len(w)):
+            extended_by[tuple(w[:size])].add(longer)
+            extended_by[tuple(w[-size:])].add(longer)
     for name in names:
-        size = len(words[name])
         matches = {
             longer
-            for longer in names
-            if len(words[longer]) > size
-            and (words[longer][:size] == words[name] or words[longer][-size:] == words[name])
-            and _compatible(votes[name], votes[longer], name)
+            for longer in extended_by.get(tuple(words[name]), ())
+            if _compatible(votes[name], votes[longer], name)
         }
         longest = {m for m in matches if not any(m != o and _contains(o, m, words) for o in matches)}
         if len(longest) == 1:

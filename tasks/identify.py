@@ -12,6 +12,7 @@ def article_id_for(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
+@lru_cache(maxsize=65536)  # every mention of a batch asks again for the same few hundred entities
 def entity_id_for(name: str, label: str) -> str:
     """Give back the entity id for a canonical name and label; case and spacing do not matter."""
     key = f"{label}\x00{' '.join(name.split()).casefold()}"
