@@ -113,7 +113,7 @@ class Settings(BaseModel):
         default=None, description="DuckLake catalog, e.g. sqlite:/path/catalog.sqlite (default: under lake)."
     )
     data_path: str | None = Field(default=None, description="Where the Parquet data files go (default: lake/data/).")
-    batch_size: int = Field(default=200, ge=1, le=100_000, description="Documents per batch and per transaction.")
+    batch_size: int = Field(default=500, ge=1, le=100_000, description="Documents per batch and per transaction.")
     workers: int = Field(default=2, ge=1, le=64, description="Worker processes for extraction and NER.")
     max_document_bytes: int = Field(
         default=20_000_000, ge=1024, description="Larger documents are quarantined as too_large."
