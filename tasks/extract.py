@@ -56,7 +56,13 @@ _LABEL_CHARS = 40
 _BARE_URL = re.compile(r"^(?:https?://|www\.)\S+$")
 _SENTENCE = re.compile(r"(?:[^.]\.|[!?\"”’])$")
 _SHORTCODE = re.compile(r"^\[(\w+)\b[^\]]*\].*\[/\1\]$")
+_CREDIT = re.compile(
+    r"^(?:photos?|fotos?|images?|pictures?|bild(?:er)?|credits?|sources?|quelle|zdjęcie)\s*(?:credit)?\s*[:/©]\s*\S",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS = 12
 _JSON_KEY = re.compile(r'"\w+"\s*:')
+_MIN_ARTICLE_WORDS = 150
 _SENTENCE_END = ".!:;,\"'”’)…"
 _MAX_TITLE = 300
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
@@ -137,6 +143,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     if tree is None:
         return _no_article(doc, "the markup cannot be parsed")
     claims = read_claims(tree)
+    drop_other_articles(tree)
     result = run_trafilatura(tree, url)
     if result is None:
         # A script-rendered page: its visible markup is empty, the article is in its inline state.
@@ -191,6 +198,20 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         image_url=result.image,
         links=links,
     )
+
+
+def drop_other_articles(tree: etree._Element) -> None:
+    """Remove the other stories of a page that shows several in <article> elements (an endless-scroll
+    page, teaser cards), keeping the one that holds the page's h1 when it has a body of its own."""
+    articles = [a for a in tree.iter("article") if not any(p.tag == "article" for p in a.iterancestors())]
+    if len(articles) < 2:
+        return
+    main = next((a for a in articles if a.find(".//h1") is not None), None)
+    if main is None or sum(len(_text(p).split()) for p in main.iter("p")) < _MIN_ARTICLE_WORDS:
+        return
+    for other in articles:
+        if other is not main:
+            _remove(other)
 
 
 def run_trafilatura(tree: etree._Element | None, url: str | None) -> Document | None:
@@ -392,10 +413,17 @@ def parse_date(value: str | None) -> datetime | None:
 
 
 def tidy_text(text: str) -> str:
-    """Give back text with trailing spaces removed, runs of blank lines collapsed and lines of script
-    data left out."""
-    lines = [line.rstrip() for line in text.splitlines() if not looks_like_script_data(line)]
+    """Give back text with trailing spaces removed, runs of blank lines collapsed, and lines of script
+    data and picture credits left out."""
+    lines = [
+        line.rstrip() for line in text.splitlines() if not looks_like_script_data(line) and not is_credit_line(line)
+    ]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def is_credit_line(line: str) -> bool:
+    """Tell whether a line only credits a picture or a source ("Photo: AFP", "Quelle: dpa")."""
+    return len(line.split()) <= _CREDIT_WORDS and bool(_CREDIT.match(line.strip()))
 
 
 def looks_like_script_data(line: str) -> bool:

@@ -297,3 +297,40 @@ def test_looks_like_script_data(line: str, expected: bool) -> None:
     from tasks.extract import looks_like_script_data
 
     assert looks_like_script_data(line) is expected
+
+
+def test_drop_other_articles_keeps_the_story_with_the_headline() -> None:
+    from lxml import html as lxml_html
+
+    from tasks.extract import drop_other_articles
+
+    story = "<p>" + "The main story goes on at length. " * 40 + "</p>"
+    page = lxml_html.fromstring(
+        f"<html><body><article><h1>Main story</h1>{story}</article>"
+        "<article><h2>Next story</h2><p>Another story scrolls in below.</p></article>"
+        "<article><h2>Teaser</h2><p>Read this too.</p></article></body></html>"
+    )
+    drop_other_articles(page)
+    assert [a.findtext(".//h1") for a in page.iter("article")] == ["Main story"]
+    # a headline card without a body of its own says nothing about the rest of the page
+    header_only = lxml_html.fromstring(
+        "<html><body><article><h1>Main story</h1></article><article><p>Body part.</p></article></body></html>"
+    )
+    drop_other_articles(header_only)
+    assert len(list(header_only.iter("article"))) == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Photo: AFP", True),
+        ("Foto: REUTERS/Nathan Howard", True),
+        ("Quelle: dpa", True),
+        ("Sources:", False),
+        ("Photographers gathered outside the court on Monday.", False),
+    ],
+)
+def test_is_credit_line(line: str, expected: bool) -> None:
+    from tasks.extract import is_credit_line
+
+    assert is_credit_line(line) is expected
