@@ -104,8 +104,3 @@ def _keep(verdicts: list[bool | None], i: int) -> bool:
 
 def _trigrams(words: list[str]) -> list[tuple[str, ...]]:
     return [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
-
-
-def word_count(text: str) -> int:
-    """Give back the number of word tokens (runs of word characters) in the text."""
-    return len(_WORD.findall(text))

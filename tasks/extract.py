@@ -15,10 +15,10 @@ from trafilatura.xml import xmltotxt
 
 from tasks.authors import choose_authors
 from tasks.dates import choose_published, choose_updated
-from tasks.embedded import filter_by_reference, find_embedded_markup, word_count
+from tasks.embedded import filter_by_reference, find_embedded_markup
 from tasks.language import detect_language
 from tasks.metadata import choose_title, read_claims, title_candidates
-from tasks.records import Article, Link, NormalizedDocument, Rejection
+from tasks.records import Article, Link, NormalizedDocument, Rejection, count_words
 
 # Calls to action and sign-up prompts: page furniture, never article text.
 _CALL_TO_ACTION = re.compile(
@@ -149,7 +149,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         # A script-rendered page: its visible markup is empty, the article is in its inline state.
         result = extract_embedded(page, url)
     if result is None and claims.article_body:
-        result = run_trafilatura(load_html(article_page(page, claims.article_body, as_text=True)), url)
+        result = run_trafilatura(load_html(article_page(page, paragraphs_markup(claims.article_body))), url)
     if result is None:
         return _no_article(doc, "no main text found in the page")
     assert result.body is not None  # run_trafilatura gives back only results with a body
@@ -207,7 +207,7 @@ def drop_other_articles(tree: etree._Element) -> None:
     if len(articles) < 2:
         return
     main = next((a for a in articles if a.find(".//h1") is not None), None)
-    if main is None or sum(len(_text(p).split()) for p in main.iter("p")) < _MIN_ARTICLE_WORDS:
+    if main is None or sum(count_words(_text(p)) for p in main.iter("p")) < _MIN_ARTICLE_WORDS:
         return
     for other in articles:
         if other is not main:
@@ -240,13 +240,15 @@ def extract_embedded(page: str, url: str | None) -> Document | None:
     return run_trafilatura(load_html(article_page(page, markup)), url) if markup else None
 
 
-def article_page(page: str, article: str, as_text: bool = False) -> str:
-    """Give back an HTML page made of the original page's head and the given article (markup, or
-    plain text with a paragraph per line)."""
+def article_page(page: str, markup: str) -> str:
+    """Give back an HTML page made of the original page's head and the given article markup."""
     head = re.search(r"<head\b.*?</head>", page, re.IGNORECASE | re.DOTALL)
-    if as_text:
-        article = "".join(f"<p>{_escape(line)}</p>" for line in article.splitlines() if line.strip())
-    return f"<html>{head.group(0) if head else ''}<body><article>{article}</article></body></html>"
+    return f"<html>{head.group(0) if head else ''}<body><article>{markup}</article></body></html>"
+
+
+def paragraphs_markup(text: str) -> str:
+    """Give back plain text as HTML paragraphs, one per non-empty line."""
+    return "".join(f"<p>{_escape(line)}</p>" for line in text.splitlines() if line.strip())
 
 
 def reconcile_with_article_body(text: str, article_body: str, description: str | None = None) -> str:
@@ -256,7 +258,7 @@ def reconcile_with_article_body(text: str, article_body: str, description: str |
     captions)."""
     if not article_body:
         return text
-    if word_count(article_body) > 1.3 * word_count(text):
+    if count_words(article_body) > 1.3 * count_words(text):
         return article_body
     return filter_by_reference(text, article_body, description or "")
 

@@ -133,7 +133,7 @@ def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None 
         claims.meta_headline,
         fallback,
     ]
-    candidates = [strip_site_name(_clean(html.unescape(c)), claims.site_names, hostname) for c in ordered if c]
+    candidates = [strip_site_name(_unescaped(c), claims.site_names, hostname) for c in ordered if c]
     candidates = [c for c in candidates if c]
     return _without_tail(candidates[0], candidates) if candidates else None
 
@@ -141,7 +141,12 @@ def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None 
 def title_candidates(claims: PageClaims) -> tuple[str, ...]:
     """Give back every headline the page claims (h1s, JSON-LD, og:title, twitter:title), unescaped."""
     found = (*claims.h1, claims.jsonld_headline, claims.og_title, claims.twitter_title)
-    return tuple(_clean(html.unescape(t)) for t in found if t)
+    return tuple(_unescaped(t) for t in found if t)
+
+
+def _unescaped(title: str) -> str:
+    # Metadata often carries entities (&quot;, &#x27;) the HTML parser leaves in attribute-like JSON.
+    return _clean(html.unescape(title))
 
 
 _TAIL = re.compile(r"\s*[-|–—·•»:｜]\s*\S")
