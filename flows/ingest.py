@@ -12,7 +12,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import chain
-from pathlib import Path
 from typing import TypeVar, cast
 
 import duckdb
@@ -27,7 +26,7 @@ from flows.quality import BatchVerdict, mention_key, validate_batch, validate_ru
 from flows.settings import Settings, SourceConfig
 from flows.sources import PageTask, SourcePoll, fetch_pages, fetch_row, fetched_document, poll_source
 from flows.summary import RunSummary, SourceCounts
-from flows.workers import document_workers, process_chunk, split_evenly
+from flows.workers import DocumentExecutor, batched, document_workers, process_chunk, split_evenly
 from tasks.discover import discover_files, read_document
 from tasks.fetch import Fetcher, FetchResult
 from tasks.identify import article_id_for, extractor_version
@@ -218,12 +217,6 @@ def build_batch(
     return batch
 
 
-def batched(items: Sequence[Path], size: int) -> Iterator[Sequence[Path]]:
-    """Give back consecutive slices of at most `size` items."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def new_run_id() -> str:
     """Give back a run id that sorts by start time."""
     return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
@@ -392,10 +385,7 @@ def reprocess(
         con.close()
 
     def prepare(_con: duckdb.DuckDBPyConnection, _summary: RunSummary) -> tuple[Iterator[InputBatch], int]:
-        batches = (
-            InputBatch(docs=docs[start : start + settings.batch_size])
-            for start in range(0, len(docs), settings.batch_size)
-        )
+        batches = (InputBatch(docs=list(chunk)) for chunk in batched(docs, settings.batch_size))
         return batches, len(docs)
 
     return run_batches(prepare, settings, show_progress, force=True)
@@ -417,33 +407,12 @@ def run_batches(
     con = connect(location)
     error: str | None = None
     try:
-        migrate(con)
-        start_run(con, summary.run_id, str(flow_run.get_id() or ""), settings.model_dump(mode="json"))
-        batches, total = prepare(con, summary)
-        with (
-            RunProgress(show_progress) as progress,
-            document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as workers,
-        ):
-            progress.start(total)
-            # Batch n+1 is planned and handed to the workers before batch n is validated and loaded,
-            # so the workers never wait for the warehouse.
-            pending: InFlight | None = None
-            for number, given in enumerate(batches, start=1):
-                in_flight = set(pending.work.status) if pending else set()
-                work = plan_work(con, unwalked(given.docs), force, unwalked(in_flight))
-                # Several chunks per worker: a worker that finishes early takes the next one, so the
-                # last batch of a run does not leave a core idle while the other finishes a big half.
-                chunks = split_evenly(work.process, settings.workers * CHUNKS_PER_WORKER)
-                started_batch = InFlight(number, given, work, workers.map_chunks(process_chunk, chunks))
-                if pending:
-                    finish_batch(con, runner, pending, settings, summary)
-                    progress.advance(
-                        pending.given.size, f"{summary.articles} articles, {summary.quarantined} quarantined"
-                    )
-                pending = started_batch
-            if pending:
-                finish_batch(con, runner, pending, settings, summary)
-                progress.advance(pending.given.size, f"{summary.articles} articles, {summary.quarantined} quarantined")
+        # The workers start and load their models while the warehouse migrates and the first batch is read.
+        with document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as workers:
+            migrate(con)
+            start_run(con, summary.run_id, str(flow_run.get_id() or ""), settings.model_dump(mode="json"))
+            batches, total = prepare(con, summary)
+            run_pipeline(con, runner, workers, batches, total, settings, summary, show_progress, force)
         finish_quality(con, runner, settings, summary)
         refresh_search(con, location, summary)
     except BaseException as exc:
@@ -461,6 +430,39 @@ def run_batches(
         con.close()
         publish_summary(summary)
     return summary
+
+
+def run_pipeline(
+    con: duckdb.DuckDBPyConnection,
+    runner: SuiteRunner,
+    workers: DocumentExecutor,
+    batches: Iterator[InputBatch],
+    total: int,
+    settings: Settings,
+    summary: RunSummary,
+    show_progress: bool,
+    force: bool,
+) -> None:
+    """Plan, process, validate and load the batches, with the workers a batch ahead of the warehouse."""
+    with RunProgress(show_progress) as progress:
+        progress.start(total)
+        # Batch n+1 is planned and handed to the workers before batch n is validated and loaded,
+        # so the workers never wait for the warehouse.
+        pending: InFlight | None = None
+        for number, given in enumerate(batches, start=1):
+            in_flight = set(pending.work.status) if pending else set()
+            work = plan_work(con, unwalked(given.docs), force, unwalked(in_flight))
+            # Several chunks per worker: a worker that finishes early takes the next one, so the
+            # last batch of a run does not leave a core idle while the other finishes a big half.
+            chunks = split_evenly(work.process, settings.workers * CHUNKS_PER_WORKER)
+            started_batch = InFlight(number, given, work, workers.map_chunks(process_chunk, chunks))
+            if pending:
+                finish_batch(con, runner, pending, settings, summary)
+                progress.advance(pending.given.size, f"{summary.articles} articles, {summary.quarantined} quarantined")
+            pending = started_batch
+        if pending:
+            finish_batch(con, runner, pending, settings, summary)
+            progress.advance(pending.given.size, f"{summary.articles} articles, {summary.quarantined} quarantined")
 
 
 def finish_quality(

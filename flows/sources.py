@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from flows.settings import SourceConfig
+from flows.workers import batched
 from tasks.discover import hash_bytes
 from tasks.feeds import parse_feed
 from tasks.fetch import Fetcher, FetchResult
@@ -255,6 +256,5 @@ def fetch_pages(
     """Yield the pages fetched, a batch at a time; up to `concurrency` requests are in flight (the
     fetcher also limits each host)."""
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="fetch") as pool:
-        for start in range(0, len(pages), batch_size):
-            chunk = pages[start : start + batch_size]
+        for chunk in batched(pages, batch_size):
             yield list(zip(chunk, pool.map(lambda p: fetcher.fetch(p.url), chunk), strict=True))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
+from itertools import pairwise
 from typing import TypeVar
 
 from tasks.entities import NerModel, find_entities, group_mentions, load_ner_model
@@ -20,14 +22,25 @@ _MODEL_NAME = ""
 _MAX_BYTES = 0
 
 
-def init_worker(model_name: str, max_bytes: int) -> None:
-    """Remember the settings of this process; the model itself loads on first use."""
+def init_worker(model_name: str, max_bytes: int, warm: bool = False) -> None:
+    """Remember the settings of this process; with warm, load the model now, else on first use."""
     global _MODEL_NAME, _MAX_BYTES, _MODEL
     # trafilatura logs every odd link it skips; that is noise on a user's console, not a problem.
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     if model_name != _MODEL_NAME:
         _MODEL = None
     _MODEL_NAME, _MAX_BYTES = model_name, max_bytes
+    if warm:
+        # A model that does not load fails again, with its own message, where it is first used.
+        with suppress(Exception):
+            model()
+
+
+def start_pool_worker(model_name: str, max_bytes: int) -> None:
+    """Set up a pool process: lower its priority, so the process that plans and loads batches never
+    waits for a core, then load its model."""
+    os.nice(5)
+    init_worker(model_name, max_bytes, warm=True)
 
 
 def model() -> NerModel:
@@ -107,7 +120,8 @@ DocumentExecutor = InlineExecutor | PoolExecutor
 
 @contextmanager
 def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[DocumentExecutor]:
-    """Give back an executor for document chunks: inline for one worker, else a process pool."""
+    """Give back an executor for document chunks: inline for one worker, else a process pool whose
+    processes start, and load their models, at once, while the caller prepares the first batch."""
     if workers <= 1:
         init_worker(model_name, max_bytes)
         yield InlineExecutor()
@@ -115,9 +129,29 @@ def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[
     # spawn, not fork: the parent holds threads (Prefect, DuckDB) that must not be copied mid-state.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=init_worker, initargs=(model_name, max_bytes)
+        workers, mp_context=context, initializer=start_pool_worker, initargs=(model_name, max_bytes)
     ) as pool:
+        for _ in range(workers):
+            pool.submit(int)  # the pool starts a process for each task no process is idle for
         yield PoolExecutor(pool)
+
+
+# The first and last batch of a long run are this small: the workers start after reading a few documents
+# instead of a whole batch, and the load left after the workers finish is short.
+EDGE_BATCH = 64
+
+
+def batched(items: Sequence[T], size: int, edge: int = EDGE_BATCH) -> Iterator[Sequence[T]]:
+    """Give back consecutive slices of at most `size` items; when there are more than three `edge`s of
+    items, the first and the last slice hold `edge` items."""
+    edge = min(edge, size)
+    total = len(items)
+    if edge <= 0 or total <= 3 * edge:
+        cuts = [*range(0, total, size), total]
+    else:
+        cuts = [0, *range(edge, total - edge, size), total - edge, total]
+    for start, end in pairwise(cuts):
+        yield items[start:end]
 
 
 def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
