@@ -64,6 +64,32 @@ def escaped_variant(page: bytes, site: str = "Example Site") -> bytes:
     return (preamble + escaped).encode("utf-8")
 
 
+_WORD = re.compile(r"\w+")
+
+
+def holds_article(variant: bytes, body: str, share: float = 0.5) -> bool:
+    """Say whether the variant's whole text still holds at least `share` of the labelled body's 4-word
+    shingles (the reference metric's unit). A page that renders its article from script data loses the
+    article with its scripts in the scraped shape; no extractor can find it there, so such a variant
+    measures the generator, not extraction."""
+    text = html.unescape(re.sub(r"<[^>]*>", " ", html.unescape(variant.decode("utf-8", errors="replace"))))
+    have = _shingles(text)
+    want = _shingles(body)
+    if not want:
+        return True
+    found = sum(min(count, have.get(shingle, 0)) for shingle, count in want.items())
+    return found >= share * sum(want.values())
+
+
+def _shingles(text: str) -> dict[tuple[str, ...], int]:
+    words = _WORD.findall(text)
+    counts: dict[tuple[str, ...], int] = {}
+    for i in range(max(0, len(words) - 3)):
+        key = tuple(words[i : i + 4])
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def text_variant(title: str, body: str, sign_off: str = "T.D.") -> bytes:
     """Give back a plain-text dump of an article: repeated title, body, sign-off and call to action."""
     text = re.sub(r"\n{3,}", "\n\n", html.unescape(body).strip())
