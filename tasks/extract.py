@@ -14,6 +14,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from tasks.authors import choose_authors
+from tasks.chunks import find_chunks, restore_chunks
 from tasks.dates import choose_published, choose_updated
 from tasks.embedded import filter_by_reference, find_embedded_markup
 from tasks.language import detect_language
@@ -62,6 +63,7 @@ _CREDIT = re.compile(
 )
 _CREDIT_WORDS = 12
 _JSON_KEY = re.compile(r'"\w+"\s*:')
+_SCRIPT_ESCAPE = re.compile(r"<\\/|\\u[0-9a-fA-F]{4}|\\[nrt\"]")
 _MIN_ARTICLE_WORDS = 150
 _SENTENCE_END = ".!:;,\"'”’)…"
 _MAX_TITLE = 300
@@ -144,6 +146,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         return _no_article(doc, "the markup cannot be parsed")
     claims = read_claims(tree)
     drop_other_articles(tree)
+    chunks = find_chunks(tree)
     result = run_trafilatura(tree, url)
     if result is None:
         # A script-rendered page: its visible markup is empty, the article is in its inline state.
@@ -167,9 +170,8 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     drop_link_blocks(body)
     drop_calls_to_action(body)
     etree.strip_tags(body, "ref")
-    text = reconcile_with_article_body(
-        tidy_text(xmltotxt(body, include_formatting=False)), claims.article_body, result.description
-    )
+    text = tidy_text(xmltotxt(body, include_formatting=False))
+    text = reconcile_with_article_body(restore_chunks(text, chunks), claims.article_body, result.description)
     if not text:
         return _no_article(doc, "the main text is empty once page furniture is removed")
     return Article(
@@ -430,8 +432,14 @@ def is_credit_line(line: str) -> bool:
 
 def looks_like_script_data(line: str) -> bool:
     """Tell whether a line is JSON or code that leaked into the text (a script the parser cut short)
-    rather than prose: quoted keys and braces make up much of it."""
-    if len(line) < 20 or not _JSON_KEY.search(line):
+    rather than prose: quoted keys and braces make up much of it, or markup escaped inside a script
+    string (`<\\/p>`, `\\u0142`, `\\n`) runs through it."""
+    if len(line) < 20:
+        return False
+    escapes = len(_SCRIPT_ESCAPE.findall(line))
+    if escapes >= 3 and escapes * 200 >= len(line):
+        return True
+    if not _JSON_KEY.search(line):
         return False
     return sum(line.count(ch) for ch in '{}[]":') >= 0.1 * len(line)
 

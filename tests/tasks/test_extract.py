@@ -312,6 +312,13 @@ def test_drop_other_articles_keeps_the_story_with_the_headline() -> None:
         ("looks_like_script_data", '","naka5":"","topNews":{"domain":"www.example.com","firstArea":{"u":"/a"', True),
         ("looks_like_script_data", 'He said: "We will not stop." The crowd cheered {loudly}.', False),
         ("looks_like_script_data", 'The report, titled "Energy: 2030", was published on Monday.', False),
+        # markup escaped inside a script string, cut loose by the parser
+        (
+            "looks_like_script_data",
+            r"\n Si\u0142a liczb. Si\u0142a lider\u00f3w.<\/span> Gala CFO już 28 maja\n <\/p>",
+            True,
+        ),
+        ("looks_like_script_data", r"The file sat in C:\new\reports on the office drive, she said.", False),
         ("is_credit_line", "Photo: AFP", True),
         ("is_credit_line", "Foto: REUTERS/Nathan Howard", True),
         ("is_credit_line", "Quelle: dpa", True),

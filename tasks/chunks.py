@@ -1,0 +1,111 @@
+"""Articles split into chunks: some sites cut the body into several containers with one tag and class,
+with ads or grid cells between them. An extractor takes the best-scoring container and drops the rest;
+these functions find the others and put their paragraphs back, in page order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from tasks.records import count_words
+
+_MIN_PARAGRAPHS = 2
+_MIN_WORDS = 50
+_MAX_LINK_SHARE = 0.3
+_KEY_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One container of a chunked body: its paragraphs, and whether a new h1 (another story) comes
+    between it and the chunk before it."""
+
+    paragraphs: tuple[str, ...]
+    after_headline: bool = False
+
+
+def find_chunks(tree: etree._Element) -> list[list[Chunk]]:
+    """Give back each group of two or more elements that share a tag and class and each hold
+    paragraphs directly, in page order. Call it before an extractor prunes the tree."""
+    groups: dict[tuple[str, str], list[etree._Element]] = {}
+    for element in tree.xpath("//*[@class][p]"):
+        groups.setdefault((str(element.tag), str(element.get("class"))), []).append(element)
+    candidates = [members for members in groups.values() if len(members) >= 2 and not _nested(members)]
+    if not candidates:
+        return []
+    headlines = tree.xpath("//h1")
+    order = {element: i for i, element in enumerate(tree.iter())} if headlines else {}
+    found = []
+    for members in candidates:
+        chunks = []
+        for i, member in enumerate(members):
+            paragraphs = tuple(text for p in member.iterchildren("p") if (text := _text(p)))
+            between = i > 0 and any(order[members[i - 1]] < order[h] < order[member] for h in headlines)
+            chunks.append(Chunk(paragraphs if _is_prose(member, paragraphs) else (), between))
+        found.append(chunks)
+    return found
+
+
+def restore_chunks(text: str, groups: list[list[Chunk]]) -> str:
+    """Give back the extracted text with the chunks it left out of a chunked body put back in page
+    order. A group counts only when the text holds at least one of its chunks; a chunk that is not
+    prose (too short, mostly links) or that follows another story's headline is left out."""
+    lines = text.split("\n")
+    for chunks in groups:
+        keys = [_key(line) for line in lines]
+        held = [_position(chunk, keys) for chunk in chunks]
+        if all(position is None for position in held) or all(position is not None for position in held):
+            continue
+        first = next(i for i, position in enumerate(held) if position is not None)
+        inserted: list[tuple[int, list[str]]] = []
+        for i, chunk in enumerate(chunks):
+            if held[i] is not None or not chunk.paragraphs:
+                continue
+            if any(c.after_headline for c in chunks[min(i, first) + 1 : max(i, first) + 1]):
+                continue  # another story's headline lies between: not this article
+            anchor = _anchor(chunks, held, keys, i)
+            inserted.append((anchor, list(chunk.paragraphs)))
+        for anchor, paragraphs in sorted(inserted, key=lambda item: item[0], reverse=True):
+            lines[anchor:anchor] = paragraphs
+    return "\n".join(lines)
+
+
+def _anchor(chunks: list[Chunk], held: list[int | None], keys: list[str], i: int) -> int:
+    """Give back the line index where chunk i goes: after the last line of the held chunk before it,
+    else before the first line of the held chunk after it."""
+    before = [j for j in range(i) if held[j] is not None]
+    if before:
+        j = before[-1]
+        positions = [keys.index(k) for p in chunks[j].paragraphs if (k := _key(p)) in keys]
+        return max(positions) + 1
+    return min(position for position in held if position is not None)
+
+
+def _position(chunk: Chunk, keys: list[str]) -> int | None:
+    """Give back the first line of the text that holds the chunk, when it holds most of its paragraphs."""
+    if not chunk.paragraphs:
+        return None
+    positions = [keys.index(k) for p in chunk.paragraphs if (k := _key(p)) in keys]
+    return min(positions) if len(positions) * 2 >= len(chunk.paragraphs) else None
+
+
+def _is_prose(element: etree._Element, paragraphs: tuple[str, ...]) -> bool:
+    if len(paragraphs) < _MIN_PARAGRAPHS or sum(count_words(p) for p in paragraphs) < _MIN_WORDS:
+        return False
+    text = sum(len(p) for p in paragraphs)
+    links = sum(len(_text(a)) for p in element.iterchildren("p") for a in p.iter("a"))
+    return links <= _MAX_LINK_SHARE * text
+
+
+def _nested(members: list[etree._Element]) -> bool:
+    chosen = set(members)
+    return any(ancestor in chosen for member in members for ancestor in member.iterancestors())
+
+
+def _key(line: str) -> str:
+    return " ".join(line.split())[:_KEY_CHARS].casefold()
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())

@@ -1,0 +1,72 @@
+"""Chunked article bodies: containers of one tag and class that an extractor keeps only one of."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from lxml import html as lxml_html
+
+from tasks.chunks import find_chunks, restore_chunks
+from tasks.extract import extract_article
+from tasks.normalize import normalize_document
+from tasks.records import Article, RawDocument
+
+PARAGRAPH = (
+    "{n} The council met again on Monday to weigh the cost of the bridge, the delays and the plans for the river bank."
+)
+
+
+def chunk(start: int, count: int = 3, cls: str = "body__inner") -> str:
+    return (
+        f'<div class="{cls}">'
+        + "".join(f"<p>{PARAGRAPH.format(n=f'P{start + i}.')}</p>" for i in range(count))
+        + "</div>"
+    )
+
+
+def page(*parts: str) -> str:
+    return "<html><body><article><h1>The bridge</h1>" + "".join(parts) + "</article></body></html>"
+
+
+def test_left_out_chunks_come_back_in_page_order() -> None:
+    tree = lxml_html.fromstring(page(chunk(1), '<div class="ad">Advertisement</div>', chunk(4), chunk(7)))
+    groups = find_chunks(tree)
+    extracted = "\n".join(PARAGRAPH.format(n=f"P{i}.") for i in (4, 5, 6))
+    restored = restore_chunks(extracted, groups)
+    assert [line.split()[0] for line in restored.split("\n")] == [f"P{i}." for i in range(1, 10)]
+
+
+def test_text_that_holds_no_chunk_or_every_chunk_is_left_as_it_is() -> None:
+    tree = lxml_html.fromstring(page(chunk(1), chunk(4)))
+    groups = find_chunks(tree)
+    assert restore_chunks("Something else entirely.", groups) == "Something else entirely."
+    everything = "\n".join(PARAGRAPH.format(n=f"P{i}.") for i in range(1, 7))
+    assert restore_chunks(everything, groups) == everything
+
+
+def test_teasers_link_lists_and_stories_after_another_headline_stay_out() -> None:
+    teaser = '<div class="body__inner"><p>Short teaser.</p><p>Another.</p></div>'
+    links = (
+        '<div class="body__inner">'
+        + "".join(f'<p><a href="/x{i}">{PARAGRAPH.format(n=i)}</a></p>' for i in range(3))
+        + "</div>"
+    )
+    next_story = "<h1>The next story</h1>" + chunk(20)
+    tree = lxml_html.fromstring(page(chunk(1), teaser, links, next_story))
+    extracted = "\n".join(PARAGRAPH.format(n=f"P{i}.") for i in (1, 2, 3))
+    assert restore_chunks(extracted, find_chunks(tree)) == extracted
+
+
+def test_a_chunked_page_is_extracted_whole() -> None:
+    # trafilatura takes the first container whose class reads like an article body and drops the rest
+    html = (
+        '<html><head><title>The bridge</title></head><body><main><h1>The bridge</h1><div class="chunks">'
+        + f'<div class="grid">{chunk(1, 6, "body__container article__body")}</div>'
+        + '<div class="ad">Advertisement</div>'
+        + f'<div class="grid">{chunk(7, 3, "body__container article__body")}</div>'
+        + "</div></main></body></html>"
+    )
+    raw = RawDocument("d1", "file:///bridge.html", html.encode(), datetime.now(UTC), len(html))
+    article = extract_article(normalize_document(raw, 1_000_000))  # type: ignore[arg-type]
+    assert isinstance(article, Article), article
+    assert [line.split()[0] for line in article.text.split("\n")] == [f"P{i}." for i in range(1, 10)]
