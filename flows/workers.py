@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
@@ -20,32 +21,44 @@ from tasks.records import Article, EntitySpan, ProcessedDocument, RawDocument, R
 _MODEL: NerModel | None = None
 _MODEL_NAME = ""
 _MAX_BYTES = 0
+_WARMING: threading.Thread | None = None
 
 
-def init_worker(model_name: str, max_bytes: int, warm: bool = False) -> None:
-    """Remember the settings of this process; with warm, load the model now, else on first use."""
+def init_worker(model_name: str, max_bytes: int) -> None:
+    """Remember the settings of this process; the model loads on first use."""
     global _MODEL_NAME, _MAX_BYTES, _MODEL
     # trafilatura logs every odd link it skips; that is noise on a user's console, not a problem.
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     if model_name != _MODEL_NAME:
         _MODEL = None
     _MODEL_NAME, _MAX_BYTES = model_name, max_bytes
-    if warm:
-        # A model that does not load fails again, with its own message, where it is first used.
-        with suppress(Exception):
-            model()
 
 
 def start_pool_worker(model_name: str, max_bytes: int) -> None:
     """Set up a pool process: lower its priority, so the process that plans and loads batches never
-    waits for a core, then load its model."""
+    waits for a core, and load its model and extractor in the background. The process takes work at
+    once (the first chunk waits for the model), and a pool that gets no work shuts down without
+    waiting for the load."""
+    global _WARMING
     os.nice(5)
-    init_worker(model_name, max_bytes, warm=True)
+    init_worker(model_name, max_bytes)
+    _WARMING = threading.Thread(target=_warm, name="newslake-warm-up", daemon=True)
+    _WARMING.start()
+
+
+def _warm() -> None:
+    # A model that does not load fails again, with its own message, where it is first used.
+    with suppress(Exception):
+        import tasks.extract  # noqa: F401  (trafilatura and lxml: their import is most of the extractor's start)
+
+        model()
 
 
 def model() -> NerModel:
     """Give back this process's NER model, loading it once."""
     global _MODEL
+    if _WARMING is not None and _WARMING is not threading.current_thread():
+        _WARMING.join()
     if _MODEL is None:
         _MODEL = load_ner_model(_MODEL_NAME)
     return _MODEL
@@ -121,7 +134,7 @@ DocumentExecutor = InlineExecutor | PoolExecutor
 @contextmanager
 def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[DocumentExecutor]:
     """Give back an executor for document chunks: inline for one worker, else a process pool whose
-    processes start, and load their models, at once, while the caller prepares the first batch."""
+    processes start at once and load their models while the caller prepares the first batch."""
     if workers <= 1:
         init_worker(model_name, max_bytes)
         yield InlineExecutor()

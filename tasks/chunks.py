@@ -34,17 +34,23 @@ def find_chunks(tree: etree._Element) -> list[list[Chunk]]:
     candidates = [members for members in groups.values() if len(members) >= 2 and not _nested(members)]
     if not candidates:
         return []
-    headlines = tree.xpath("//h1")
-    order = {element: i for i, element in enumerate(tree.iter())} if headlines else {}
     found = []
     for members in candidates:
-        chunks = []
-        for i, member in enumerate(members):
-            paragraphs = tuple(text for p in member.iterchildren("p") if (text := _text(p)))
-            between = i > 0 and any(order[members[i - 1]] < order[h] < order[member] for h in headlines)
-            chunks.append(Chunk(paragraphs if _is_prose(member, paragraphs) else (), between))
-        found.append(chunks)
-    return found
+        paragraphs = [tuple(text for p in m.iterchildren("p") if (text := _text(p))) for m in members]
+        prose = [texts if _is_prose(m, texts) else () for m, texts in zip(members, paragraphs, strict=True)]
+        if any(prose):  # else there is nothing to put back: skip the page-order walk below
+            found.append((members, prose))
+    if not found:
+        return []
+    headlines = tree.xpath("//h1")
+    order = {element: i for i, element in enumerate(tree.iter())} if headlines else {}
+    return [
+        [
+            Chunk(texts, i > 0 and any(order[members[i - 1]] < order[h] < order[members[i]] for h in headlines))
+            for i, texts in enumerate(prose)
+        ]
+        for members, prose in found
+    ]
 
 
 def restore_chunks(text: str, groups: list[list[Chunk]]) -> str:

@@ -33,11 +33,13 @@ def test_batches_are_small_at_both_ends_of_a_long_run(total: int, size: int, edg
 
 
 def model_state(_chunk: Sequence[int]) -> tuple[bool, int]:
-    """Run in a pool process: is its model loaded without being asked for, and how nice is it."""
+    """Run in a pool process: does its model load without being asked for, and how nice is it."""
+    assert workers._WARMING is not None
+    workers._WARMING.join(timeout=60)
     return workers._MODEL is not None, os.nice(0)
 
 
-def test_pool_processes_load_their_model_at_start_and_yield_the_cpu() -> None:
+def test_pool_processes_load_their_model_as_they_start_and_yield_the_cpu() -> None:
     with document_workers(2, MODEL, 1_000_000) as pool:
         states = list(pool.map_chunks(model_state, [[1], [2]]))
     assert all(loaded for loaded, _ in states)
