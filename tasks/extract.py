@@ -65,6 +65,7 @@ _CREDIT_WORDS = 12
 _JSON_KEY = re.compile(r'"\w+"\s*:')
 _SCRIPT_ESCAPE = re.compile(r"<\\/|\\u[0-9a-fA-F]{4}|\\[nrt\"]")
 _MIN_ARTICLE_WORDS = 150
+_CARD_WORDS = 250
 _SENTENCE_END = ".!:;,\"'”’)…"
 _MAX_TITLE = 300
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
@@ -146,6 +147,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         return _no_article(doc, "the markup cannot be parsed")
     claims = read_claims(tree)
     drop_other_articles(tree)
+    drop_teaser_cards(tree, (choose_title(claims, None) or "", *title_candidates(claims, with_h1=False)))
     chunks = find_chunks(tree)
     result = run_trafilatura(tree, url)
     if result is None:
@@ -214,6 +216,31 @@ def drop_other_articles(tree: etree._Element) -> None:
     for other in articles:
         if other is not main:
             _remove(other)
+
+
+def drop_teaser_cards(tree: etree._Element, headlines: tuple[str, ...]) -> None:
+    """Remove links that wrap a whole story card, a heading with its paragraphs: teasers of other
+    stories. A card headed by one of the page's own headlines stays, and so does a link holding more
+    than a card's worth of text (a parser that lost a closing tag can leave the article inside one)."""
+    own = {_fold(h) for h in headlines}
+    for link in tree.xpath("//a[.//p][.//h1 or .//h2 or .//h3 or .//h4]"):
+        if count_words(_text(link)) > _CARD_WORDS:
+            continue
+        if not any(_fold(_text(h)) in own for h in link.iter("h1", "h2", "h3", "h4")):
+            _remove_keeping_tail(link)
+
+
+def _remove_keeping_tail(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def run_trafilatura(tree: etree._Element | None, url: str | None) -> Document | None:

@@ -138,9 +138,10 @@ def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None 
     return _without_tail(candidates[0], candidates) if candidates else None
 
 
-def title_candidates(claims: PageClaims) -> tuple[str, ...]:
-    """Give back every headline the page claims (h1s, JSON-LD, og:title, twitter:title), unescaped."""
-    found = (*claims.h1, claims.jsonld_headline, claims.og_title, claims.twitter_title)
+def title_candidates(claims: PageClaims, with_h1: bool = True) -> tuple[str, ...]:
+    """Give back every headline the page claims (h1s, JSON-LD, og:title, twitter:title), unescaped;
+    without its h1s, only the ones its metadata claims."""
+    found = (*(claims.h1 if with_h1 else ()), claims.jsonld_headline, claims.og_title, claims.twitter_title)
     return tuple(_unescaped(t) for t in found if t)
 
 

@@ -330,3 +330,19 @@ def test_lines_that_are_not_article_text(predicate: str, line: str, expected: bo
     import tasks.extract
 
     assert getattr(tasks.extract, predicate)(line) is expected
+
+
+def test_story_cards_that_link_elsewhere_are_dropped_but_the_pages_own_headline_stays() -> None:
+    from lxml import html as lxml_html
+
+    from tasks.extract import drop_teaser_cards
+
+    card = '<a href="/other"><div><h2>Another story</h2><p>Its lead paragraph, teased here.</p></div></a>'
+    own = '<a href="/self"><div><h2>The bridge opens</h2><p>The council opened the bridge.</p></div></a>'
+    long_link = '<a href="/x"><h3>Lost tag</h3>' + "<p>" + "word " * 300 + "</p></a>"
+    page = lxml_html.fromstring(f"<html><body><div>{card}after card</div>{own}{long_link}</body></html>")
+    drop_teaser_cards(page, ("The bridge opens",))
+    text = page.text_content()
+    assert "Another story" not in text and "after card" in text
+    assert "The council opened the bridge." in text
+    assert "Lost tag" in text  # more than a card's worth of text: a parser slip, not a teaser
