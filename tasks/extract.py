@@ -51,6 +51,7 @@ _CHROME_LINES = frozenset(
 # is a teaser of other pages.
 _LINK_BLOCK_CHARS = 400
 _LINK_DENSITY = 0.8
+_LIST_LINK_DENSITY = 0.5
 _SENTENCE_ENDINGS = (".", "。", "!", "?", "！", "？", '"', "”", "’", "»")
 _LABEL_WORDS = 5
 _LABEL_CHARS = 40
@@ -407,12 +408,25 @@ def _is_label(element: etree._Element) -> bool:
 
 
 def _is_link_block(element: etree._Element) -> bool:
-    """Tell whether a block is headline-like link text: short, nearly all inside links, not a sentence."""
+    """Tell whether a block is headline-like link text: short, nearly all inside links, not a sentence;
+    or a list of two or more such items (a "read also" list)."""
+    if element.tag == "list":
+        # Items of a teaser list often put a kicker before the linked headline ("Energy: <a>...</a>").
+        items = [item for item in element if item.tag == "item"]
+        return (
+            len(items) >= 2
+            and len(items) == len(element)
+            and all(_is_link_block_text(item, _LIST_LINK_DENSITY) for item in items)
+        )
+    return _is_link_block_text(element, _LINK_DENSITY)
+
+
+def _is_link_block_text(element: etree._Element, density: float) -> bool:
     text = _text(element)
     if not text or len(text) > _LINK_BLOCK_CHARS or text.endswith(_SENTENCE_ENDINGS) or _BARE_URL.match(text):
         return False
     linked = sum(len(_text(ref)) for ref in element.iter("ref"))
-    return linked >= _LINK_DENSITY * len(text)
+    return linked >= density * len(text)
 
 
 def _is_link_list(element: etree._Element) -> bool:

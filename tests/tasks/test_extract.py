@@ -266,6 +266,23 @@ def test_drop_link_blocks_removes_teasers_of_other_stories_and_their_label() -> 
     ]
 
 
+def test_drop_link_blocks_removes_lists_of_linked_headlines_with_kickers() -> None:
+    from lxml import etree
+
+    from tasks.extract import drop_link_blocks
+
+    body = etree.fromstring(
+        "<body><p>The council met on Tuesday and approved the plan.</p>"
+        "<list><item>Energy: <ref target='/a'>Why prices rise again</ref></item>"
+        "<item>Rail strike? <ref target='/b'>What commuters can do</ref></item></list>"
+        "<list><item>Bring the permit and <ref target='/c'>the form</ref> to the town hall</item>"
+        "<item>Pay the fee of 20 euros</item></list></body>"
+    )
+    drop_link_blocks(body)
+    assert [e.tag for e in body] == ["p", "list"]
+    assert "Bring the permit" in "".join(body[1].itertext())
+
+
 def test_drop_calls_to_action_in_html_bodies() -> None:
     from lxml import etree
 
