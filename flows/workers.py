@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import replace
-from itertools import pairwise
 from typing import TypeVar
 
 from tasks.entities import NerModel, find_entities, group_mentions, load_ner_model
@@ -149,22 +148,10 @@ def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[
         yield PoolExecutor(pool)
 
 
-# The first and last batch of a long run are this small: the workers start after reading a few documents
-# instead of a whole batch, and the load left after the workers finish is short.
-EDGE_BATCH = 64
-
-
-def batched(items: Sequence[T], size: int, edge: int = EDGE_BATCH) -> Iterator[Sequence[T]]:
-    """Give back consecutive slices of at most `size` items; when there are more than three `edge`s of
-    items, the first and the last slice hold `edge` items."""
-    edge = min(edge, size)
-    total = len(items)
-    if edge <= 0 or total <= 3 * edge:
-        cuts = [*range(0, total, size), total]
-    else:
-        cuts = [0, *range(edge, total - edge, size), total - edge, total]
-    for start, end in pairwise(cuts):
-        yield items[start:end]
+def batched(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Give back consecutive slices of at most `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
