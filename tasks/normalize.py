@@ -52,6 +52,8 @@ _TAG = re.compile(
     r"<(?:!doctype|html|head|body|div|p|article|section|span|a|h[1-6]|meta|title|br|li|ul|ol|table|main|header|footer|img)\b",
     re.IGNORECASE,
 )
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_MARKUP_CHARACTERS = frozenset("<>&\"'")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -174,7 +176,7 @@ def classify_text(doc_id: str, source_uri: str, text: str, encoding: str) -> Nor
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     kind = "text"
     if is_entity_escaped(text):
-        text = html.unescape(text)
+        text = unescape_markup(text)
         kind = "escaped_html"
     elif len(_TAG.findall(text[:200_000])) >= 3:
         kind = "html"
@@ -184,11 +186,29 @@ def classify_text(doc_id: str, source_uri: str, text: str, encoding: str) -> Nor
     return NormalizedDocument(doc_id, source_uri, kind, encoding, markup, preamble)
 
 
+def unescape_markup(text: str) -> str:
+    """Give back entity-escaped markup decoded. When only the punctuation is escaped (tags are real),
+    references to markup characters (&lt; &gt; &amp; &quot; &apos;) stay as they are: they escape
+    text or attribute values of the page itself, and decoding them would turn those into tags."""
+    if not _punctuation_escaped(text[:200_000]):
+        return html.unescape(text)  # the markup itself is written as references
+
+    def decode(match: re.Match[str]) -> str:
+        decoded = html.unescape(match.group(0))
+        return match.group(0) if decoded in _MARKUP_CHARACTERS else decoded
+
+    return _REFERENCE.sub(decode, text)
+
+
+def _punctuation_escaped(sample: str) -> bool:
+    hits = len(_ESCAPED_PUNCT.findall(sample))
+    return hits >= 20 and hits * 200 >= len(sample)
+
+
 def is_entity_escaped(text: str) -> bool:
     """Tell whether the markup's punctuation, or the markup itself, is written as character references."""
     sample = text[:200_000]
-    hits = len(_ESCAPED_PUNCT.findall(sample))
-    if hits >= 20 and hits * 200 >= len(sample):
+    if _punctuation_escaped(sample):
         return True
     return len(_ESCAPED_TAG.findall(sample)) >= 5 and len(_TAG.findall(sample)) < 3
 

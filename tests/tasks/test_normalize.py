@@ -143,3 +143,17 @@ def test_markup_shown_as_text_is_unescaped() -> None:
     page = "".join(f"&lt;p&gt;Paragraph {i} of the story.&lt;/p&gt;" for i in range(6))
     doc = classify_text("d", "s", page, "utf-8")
     assert doc.kind == "escaped_html" and "<p>Paragraph 3" in doc.body
+
+
+def test_escaped_punctuation_is_decoded_but_markup_references_stay_escaped() -> None:
+    # A scraped page writes its punctuation as references; &lt; &gt; &amp; &quot; were the page's own
+    # escapes (an attribute holding markup, a text that shows a tag) and must not become tags.
+    sentence = "Shares of AT&amp;T rose&comma; the &lt;b&gt; tag says&period; " * 30
+    page = (
+        f'<div data-card&equals;"&lt;a href&equals;&quot;&sol;x&quot;&gt;Teaser&lt;&sol;a&gt;"><p>{sentence}</p></div>'
+    )
+    doc = classify_text("d", "s", page, "utf-8")
+    assert doc.kind == "escaped_html"
+    assert "&period;" not in doc.body and "rose, the" in doc.body
+    assert '<a href="/x">' not in doc.body and "&lt;a href=&quot;/x&quot;&gt;" in doc.body
+    assert "AT&amp;T" in doc.body and "&lt;b&gt;" in doc.body
