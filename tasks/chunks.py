@@ -71,7 +71,7 @@ def restore_chunks(text: str, groups: list[list[Chunk]]) -> str:
             if any(c.after_headline for c in chunks[min(i, first) + 1 : max(i, first) + 1]):
                 continue  # another story's headline lies between: not this article
             anchor = _anchor(chunks, held, keys, i)
-            inserted.append((anchor, list(chunk.paragraphs)))
+            inserted.append((anchor, [p for p in chunk.paragraphs if _key(p) not in keys]))
         for anchor, paragraphs in sorted(inserted, key=lambda item: item[0], reverse=True):
             lines[anchor:anchor] = paragraphs
     return "\n".join(lines)

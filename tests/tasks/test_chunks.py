@@ -36,6 +36,13 @@ def test_left_out_chunks_come_back_in_page_order() -> None:
     assert [line.split()[0] for line in restored.split("\n")] == [f"P{i}." for i in range(1, 10)]
 
 
+def test_a_paragraph_the_text_already_holds_is_not_put_back_twice() -> None:
+    tree = lxml_html.fromstring(page(chunk(1), chunk(4, 4)))
+    extracted = "\n".join(PARAGRAPH.format(n=f"P{i}.") for i in (1, 2, 3, 5))  # P5 was kept elsewhere
+    restored = restore_chunks(extracted, find_chunks(tree))
+    assert sorted(line.split()[0] for line in restored.split("\n")) == sorted(f"P{i}." for i in range(1, 8))
+
+
 def test_text_that_holds_no_chunk_or_every_chunk_is_left_as_it_is() -> None:
     tree = lxml_html.fromstring(page(chunk(1), chunk(4)))
     groups = find_chunks(tree)
