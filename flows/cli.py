@@ -484,7 +484,7 @@ def entities(infile: Any, lake: Path | None, config_file: Path | None, model: st
 def extract(paths: Sequence[Path], lake: Path | None, config_file: Path | None, fmt: str) -> None:
     """Extract articles from PATHS without loading them: one JSON line per document, refusals included."""
     settings = load_settings(config_file, lake=lake)
-    from tasks.discover import discover_files, read_document
+    from tasks.discover import as_given, discover_files, read_document
     from tasks.extract import extract_article
     from tasks.normalize import normalize_document
     from tasks.records import Rejection
@@ -493,7 +493,7 @@ def extract(paths: Sequence[Path], lake: Path | None, config_file: Path | None, 
         raw = read_document(path, settings.max_document_bytes)
         normalized = normalize_document(raw, settings.max_document_bytes)
         result = normalized if isinstance(normalized, Rejection) else extract_article(normalized)
-        record: dict[str, Any] = {"id": str(path)}
+        record: dict[str, Any] = {"id": as_given(path, paths)}
         if isinstance(result, Rejection):
             record.update(rejected=result.reason, detail=result.detail)
         else:

@@ -45,6 +45,19 @@ def _walk(root: Path) -> Iterator[Path]:
                     yield candidate
 
 
+def as_given(path: Path, given: Iterable[str | Path]) -> str:
+    """Give back a discovered (resolved) path as the user wrote it: under the given file or folder that
+    holds it, else as it is."""
+    for argument in given:
+        root = Path(argument).expanduser()
+        resolved = root.resolve()
+        if path == resolved:
+            return str(root)
+        if resolved in path.parents:
+            return str(root / path.relative_to(resolved))
+    return str(path)
+
+
 def read_document(path: Path, max_bytes: int, now: datetime | None = None) -> RawDocument:
     """Give back the file's bytes as a RawDocument; past max_bytes the content is left unread (None)."""
     size = path.stat().st_size

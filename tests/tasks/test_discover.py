@@ -48,3 +48,16 @@ def test_oversized_document_is_hashed_but_not_kept(tmp_path: Path) -> None:
     assert raw.content is None
     assert raw.byte_size == 5000
     assert raw.doc_id == hashlib.sha256(b"x" * 5000).hexdigest()
+
+
+def test_a_discovered_path_is_shown_as_the_user_wrote_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tasks.discover import as_given
+
+    (tmp_path / "pages" / "sub").mkdir(parents=True)
+    (tmp_path / "pages" / "sub" / "a.html").write_text("<p>a</p>")
+    (tmp_path / "b.txt").write_text("b")
+    monkeypatch.chdir(tmp_path)
+    given = ["pages", "b.txt"]
+    found = list(discover_files(given))
+    assert [as_given(p, given) for p in found] == ["pages/sub/a.html", "b.txt"]
+    assert as_given(tmp_path / "elsewhere.txt", given) == str(tmp_path / "elsewhere.txt")
