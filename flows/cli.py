@@ -461,7 +461,7 @@ def entities(infile: Any, lake: Path | None, config_file: Path | None, model: st
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise click.ClickException('each input line must be a JSON object with "id" and "text"')
     texts = [r["text"] for r in records]
-    chunks = [chunk for chunk in split_evenly(list(range(len(texts))), settings.workers * 4) if chunk]
+    chunks = split_evenly(list(range(len(texts))), settings.workers * 4)
     with document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as pool:
         results = pool.map_chunks(entities_for_texts, [[texts[i] for i in chunk] for chunk in chunks])
         spans_by_index = {

@@ -454,7 +454,7 @@ def run_pipeline(
             work = plan_work(con, unwalked(given.docs), force, unwalked(in_flight))
             # Several chunks per worker: a worker that finishes early takes the next one, so the
             # last batch of a run does not leave a core idle while the other finishes a big half.
-            chunks = split_evenly(work.process, settings.workers * CHUNKS_PER_WORKER) if work.process else []
+            chunks = split_evenly(work.process, settings.workers * CHUNKS_PER_WORKER)
             started_batch = InFlight(number, given, work, workers.map_chunks(process_chunk, chunks))
             if pending:
                 finish_batch(con, runner, pending, settings, summary)

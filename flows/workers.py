@@ -155,6 +155,8 @@ def batched(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 
 def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
-    """Give back the items dealt into at most `parts` chunks of near-equal size."""
+    """Give back the items dealt into at most `parts` chunks of near-equal size; none for no items."""
+    if not items:
+        return []
     parts = max(1, min(parts, len(items)))
     return [list(items[i::parts]) for i in range(parts)]

@@ -32,11 +32,9 @@ def find_chunks(tree: etree._Element) -> list[list[Chunk]]:
     for element in tree.xpath("//*[@class][p]"):
         groups.setdefault((str(element.tag), str(element.get("class"))), []).append(element)
     candidates = [members for members in groups.values() if len(members) >= 2 and not _nested(members)]
-    if not candidates:
-        return []
     found = []
     for members in candidates:
-        paragraphs = [tuple(text for p in m.iterchildren("p") if (text := _text(p))) for m in members]
+        paragraphs = [tuple(text for p in m.iterchildren("p") if (text := element_text(p))) for m in members]
         prose = [texts if _is_prose(m, texts) else () for m, texts in zip(members, paragraphs, strict=True)]
         if any(prose):  # else there is nothing to put back: skip the page-order walk below
             found.append((members, prose))
@@ -100,7 +98,7 @@ def _is_prose(element: etree._Element, paragraphs: tuple[str, ...]) -> bool:
     if len(paragraphs) < _MIN_PARAGRAPHS or sum(count_words(p) for p in paragraphs) < _MIN_WORDS:
         return False
     text = sum(len(p) for p in paragraphs)
-    links = sum(len(_text(a)) for p in element.iterchildren("p") for a in p.iter("a"))
+    links = sum(len(element_text(a)) for p in element.iterchildren("p") for a in p.iter("a"))
     return links <= _MAX_LINK_SHARE * text
 
 
@@ -113,5 +111,6 @@ def _key(line: str) -> str:
     return " ".join(line.split())[:_KEY_CHARS].casefold()
 
 
-def _text(element: etree._Element) -> str:
+def element_text(element: etree._Element) -> str:
+    """Give back an element's text with its whitespace collapsed (shared with tasks.extract)."""
     return " ".join("".join(element.itertext()).split())

@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import UTC, datetime
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from lxml import etree
+from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from tasks.authors import choose_authors
-from tasks.chunks import find_chunks, restore_chunks
+from tasks.chunks import element_text, find_chunks, restore_chunks
 from tasks.dates import choose_published, choose_updated
 from tasks.embedded import filter_by_reference, find_embedded_markup
 from tasks.language import detect_language
@@ -168,7 +170,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     links = collect_links(body, base)
     drop_chrome(body, (title, *title_candidates(claims)))
     # Headings are the page's section titles, a closing reference section's included.
-    headings = tuple(_text(h) for h in body.iter("head") if _text(h))
+    headings = tuple(element_text(h) for h in body.iter("head") if element_text(h))
     drop_trailing_link_sections(body)
     drop_link_blocks(body)
     drop_calls_to_action(body)
@@ -212,7 +214,7 @@ def drop_other_articles(tree: etree._Element) -> None:
     if len(articles) < 2:
         return
     main = next((a for a in articles if a.find(".//h1") is not None), None)
-    if main is None or sum(count_words(_text(p)) for p in main.iter("p")) < _MIN_ARTICLE_WORDS:
+    if main is None or sum(count_words(element_text(p)) for p in main.iter("p")) < _MIN_ARTICLE_WORDS:
         return
     for other in articles:
         if other is not main:
@@ -225,23 +227,10 @@ def drop_teaser_cards(tree: etree._Element, headlines: tuple[str, ...]) -> None:
     than a card's worth of text (a parser that lost a closing tag can leave the article inside one)."""
     own = {_fold(h) for h in headlines}
     for link in tree.xpath("//a[.//p][.//h1 or .//h2 or .//h3 or .//h4]"):
-        if count_words(_text(link)) > _CARD_WORDS:
+        if count_words(element_text(link)) > _CARD_WORDS:
             continue
-        if not any(_fold(_text(h)) in own for h in link.iter("h1", "h2", "h3", "h4")):
-            _remove_keeping_tail(link)
-
-
-def _remove_keeping_tail(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
+        if not any(_fold(element_text(h)) in own for h in link.iter("h1", "h2", "h3", "h4")):
+            cast(HtmlElement, link).drop_tree()  # lxml's removal that keeps the text after the element
 
 
 def run_trafilatura(tree: etree._Element | None, url: str | None) -> Document | None:
@@ -346,7 +335,7 @@ def collect_links(body: etree._Element, base: str | None) -> tuple[Link, ...]:
             continue
         absolute = urljoin(base, target) if base else target
         if urlsplit(absolute).scheme in ("http", "https") and absolute not in links:
-            links[absolute] = Link(url=absolute, anchor_text=_text(ref))
+            links[absolute] = Link(url=absolute, anchor_text=element_text(ref))
     return tuple(links.values())
 
 
@@ -355,7 +344,7 @@ def drop_chrome(body: etree._Element, titles: tuple[str | None, ...]) -> None:
     page chrome."""
     folded_titles = {_fold(t) for t in titles if t}
     for element in list(body):
-        content = _fold(_text(element))
+        content = _fold(element_text(element))
         if (element.tag == "head" and content in folded_titles) or content in _CHROME_LINES:
             _remove(element)
 
@@ -382,7 +371,7 @@ def drop_calls_to_action(body: etree._Element) -> None:
     """Remove paragraphs that ask the reader to sign up, subscribe, follow or share, and paragraphs that
     are an unrendered WordPress shortcode ("[button link=…]Send us your review[/button]")."""
     for element in list(body):
-        text = _text(element)
+        text = element_text(element)
         if element.tag == "p" and (is_call_to_action(text) or _SHORTCODE.match(text)):
             _remove(element)
 
@@ -402,7 +391,7 @@ def drop_link_blocks(body: etree._Element) -> None:
 
 def _is_label(element: etree._Element) -> bool:
     """Tell whether a block is a short label ("DON'T MISS", "You may also like...") rather than a sentence."""
-    text = _text(element)
+    text = element_text(element)
     short = len(text.split()) <= _LABEL_WORDS and len(text) <= _LABEL_CHARS
     return short and (element.tag == "head" or not _SENTENCE.search(text))
 
@@ -422,10 +411,10 @@ def _is_link_block(element: etree._Element) -> bool:
 
 
 def _is_link_block_text(element: etree._Element, density: float) -> bool:
-    text = _text(element)
+    text = element_text(element)
     if not text or len(text) > _LINK_BLOCK_CHARS or text.endswith(_SENTENCE_ENDINGS) or _BARE_URL.match(text):
         return False
-    linked = sum(len(_text(ref)) for ref in element.iter("ref"))
+    linked = sum(len(element_text(ref)) for ref in element.iter("ref"))
     return linked >= density * len(text)
 
 
@@ -434,7 +423,7 @@ def _is_link_list(element: etree._Element) -> bool:
         return False
     items = [item for item in element if item.tag == "item"]
     return bool(items) and all(
-        item.find(".//ref") is not None or re.search(r"https?://\S+", _text(item)) for item in items
+        item.find(".//ref") is not None or re.search(r"https?://\S+", element_text(item)) for item in items
     )
 
 
@@ -483,10 +472,6 @@ def looks_like_script_data(line: str) -> bool:
     if not _JSON_KEY.search(line):
         return False
     return sum(line.count(ch) for ch in '{}[]":') >= 0.1 * len(line)
-
-
-def _text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 def _fold(value: str) -> str:

@@ -175,10 +175,14 @@ def classify_text(doc_id: str, source_uri: str, text: str, encoding: str) -> Nor
     """Give back the document classified by content as html, escaped_html or text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     kind = "text"
-    if is_entity_escaped(text):
-        text = unescape_markup(text)
+    sample = text[:200_000]
+    if _punctuation_escaped(sample):
+        text = decode_punctuation(text)
         kind = "escaped_html"
-    elif len(_TAG.findall(text[:200_000])) >= 3:
+    elif _markup_escaped(sample):
+        text = html.unescape(text)
+        kind = "escaped_html"
+    elif len(_TAG.findall(sample)) >= 3:
         kind = "html"
     if kind == "text":
         return NormalizedDocument(doc_id, source_uri, kind, encoding, text.strip())
@@ -186,12 +190,10 @@ def classify_text(doc_id: str, source_uri: str, text: str, encoding: str) -> Nor
     return NormalizedDocument(doc_id, source_uri, kind, encoding, markup, preamble)
 
 
-def unescape_markup(text: str) -> str:
-    """Give back entity-escaped markup decoded. When only the punctuation is escaped (tags are real),
-    references to markup characters (&lt; &gt; &amp; &quot; &apos;) stay as they are: they escape
-    text or attribute values of the page itself, and decoding them would turn those into tags."""
-    if not _punctuation_escaped(text[:200_000]):
-        return html.unescape(text)  # the markup itself is written as references
+def decode_punctuation(text: str) -> str:
+    """Give back markup whose punctuation was written as references with those references decoded.
+    References to markup characters (&lt; &gt; &amp; &quot; &apos;) stay as they are: they escape text
+    or attribute values of the page itself, and decoding them would turn those into tags."""
 
     def decode(match: re.Match[str]) -> str:
         decoded = html.unescape(match.group(0))
@@ -201,15 +203,13 @@ def unescape_markup(text: str) -> str:
 
 
 def _punctuation_escaped(sample: str) -> bool:
+    """Tell whether the markup's punctuation is written as named references (tags are real)."""
     hits = len(_ESCAPED_PUNCT.findall(sample))
     return hits >= 20 and hits * 200 >= len(sample)
 
 
-def is_entity_escaped(text: str) -> bool:
-    """Tell whether the markup's punctuation, or the markup itself, is written as character references."""
-    sample = text[:200_000]
-    if _punctuation_escaped(sample):
-        return True
+def _markup_escaped(sample: str) -> bool:
+    """Tell whether the markup itself is shown as text ("&lt;p&gt;Hello&lt;/p&gt;")."""
     return len(_ESCAPED_TAG.findall(sample)) >= 5 and len(_TAG.findall(sample)) < 3
 
 

