@@ -454,14 +454,14 @@ def report(lake: Path | None, config_file: Path | None, out: Path) -> None:
 def entities(infile: Any, lake: Path | None, config_file: Path | None, model: str | None, workers: int | None) -> None:
     """Find entities in JSON lines {"id", "text"} from INFILE ('-' for stdin); write one JSON line per input."""
     settings = load_settings(config_file, lake=lake, ner_model=model, workers=workers)
-    from flows.workers import document_workers, entities_for_texts, split_evenly
+    from flows.workers import document_workers, entities_for_texts, worker_chunks
 
     records = [json.loads(line) for line in infile if line.strip()]
     for record in records:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise click.ClickException('each input line must be a JSON object with "id" and "text"')
     texts = [r["text"] for r in records]
-    chunks = split_evenly(list(range(len(texts))), settings.workers * 4)
+    chunks = worker_chunks(list(range(len(texts))), settings.workers)
     with document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as pool:
         results = pool.map_chunks(entities_for_texts, [[texts[i] for i in chunk] for chunk in chunks])
         spans_by_index = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import logging
 import time
@@ -26,7 +27,7 @@ from flows.quality import BatchVerdict, mention_key, validate_batch, validate_ru
 from flows.settings import Settings, SourceConfig
 from flows.sources import PageTask, SourcePoll, fetch_pages, fetch_row, fetched_document, poll_source
 from flows.summary import RunSummary, SourceCounts
-from flows.workers import DocumentExecutor, batched, document_workers, process_chunk, split_evenly
+from flows.workers import DocumentExecutor, batched, document_workers, process_chunk, worker_chunks
 from tasks.discover import discover_files, read_document
 from tasks.fetch import Fetcher, FetchResult
 from tasks.identify import article_id_for, extractor_version
@@ -51,7 +52,6 @@ from warehouse.search import index_path, refresh_search_index
 from warehouse.sources import record_source_run
 
 T = TypeVar("T")
-CHUNKS_PER_WORKER = 4
 
 
 def unwalked(value: T) -> T:
@@ -452,10 +452,15 @@ def run_pipeline(
         for number, given in enumerate(batches, start=1):
             in_flight = set(pending.work.status) if pending else set()
             work = plan_work(con, unwalked(given.docs), force, unwalked(in_flight))
-            # Several chunks per worker: a worker that finishes early takes the next one, so the
-            # last batch of a run does not leave a core idle while the other finishes a big half.
-            chunks = split_evenly(work.process, settings.workers * CHUNKS_PER_WORKER)
+            # Many small chunks: a worker that finishes early takes the next one, so the last batch of
+            # a run does not leave a core idle while the other finishes a big share.
+            chunks = worker_chunks(work.process, settings.workers)
             started_batch = InFlight(number, given, work, workers.map_chunks(process_chunk, chunks))
+            if work.process and not runner.started:
+                runner.start()  # imports Great Expectations while the workers take the first batch
+                # What the run has imported lives until it ends: frozen, it is not walked by every full
+                # collection of the garbage collector (half of the main process's collection time).
+                gc.freeze()
             if pending:
                 finish_batch(con, runner, pending, settings, summary)
                 progress.advance(pending.given.size, f"{summary.articles} articles, {summary.quarantined} quarantined")

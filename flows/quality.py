@@ -34,7 +34,7 @@ def language_codes() -> tuple[str, ...]:
     return tuple(sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")))
 
 
-def suite_parameters(settings: Settings, now: datetime, article_ids: list[str]) -> dict[str, Any]:
+def suite_parameters(settings: Settings, now: datetime) -> dict[str, Any]:
     """Give back the values the suites' {"$PARAMETER": ...} thresholds take, from configuration."""
     import re
 
@@ -48,7 +48,6 @@ def suite_parameters(settings: Settings, now: datetime, article_ids: list[str]) 
         "language_codes": list(language_codes()),
         "boilerplate_regex": "(?i)\\b(?:" + "|".join(phrases) + ")\\b" if phrases else "(?!x)x",
         "max_document_bytes": settings.max_document_bytes,
-        "article_ids": article_ids,
         "entity_labels": sorted(ENTITY_LABELS),
         "max_quarantine_share": settings.max_quarantine_share,
     }
@@ -69,7 +68,7 @@ def validate_batch(
     """Run the documents, articles, entities and links suites on one batch and decide per row."""
     verdict = BatchVerdict()
     kinds = {p.doc_id: p.kind for p in processed}
-    params = suite_parameters(settings, now, list(articles))
+    params = suite_parameters(settings, now)
     frame = [
         {
             "doc_id": d.doc_id,
@@ -142,4 +141,4 @@ def validate_run(
             "quarantine_share": quarantined / processed if processed else 0.0,
         }
     ]
-    return runner.run(load_suite("runs"), frame, "run_id", suite_parameters(settings, datetime.now(UTC), []))
+    return runner.run(load_suite("runs"), frame, "run_id", suite_parameters(settings, datetime.now(UTC)))

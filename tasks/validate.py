@@ -49,6 +49,15 @@ class SuiteRunner:
         [suite_result] = result.run_results.values()
         return [_outcome(suite["name"], r, id_column) for r in suite_result.results]
 
+    @property
+    def started(self) -> bool:
+        """Whether the GX context is built (and Great Expectations imported)."""
+        return self._context is not None
+
+    def start(self) -> None:
+        """Build the GX context now rather than on the first validation."""
+        self._get_context()
+
     def build_docs(self) -> Path | None:
         """Render the Data Docs of every result so far; give back the index page, if there is one."""
         if self._context is None or self._data_docs_dir is None:

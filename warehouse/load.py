@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
+from itertools import accumulate
 from typing import Any
 
 import duckdb
@@ -167,7 +168,7 @@ _DOCUMENT_SCHEMA = pa.schema(
         ("kind", pa.string()),
         ("encoding", pa.string()),
         ("byte_size", pa.int64()),
-        ("content", pa.binary()),
+        ("content", pa.large_binary()),
         ("run_id", pa.string()),
         ("http_status", pa.int32()),
         ("final_url", pa.string()),
@@ -321,7 +322,9 @@ def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
         for r in batch.rejections
     ]
     return {
-        "staged_documents": _table(documents, _DOCUMENT_SCHEMA),
+        "staged_documents": _table(
+            documents, _DOCUMENT_SCHEMA, content=blob_column([d.content for d in batch.documents])
+        ),
         "staged_sources": _table(sources, _SOURCE_SCHEMA),
         "staged_articles": _table(articles, _ARTICLE_SCHEMA),
         "staged_entities": _table(list(entities.values()), _ENTITY_SCHEMA),
@@ -465,9 +468,22 @@ def fetch_table(run_id: str, rows: list[FetchRow]) -> pa.Table:
     return _table([{**r.__dict__, "run_id": run_id} for r in rows], FETCH_SCHEMA)
 
 
-def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+def _table(rows: list[dict[str, Any]], schema: pa.Schema, **built: pa.Array) -> pa.Table:
     # Column by column: five times faster than Table.from_pylist on the mention tables of a batch.
-    return pa.Table.from_pydict({name: [row.get(name) for row in rows] for name in schema.names}, schema=schema)
+    columns = {name: built[name] if name in built else [row.get(name) for row in rows] for name in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def blob_column(values: list[bytes | None]) -> pa.Array:
+    """Give back the values as one Arrow array laid over a single joined buffer. Built value by value,
+    Arrow regrows its buffer as it goes: half a second for the raw pages of a batch, against a tenth."""
+    offsets = pa.array([0, *accumulate(len(v or b"") for v in values)], type=pa.int64())
+    nulls = sum(v is None for v in values)
+    validity = pa.array([v is not None for v in values]).buffers()[1] if nulls else None
+    data = pa.py_buffer(b"".join(v or b"" for v in values))
+    return pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), len(values), [validity, offsets.buffers()[1], data], null_count=nulls
+    )
 
 
 def start_run(

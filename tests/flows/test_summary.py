@@ -43,6 +43,6 @@ def test_boilerplate_phrases_become_one_case_insensitive_pattern() -> None:
     import re
 
     settings = resolve_settings(environ={"NEWSLAKE_BOILERPLATE_PHRASES": "give us a like,click here"})
-    pattern = re.compile(suite_parameters(settings, datetime.now(UTC), [])["boilerplate_regex"])
+    pattern = re.compile(suite_parameters(settings, datetime.now(UTC))["boilerplate_regex"])
     assert pattern.search("Please GIVE US A LIKE now") and pattern.search("click here")
     assert not pattern.search("a clickhere b")

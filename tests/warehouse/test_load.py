@@ -10,7 +10,7 @@ import pytest
 
 from tasks.records import Article, EntitySpan, Link, Mention, Quote, Rejection
 from warehouse.lake import LakeLocation, LakeMissingError, connect
-from warehouse.load import LoadBatch, StoredDocument, load_batch, plan_batch
+from warehouse.load import LoadBatch, StoredDocument, blob_column, load_batch, plan_batch
 from warehouse.migrate import list_migrations, migrate, table_names
 from warehouse.query import WriteRefusedError, run_query
 
@@ -71,6 +71,24 @@ def test_loading_the_same_batch_twice_changes_nothing(con: duckdb.DuckDBPyConnec
     assert (first["entity_mentions"], first["quotes"]) == (2, 1)
     place = con.execute("SELECT country_code, latitude FROM entities WHERE name = 'Kyiv'").fetchone()
     assert place == ("UA", 50.45)
+
+
+def test_raw_content_is_stored_byte_for_byte(con: duckdb.DuckDBPyConnection) -> None:
+    batch = _batch()
+    page = "<p>caf\u00e9</p>".encode() + bytes(range(256))
+    batch.documents = [
+        StoredDocument("d1", "file:///a.html", batch.extracted_at, "html", "utf-8", len(page), page),
+        StoredDocument("d2", "https://example.org/gone", batch.extracted_at, "html", None, 0, None),
+        StoredDocument("d3", "file:///empty.txt", batch.extracted_at, "text", "utf-8", 0, b""),
+    ]
+    load_batch(con, batch)
+    stored = dict(con.execute("SELECT doc_id, content FROM documents").fetchall())
+    assert stored == {"d1": page, "d2": None, "d3": b""}
+
+
+def test_blob_column_keeps_values_empty_values_and_nulls_apart() -> None:
+    assert blob_column([b"ab", None, b"", b"xyz"]).to_pylist() == [b"ab", None, b"", b"xyz"]
+    assert blob_column([]).to_pylist() == []
 
 
 def test_data_lands_in_parquet_files(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

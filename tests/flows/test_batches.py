@@ -1,0 +1,54 @@
+"""What one batch writes: a refused article leaves none of its parts behind."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flows.ingest import BatchWork, build_batch
+from flows.quality import BatchVerdict
+from flows.summary import RunSummary
+from tasks.records import Article, EntitySpan, Link, Mention, ProcessedDocument, Quote, RawDocument, Rejection
+
+NOW = datetime(2026, 1, 2, tzinfo=UTC)
+
+
+def _document(name: str) -> tuple[RawDocument, ProcessedDocument]:
+    uri = f"file:///{name}.html"
+    article = Article(
+        doc_id=name,
+        source_uri=uri,
+        title=f"{name} title",
+        text="Jane Doe said words. " * 20,
+        links=(Link(f"https://example.org/{name}", name),),
+    )
+    processed = ProcessedDocument(
+        name,
+        uri,
+        "html",
+        "utf-8",
+        article=article,
+        mentions=(Mention("Jane Doe", "PERSON", ("Jane Doe",), 1, 0),),
+        spans=(EntitySpan(0, 8, "Jane Doe", "PERSON", "Jane Doe"),),
+        quotes=(Quote(10, 20, "words", "Jane Doe", "PERSON", "said"),),
+        ner_model="m-1",
+    )
+    return RawDocument(name, uri, b"<p>x</p>", NOW, 8), processed
+
+
+def test_a_refused_article_loads_no_mention_span_quote_or_link() -> None:
+    (raw_kept, kept), (raw_refused, refused) = _document("kept"), _document("refused")
+    work = BatchWork(process=[raw_kept, raw_refused], status={"kept": "new", "refused": "new"})
+    assert kept.article is not None and refused.article is not None
+    articles = {"a-kept": kept.article, "a-refused": refused.article}
+    rejection = Rejection("refused", refused.source_uri, "validate", "expectation_failed:enough_words", "")
+    verdict = BatchVerdict(refused={"a-refused": rejection})
+
+    batch = build_batch(RunSummary("r1", "lake"), NOW, work, [kept, refused], verdict, articles, [])
+
+    assert [aid for aid, _ in batch.articles] == ["a-kept"]
+    for parts in (batch.mentions, batch.spans, batch.quotes):
+        assert [aid for aid, _ in parts] == ["a-kept"]
+    assert [link.url for _, a in batch.articles for link in a.links] == ["https://example.org/kept"]
+    assert batch.rejections == [rejection]
+    # The raw document of a refused article is still stored, so it can be reprocessed.
+    assert {d.doc_id for d in batch.documents} == {"kept", "refused"}
