@@ -9,6 +9,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -414,7 +415,13 @@ def run_batches(
             batches, total = prepare(con, summary)
             run_pipeline(con, runner, workers, batches, total, settings, summary, show_progress, force)
         finish_quality(con, runner, settings, summary)
-        refresh_search(con, location, summary)
+        # The Data Docs render in Python while DuckDB builds the search index: the two overlap.
+        with ThreadPoolExecutor(1) as side:
+            docs = side.submit(runner.build_docs) if summary.processed else None
+            refresh_search(con, location, summary)
+        if docs is not None:
+            index = docs.result()
+            summary.data_docs = str(index) if index else None
     except BaseException as exc:
         summary.status = "failed"
         error = f"{type(exc).__name__}: {exc}"
@@ -473,7 +480,7 @@ def run_pipeline(
 def finish_quality(
     con: duckdb.DuckDBPyConnection, runner: SuiteRunner, settings: Settings, summary: RunSummary
 ) -> None:
-    """Run the run-level suite, set the run status, store the outcomes and render the Data Docs.
+    """Run the run-level suite, set the run status and store the outcomes.
 
     A run that processed nothing (every document unchanged) has nothing to check: it skips the suite,
     which keeps frequent polls of quiet sources cheap.
@@ -486,8 +493,6 @@ def finish_quality(
     summary.add_outcomes(outcomes)
     summary.breaches = [f"{o.expectation}: observed {o.observed}" for o in outcomes if not o.success]
     summary.status = settings.on_breach if summary.breaches else "completed"
-    docs = runner.build_docs()
-    summary.data_docs = str(docs) if docs else None
 
 
 def refresh_search(con: duckdb.DuckDBPyConnection, location: LakeLocation, summary: RunSummary) -> None:

@@ -46,11 +46,20 @@ def start_pool_worker(model_name: str, max_bytes: int) -> None:
 
 
 def _warm() -> None:
+    # Everything a worker loads on first use, loaded before its first chunk: the extractor's modules
+    # and stop lists, the NER model, the language model and the place gazetteer (about 1 s in all).
     # A model that does not load fails again, with its own message, where it is first used.
     with suppress(Exception):
+        from trafilatura.external import jt_stoplist_init
+
         import tasks.extract  # noqa: F401  (trafilatura and lxml: their import is most of the extractor's start)
+        from tasks.gazetteer import place_index
+        from tasks.language import identifier
 
         model()
+        identifier()
+        place_index()
+        jt_stoplist_init()  # the fallback extractor's stop lists, read when it first rescues a page
 
 
 def model() -> NerModel:
@@ -140,12 +149,17 @@ def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[
         return
     # spawn, not fork: the parent holds threads (Prefect, DuckDB) that must not be copied mid-state.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         workers, mp_context=context, initializer=start_pool_worker, initargs=(model_name, max_bytes)
-    ) as pool:
+    )
+    try:
         for _ in range(workers):
             pool.submit(int)  # the pool starts a process for each task no process is idle for
         yield PoolExecutor(pool)
+    finally:
+        # Chunks not started are dropped (after an error nothing waits for them), and the processes
+        # exit on their own while the caller goes on with the end of its run.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def batched(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

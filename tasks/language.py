@@ -13,12 +13,12 @@ def detect_language(text: str) -> str | None:
     sample = text[:5000]
     if len(sample.split()) < 5:
         return None
-    code, confidence = _identifier().classify(sample)
+    code, confidence = identifier().classify(sample)
     return str(code) if confidence >= _MIN_CONFIDENCE else None
 
 
-def _identifier() -> LanguageIdentifier:
-    # The model ships inside the package; it loads once per process on first use.
+def identifier() -> LanguageIdentifier:
+    """Give back the language identifier. Its model ships inside the package; it loads once per process."""
     global _IDENTIFIER
     if _IDENTIFIER is None:
         _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

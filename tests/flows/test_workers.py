@@ -39,13 +39,19 @@ def test_worker_chunks_are_small_enough_for_the_last_ones_to_end_together() -> N
 
 
 def model_state(_chunk: Sequence[int]) -> tuple[bool, int]:
-    """Run in a pool process: does its model load without being asked for, and how nice is it."""
+    """Run in a pool process: do its models load without being asked for, and how nice is it."""
+    from trafilatura import external
+
+    from tasks import language
+    from tasks.gazetteer import place_index
+
     assert workers._WARMING is not None
     workers._WARMING.join(timeout=60)
-    return workers._MODEL is not None, os.nice(0)
+    loaded = (workers._MODEL, language._IDENTIFIER, external.JT_STOPLIST)
+    return all(x is not None for x in loaded) and place_index.cache_info().currsize == 1, os.nice(0)
 
 
-def test_pool_processes_load_their_model_as_they_start_and_yield_the_cpu() -> None:
+def test_pool_processes_load_their_models_as_they_start_and_yield_the_cpu() -> None:
     with document_workers(2, MODEL, 1_000_000) as pool:
         states = list(pool.map_chunks(model_state, [[1], [2]]))
     assert all(loaded for loaded, _ in states)
