@@ -162,7 +162,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         return _no_article(doc, "no main text found in the page")
     assert result.body is not None  # run_trafilatura gives back only results with a body
     hostname = urlsplit(result.url or url or "").hostname
-    title = clean_title(preamble_title or choose_title(claims, result.title, hostname))
+    title = clean_title(choose_title(claims, result.title, hostname))
     published_at, published_source = choose_published(claims.dates, parse_date(result.date), url or result.url)
     updated_at, updated_source = choose_updated(claims.dates, published_at)
     body = result.body

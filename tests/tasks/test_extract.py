@@ -125,6 +125,20 @@ def test_looks_like_heading(line: str, expected: bool) -> None:
     assert looks_like_heading(line) is expected
 
 
+def test_a_scraped_title_line_with_the_site_name_gives_way_to_the_page_headline(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The repeated title line of a scraped page is often the browser title, with the site appended;
+    # the headline in the markup is the same words without it.
+    story = " ".join(["Crews worked through the night to restore power to the valley."] * 12)
+    markup = f"<h1>Storm cuts power to thousands</h1><p>{story}</p><p>{story}</p>"
+    escaped = markup.replace(".", "&period;").replace("=", "&equals;").replace("/", "&sol;")
+    title = "Storm cuts power to thousands | Valley Courier"
+    page = tmp_path / "scraped.html"
+    page.write_text(f"Site icon Valley Courier\n\n{title}\n\n{title}\n\n{title}\n\n{escaped}", encoding="utf-8")
+    article = _extract(page)
+    assert article.title == "Storm cuts power to thousands"
+    assert article.site_name == "Valley Courier"
+
+
 def test_read_preamble_takes_banner_site_and_repeated_title() -> None:
     lines = ("Site icon Daily Example", "Real Title Here", "Real Title Here", "Menu")
     assert read_preamble(lines) == ("Daily Example", "Real Title Here")
