@@ -52,3 +52,21 @@ def test_a_refused_article_loads_no_mention_span_quote_or_link() -> None:
     assert batch.rejections == [rejection]
     # The raw document of a refused article is still stored, so it can be reprocessed.
     assert {d.doc_id for d in batch.documents} == {"kept", "refused"}
+
+
+def test_imports_are_frozen_once_per_process() -> None:
+    import gc
+
+    from flows.ingest import freeze_imports
+
+    gc.unfreeze()
+    try:
+        freeze_imports()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        leftovers = [[i] for i in range(1000)]  # objects of a later run
+        freeze_imports()
+        assert gc.get_freeze_count() == frozen
+        assert leftovers
+    finally:
+        gc.unfreeze()
