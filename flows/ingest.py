@@ -417,11 +417,9 @@ def run_batches(
         finish_quality(con, runner, settings, summary)
         # The Data Docs render in Python while DuckDB builds the search index: the two overlap.
         with ThreadPoolExecutor(1) as side:
-            docs = side.submit(runner.build_docs) if summary.processed else None
+            docs = side.submit(runner.build_docs)  # nothing to render when nothing was validated
             refresh_search(con, location, summary)
-        if docs is not None:
-            index = docs.result()
-            summary.data_docs = str(index) if index else None
+        summary.data_docs = str(index) if (index := docs.result()) else None
     except BaseException as exc:
         summary.status = "failed"
         error = f"{type(exc).__name__}: {exc}"
@@ -477,7 +475,7 @@ def run_pipeline(
 
 def freeze_imports() -> None:
     """Move what the process holds now (its imported libraries, most of it) out of the garbage collector's
-    reach, once per process: full collections then stop walking it, which halves the main process's
+    reach, once per process: full collections then stop walking it, which nearly halves the main process's
     collection time in a run. Once only, so a long-lived process (`newslake serve`) does not freeze
     each run's leftovers."""
     if not gc.get_freeze_count():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import os
 import threading
@@ -63,11 +64,16 @@ def _warm() -> None:
         jt_stoplist_init()  # the fallback extractor's stop lists, read when it first rescues a page
 
 
+def _wait_for_warm_up() -> None:
+    # Work waits for the warm-up instead of loading the same things beside it a second time.
+    if _WARMING is not None and _WARMING is not threading.current_thread():
+        _WARMING.join()
+
+
 def model() -> NerModel:
     """Give back this process's NER model, loading it once."""
     global _MODEL
-    if _WARMING is not None and _WARMING is not threading.current_thread():
-        _WARMING.join()
+    _wait_for_warm_up()
     if _MODEL is None:
         _MODEL = load_ner_model(_MODEL_NAME)
     return _MODEL
@@ -75,6 +81,7 @@ def model() -> NerModel:
 
 def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
     """Give back each document processed: an article with its mentions, or a rejection."""
+    _wait_for_warm_up()  # extraction uses the language model and gazetteer the warm-up loads
     results = [process_document(raw) for raw in docs]
     articles = [(i, r.article) for i, r in enumerate(results) if r.article is not None]
     if articles:
@@ -178,7 +185,7 @@ CHUNK_DOCUMENTS = 16
 def worker_chunks(items: Sequence[T], workers: int) -> list[list[T]]:
     """Deal the items into chunks for the pool: at least CHUNKS_PER_WORKER per worker and at most
     CHUNK_DOCUMENTS items each; none for no items."""
-    return split_evenly(items, max(workers * CHUNKS_PER_WORKER, -(-len(items) // CHUNK_DOCUMENTS)))
+    return split_evenly(items, max(workers * CHUNKS_PER_WORKER, math.ceil(len(items) / CHUNK_DOCUMENTS)))
 
 
 def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
