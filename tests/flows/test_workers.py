@@ -1,9 +1,14 @@
-"""Batching of a run and the worker pool: batch sizes, warm models, errors of a model that does not load."""
+"""Batching of a run and the worker pool: batch sizes, warm models, reuse of freed memory, errors of a
+model that does not load."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import platform
+import resource
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -61,3 +66,48 @@ def test_pool_processes_load_their_models_as_they_start_and_yield_the_cpu() -> N
 def test_a_model_that_does_not_load_fails_where_it_is_used_with_its_own_message() -> None:
     with document_workers(2, "no_such_model_xyz", 1_000_000) as pool, pytest.raises(OSError, match="no_such_model_xyz"):
         list(pool.map_chunks(workers.entities_for_texts, [["Ada Lovelace lived in London."]]))
+
+
+BUFFER = 40 * 2**20  # above glibc's largest automatic mmap threshold (32 MiB): by default each one is mmap'd
+GLIBC = platform.libc_ver()[0] == "glibc"
+
+
+def refault_pages(_chunk: Sequence[int], tune: bool = False) -> int:
+    """Run in a fresh process: give back the page faults of allocating, filling and freeing a large
+    buffer ten times after a first one."""
+    if tune:
+        assert workers.keep_freed_memory()
+    del _chunk
+    bytearray(BUFFER)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(10):
+        buffer = bytearray(BUFFER)  # zero-filled: every page is written
+        del buffer
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+def refault_pages_tuned(chunk: Sequence[int]) -> int:
+    return refault_pages(chunk, tune=True)
+
+
+@pytest.mark.skipif(not GLIBC, reason="the allocator settings are glibc's")
+def test_freed_memory_is_reused_instead_of_faulted_in_again() -> None:
+    pages = BUFFER // resource.getpagesize()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
+        default = fresh.submit(refault_pages, [0]).result()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
+        tuned = fresh.submit(refault_pages_tuned, [0]).result()
+    assert default > 5 * pages  # the default gives each buffer back to the system, and faults it in again
+    assert tuned < pages // 10
+
+
+@pytest.mark.skipif(not GLIBC, reason="the allocator settings are glibc's")
+def test_pool_processes_reuse_freed_memory() -> None:
+    with document_workers(2, MODEL, 1_000_000) as pool:
+        faults = list(pool.map_chunks(refault_pages, [[1], [2]]))
+    assert all(f < BUFFER // resource.getpagesize() // 10 for f in faults)
+
+
+def test_the_users_own_allocator_settings_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
+    assert workers.keep_freed_memory() is False
