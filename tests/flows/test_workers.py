@@ -9,6 +9,7 @@ import platform
 import resource
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -70,6 +71,9 @@ def test_a_model_that_does_not_load_fails_where_it_is_used_with_its_own_message(
 
 BUFFER = 40 * 2**20  # above glibc's largest automatic mmap threshold (32 MiB): by default each one is mmap'd
 GLIBC = platform.libc_ver()[0] == "glibc"
+_THP = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+# With transparent huge pages always on, a fresh mapping faults in 2 MiB at a time: too few faults to compare.
+THP_ALWAYS = _THP.exists() and "[always]" in _THP.read_text()
 
 
 def refault_pages(_chunk: Sequence[int], tune: bool = False) -> int:
@@ -90,7 +94,7 @@ def refault_pages_tuned(chunk: Sequence[int]) -> int:
     return refault_pages(chunk, tune=True)
 
 
-@pytest.mark.skipif(not GLIBC, reason="the allocator settings are glibc's")
+@pytest.mark.skipif(not GLIBC or THP_ALWAYS, reason="needs glibc's allocator and 4 KiB page faults")
 def test_freed_memory_is_reused_instead_of_faulted_in_again() -> None:
     pages = BUFFER // resource.getpagesize()
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
@@ -98,7 +102,7 @@ def test_freed_memory_is_reused_instead_of_faulted_in_again() -> None:
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
         tuned = fresh.submit(refault_pages_tuned, [0]).result()
     assert default > 5 * pages  # the default gives each buffer back to the system, and faults it in again
-    assert tuned < pages // 10
+    assert tuned < pages // 10 and tuned * 10 < default
 
 
 @pytest.mark.skipif(not GLIBC, reason="the allocator settings are glibc's")
