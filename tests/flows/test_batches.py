@@ -1,4 +1,5 @@
-"""What one batch writes: a refused article leaves none of its parts behind."""
+"""The batches of a run: a refused article leaves none of its parts behind, and the run freezes its
+imports out of the garbage collector once per process."""
 
 from __future__ import annotations
 

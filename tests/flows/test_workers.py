@@ -81,7 +81,6 @@ def refault_pages(_chunk: Sequence[int], tune: bool = False) -> int:
     buffer ten times after a first one."""
     if tune:
         assert workers.keep_freed_memory()
-    del _chunk
     bytearray(BUFFER)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(10):
@@ -90,17 +89,13 @@ def refault_pages(_chunk: Sequence[int], tune: bool = False) -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
 
 
-def refault_pages_tuned(chunk: Sequence[int]) -> int:
-    return refault_pages(chunk, tune=True)
-
-
 @pytest.mark.skipif(not GLIBC or THP_ALWAYS, reason="needs glibc's allocator and 4 KiB page faults")
 def test_freed_memory_is_reused_instead_of_faulted_in_again() -> None:
     pages = BUFFER // resource.getpagesize()
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
         default = fresh.submit(refault_pages, [0]).result()
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
-        tuned = fresh.submit(refault_pages_tuned, [0]).result()
+        tuned = fresh.submit(refault_pages, [0], True).result()
     assert default > 5 * pages  # the default gives each buffer back to the system, and faults it in again
     assert tuned < pages // 10 and tuned * 10 < default
 
