@@ -36,9 +36,9 @@ def init_worker(model_name: str, max_bytes: int) -> None:
 
 
 # glibc's allocator hands freed blocks above a threshold straight back to the system (mmap'd blocks
-# at free, the heap's free top past the trim threshold), and the NER model's per-batch arrays and the
-# extractor's trees come and go in such sizes: each chunk then faults the same pages in again, which
-# cost a worker about 4% of its CPU in the kernel. With these limits the freed memory is reused.
+# at free, the heap's free top past the trim threshold), and the NER model's per-batch arrays come
+# and go in such sizes: each chunk then faulted the same pages in again, which cost a worker about 4%
+# of its CPU in the kernel. With these limits the freed memory is reused.
 _M_TRIM_THRESHOLD = -1  # mallopt parameter numbers, from glibc's malloc.h
 _M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD = 64 * 2**20
