@@ -28,13 +28,21 @@ from flows.quality import BatchVerdict, mention_key, validate_batch, validate_ru
 from flows.settings import Settings, SourceConfig
 from flows.sources import PageTask, SourcePoll, fetch_pages, fetch_row, fetched_document, poll_source
 from flows.summary import RunSummary, SourceCounts
-from flows.workers import DocumentExecutor, batched, document_workers, process_chunk, worker_chunks
+from flows.workers import (
+    DocumentExecutor,
+    available_cores,
+    batched,
+    document_workers,
+    loader_threads,
+    process_chunk,
+    worker_chunks,
+)
 from tasks.discover import discover_files, read_document
 from tasks.fetch import Fetcher, FetchResult
 from tasks.identify import article_id_for, extractor_version
 from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
 from tasks.validate import SuiteRunner
-from warehouse.lake import LakeLocation, connect
+from warehouse.lake import LakeLocation, connect, threads_limited
 from warehouse.load import (
     FetchRow,
     LoadBatch,
@@ -409,7 +417,7 @@ def run_batches(
     error: str | None = None
     try:
         # The workers start and load their models while the warehouse migrates and the first batch is read.
-        with document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as workers:
+        with processing(con, settings) as workers:
             migrate(con)
             start_run(con, summary.run_id, str(flow_run.get_id() or ""), settings.model_dump(mode="json"))
             batches, total = prepare(con, summary)
@@ -435,6 +443,17 @@ def run_batches(
         con.close()
         publish_summary(summary)
     return summary
+
+
+@contextmanager
+def processing(con: duckdb.DuckDBPyConnection, settings: Settings) -> Iterator[DocumentExecutor]:
+    """Give back the run's document workers, with the warehouse connection left the cores they do not
+    take while they run."""
+    with (
+        document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as workers,
+        threads_limited(con, loader_threads(settings.workers, available_cores())),
+    ):
+        yield workers
 
 
 def run_pipeline(

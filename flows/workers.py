@@ -196,6 +196,21 @@ def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def available_cores() -> int:
+    """Give back the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def loader_threads(workers: int, cores: int) -> int | None:
+    """Give back how many threads the warehouse may use while a pool of `workers` processes runs: the
+    cores they leave (at least one), or None (no limit) when the documents are processed inline, between
+    loads."""
+    return max(1, cores - workers) if workers > 1 else None
+
+
 def batched(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     """Give back consecutive slices of at most `size` items."""
     for start in range(0, len(items), size):

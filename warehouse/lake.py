@@ -106,6 +106,23 @@ def staged(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> Itera
 
 
 @contextmanager
+def threads_limited(con: duckdb.DuckDBPyConnection, threads: int | None) -> Iterator[None]:
+    """Run the block with DuckDB using at most `threads` threads (None: as configured), then restore
+    the setting. While worker processes hold the other cores, more DuckDB threads only take CPU from
+    them: with two threads on a 2-core machine held by two workers, a batch's load took twice the CPU."""
+    if threads is None:
+        yield
+        return
+    row = con.execute("SELECT current_setting('threads')").fetchone()
+    con.execute(f"SET threads = {max(1, int(threads))}")
+    try:
+        yield
+    finally:
+        if row is not None:
+            con.execute(f"SET threads = {int(row[0])}")
+
+
+@contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Run the block in one transaction: committed when it ends, rolled back when it raises.
     On a read-only connection it pins one snapshot for every read in the block."""

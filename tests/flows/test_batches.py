@@ -1,9 +1,10 @@
-"""The batches of a run: a refused article leaves none of its parts behind, and the run freezes its
-imports out of the garbage collector once per process."""
+"""The batches of a run: a refused article leaves none of its parts behind, the run freezes its
+imports out of the garbage collector once per process, and the warehouse leaves the workers their cores."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flows.ingest import BatchWork, build_batch
 from flows.quality import BatchVerdict
@@ -71,3 +72,16 @@ def test_imports_are_frozen_once_per_process() -> None:
         assert gc.get_freeze_count() < frozen + len(leftovers)
     finally:
         gc.unfreeze()
+
+
+def test_while_the_pool_runs_the_warehouse_connection_uses_only_the_cores_the_workers_leave(tmp_path: Path) -> None:
+    from flows.ingest import processing
+    from flows.settings import Settings
+    from flows.workers import available_cores, loader_threads
+    from warehouse.lake import LakeLocation, connect
+
+    con = connect(LakeLocation.under(tmp_path / "lake"))
+    con.execute("SET threads = 4")
+    with processing(con, Settings(workers=2)):
+        assert con.execute("SELECT current_setting('threads')").fetchone() == (loader_threads(2, available_cores()),)
+    assert con.execute("SELECT current_setting('threads')").fetchone() == (4,)

@@ -110,3 +110,11 @@ def test_pool_processes_reuse_freed_memory() -> None:
 def test_the_users_own_allocator_settings_win(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
     assert workers.keep_freed_memory() is False
+
+
+def test_the_warehouse_gets_the_cores_a_pool_leaves_and_no_limit_inline() -> None:
+    assert workers.loader_threads(2, 2) == 1
+    assert workers.loader_threads(2, 8) == 6
+    assert workers.loader_threads(4, 2) == 1  # more workers than cores: the warehouse still gets a thread
+    assert workers.loader_threads(1, 2) is None  # inline: documents are processed between loads
+    assert 1 <= workers.available_cores() <= (os.cpu_count() or 1)

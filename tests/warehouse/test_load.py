@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from tasks.records import Article, EntitySpan, Link, Mention, Quote, Rejection
-from warehouse.lake import LakeLocation, LakeMissingError, connect
+from warehouse.lake import LakeLocation, LakeMissingError, connect, threads_limited
 from warehouse.load import LoadBatch, StoredDocument, blob_column, load_batch, plan_batch
 from warehouse.migrate import list_migrations, migrate, table_names
 from warehouse.query import WriteRefusedError, run_query
@@ -159,3 +159,22 @@ def test_reader_sees_rows_through_a_read_only_attachment(tmp_path: Path) -> None
 def test_reading_a_missing_lake_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(LakeMissingError, match="newslake run"):
         connect(LakeLocation.under(tmp_path / "none"), read_only=True)
+
+
+def _threads(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT current_setting('threads')").fetchone()[0])  # type: ignore[index]
+
+
+def test_threads_are_limited_for_the_block_and_restored_after_it_even_on_error(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    con.execute("SET threads = 3")
+    with threads_limited(con, 1):
+        assert _threads(con) == 1
+    assert _threads(con) == 3
+    with pytest.raises(RuntimeError), threads_limited(con, 2):
+        assert _threads(con) == 2
+        raise RuntimeError("a failed load")
+    assert _threads(con) == 3
+    with threads_limited(con, None):
+        assert _threads(con) == 3
