@@ -91,9 +91,15 @@ def test_blob_column_keeps_values_empty_values_and_nulls_apart() -> None:
     assert blob_column([]).to_pylist() == []
 
 
-def test_data_lands_in_parquet_files(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_data_lands_in_zstd_parquet_files(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     load_batch(con, _batch())
-    assert list((tmp_path / "lake" / "data").rglob("*.parquet"))
+    # Every file the batch wrote (the bookkeeping rows of the migrations before 007 keep the default snappy).
+    files = [f for f in (tmp_path / "lake" / "data").rglob("*.parquet") if f.parent.name != "schema_migrations"]
+    assert {f.parent.name for f in files} >= {"documents", "articles", "mentions", "links"}
+    codecs = {
+        row[0] for f in files for row in duckdb.sql(f"SELECT compression FROM parquet_metadata('{f}')").fetchall()
+    }
+    assert codecs == {"ZSTD"}
 
 
 def test_update_keeps_previous_version(con: duckdb.DuckDBPyConnection) -> None:
