@@ -109,7 +109,7 @@ def staged(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> Itera
 def threads_limited(con: duckdb.DuckDBPyConnection, threads: int | None) -> Iterator[None]:
     """Run the block with DuckDB using at most `threads` threads (None: as configured), then restore
     the setting. While worker processes hold the other cores, more DuckDB threads only take CPU from
-    them: with two threads on a 2-core machine held by two workers, a run's loads took 1.4 to 1.9 times
+    them: with two threads on a 2-core machine held by two workers, a run's loads took 1.4 to 2 times
     the CPU."""
     if threads is None:
         yield
