@@ -65,6 +65,14 @@ def load_settings(config_file: Path | None, **overrides: Any) -> Any:
         raise click.ClickException(str(exc)) from exc
 
 
+def start_workers(settings: Any) -> None:
+    """Start the run's document workers before the flow's imports and start-up, so their models load
+    meanwhile instead of after."""
+    from flows.workers import start_workers_early
+
+    start_workers_early(settings.workers, settings.ner_model, settings.max_document_bytes)
+
+
 def open_reader(settings: Any) -> Any:
     """Give back a read-only connection to the warehouse, or exit saying how to create it."""
     from warehouse.lake import LakeMissingError, connect
@@ -119,20 +127,23 @@ def run(
     settings = load_settings(
         config_file, lake=lake, batch_size=batch_size, workers=workers, allow_private=allow_private
     )
+    if not (paths or source_names or feeds or sitemaps or url_lists or settings.sources):
+        raise click.UsageError("nothing to ingest: give PATHS, --feed, --sitemap, --urls or configure [[sources]]")
+    start_workers(settings)
     from flows.ingest import ingest
     from flows.settings import SettingsError
     from flows.sources import adhoc_source
+    from flows.workers import drop_early_workers
 
     try:
         sources = [settings.source(name) for name in source_names]
     except SettingsError as exc:
+        drop_early_workers()
         raise click.ClickException(str(exc)) from exc
     sources += [adhoc_source("feed", url) for url in feeds]
     sources += [adhoc_source("sitemap", url) for url in sitemaps]
     sources += [adhoc_source("urls", str(path.resolve())) for path in url_lists]
     if not paths and not sources:
-        if not settings.sources:
-            raise click.UsageError("nothing to ingest: give PATHS, --feed, --sitemap, --urls or configure [[sources]]")
         sources = list(settings.sources)
     show = sys.stderr.isatty() if progress is None else progress
     what = [*map(str, paths), *(s.name for s in sources)]
@@ -274,6 +285,7 @@ def reprocess(
 ) -> None:
     """Run stored raw documents through extraction, validation and load again, without reading sources."""
     settings = load_settings(config_file, lake=lake, workers=workers)
+    start_workers(settings)
     from flows.ingest import reprocess as reprocess_flow
 
     show = sys.stderr.isatty() if progress is None else progress

@@ -173,22 +173,65 @@ class PoolExecutor:
 DocumentExecutor = InlineExecutor | PoolExecutor
 
 
-@contextmanager
-def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[DocumentExecutor]:
-    """Give back an executor for document chunks: inline for one worker, else a process pool whose
-    processes start at once and load their models while the caller prepares the first batch."""
-    if workers <= 1:
-        init_worker(model_name, max_bytes)
-        yield InlineExecutor()
-        return
+PoolKey = tuple[int, str, int]  # workers, model name, max document bytes
+_EARLY: tuple[PoolKey, ProcessPoolExecutor] | None = None
+
+
+def _start_pool(workers: int, model_name: str, max_bytes: int) -> ProcessPoolExecutor:
     # spawn, not fork: the parent holds threads (Prefect, DuckDB) that must not be copied mid-state.
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
         workers, mp_context=context, initializer=start_pool_worker, initargs=(model_name, max_bytes)
     )
+    for _ in range(workers):
+        pool.submit(int)  # the pool starts a process for each task no process is idle for
+    return pool
+
+
+def start_workers_early(workers: int, model_name: str, max_bytes: int) -> bool:
+    """Start the pool the next `document_workers` with these settings will use, now: a command calls
+    this before it imports the orchestrator and starts its flow (about 1.5 s on one core), so the
+    workers load their models meanwhile. Give back whether a pool was started (not for one worker).
+    A pool no run takes exits with the process."""
+    global _EARLY
+    drop_early_workers()
+    if workers <= 1:
+        return False
+    _EARLY = ((workers, model_name, max_bytes), _start_pool(workers, model_name, max_bytes))
+    return True
+
+
+def drop_early_workers() -> None:
+    """Shut down a pool started early that no run took."""
+    global _EARLY
+    early, _EARLY = _EARLY, None
+    if early is not None:
+        early[1].shutdown(wait=False, cancel_futures=True)
+
+
+def _take_early_pool(key: PoolKey) -> ProcessPoolExecutor | None:
+    """Give back the early pool when it was started with these settings, once; a pool started with
+    other settings is shut down."""
+    global _EARLY
+    if _EARLY is None or _EARLY[0] != key:
+        drop_early_workers()
+        return None
+    pool = _EARLY[1]
+    _EARLY = None
+    return pool
+
+
+@contextmanager
+def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[DocumentExecutor]:
+    """Give back an executor for document chunks: inline for one worker, else a process pool whose
+    processes start at once (or started early, see start_workers_early) and load their models while the
+    caller prepares the first batch."""
+    if workers <= 1:
+        init_worker(model_name, max_bytes)
+        yield InlineExecutor()
+        return
+    pool = _take_early_pool((workers, model_name, max_bytes)) or _start_pool(workers, model_name, max_bytes)
     try:
-        for _ in range(workers):
-            pool.submit(int)  # the pool starts a process for each task no process is idle for
         yield PoolExecutor(pool)
     finally:
         # Chunks not started are dropped (after an error nothing waits for them), and the processes

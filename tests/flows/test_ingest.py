@@ -57,6 +57,18 @@ def test_seeds_load_and_a_second_run_changes_nothing(newslake: CliRunner, tmp_pa
     assert _counts(newslake, lake) == before
 
 
+def test_a_run_with_nothing_to_ingest_or_an_unknown_source_says_so_and_exits(
+    newslake: CliRunner, tmp_path: Path
+) -> None:
+    lake = tmp_path / "lake"
+    empty = newslake("run", "--lake", str(lake), check=False)
+    assert empty.returncode == 2 and "nothing to ingest" in empty.stderr
+    unknown = newslake("run", "--source", "nope", "--lake", str(lake), check=False)
+    assert unknown.returncode == 1 and "no source named 'nope'" in unknown.stderr
+    assert "Traceback" not in empty.stderr + unknown.stderr
+    assert not lake.exists()
+
+
 def test_seed_articles_are_stored_field_by_field(newslake: CliRunner, tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     newslake("run", str(SEEDS), "--lake", str(lake))

@@ -7,7 +7,8 @@ import multiprocessing
 import os
 import platform
 import resource
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -62,6 +63,58 @@ def test_pool_processes_load_their_models_as_they_start_and_yield_the_cpu() -> N
         states = list(pool.map_chunks(model_state, [[1], [2]]))
     assert all(loaded for loaded, _ in states)
     assert all(niceness > os.nice(0) for _, niceness in states)
+
+
+def started_at(_chunk: Sequence[int]) -> float:
+    """Run in a pool process: give back when this process started, in seconds since boot."""
+    ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def since_boot() -> float:
+    return time.clock_gettime(time.CLOCK_BOOTTIME)
+
+
+def pool_started_at(worker_count: int, model_name: str) -> tuple[float, list[float]]:
+    """Give back when document_workers was entered and when each of its processes started, in seconds
+    since boot."""
+    entered = since_boot()
+    with document_workers(worker_count, model_name, 1_000_000) as pool:
+        return entered, list(pool.map_chunks(started_at, [[i] for i in range(4 * worker_count)]))
+
+
+@pytest.fixture
+def no_early_pool_left() -> Iterator[None]:
+    yield
+    workers.drop_early_workers()
+
+
+@pytest.mark.usefixtures("no_early_pool_left")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process start times from /proc")
+def test_workers_started_early_are_the_ones_the_run_uses() -> None:
+    assert workers.start_workers_early(2, MODEL, 1_000_000)
+    time.sleep(1.5)
+    entered, starts = pool_started_at(2, MODEL)
+    assert len(set(starts)) <= 2 and all(start < entered - 1 for start in starts)
+    # Taken once: the next run starts its own processes.
+    entered, starts = pool_started_at(2, MODEL)
+    assert all(start > entered - 0.5 for start in starts)
+
+
+@pytest.mark.usefixtures("no_early_pool_left")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process start times from /proc")
+def test_workers_started_early_with_other_settings_are_not_used() -> None:
+    assert workers.start_workers_early(2, "some_other_model", 1_000_000)
+    time.sleep(1.5)
+    entered, starts = pool_started_at(2, MODEL)
+    assert all(start > entered - 0.5 for start in starts)
+    assert workers._EARLY is None
+
+
+def test_one_worker_starts_no_early_pool() -> None:
+    assert workers.start_workers_early(2, MODEL, 1_000_000)
+    assert not workers.start_workers_early(1, MODEL, 1_000_000)
+    assert workers._EARLY is None
 
 
 def test_a_model_that_does_not_load_fails_where_it_is_used_with_its_own_message() -> None:
