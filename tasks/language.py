@@ -8,9 +8,16 @@ _IDENTIFIER: LanguageIdentifier | None = None
 _MIN_CONFIDENCE = 0.5
 
 
+# The identifier's cost grows with the text, its answer does not: on the evaluation's 144 articles in
+# 20-odd languages the first 2,000 characters give the same language as the first 5,000, at 60% of the
+# CPU (the first 600 already change one).
+SAMPLE_CHARS = 2000
+
+
 def detect_language(text: str) -> str | None:
-    """Give back the ISO 639-1 code of the text's language, or None when unsure or too short."""
-    sample = text[:5000]
+    """Give back the ISO 639-1 code of the language of the text's start (SAMPLE_CHARS), or None when
+    unsure or too short."""
+    sample = text[:SAMPLE_CHARS]
     if len(sample.split()) < 5:
         return None
     code, confidence = identifier().classify(sample)
