@@ -190,7 +190,7 @@ def _start_pool(workers: int, model_name: str, max_bytes: int) -> ProcessPoolExe
 
 def start_workers_early(workers: int, model_name: str, max_bytes: int) -> bool:
     """Start the pool the next `document_workers` with these settings will use, now: a command calls
-    this before it imports the orchestrator and starts its flow (about 1.5 s on one core), so the
+    this before it imports the orchestrator and starts its flow (about 1.8 s on one core), so the
     workers load their models meanwhile. Give back whether a pool was started (not for one worker).
     A pool no run takes exits with the process."""
     global _EARLY
