@@ -95,7 +95,7 @@ def test_workers_started_early_are_the_ones_the_run_uses() -> None:
     assert workers.start_workers_early(2, MODEL, 1_000_000)
     time.sleep(1.5)
     entered, starts = pool_started_at(2, MODEL)
-    assert len(set(starts)) <= 2 and all(start < entered - 1 for start in starts)
+    assert all(start < entered - 1 for start in starts)
     # Taken once: the next run starts its own processes.
     entered, starts = pool_started_at(2, MODEL)
     assert all(start > entered - 0.5 for start in starts)
