@@ -1,14 +1,17 @@
 """Pipeline benchmark: newslake end to end against the bare-library limit, measured in one run.
 
-Builds a corpus of real pages from ../shared/eval replicated with distinct bytes, then measures:
+Builds a corpus of real pages from ../shared/eval replicated with distinct bytes, then measures, in
+rounds that alternate with the limit (limit, round, limit, round, ..., limit):
   limit     bare trafilatura + spaCy NER-only over the pages in 2 worker processes, no orchestration, no storage,
-            measured before and again after the newslake runs (with the Prefect server stopped): the ratio
-            uses both, so a machine that drifts in speed during the bench moves the two sides alike;
-  newslake  `newslake run` over the same pages into a fresh lake (against a Prefect server started here);
-  rerun     a second `newslake run` with nothing changed;
-  scaling   newslake on a smaller corpus, to compare pages/s and peak memory with size.
-The last line is: bench pages=N limit_pps=X newslake_pps=Y ratio=Y/X rerun_speedup=Z scale_pps_ratio=W peak_rss_mb=M
-Usage: python -m tests.bench.bench_pipeline [--pages 2000] [--small 500] [--eval DIR]
+            with no Prefect server running;
+  round     a Prefect server started for the round, `newslake run` on the smaller corpus (scaling, and the
+            server's first requests), `newslake run` on the large corpus into a fresh lake, and in the last
+            round a second run with nothing changed (re-run); then the server stops.
+The machine's speed can drift by 10% within minutes, so each round is set against the limits on either
+side of it, and the summary uses every measurement: pages/s is pages over the mean time, for the limit
+and for newslake alike. The last line is:
+bench pages=N limit_pps=X newslake_pps=Y ratio=Y/X rerun_speedup=Z scale_pps_ratio=W peak_rss_mb=M
+Usage: python -m tests.bench.bench_pipeline [--pages 2000] [--small 500] [--rounds 2] [--eval DIR]
 """
 
 from __future__ import annotations
@@ -117,40 +120,90 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 """
 
 
+def pages_per_second(pages: int, seconds: list[float]) -> float:
+    """Pages over the mean of the times (the harmonic mean of the rates)."""
+    return pages / statistics.fmean(seconds)
+
+
+def summary_line(
+    pages: int,
+    small: int,
+    limit_s: list[float],
+    large_s: list[float],
+    small_s: list[float],
+    rerun_s: float,
+    peak_rss_mb: float,
+) -> str:
+    """The bench's last line, from every measurement of the run."""
+    limit_pps = pages_per_second(pages, limit_s)
+    large_pps = pages_per_second(pages, large_s)
+    small_pps = pages_per_second(small, small_s)
+    return (
+        f"bench pages={pages} limit_pps={limit_pps:.1f} newslake_pps={large_pps:.1f} "
+        f"ratio={large_pps / limit_pps:.2f} rerun_speedup={statistics.fmean(large_s) / rerun_s:.1f} "
+        f"scale_pps_ratio={large_pps / small_pps:.2f} peak_rss_mb={peak_rss_mb:.0f}"
+    )
+
+
+def timed_limit(folder: Path, pages: int) -> float:
+    """Measure the limit once, print it, give back its seconds."""
+    seconds = pages / measure_limit(folder)
+    print(f"limit: {pages / seconds:.1f} pages/s (bare trafilatura + spaCy NER-only, 2 processes)", flush=True)
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--small", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=2, help="newslake rounds, each between two limit measurements")
     parser.add_argument("--eval", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "eval")
     args = parser.parse_args()
+    if args.rounds < 1:
+        sys.exit("--rounds must be at least 1")
+    limit_s: list[float] = []
+    large_s: list[float] = []
+    small_s: list[float] = []
+    rss: list[float] = []
+    rerun_s = 0.0
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         build_corpus(args.eval, tmp / "large", args.pages)
         build_corpus(args.eval, tmp / "small", args.small)
-        limit_before = measure_limit(tmp / "large")
-        print(f"limit: {limit_before:.1f} pages/s (bare trafilatura + spaCy NER-only, 2 processes)")
-        server, api = start_prefect(tmp / "prefect")
-        try:
-            small_s, small_rss = run_newslake(tmp / "small", tmp / "lake-small", api, tmp / "ph")
-            small_pps = args.small / small_s
-            print(f"newslake {args.small} pages: {small_s:.1f} s, {small_pps:.1f} pages/s, peak RSS {small_rss:.0f} MB")
-            large_s, large_rss = run_newslake(tmp / "large", tmp / "lake", api, tmp / "ph")
-            large_pps = args.pages / large_s
-            print(f"newslake {args.pages} pages: {large_s:.1f} s, {large_pps:.1f} pages/s, peak RSS {large_rss:.0f} MB")
-            rerun_s, _ = run_newslake(tmp / "large", tmp / "lake", api, tmp / "ph")
-            print(f"rerun with nothing changed: {rerun_s:.1f} s")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        limit_after = measure_limit(tmp / "large")
-        # Pages over the mean of the two times.
-        limit_pps = statistics.harmonic_mean([limit_before, limit_after])
-        print(f"limit again: {limit_after:.1f} pages/s (the ratio uses both: {limit_pps:.1f} pages/s)")
-    print(
-        f"bench pages={args.pages} limit_pps={limit_pps:.1f} newslake_pps={large_pps:.1f} "
-        f"ratio={large_pps / limit_pps:.2f} rerun_speedup={large_s / rerun_s:.1f} "
-        f"scale_pps_ratio={large_pps / small_pps:.2f} peak_rss_mb={max(small_rss, large_rss):.0f}"
-    )
+        limit_s.append(timed_limit(tmp / "large", args.pages))
+        for round_no in range(1, args.rounds + 1):
+            server, api = start_prefect(tmp / "prefect")
+            try:
+                seconds, peak = run_newslake(tmp / "small", tmp / f"lake-small-{round_no}", api, tmp / "ph")
+                small_s.append(seconds)
+                rss.append(peak)
+                print(
+                    f"round {round_no}: newslake {args.small} pages: {seconds:.1f} s, "
+                    f"{args.small / seconds:.1f} pages/s, peak RSS {peak:.0f} MB",
+                    flush=True,
+                )
+                seconds, peak = run_newslake(tmp / "large", tmp / f"lake-{round_no}", api, tmp / "ph")
+                large_s.append(seconds)
+                rss.append(peak)
+                print(
+                    f"round {round_no}: newslake {args.pages} pages: {seconds:.1f} s, "
+                    f"{args.pages / seconds:.1f} pages/s, peak RSS {peak:.0f} MB",
+                    flush=True,
+                )
+                if round_no == args.rounds:
+                    rerun_s, _ = run_newslake(tmp / "large", tmp / f"lake-{round_no}", api, tmp / "ph")
+                    print(f"round {round_no}: re-run with nothing changed: {rerun_s:.1f} s", flush=True)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            limit_s.append(timed_limit(tmp / "large", args.pages))
+            around = pages_per_second(args.pages, limit_s[-2:])
+            print(
+                f"round {round_no}: ratio {args.pages / large_s[-1] / around:.2f} against the limits on either side "
+                f"({around:.1f} pages/s)",
+                flush=True,
+            )
+    print(summary_line(args.pages, args.small, limit_s, large_s, small_s, rerun_s, max(rss)))
 
 
 if __name__ == "__main__":
