@@ -520,14 +520,15 @@ def finish_quality(
 
 
 def refresh_search(con: duckdb.DuckDBPyConnection, location: LakeLocation, summary: RunSummary) -> None:
-    """Rebuild the full-text index when the run changed articles (or there is none yet)."""
+    """Bring the full-text index up to date when the run changed articles (or there is none yet)."""
     if summary.articles == 0 and index_path(location).exists():
         return
     try:
-        indexed = refresh_search_index(con, location)
-        get_run_logger().info("search index rebuilt: %s articles", indexed)
+        done = refresh_search_index(con, location)
+        how = "built anew" if done.rebuilt else f"updated for {done.changed} changed articles"
+        get_run_logger().info("search index %s: %s articles", how, done.articles)
     except Exception as exc:  # search is a convenience: a failure must not fail a run that loaded its data
-        get_run_logger().warning("could not rebuild the search index (`newslake search` may be stale): %s", exc)
+        get_run_logger().warning("could not update the search index (`newslake search` may be stale): %s", exc)
 
 
 def publish_summary(summary: RunSummary) -> None:

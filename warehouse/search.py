@@ -1,13 +1,18 @@
 """Full-text search over articles: a BM25 index (DuckDB's fts extension) kept beside the lake.
 
-The index lives in its own DuckDB file, `<lake>/search.duckdb`, rebuilt after each run that changed
-articles into a new file and swapped in with a rename, so a search never waits for a run and never sees
-half an index.
+The index lives in its own DuckDB file, `<lake>/search.duckdb`. After each run that changed articles
+a copy of it is brought up to date and swapped in with a rename, so a search never waits for a run and
+never sees half an index. Bringing it up to date touches only the articles that changed: their old
+postings go, their new ones come in, in the extension's own tables, so the cost of a run's index update
+follows the run's size, not the lake's. A missing index, one of an older layout, or one where more than
+REBUILD_SHARE of the articles changed is built anew with the extension's create_fts_index.
 """
 
 from __future__ import annotations
 
+import shutil
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,10 +23,22 @@ from warehouse.lake import LakeLocation, connect, load_extensions, sql_literal
 from warehouse.load import read_sql
 
 INDEX_FILE = "search.duckdb"
+# The lake's columns the index keeps: what a search shows and filters on, and the version of each row.
+_INDEXED_COLUMNS = "article_id, title, site_name, language, published_at, extracted_at, url, text, run_id"
+REBUILD_SHARE = 0.5  # above this share of the index's articles changed, building anew costs less
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
 }
+
+
+@dataclass(frozen=True)
+class SearchRefresh:
+    """What bringing the search index up to date did."""
+
+    articles: int  # articles in the index now
+    changed: int  # articles added, replaced or taken out (all of them when rebuilt)
+    rebuilt: bool  # built anew rather than updated in place
 
 
 class SearchIndexMissingError(RuntimeError):
@@ -33,32 +50,67 @@ def index_path(location: LakeLocation) -> Path:
     return location.root / INDEX_FILE
 
 
-def refresh_search_index(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> int:
-    """Rebuild the search index from the lake's current articles and swap it in; give back articles indexed."""
+def refresh_search_index(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> SearchRefresh:
+    """Bring the search index up to date with the lake's current articles and swap it in."""
     target = index_path(location)
     building = target.with_name(f".search-{uuid.uuid4().hex}.duckdb")
     try:
-        con.execute(f"ATTACH {sql_literal(building)} AS search_build")
-        try:
-            con.execute(
-                "CREATE TABLE search_build.docs AS SELECT article_id, title, site_name, language, "
-                "published_at, extracted_at, url, text FROM lake.articles"
-            )
-            row = con.execute("SELECT count(*) FROM search_build.docs").fetchone()
-        finally:
-            con.execute("DETACH search_build")
+        changed: int | None = None
+        if target.exists():
+            shutil.copyfile(target, building)
+            changed = _planned_update(con, building)
+            if changed is None:
+                building.unlink()
+        rebuild = changed is None
+        if rebuild:
+            con.execute(f"ATTACH {sql_literal(building)} AS search_build")
+            try:
+                con.execute(f"CREATE TABLE search_build.docs AS SELECT {_INDEXED_COLUMNS} FROM lake.articles")
+            finally:
+                con.execute("DETACH search_build")
         index = duckdb.connect(str(building), config=_CONFIG)
         try:
             load_extensions(index, "fts")
-            index.execute("PRAGMA create_fts_index('docs', 'article_id', 'title', 'text', overwrite = 1)")
+            if rebuild:
+                index.execute("PRAGMA create_fts_index('docs', 'article_id', 'title', 'text', overwrite = 1)")
+            else:
+                index.execute(read_sql("search_update"))
             index.execute("CHECKPOINT")
+            row = index.execute("SELECT count(*) FROM docs").fetchone()
         finally:
             index.close()
         building.replace(target)
     finally:
         building.unlink(missing_ok=True)
         Path(f"{building}.wal").unlink(missing_ok=True)
-    return int(row[0]) if row else 0
+    articles = int(row[0]) if row else 0
+    return SearchRefresh(articles, articles if changed is None else changed, rebuild)
+
+
+def _planned_update(con: duckdb.DuckDBPyConnection, building: Path) -> int | None:
+    """Stage what a copy of the index lacks (search_changes.sql) and give back how many articles that
+    is; None when building anew is the way: the copy's layout is older than this code's, or more than
+    REBUILD_SHARE of its articles changed."""
+    con.execute(f"ATTACH {sql_literal(building)} AS search_build")
+    try:
+        layout = con.execute(
+            "SELECT (SELECT count(*) FROM duckdb_columns() WHERE database_name = 'search_build' "
+            "AND schema_name = 'main' AND table_name = 'docs' AND column_name = 'run_id'), "
+            "(SELECT count(*) FROM duckdb_tables() WHERE database_name = 'search_build' "
+            "AND schema_name = 'fts_main_docs' AND table_name IN ('docs', 'dict', 'terms', 'stats', 'fields'))"
+        ).fetchone()
+        if layout != (1, 5):
+            return None
+        con.execute(read_sql("search_changes"))
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM (SELECT article_id FROM search_build.search_stale "
+            "UNION SELECT article_id FROM search_build.search_fresh)), (SELECT count(*) FROM search_build.docs)"
+        ).fetchone()
+        if counts is None or counts[0] > REBUILD_SHARE * counts[1]:
+            return None
+        return int(counts[0])
+    finally:
+        con.execute("DETACH search_build")
 
 
 def search_articles(

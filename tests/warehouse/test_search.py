@@ -1,0 +1,129 @@
+"""The full-text index on real DuckLake and DuckDB files: updated in place for the articles that
+changed, it ranks exactly as an index built anew over the same articles."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.lake import LakeLocation, connect, load_extensions
+from warehouse.migrate import migrate
+from warehouse.search import index_path, refresh_search_index, search_articles
+
+WORDS = ("harbour", "council", "bridge", "election", "budget", "storm", "river", "school", "hospital")
+WORDS += ("minister", "strike", "court", "festival", "museum", "railway", "airport", "vaccine", "drought")
+WORDS += ("flood", "market", "energy", "prices", "tunnel", "ferry")
+QUERIES = ("harbour bridge", "election budget minister", "storm flood river", "ferry", "prices energy market")
+
+
+@pytest.fixture
+def lake(tmp_path: Path) -> tuple[duckdb.DuckDBPyConnection, LakeLocation]:
+    location = LakeLocation.under(tmp_path / "lake")
+    con = connect(location)
+    migrate(con)
+    return con, location
+
+
+def _text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)) + "."
+
+
+def _write(con: duckdb.DuckDBPyConnection, article_id: str, run_id: str, rng: random.Random) -> None:
+    con.execute("DELETE FROM articles WHERE article_id = ?", [article_id])
+    con.execute(
+        "INSERT INTO articles (article_id, title, text, run_id, extracted_at) VALUES (?, ?, ?, ?, ?)",
+        [article_id, _text(rng, 4), _text(rng, rng.randint(5, 60)), run_id, datetime.now(UTC)],
+    )
+
+
+def _scores(location: LakeLocation) -> dict[str, dict[str, float]]:
+    index = duckdb.connect(str(index_path(location)), read_only=True)
+    try:
+        load_extensions(index, "fts")
+        return {
+            query: {
+                article_id: score
+                for article_id, score in index.execute(
+                    "SELECT article_id, fts_main_docs.match_bm25(article_id, ?) AS s FROM docs WHERE s IS NOT NULL",
+                    [query],
+                ).fetchall()
+            }
+            for query in QUERIES
+        }
+    finally:
+        index.close()
+
+
+def test_an_index_updated_in_place_ranks_as_one_built_anew(
+    lake: tuple[duckdb.DuckDBPyConnection, LakeLocation],
+) -> None:
+    con, location = lake
+    rng = random.Random(7)
+    for i in range(40):
+        _write(con, f"a{i:02d}", "r1", rng)
+    first = refresh_search_index(con, location)
+    assert (first.articles, first.rebuilt) == (40, True)
+
+    for i in range(0, 8):  # replaced
+        _write(con, f"a{i:02d}", "r2", rng)
+    con.execute("DELETE FROM articles WHERE article_id IN ('a30', 'a31', 'a32')")  # taken out
+    for i in range(40, 46):  # new
+        _write(con, f"a{i:02d}", "r2", rng)
+    second = refresh_search_index(con, location)
+    assert (second.articles, second.changed, second.rebuilt) == (43, 8 + 3 + 6, False)
+    updated = _scores(location)
+
+    index_path(location).unlink()
+    assert refresh_search_index(con, location).rebuilt
+    anew = _scores(location)
+    assert all(updated[q] for q in QUERIES)
+    for query in QUERIES:
+        assert updated[query].keys() == anew[query].keys(), query
+        for article_id, score in anew[query].items():
+            assert updated[query][article_id] == pytest.approx(score, rel=1e-9), (query, article_id)
+
+
+def test_nothing_changed_leaves_the_ranking_as_it_was(lake: tuple[duckdb.DuckDBPyConnection, LakeLocation]) -> None:
+    con, location = lake
+    rng = random.Random(3)
+    for i in range(10):
+        _write(con, f"a{i}", "r1", rng)
+    refresh_search_index(con, location)
+    before = _scores(location)
+    again = refresh_search_index(con, location)
+    assert (again.changed, again.rebuilt) == (0, False)
+    assert _scores(location) == before
+
+
+def test_more_than_half_changed_is_built_anew(lake: tuple[duckdb.DuckDBPyConnection, LakeLocation]) -> None:
+    con, location = lake
+    rng = random.Random(5)
+    for i in range(4):
+        _write(con, f"a{i}", "r1", rng)
+    refresh_search_index(con, location)
+    for i in range(4, 10):
+        _write(con, f"a{i}", "r2", rng)
+    done = refresh_search_index(con, location)
+    assert (done.articles, done.rebuilt) == (10, True)
+
+
+def test_an_index_of_the_older_layout_is_built_anew(lake: tuple[duckdb.DuckDBPyConnection, LakeLocation]) -> None:
+    con, location = lake
+    rng = random.Random(11)
+    for i in range(6):
+        _write(con, f"a{i}", "r1", rng)
+    # The layout before in-place updates: no run_id beside the articles.
+    con.execute(f"ATTACH '{index_path(location)}' AS old")
+    con.execute(
+        "CREATE TABLE old.docs AS SELECT article_id, title, site_name, language, published_at, "
+        "extracted_at, url, text FROM lake.articles"
+    )
+    con.execute("DETACH old")
+    done = refresh_search_index(con, location)
+    assert (done.articles, done.rebuilt) == (6, True)
+    columns, rows = search_articles(location, "harbour", None, None, 10)
+    assert "score" in columns and rows
