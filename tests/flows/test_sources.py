@@ -213,6 +213,7 @@ def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+            server.wait(timeout=30)  # reaped, so a failure above is reported as itself
         log.close()
     assert site.hits["/articles/1"] == 1 and site.hits["/articles/2"] == 1 and site.hits["/articles/3"] == 1
     flow_runs = query(lake, "SELECT count(*) FROM runs WHERE flow_run_id <> '' AND status <> 'failed'")[0][0]
