@@ -96,7 +96,10 @@ def test_nothing_changed_leaves_the_ranking_as_it_was(lake: tuple[duckdb.DuckDBP
     before = _scores(location)
     again = refresh_search_index(con, location)
     assert (again.changed, again.rebuilt) == (0, False)
-    assert _scores(location) == before
+    after = _scores(location)
+    # Sums of floats: DuckDB may add a document's term scores in another order, so compare closely.
+    assert {q: after[q].keys() for q in QUERIES} == {q: before[q].keys() for q in QUERIES}
+    assert all(after[q] == pytest.approx(before[q], rel=1e-9) for q in QUERIES)
 
 
 def test_more_than_half_changed_is_built_anew(lake: tuple[duckdb.DuckDBPyConnection, LakeLocation]) -> None:
