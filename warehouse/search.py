@@ -23,8 +23,6 @@ from warehouse.lake import LakeLocation, connect, load_extensions, sql_literal
 from warehouse.load import read_sql
 
 INDEX_FILE = "search.duckdb"
-# The lake's columns the index keeps: what a search shows and filters on, and the version of each row.
-_INDEXED_COLUMNS = "article_id, title, site_name, language, published_at, extracted_at, url, text, run_id"
 REBUILD_SHARE = 0.5  # above this share of the index's articles changed, building anew costs less
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
@@ -55,6 +53,7 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, location: LakeLocation)
     target = index_path(location)
     building = target.with_name(f".search-{uuid.uuid4().hex}.duckdb")
     try:
+        con.execute(read_sql("search_docs"))
         changed: int | None = None
         if target.exists():
             shutil.copyfile(target, building)
@@ -65,7 +64,7 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection, location: LakeLocation)
         if rebuild:
             con.execute(f"ATTACH {sql_literal(building)} AS search_build")
             try:
-                con.execute(f"CREATE TABLE search_build.docs AS SELECT {_INDEXED_COLUMNS} FROM lake.articles")
+                con.execute("CREATE TABLE search_build.docs AS SELECT * FROM search_docs")
             finally:
                 con.execute("DETACH search_build")
         index = duckdb.connect(str(building), config=_CONFIG)

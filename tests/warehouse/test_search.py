@@ -40,6 +40,11 @@ def _write(con: duckdb.DuckDBPyConnection, article_id: str, run_id: str, rng: ra
     )
 
 
+def _write_all(con: duckdb.DuckDBPyConnection, ids: range, run_id: str, rng: random.Random) -> None:
+    for i in ids:
+        _write(con, f"a{i:02d}", run_id, rng)
+
+
 def _scores(location: LakeLocation) -> dict[str, dict[str, float]]:
     index = duckdb.connect(str(index_path(location)), read_only=True)
     try:
@@ -63,16 +68,13 @@ def test_an_index_updated_in_place_ranks_as_one_built_anew(
 ) -> None:
     con, location = lake
     rng = random.Random(7)
-    for i in range(40):
-        _write(con, f"a{i:02d}", "r1", rng)
+    _write_all(con, range(40), "r1", rng)
     first = refresh_search_index(con, location)
     assert (first.articles, first.rebuilt) == (40, True)
 
-    for i in range(0, 8):  # replaced
-        _write(con, f"a{i:02d}", "r2", rng)
+    _write_all(con, range(8), "r2", rng)  # replaced
     con.execute("DELETE FROM articles WHERE article_id IN ('a30', 'a31', 'a32')")  # taken out
-    for i in range(40, 46):  # new
-        _write(con, f"a{i:02d}", "r2", rng)
+    _write_all(con, range(40, 46), "r2", rng)  # new
     second = refresh_search_index(con, location)
     assert (second.articles, second.changed, second.rebuilt) == (43, 8 + 3 + 6, False)
     updated = _scores(location)
@@ -90,8 +92,7 @@ def test_an_index_updated_in_place_ranks_as_one_built_anew(
 def test_nothing_changed_leaves_the_ranking_as_it_was(lake: tuple[duckdb.DuckDBPyConnection, LakeLocation]) -> None:
     con, location = lake
     rng = random.Random(3)
-    for i in range(10):
-        _write(con, f"a{i}", "r1", rng)
+    _write_all(con, range(10), "r1", rng)
     refresh_search_index(con, location)
     before = _scores(location)
     again = refresh_search_index(con, location)
@@ -105,11 +106,9 @@ def test_nothing_changed_leaves_the_ranking_as_it_was(lake: tuple[duckdb.DuckDBP
 def test_more_than_half_changed_is_built_anew(lake: tuple[duckdb.DuckDBPyConnection, LakeLocation]) -> None:
     con, location = lake
     rng = random.Random(5)
-    for i in range(4):
-        _write(con, f"a{i}", "r1", rng)
+    _write_all(con, range(4), "r1", rng)
     refresh_search_index(con, location)
-    for i in range(4, 10):
-        _write(con, f"a{i}", "r2", rng)
+    _write_all(con, range(4, 10), "r2", rng)
     done = refresh_search_index(con, location)
     assert (done.articles, done.rebuilt) == (10, True)
 
@@ -117,8 +116,7 @@ def test_more_than_half_changed_is_built_anew(lake: tuple[duckdb.DuckDBPyConnect
 def test_an_index_of_the_older_layout_is_built_anew(lake: tuple[duckdb.DuckDBPyConnection, LakeLocation]) -> None:
     con, location = lake
     rng = random.Random(11)
-    for i in range(6):
-        _write(con, f"a{i}", "r1", rng)
+    _write_all(con, range(6), "r1", rng)
     # The layout before in-place updates: no run_id beside the articles.
     con.execute(f"ATTACH '{index_path(location)}' AS old")
     con.execute(
