@@ -1,6 +1,8 @@
 """Pipeline benchmark: newslake end to end against the bare-library limit, measured in one run.
 
-Builds a corpus of real pages from ../shared/eval replicated with distinct bytes, then measures, in
+Builds a corpus of real pages from ../shared/eval replicated with distinct bytes, each copy under its own
+URL (its canonical and og:url get a `copy=N` query), so every copy is an article of its own, as the pages
+of a real crawl are; without that, newslake takes the copies for one article seen again. Then measures, in
 rounds that alternate with the limit (limit, round, limit, round, ..., limit):
   limit     bare trafilatura + spaCy NER-only over the pages in 2 worker processes, no orchestration, no storage,
             with no Prefect server running;
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -31,10 +34,19 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 _NLP = None
+# The URL a page names as its own: <link rel="canonical" href> and <meta property="og:url" content>,
+# either attribute first, quoted or not.
+_OWN = rb"""(?:rel=["']?canonical\b["']?|property=["']?og:url\b["']?)"""
+_VALUE = rb"""(?:href|content)=["']?\s*([^"'\s>]+)"""
+_OWN_URL = re.compile(
+    rb"<(?:link|meta)\b[^>]*?" + _OWN + rb"[^>]*?" + _VALUE + rb"|<(?:link|meta)\b[^>]*?" + _VALUE + rb"[^>]*?" + _OWN,
+    re.IGNORECASE,
+)
 
 
 def build_corpus(eval_dir: Path, folder: Path, pages: int) -> int:
-    """Write `pages` HTML files replicated from the evaluation pages, each with distinct bytes; give back words."""
+    """Write `pages` HTML files replicated from the evaluation pages, each with distinct bytes and each copy
+    under its own URL; give back the number written."""
     sources = sorted(eval_dir.glob("aeb/*.html.gz")) + sorted(eval_dir.glob("fundus/*/*.html.gz"))
     if not sources:
         sys.exit(f"no pages under {eval_dir}: pass --eval DIR")
@@ -42,8 +54,32 @@ def build_corpus(eval_dir: Path, folder: Path, pages: int) -> int:
     folder.mkdir(parents=True)
     for i in range(pages):
         html = htmls[i % len(htmls)]
+        if i >= len(htmls):
+            html = with_own_url(html, i)
         (folder / f"page{i:05d}.html").write_bytes(html + f"\n<!-- copy {i} -->\n".encode())
     return pages
+
+
+def with_own_url(html: bytes, copy: int) -> bytes:
+    """Give back the page with every occurrence of the URL it names as its own (canonical, og:url) given a
+    `copy=N` query, so the copy is a page of its own (in its JSON-LD as well)."""
+    urls = {url for match in _OWN_URL.finditer(html) for url in match.groups() if url}
+    for url in sorted(urls, key=len, reverse=True):  # a longer URL first: a shorter one may be its prefix
+        joiner = b"&" if b"?" in url else b"?"
+        html = re.sub(re.escape(url) + rb"(?![\w/?&=%.-])", url + joiner + f"copy={copy}".encode(), html)
+    return html
+
+
+def count_articles(lake: Path) -> int:
+    """Give back how many articles a lake holds."""
+    from warehouse.lake import LakeLocation, connect
+
+    con = connect(LakeLocation.under(lake), read_only=True)
+    try:
+        row = con.execute("SELECT count(*) FROM articles").fetchone()
+        return int(row[0]) if row else 0
+    finally:
+        con.close()
 
 
 def _limit_worker(paths: list[str]) -> int:
@@ -187,7 +223,8 @@ def main() -> None:
                 rss.append(peak)
                 print(
                     f"round {round_no}: newslake {args.pages} pages: {seconds:.1f} s, "
-                    f"{args.pages / seconds:.1f} pages/s, peak RSS {peak:.0f} MB",
+                    f"{args.pages / seconds:.1f} pages/s, peak RSS {peak:.0f} MB, "
+                    f"{count_articles(tmp / f'lake-{round_no}')} articles",
                     flush=True,
                 )
                 if round_no == args.rounds:
