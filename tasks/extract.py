@@ -69,6 +69,7 @@ _JSON_KEY = re.compile(r'"\w+"\s*:')
 _SCRIPT_ESCAPE = re.compile(r"<\\/|\\u[0-9a-fA-F]{4}|\\[nrt\"]")
 _MIN_ARTICLE_WORDS = 150
 _CARD_WORDS = 250
+_STANDFIRST_WORDS = 60
 _SENTENCE_END = ".!:;,\"'”’)…"
 _MAX_TITLE = 300
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
@@ -172,6 +173,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     # Headings are the page's section titles, a closing reference section's included.
     headings = tuple(element_text(h) for h in body.iter("head") if element_text(h))
     drop_trailing_link_sections(body)
+    drop_teaser_runs(body)
     drop_link_blocks(body)
     drop_calls_to_action(body)
     etree.strip_tags(body, "ref")
@@ -365,6 +367,48 @@ def drop_trailing_link_sections(body: etree._Element) -> None:
         cut -= 1
     for element in children[cut:]:
         _remove(element)
+
+
+def drop_teaser_runs(body: etree._Element) -> None:
+    """Remove runs of two or more story teasers, with a short label that heads the run ("More from ...").
+
+    A teaser is an image link with no text, then a heading that links to the same story, then at most
+    one short paragraph without links (its standfirst): the shape of a "more stories" rail once its
+    markup is flattened.
+    """
+    children = list(body)
+    i = 0
+    while i < len(children):
+        units, end = 0, i
+        while (size := _teaser_size(children, end)) > 0:
+            units, end = units + 1, end + size
+        if units >= 2:
+            if i > 0 and _is_label(children[i - 1]):
+                _remove(children[i - 1])
+            for element in children[i:end]:
+                _remove(element)
+            i = end
+        else:
+            i += 1
+
+
+def _teaser_size(children: list[etree._Element], start: int) -> int:
+    """Give back how many blocks from start make one teaser (0 when they do not)."""
+    if start + 1 >= len(children):
+        return 0
+    image, heading = children[start], children[start + 1]
+    targets = {ref.get("target") for ref in image.iter("ref")}
+    if image.tag != "p" or element_text(image) or len(targets) != 1 or heading.tag != "head":
+        return 0
+    if not any(ref.get("target") in targets for ref in heading.iter("ref")):
+        return 0
+    if start + 2 < len(children):
+        standfirst = children[start + 2]
+        text = element_text(standfirst)
+        linked = standfirst.find(".//ref") is not None
+        if standfirst.tag == "p" and text and not linked and count_words(text) <= _STANDFIRST_WORDS:
+            return 3
+    return 2
 
 
 def drop_calls_to_action(body: etree._Element) -> None:

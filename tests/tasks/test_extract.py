@@ -297,6 +297,44 @@ def test_drop_link_blocks_removes_lists_of_linked_headlines_with_kickers() -> No
     assert "Bring the permit" in "".join(body[1].itertext())
 
 
+def test_drop_teaser_runs_removes_a_more_stories_rail_and_its_label() -> None:
+    from lxml import etree
+
+    from tasks.extract import drop_teaser_runs
+
+    def teaser(slug: str, standfirst: str) -> str:
+        return (
+            f"<p><ref target='/{slug}'/></p><head rend='h2'>Headline {slug}<ref target='/{slug}'>Headline {slug}</ref>"
+            f"</head><p>{standfirst}</p>"
+        )
+
+    body = etree.fromstring(
+        "<body><p>The council met on Tuesday and approved the plan.</p>"
+        "<p><ref target='/map'/></p><head>How the plan changes the map</head><p>The new lines run north.</p>"
+        "<head>More from The Example</head>"
+        + teaser("a", "A standfirst of the first story.")
+        + teaser("b", "A standfirst of the second story.")
+        + "</body>"
+    )
+    drop_teaser_runs(body)
+    # The article's own image and section heading (no link to a story) stay; the rail and its label go.
+    assert [e.tag for e in body] == ["p", "p", "head", "p"]
+    assert "".join(body[-1].itertext()) == "The new lines run north."
+
+
+def test_drop_teaser_runs_leaves_a_single_teaser() -> None:
+    from lxml import etree
+
+    from tasks.extract import drop_teaser_runs
+
+    body = etree.fromstring(
+        "<body><p>The council met on Tuesday.</p><p><ref target='/a'/></p>"
+        "<head><ref target='/a'>Read the plan</ref></head><p>It runs to 40 pages.</p></body>"
+    )
+    drop_teaser_runs(body)
+    assert len(body) == 4
+
+
 def test_drop_calls_to_action_in_html_bodies() -> None:
     from lxml import etree
 
