@@ -35,13 +35,10 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 _NLP = None
 # The URL a page names as its own: <link rel="canonical" href> and <meta property="og:url" content>,
-# either attribute first, quoted or not.
-_OWN = rb"""(?:rel=["']?canonical\b["']?|property=["']?og:url\b["']?)"""
-_VALUE = rb"""(?:href|content)=["']?\s*([^"'\s>]+)"""
-_OWN_URL = re.compile(
-    rb"<(?:link|meta)\b[^>]*?" + _OWN + rb"[^>]*?" + _VALUE + rb"|<(?:link|meta)\b[^>]*?" + _VALUE + rb"[^>]*?" + _OWN,
-    re.IGNORECASE,
-)
+# either attribute first, quoted or not. Each tag is matched on its own, which keeps the search linear.
+_TAG = re.compile(rb"<(?:link|meta)\b[^>]*>", re.IGNORECASE)
+_OWN = re.compile(rb"""(?:rel|property)=["']?(?:canonical|og:url)\b""", re.IGNORECASE)
+_VALUE = re.compile(rb"""\b(?:href|content)=["']?\s*([^"'\s>]+)""", re.IGNORECASE)
 
 
 def build_corpus(eval_dir: Path, folder: Path, pages: int) -> int:
@@ -63,7 +60,8 @@ def build_corpus(eval_dir: Path, folder: Path, pages: int) -> int:
 def with_own_url(html: bytes, copy: int) -> bytes:
     """Give back the page with every occurrence of the URL it names as its own (canonical, og:url) given a
     `copy=N` query, so the copy is a page of its own (in its JSON-LD as well)."""
-    urls = {url for match in _OWN_URL.finditer(html) for url in match.groups() if url}
+    tags = (tag.group() for tag in _TAG.finditer(html))
+    urls = {value.group(1) for tag in tags if _OWN.search(tag) and (value := _VALUE.search(tag))}
     for url in sorted(urls, key=len, reverse=True):  # a longer URL first: a shorter one may be its prefix
         joiner = b"&" if b"?" in url else b"?"
         html = re.sub(re.escape(url) + rb"(?![\w/?&=%.-])", url + joiner + f"copy={copy}".encode(), html)
