@@ -63,8 +63,8 @@ def with_own_url(html: bytes, copy: int) -> bytes:
     tags = (tag.group() for tag in _TAG.finditer(html))
     urls = {value.group(1) for tag in tags if _OWN.search(tag) and (value := _VALUE.search(tag))}
     for url in sorted(urls, key=len, reverse=True):  # a longer URL first: a shorter one may be its prefix
-        joiner = b"&" if b"?" in url else b"?"
-        html = re.sub(re.escape(url) + rb"(?![\w/?&=%.-])", url + joiner + f"copy={copy}".encode(), html)
+        own = url + (b"&" if b"?" in url else b"?") + f"copy={copy}".encode()
+        html = re.sub(re.escape(url) + rb"(?![\w/?&=%.-])", lambda _: own, html)  # taken as is, no escapes
     return html
 
 

@@ -82,3 +82,8 @@ def test_a_copy_names_its_own_url_when_the_attributes_are_unquoted_or_padded() -
     copy = with_own_url(page, 3)
     assert b"href=https://news.example/a?copy=3 rel=canonical" in copy
     assert b'content=" https://news.example/b?copy=3 "' in copy
+
+
+def test_a_copy_url_is_written_as_is() -> None:
+    page = b'<link rel="canonical" href="https://news.example/a\\1b">'
+    assert with_own_url(page, 2) == b'<link rel="canonical" href="https://news.example/a\\1b?copy=2">'
