@@ -64,7 +64,8 @@ def with_own_url(html: bytes, copy: int) -> bytes:
     urls = {value.group(1) for tag in tags if _OWN.search(tag) and (value := _VALUE.search(tag))}
     for url in sorted(urls, key=len, reverse=True):  # a longer URL first: a shorter one may be its prefix
         own = url + (b"&" if b"?" in url else b"?") + f"copy={copy}".encode()
-        html = re.sub(re.escape(url) + rb"(?![\w/?&=%.-])", lambda _: own, html)  # taken as is, no escapes
+        template = own.replace(b"\\", b"\\\\")  # taken as is: a backslash is not a group reference
+        html = re.sub(re.escape(url) + rb"(?![\w/?&=%.-])", template, html)
     return html
 
 
