@@ -32,6 +32,8 @@ import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from tests.lakes import query
+
 BIN = Path(sys.executable).parent
 _NLP = None
 # The URL a page names as its own: <link rel="canonical" href> and <meta property="og:url" content>,
@@ -67,18 +69,6 @@ def with_own_url(html: bytes, copy: int) -> bytes:
         template = own.replace(b"\\", b"\\\\")  # taken as is: a backslash is not a group reference
         html = re.sub(re.escape(url) + rb"(?![\w/?&=%.-])", template, html)
     return html
-
-
-def count_articles(lake: Path) -> int:
-    """Give back how many articles a lake holds."""
-    from warehouse.lake import LakeLocation, connect
-
-    con = connect(LakeLocation.under(lake), read_only=True)
-    try:
-        row = con.execute("SELECT count(*) FROM articles").fetchone()
-        return int(row[0]) if row else 0
-    finally:
-        con.close()
 
 
 def _limit_worker(paths: list[str]) -> int:
@@ -187,6 +177,20 @@ def timed_limit(folder: Path, pages: int) -> float:
     return seconds
 
 
+def timed_run(round_no: int, folder: Path, lake: Path, api: str, home: Path) -> tuple[float, float]:
+    """Run newslake into a fresh lake, print its figures and the articles it loaded; give back (seconds,
+    peak RSS in MB)."""
+    seconds, peak = run_newslake(folder, lake, api, home)
+    pages = sum(1 for _ in folder.iterdir())
+    articles = query(lake, "SELECT count(*) FROM articles")[0][0]
+    print(
+        f"round {round_no}: newslake {pages} pages: {seconds:.1f} s, {pages / seconds:.1f} pages/s, "
+        f"peak RSS {peak:.0f} MB, {articles} articles",
+        flush=True,
+    )
+    return seconds, peak
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=2000)
@@ -209,23 +213,12 @@ def main() -> None:
         for round_no in range(1, args.rounds + 1):
             server, api = start_prefect(tmp / "prefect")
             try:
-                seconds, peak = run_newslake(tmp / "small", tmp / f"lake-small-{round_no}", api, tmp / "ph")
+                seconds, peak = timed_run(round_no, tmp / "small", tmp / f"lake-small-{round_no}", api, tmp / "ph")
                 small_s.append(seconds)
                 rss.append(peak)
-                print(
-                    f"round {round_no}: newslake {args.small} pages: {seconds:.1f} s, "
-                    f"{args.small / seconds:.1f} pages/s, peak RSS {peak:.0f} MB",
-                    flush=True,
-                )
-                seconds, peak = run_newslake(tmp / "large", tmp / f"lake-{round_no}", api, tmp / "ph")
+                seconds, peak = timed_run(round_no, tmp / "large", tmp / f"lake-{round_no}", api, tmp / "ph")
                 large_s.append(seconds)
                 rss.append(peak)
-                print(
-                    f"round {round_no}: newslake {args.pages} pages: {seconds:.1f} s, "
-                    f"{args.pages / seconds:.1f} pages/s, peak RSS {peak:.0f} MB, "
-                    f"{count_articles(tmp / f'lake-{round_no}')} articles",
-                    flush=True,
-                )
                 if round_no == args.rounds:
                     rerun_s, _ = run_newslake(tmp / "large", tmp / f"lake-{round_no}", api, tmp / "ph")
                     print(f"round {round_no}: re-run with nothing changed: {rerun_s:.1f} s", flush=True)

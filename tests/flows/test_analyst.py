@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from tests.conftest import SEED_000, SEED_003, CliRunner
+from tests.lakes import query
 from tests.site import article_html
-from warehouse.lake import LakeLocation, connect
 from warehouse.migrate import table_names
 
 pytestmark = pytest.mark.slow
@@ -58,11 +58,7 @@ def test_search_without_a_warehouse_says_what_to_do(newslake: CliRunner, tmp_pat
 
 
 def _counts(lake: Path) -> dict[str, int]:
-    con = connect(LakeLocation.under(lake), read_only=True)
-    try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in table_names()}
-    finally:
-        con.close()
+    return {t: query(lake, f"SELECT count(*) FROM {t}")[0][0] for t in table_names()}
 
 
 def test_parquet_export_is_partitioned_by_day_and_complete(newslake: CliRunner, seed_lake: Path, tmp_path: Path):

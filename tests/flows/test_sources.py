@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import BIN, CliRunner
+from tests.lakes import query
 from tests.site import NewsSite, article_html, serve_site
-from warehouse.lake import LakeLocation, connect
 
 pytestmark = pytest.mark.slow
 
@@ -49,14 +49,6 @@ def source(name: str, kind: str, location: str, **options: Any) -> str:
     lines = [f'name = "{name}"', f'kind = "{kind}"', f'location = "{location}"']
     lines += [f"{key} = {json.dumps(value)}" for key, value in options.items()]
     return "\n[[sources]]\n" + "\n".join(lines) + "\n"
-
-
-def query(lake: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = connect(LakeLocation.under(lake), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture
