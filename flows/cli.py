@@ -129,17 +129,18 @@ def run(
     )
     if not (paths or source_names or feeds or sitemaps or url_lists or settings.sources):
         raise click.UsageError("nothing to ingest: give PATHS, --feed, --sitemap, --urls or configure [[sources]]")
-    start_workers(settings)
-    from flows.ingest import ingest
     from flows.settings import SettingsError
-    from flows.sources import adhoc_source
-    from flows.workers import drop_early_workers
 
     try:
         sources = [settings.source(name) for name in source_names]
     except SettingsError as exc:
-        drop_early_workers()
+        # Before any worker starts: a pool dropped while its processes start up can print a traceback
+        # from the interpreter's exit.
         raise click.ClickException(str(exc)) from exc
+    start_workers(settings)
+    from flows.ingest import ingest
+    from flows.sources import adhoc_source
+
     sources += [adhoc_source("feed", url) for url in feeds]
     sources += [adhoc_source("sitemap", url) for url in sitemaps]
     sources += [adhoc_source("urls", str(path.resolve())) for path in url_lists]

@@ -69,6 +69,28 @@ def test_a_run_with_nothing_to_ingest_or_an_unknown_source_says_so_and_exits(
     assert not lake.exists()
 
 
+def test_an_unknown_source_is_refused_before_any_worker_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A worker pool dropped while its processes start up can print a traceback as the interpreter
+    # exits, so the command must refuse the name before it starts one. The pool's start is watched,
+    # not replaced.
+    from click.testing import CliRunner as ClickRunner
+
+    import flows.workers
+    from flows.cli import main
+
+    started: list[int] = []
+    start = flows.workers.start_workers_early
+
+    def watched(workers: int, model_name: str, max_bytes: int) -> bool:
+        started.append(workers)
+        return start(workers, model_name, max_bytes)
+
+    monkeypatch.setattr(flows.workers, "start_workers_early", watched)
+    result = ClickRunner().invoke(main, ["run", "--source", "nope", "--workers", "2", "--lake", str(tmp_path / "l")])
+    assert result.exit_code == 1 and "no source named 'nope'" in result.output
+    assert started == []
+
+
 def test_seed_articles_are_stored_field_by_field(newslake: CliRunner, tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     newslake("run", str(SEEDS), "--lake", str(lake))
