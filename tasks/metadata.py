@@ -134,8 +134,37 @@ def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None 
         fallback,
     ]
     candidates = [strip_site_name(_unescaped(c), claims.site_names, hostname) for c in ordered if c]
+    metadata = {
+        strip_site_name(_unescaped(c), claims.site_names, hostname)
+        for c in (claims.jsonld_headline, claims.og_title, claims.twitter_title)
+        if c
+    }
     candidates = [c for c in candidates if c]
-    return _without_tail(candidates[0], candidates) if candidates else None
+    if not candidates:
+        return None
+    claimed = [candidates[0], *(c for c in candidates[1:] if c in metadata)]
+    return _plainest(_without_tail(candidates[0], candidates), claimed)
+
+
+def _plainest(title: str, others: list[str]) -> str:
+    """Give back the plainest form of the title another candidate gives: the same words with less
+    decoration (quotes, another separator), or the title's words without a kicker before them or a
+    tail after them ("Kicker: Headline", "Headline in a longer version"), when those keep at least
+    half the title's words."""
+    words = _TOKEN.findall(title.casefold())
+    best, best_words = title, words
+    for other in others:
+        other_words = _TOKEN.findall(other.casefold())
+        if not other_words or 2 * len(other_words) < len(words):
+            continue
+        same = other_words == best_words and len(other) < len(best)
+        if same or (len(other_words) < len(best_words) and _contiguous(other_words, best_words)):
+            best, best_words = other, other_words
+    return best
+
+
+def _contiguous(part: list[str], whole: list[str]) -> bool:
+    return any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
 
 
 def title_candidates(claims: PageClaims, with_h1: bool = True) -> tuple[str, ...]:

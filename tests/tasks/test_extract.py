@@ -249,6 +249,64 @@ def test_a_candidate_with_a_section_tail_is_the_shorter_candidate() -> None:
     assert _title(glued) == "Party expels leader"
 
 
+def _claims(headline: str, og_title: str) -> str:
+    return (
+        f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{headline}"}}</script>'
+        f'<meta property="og:title" content="{og_title}">'
+    )
+
+
+@pytest.mark.parametrize(
+    ("headline", "og_title", "expected"),
+    [
+        # a kicker before the headline's words
+        (
+            "Verdict: Man sentenced to life in prison",
+            "Man sentenced to life in prison",
+            "Man sentenced to life in prison",
+        ),
+        (
+            "Club-Coach Smith: We have little to lose",
+            "Coach Smith: We have little to lose",
+            "Coach Smith: We have little to lose",
+        ),
+        # a longer version of the same headline
+        (
+            "Chelsea send a message at Cobham in battling win over Spurs",
+            "Chelsea send a message at Cobham",
+            "Chelsea send a message at Cobham",
+        ),
+        # the same words with decoration: quotes, another separator
+        (
+            "&quot;Pink hair&quot; sparks ridicule online",
+            "Pink hair sparks ridicule online",
+            "Pink hair sparks ridicule online",
+        ),
+        (
+            "Plant dismantled - Cooling towers demolished",
+            "Plant dismantled: Cooling towers demolished",
+            "Plant dismantled: Cooling towers demolished",
+        ),
+        # the structured headline is shorter: it stays
+        ("Campaigns brace for a sprint", "Campaigns brace for an intense sprint", "Campaigns brace for a sprint"),
+        # fewer than half the headline's words: a section name, not the headline
+        (
+            "Council approves the new budget after a long night",
+            "Council news",
+            "Council approves the new budget after a long night",
+        ),
+    ],
+)
+def test_the_plainest_of_two_nested_headline_claims_wins(headline: str, og_title: str, expected: str) -> None:
+    assert _title(_claims(headline, og_title)) == expected
+
+
+def test_an_h1_inside_the_headline_does_not_shorten_it() -> None:
+    # h1s are page text, not claims about the page: a kicker line or a shortened heading stays out
+    head = _claims("Plant dismantled: Cooling towers demolished", "Plant dismantled: Cooling towers demolished")
+    assert _title(head, "<h1>Cooling towers demolished</h1>") == "Plant dismantled: Cooling towers demolished"
+
+
 def test_a_headline_meta_tag_does_not_outrank_og_title() -> None:
     head = (
         '<meta property="og:title" content="Pipeline flagged - The Example">'
