@@ -73,6 +73,15 @@ _STANDFIRST_WORDS = 60
 _SENTENCE_END = ".!:;,\"'”’)…"
 _MAX_TITLE = 300
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
+# Where a page sends a reader to pay, register or log in: the path of a paywall's or sign-up box's link.
+_SIGN_UP_SEGMENT = re.compile(
+    r"^(?:subscribe|subscriptions?|register|registration|regist|signup|sign-up|login|log-in|signin|sign-in)"
+    r"(?:$|[._-])",
+    re.IGNORECASE,
+)
+_BOX_WORDS = 120
+_RUNNING_WORDS = 8
+_BOX_BLOCKS = ("div", "section", "aside", "form", "ul", "dl")
 
 
 def extract_article(doc: NormalizedDocument, url: str | None = None) -> Article | Rejection:
@@ -151,6 +160,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         return _no_article(doc, "the markup cannot be parsed")
     claims = read_claims(tree)
     drop_other_articles(tree)
+    drop_sign_up_boxes(tree)
     drop_teaser_cards(tree, (choose_title(claims, None) or "", *title_candidates(claims, with_h1=False)))
     chunks = find_chunks(tree)
     result = run_trafilatura(tree, url)
@@ -221,6 +231,51 @@ def drop_other_articles(tree: etree._Element) -> None:
     for other in articles:
         if other is not main:
             _remove(other)
+
+
+def drop_sign_up_boxes(tree: etree._Element) -> None:
+    """Remove paywall and sign-up boxes ("This article is for members. Register free / Log in"): the
+    largest block around a link to a subscribe, register or log-in page that stays short (at most
+    _BOX_WORDS words), holds no heading or date and is not the story around it. Links inside running
+    text are left alone."""
+    for link in tree.xpath("//a[@href]"):
+        if link.getroottree().getroot() is not tree.getroottree().getroot():
+            continue  # inside a box already removed
+        if not _is_sign_up_link(link):
+            continue
+        box, inner = None, link
+        for ancestor in link.iterancestors():
+            if ancestor.tag in ("body", "html", "article", "main") or not _is_short_box(ancestor, inner):
+                break
+            if ancestor.tag in _BOX_BLOCKS:
+                box = ancestor
+            inner = ancestor
+        if box is not None:
+            _remove(box)
+
+
+def _is_sign_up_link(link: etree._Element) -> bool:
+    """Tell whether a link goes to a subscribe, register or log-in page (a path segment starting with
+    such a word, not a story slug that holds one) and is not a link inside running text."""
+    segments = urlsplit(link.get("href", "")).path.split("/")
+    if not any(_SIGN_UP_SEGMENT.match(segment) for segment in segments):
+        return False
+    paragraph = next(link.iterancestors("p"), None)
+    return paragraph is None or len(element_text(paragraph)) <= 2 * len(element_text(link))
+
+
+def _is_short_box(element: etree._Element, inner: etree._Element) -> bool:
+    """Tell whether a block around a sign-up link (inner: its child on the way to the link) can be
+    the box: short, no heading or date, and at most one paragraph of running text besides inner
+    (the box's own notice); two are the story the box sits in."""
+    if element.xpath(".//h1|.//h2|.//time") or count_words(element_text(element)) > _BOX_WORDS:
+        return False
+    running = [c for c in element if c is not inner and _is_running_text(element_text(c))]
+    return len(running) < 2
+
+
+def _is_running_text(text: str) -> bool:
+    return count_words(text) >= _RUNNING_WORDS and text.rstrip().endswith(_SENTENCE_ENDINGS)
 
 
 def drop_teaser_cards(tree: etree._Element, headlines: tuple[str, ...]) -> None:

@@ -412,6 +412,46 @@ def test_drop_calls_to_action_in_html_bodies() -> None:
     ]
 
 
+def test_drop_sign_up_boxes_removes_a_paywall_box_and_keeps_the_story() -> None:
+    from lxml import html as lxml_html
+
+    from tasks.extract import drop_sign_up_boxes
+
+    paragraph = "The council approved the budget after a long night of debate in the town hall."
+    page = lxml_html.fromstring(
+        "<html><body><div class='story'>"
+        f"<div class='block'>{paragraph}</div><div class='block'>{paragraph}</div>"
+        "<div class='paywall'><div class='inner'><p><span>This article is for members.</span>"
+        "<br>Print subscribers register for free.</p>"
+        "<div class='buttons'><a href='/service/regist'>Register</a><a href='/login?next=/a'>Log in</a></div>"
+        "<dl><dt>Members get</dt><dd>the e-paper</dd><dd>unlimited articles</dd></dl></div></div>"
+        # a story link whose slug holds "register" is not a sign-up link
+        f"<div class='block'>{paragraph} <a href='/news/police-register-371-cases'>Police records</a> "
+        "show more of the same across the region this year, officials said on Monday.</div>"
+        "</div></body></html>"
+    )
+    drop_sign_up_boxes(page)
+    text = page.text_content()
+    assert "members" not in text.lower() and "Log in" not in text
+    assert text.count(paragraph) == 3 and "Police records" in text
+
+
+def test_drop_sign_up_boxes_spares_headers_and_running_text() -> None:
+    from lxml import html as lxml_html
+
+    from tasks.extract import drop_sign_up_boxes
+
+    page = lxml_html.fromstring(
+        "<html><body><header><div class='top'><h1>Main story</h1><a href='/login'>Log in</a></div></header>"
+        "<div class='story'><p>Readers who <a href='/subscribe'>subscribe</a> before Friday get the archive, "
+        "the publisher said, as it announced a new price.</p></div></body></html>"
+    )
+    drop_sign_up_boxes(page)
+    text = page.text_content()
+    assert "Main story" in text and "Log in" in text
+    assert "Readers who subscribe before Friday" in text
+
+
 def test_drop_other_articles_keeps_the_story_with_the_headline() -> None:
     from lxml import html as lxml_html
 
