@@ -120,7 +120,8 @@ def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None 
     words with the metadata, so a logo or a newsletter box is not taken for it), <title>,
     twitter:title, a `headline` meta tag (some sites put the subheading there), the extractor's guess.
     A candidate that is another one plus a separator and a tail ("Headline | Sport") is that other
-    one: the tail names a section or the site.
+    one: the tail names a section or the site. Another metadata claim that gives the chosen headline
+    more plainly wins (`_plainest`).
     """
     reference = claims.jsonld_headline or claims.og_title or claims.html_title
     h1 = next((h for h in claims.h1 if reference is None or _overlap(h, reference) >= 0.5), None)
@@ -134,11 +135,7 @@ def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None 
         fallback,
     ]
     candidates = [strip_site_name(_unescaped(c), claims.site_names, hostname) for c in ordered if c]
-    metadata = {
-        strip_site_name(_unescaped(c), claims.site_names, hostname)
-        for c in (claims.jsonld_headline, claims.og_title, claims.twitter_title)
-        if c
-    }
+    metadata = {strip_site_name(c, claims.site_names, hostname) for c in title_candidates(claims, with_h1=False)}
     candidates = [c for c in candidates if c]
     if not candidates:
         return None
