@@ -1,12 +1,15 @@
 """Articles split into chunks: some sites cut the body into several containers with one tag and class,
-with ads or grid cells between them. An extractor takes the best-scoring container and drops the rest;
-these functions find the others and put their paragraphs back, in page order."""
+with ads or grid cells between them. An extractor takes the best-scoring container and drops the rest,
+or recovers it paragraph by paragraph and loses some. Where the chunks are twins of the container the
+extractor picks, they are joined into it before extraction; the chunks still left out afterwards are
+found beforehand and put back, in page order."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from lxml import etree
+from trafilatura.xpaths import BODY_XPATH
 
 from tasks.records import count_words
 
@@ -23,6 +26,47 @@ class Chunk:
 
     paragraphs: tuple[str, ...]
     after_headline: bool = False
+
+
+def join_split_body(tree: etree._Element) -> None:
+    """Join an article body that ad slots split into several containers of the same class: the later
+    containers' content moves into the first one. trafilatura reads only the first container its body
+    rules match and recovers the rest paragraph by paragraph, which loses some of them."""
+    for rule in BODY_XPATH:
+        first = next(iter(rule(tree)), None)
+        if first is None:
+            continue
+        css = first.get("class")
+        if not css or first.getparent() is None:
+            return
+        for twin in _later_twins(first, css):
+            _move_content(twin, first)
+        return
+
+
+def _later_twins(first: etree._Element, css: str) -> list[etree._Element]:
+    """The elements after first with its tag and class, each a sibling of first or a child of a
+    sibling of first's parent that has that parent's tag and class."""
+    parent = first.getparent()
+    assert parent is not None
+    twins = [e for e in first.itersiblings(first.tag) if e.get("class") == css]
+    for uncle in parent.itersiblings(parent.tag):
+        if uncle.get("class") == parent.get("class"):
+            twins.extend(e for e in uncle.iterchildren(first.tag) if e.get("class") == css)
+    return twins
+
+
+def _move_content(source: etree._Element, target: etree._Element) -> None:
+    """Move an element's text and children to the end of another element."""
+    if source.text and source.text.strip():
+        last = target[-1] if len(target) else None
+        if last is None:
+            target.text = (target.text or "") + source.text
+        else:
+            last.tail = (last.tail or "") + source.text
+    source.text = None
+    for child in list(source):
+        target.append(child)
 
 
 def find_chunks(tree: etree._Element) -> list[list[Chunk]]:

@@ -16,7 +16,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from tasks.authors import choose_authors
-from tasks.chunks import element_text, find_chunks, restore_chunks
+from tasks.chunks import element_text, find_chunks, join_split_body, restore_chunks
 from tasks.dates import choose_published, choose_updated
 from tasks.embedded import filter_by_reference, find_embedded_markup
 from tasks.language import detect_language
@@ -160,6 +160,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         return _no_article(doc, "the markup cannot be parsed")
     claims = read_claims(tree)
     drop_other_articles(tree)
+    join_split_body(tree)
     drop_sign_up_boxes(tree)
     drop_teaser_cards(tree, (choose_title(claims, None) or "", *title_candidates(claims, with_h1=False)))
     chunks = find_chunks(tree)

@@ -77,3 +77,48 @@ def test_a_chunked_page_is_extracted_whole() -> None:
     article = extract_article(normalize_document(raw, 1_000_000))  # type: ignore[arg-type]
     assert isinstance(article, Article), article
     assert [line.split()[0] for line in article.text.split("\n")] == [f"P{i}." for i in range(1, 10)]
+
+
+def test_a_body_split_by_ad_slots_is_joined_before_extraction() -> None:
+    # every chunk after the first opens with a paragraph that is mostly one long link; trafilatura
+    # reads the first container only, and its fallbacks drop such paragraphs
+    def opening(n: int) -> str:
+        return (
+            f"<p>P{n}. The minister faced questions after she "
+            f"<a href='https://example.org/{n}'>compared the new defence plans with the arms race of the 1930s</a>. "
+            "She stood firm on the spending plans.</p>"
+        )
+
+    def paragraphs(first: int, last: int) -> str:
+        return "".join(f"<p>{PARAGRAPH.format(n=f'P{i}.')}</p>" for i in range(first, last + 1))
+
+    def container(body: str) -> str:
+        return f'<div class="grid"><div class="content article__content">{body}</div></div>'
+
+    ad = '<div class="ad"><span>Advertisement</span><div class="slot"></div></div>'
+    chunks = [container(paragraphs(1, 3))] + [container(opening(n) + paragraphs(n + 1, n + 5)) for n in (4, 10, 16)]
+    html = (
+        "<html><head><title>The minister</title></head><body><main><h1>The minister</h1>"
+        + ad.join(chunks)
+        + "</main></body></html>"
+    )
+    raw = RawDocument("d1", "file:///minister.html", html.encode(), datetime.now(UTC), len(html))
+    article = extract_article(normalize_document(raw, 1_000_000))  # type: ignore[arg-type]
+    assert isinstance(article, Article), article
+    assert [line.split()[0] for line in article.text.split("\n")] == [f"P{i}." for i in range(1, 22)]
+
+
+def test_join_split_body_moves_twin_containers_only() -> None:
+    from tasks.chunks import join_split_body
+
+    tree = lxml_html.fromstring(
+        "<html><body>"
+        '<div class="row"><div class="article-body"><p>One.</p></div></div>'
+        '<div class="row"><div class="article-body">Loose text<p>Two.</p></div></div>'
+        '<div class="other"><div class="article-body"><p>Elsewhere.</p></div></div>'
+        "</body></html>"
+    )
+    join_split_body(tree)
+    bodies = tree.xpath("//div[@class='article-body']")
+    assert bodies[0].text_content() == "One.Loose textTwo."
+    assert bodies[1].text_content() == "" and bodies[2].text_content() == "Elsewhere."
