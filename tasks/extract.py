@@ -22,6 +22,7 @@ from tasks.embedded import filter_by_reference, find_embedded_markup
 from tasks.language import detect_language
 from tasks.metadata import choose_title, read_claims, title_candidates
 from tasks.records import Article, Link, NormalizedDocument, Rejection, count_words
+from tasks.standfirst import find_standfirst, with_standfirst
 
 # Calls to action and sign-up prompts: page furniture, never article text.
 _CALL_TO_ACTION = re.compile(
@@ -164,6 +165,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     drop_sign_up_boxes(tree)
     drop_teaser_cards(tree, (choose_title(claims, None) or "", *title_candidates(claims, with_h1=False)))
     chunks = find_chunks(tree)
+    standfirst = find_standfirst(tree, claims.descriptions)
     result = run_trafilatura(tree, url)
     if result is None:
         # A script-rendered page: its visible markup is empty, the article is in its inline state.
@@ -190,6 +192,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     etree.strip_tags(body, "ref")
     text = tidy_text(xmltotxt(body, include_formatting=False))
     text = reconcile_with_article_body(restore_chunks(text, chunks), claims.article_body, result.description)
+    text = with_standfirst(text, standfirst)
     if not text:
         return _no_article(doc, "the main text is empty once page furniture is removed")
     return Article(

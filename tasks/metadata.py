@@ -34,6 +34,8 @@ class PageClaims:
     meta_headline: str | None = None
     # The article's JSON-LD articleBody as plain text ("" when it gives none).
     article_body: str = ""
+    # What the page gives as its summary: JSON-LD description, description, og:description, twitter:description.
+    descriptions: tuple[str, ...] = ()
 
 
 def read_claims(page: str | Any) -> PageClaims:
@@ -67,7 +69,14 @@ def read_claims(page: str | Any) -> PageClaims:
         metas.get("twitter:title"),
         metas.get("headline"),
         body_text(_main_article(jsonld, ("articleBody",)).get("articleBody")),
+        _descriptions(_main_article(jsonld, ("description",)).get("description"), metas),
     )
+
+
+def _descriptions(structured: object, metas: dict[str, str]) -> tuple[str, ...]:
+    values = [structured if isinstance(structured, str) else None]
+    values += [metas.get(key) for key in ("description", "og:description", "twitter:description")]
+    return tuple(dict.fromkeys(_clean(html.unescape(v)) for v in values if v and v.strip()))
 
 
 def _metas(tree: Any) -> dict[str, str]:

@@ -1,0 +1,94 @@
+"""The standfirst: the summary a page shows between its headline and its body. Pages give the same
+words as their description (meta, OpenGraph or JSON-LD); extractors often leave the visible copy out
+because it sits outside the body's container."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+_WORD = re.compile(r"\w+")
+_MIN_WORDS = 5
+_KEY_WORDS = 8
+# How many text nodes after the headline are looked at: a standfirst sits right below it.
+_NEAR = 400
+# A description found inside these is not a standfirst of the body: a photo caption some pages give as
+# their description, or the dek of the article's header, which belongs with the headline (and the
+# description) rather than with the body.
+_OUTSIDE = frozenset({"figure", "figcaption", "header"})
+_SPARE_CHARS = 100
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "button", "a"})
+
+
+def find_standfirst(tree: etree._Element, descriptions: tuple[str, ...]) -> str | None:
+    """Give back the visible text, after the page's first h1 and outside its header, of the smallest
+    element that holds one of the page's descriptions whole (or, for a description cut short, starts
+    with it), or None. Only elements around a text that holds a description's first word are read."""
+    keys = [words for d in descriptions if len(words := _words(d)) >= _MIN_WORDS]
+    h1 = next(tree.iter("h1"), None)
+    if not keys or h1 is None:
+        return None
+    firsts = {key[0] for key in keys}
+    longest = 2 * max(len(key) for key in keys)
+    limit = 2 * max(len(d) for d in descriptions) + _SPARE_CHARS
+    best: tuple[int, str] | None = None
+    tried: set[etree._Element] = set()
+    for node in h1.xpath(f"following::text()[position() <= {_NEAR}]"):
+        if not any(first in node.casefold() for first in firsts):
+            continue
+        element = node.getparent().getparent() if node.is_tail else node.getparent()
+        if element is None or any(e.tag in _OUTSIDE for e in (element, *element.iterancestors())):
+            continue
+        for candidate in (element, *element.iterancestors()):
+            if candidate in tried:
+                break
+            tried.add(candidate)
+            if candidate.tag in _SKIP:
+                continue
+            text = _short_text(candidate, limit)
+            words = _words(text) if text is not None else []
+            if text is None or len(words) > longest:
+                break
+            if "©" not in text and any(_holds(words, key) for key in keys) and (best is None or len(words) < best[0]):
+                best = (len(words), text)  # "©": a credit, so a photo caption
+    return best[1] if best else None
+
+
+def _short_text(element: etree._Element, limit: int) -> str | None:
+    """Give back an element's text (whitespace collapsed) when it has at most limit characters, else
+    None, without reading more of a large element than that."""
+    parts, size = [], 0
+    for part in element.itertext():
+        size += len(part)
+        if size > limit * 2:  # room for the whitespace that collapsing removes
+            return None
+        parts.append(part)
+    text = " ".join("".join(parts).split())
+    return text if len(text) <= limit else None
+
+
+def with_standfirst(text: str, standfirst: str | None) -> str:
+    """Give back the article text with the standfirst as its first paragraph, unless it holds it already."""
+    if not standfirst:
+        return text
+    own = _trigrams(_words(standfirst))
+    if len(own & _trigrams(_words(text))) * 2 >= len(own):
+        return text
+    return f"{standfirst}\n{text}" if text else standfirst
+
+
+def _holds(words: list[str], key: list[str]) -> bool:
+    if words == key:
+        return True
+    # a description cut short: the visible text starts with it (its last word may be cut too)
+    cut = key[:-1]
+    return len(key) >= _KEY_WORDS and words[: len(cut)] == cut and len(words) <= 2 * len(key)
+
+
+def _trigrams(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + 3]) for i in range(max(len(words) - 2, 1))}
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
