@@ -14,9 +14,10 @@ _KEY_WORDS = 8
 # How many text nodes after the headline are looked at: a standfirst sits right below it.
 _NEAR = 400
 # A description found inside these is not a standfirst of the body: a photo caption some pages give as
-# their description, or the dek of the article's header, which belongs with the headline (and the
-# description) rather than with the body.
+# their description, or the dek of the article's header (a <header>, or a block whose class names it a
+# header), which belongs with the headline (and the description) rather than with the body.
 _OUTSIDE = frozenset({"figure", "figcaption", "header"})
+_HEADER_CLASS = re.compile(r"(?:^|[-_\s])(?:header|heading|head|hero)(?:$|[-_\s])", re.IGNORECASE)
 _SPARE_CHARS = 100
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "button", "a"})
 
@@ -38,7 +39,7 @@ def find_standfirst(tree: etree._Element, descriptions: tuple[str, ...]) -> str 
         if not any(first in node.casefold() for first in firsts):
             continue
         element = node.getparent().getparent() if node.is_tail else node.getparent()
-        if element is None or any(e.tag in _OUTSIDE for e in (element, *element.iterancestors())):
+        if element is None or any(_is_outside(e) for e in (element, *element.iterancestors())):
             continue
         for candidate in (element, *element.iterancestors()):
             if candidate in tried:
@@ -53,6 +54,10 @@ def find_standfirst(tree: etree._Element, descriptions: tuple[str, ...]) -> str 
             if "©" not in text and any(_holds(words, key) for key in keys) and (best is None or len(words) < best[0]):
                 best = (len(words), text)  # "©": a credit, so a photo caption
     return best[1] if best else None
+
+
+def _is_outside(element: etree._Element) -> bool:
+    return element.tag in _OUTSIDE or bool(_HEADER_CLASS.search(element.get("class") or ""))
 
 
 def _short_text(element: etree._Element, limit: int) -> str | None:

@@ -52,6 +52,9 @@ def test_captions_header_deks_and_unshown_descriptions_are_not_standfirsts() -> 
     assert _standfirst(meta, f"<figure><img src='a.jpg'><figcaption>{SUMMARY}</figcaption></figure>") is None
     assert _standfirst(meta, f"<div class='caption'>{SUMMARY} © Photo Agency</div>") is None
     assert _standfirst(meta, f"<header><p class='dek'>{SUMMARY}</p></header>") is None
+    assert _standfirst(meta, f"<div class='article-heading'><p class='dek'>{SUMMARY}</p></div>") is None
+    # a class that only contains such a word does not name a header
+    assert _standfirst(meta, f"<div class='headline__lead'><p>{SUMMARY}</p></div>") == SUMMARY
     assert _standfirst(meta, "<p>Something else entirely is shown below the headline here.</p>") is None
     assert _standfirst("", f"<p>{SUMMARY}</p>") is None  # the page gives no description
 
