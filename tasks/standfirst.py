@@ -1,6 +1,7 @@
 """The standfirst: the summary a page shows between its headline and its body. Pages give the same
 words as their description (meta, OpenGraph or JSON-LD); extractors often leave the visible copy out
-because it sits outside the body's container."""
+because it sits outside the body's container. A dek inside the article's header is left to the
+headline: it is the page's description, not body text."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from lxml import etree
 
 _WORD = re.compile(r"\w+")
 _MIN_WORDS = 5
-_KEY_WORDS = 8
+# A description at least this long may be one cut short ("…").
+_CUT_MIN_WORDS = 8
 # How many text nodes after the headline are looked at: a standfirst sits right below it.
 _NEAR = 400
 # A description found inside these is not a standfirst of the body: a photo caption some pages give as
@@ -51,8 +53,10 @@ def find_standfirst(tree: etree._Element, descriptions: tuple[str, ...]) -> str 
             words = _words(text) if text is not None else []
             if text is None or len(words) > longest:
                 break
-            if "©" not in text and any(_holds(words, key) for key in keys) and (best is None or len(words) < best[0]):
-                best = (len(words), text)  # "©": a credit, so a photo caption
+            if "©" in text:
+                continue  # a credit: the description is a photo caption
+            if any(_holds(words, key) for key in keys) and (best is None or len(words) < best[0]):
+                best = (len(words), text)
     return best[1] if best else None
 
 
@@ -88,7 +92,7 @@ def _holds(words: list[str], key: list[str]) -> bool:
         return True
     # a description cut short: the visible text starts with it (its last word may be cut too)
     cut = key[:-1]
-    return len(key) >= _KEY_WORDS and words[: len(cut)] == cut and len(words) <= 2 * len(key)
+    return len(key) >= _CUT_MIN_WORDS and words[: len(cut)] == cut and len(words) <= 2 * len(key)
 
 
 def _trigrams(words: list[str]) -> set[tuple[str, ...]]:
