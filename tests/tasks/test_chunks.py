@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from lxml import html as lxml_html
 
 from tasks.chunks import find_chunks, restore_chunks
-from tasks.extract import extract_article
-from tasks.normalize import normalize_document
-from tasks.records import Article, RawDocument
+from tests.pages import extract_page
 
 PARAGRAPH = (
     "{n} The council met again on Monday to weigh the cost of the bridge, the delays and the plans for the river bank."
@@ -73,9 +69,7 @@ def test_a_chunked_page_is_extracted_whole() -> None:
         + f'<div class="grid">{chunk(7, 3, "body__container article__body")}</div>'
         + "</div></main></body></html>"
     )
-    raw = RawDocument("d1", "file:///bridge.html", html.encode(), datetime.now(UTC), len(html))
-    article = extract_article(normalize_document(raw, 1_000_000))  # type: ignore[arg-type]
-    assert isinstance(article, Article), article
+    article = extract_page(html)
     assert [line.split()[0] for line in article.text.split("\n")] == [f"P{i}." for i in range(1, 10)]
 
 
@@ -102,9 +96,7 @@ def test_a_body_split_by_ad_slots_is_joined_before_extraction() -> None:
         + ad.join(chunks)
         + "</main></body></html>"
     )
-    raw = RawDocument("d1", "file:///minister.html", html.encode(), datetime.now(UTC), len(html))
-    article = extract_article(normalize_document(raw, 1_000_000))  # type: ignore[arg-type]
-    assert isinstance(article, Article), article
+    article = extract_page(html)
     assert [line.split()[0] for line in article.text.split("\n")] == [f"P{i}." for i in range(1, 22)]
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from lxml import html as lxml_html
 
 from tasks.embedded import body_text, filter_by_reference, find_embedded_markup
-from tasks.extract import extract_article, reconcile_with_article_body
-from tasks.normalize import normalize_document
-from tasks.records import Article, RawDocument
+from tasks.extract import reconcile_with_article_body
+from tests.pages import extract_page
 
 PARAGRAPHS = [
     "The city council approved the new budget on Tuesday after a debate that lasted into the night.",
@@ -49,9 +47,7 @@ def test_find_embedded_markup_needs_paragraphs() -> None:
 def test_a_script_rendered_page_gives_its_article_with_the_head_metadata() -> None:
     markup = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     page = _state_page({"detail": {"contentHtml": markup}}).encode()
-    raw = RawDocument("d1", "file:///state.html", page, datetime.now(UTC), len(page))
-    article = extract_article(normalize_document(raw, 10_000_000))  # type: ignore[arg-type]
-    assert isinstance(article, Article)
+    article = extract_page(page)
     assert article.text.splitlines() == PARAGRAPHS
     assert article.title == "Council passes budget"
     assert article.published_at is not None and article.published_at.date().isoformat() == "2026-01-29"

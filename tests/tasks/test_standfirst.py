@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from lxml import html as lxml_html
 
-from tasks.extract import extract_article
 from tasks.metadata import read_claims
-from tasks.normalize import normalize_document
-from tasks.records import Article, RawDocument
 from tasks.standfirst import find_standfirst, with_standfirst
+from tests.pages import extract_page
 
 SUMMARY = "The council approved the new bridge after a decade of delays and three failed votes."
 BODY = "".join(
@@ -34,9 +30,7 @@ def _standfirst(head: str, top: str) -> str | None:
 
 def test_the_visible_summary_below_the_headline_opens_the_article() -> None:
     html = _page(f'<meta property="og:description" content="{SUMMARY}">', f"<p class='lead'>{SUMMARY}</p>")
-    raw = RawDocument("d1", "file:///bridge.html", html.encode(), datetime.now(UTC), len(html))
-    article = extract_article(normalize_document(raw, 1_000_000))  # type: ignore[arg-type]
-    assert isinstance(article, Article), article
+    article = extract_page(html)
     lines = article.text.split("\n")
     assert lines[0] == SUMMARY and lines[1].startswith("Paragraph 0") and len(lines) == 9
 
