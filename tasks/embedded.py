@@ -80,11 +80,11 @@ def filter_by_reference(text: str, reference: str, also: str = "", threshold: fl
     words = _WORD.findall(reference)
     if len(words) < 0.5 * len(_WORD.findall(text)):
         return text
-    known = set(_trigrams(words)) | set(_trigrams(_WORD.findall(also)))
+    known = set(trigrams(words)) | set(trigrams(_WORD.findall(also)))
     paragraphs = [p for p in text.split("\n") if p.strip()]
     verdicts: list[bool | None] = []
     for paragraph in paragraphs:
-        grams = _trigrams(_WORD.findall(paragraph))
+        grams = trigrams(_WORD.findall(paragraph))
         if len(grams) < _SHORT_LINE:
             verdicts.append(None)  # a subheading or a label: judged by its neighbours
         else:
@@ -102,5 +102,6 @@ def _keep(verdicts: list[bool | None], i: int) -> bool:
     return bool(before and after)
 
 
-def _trigrams(words: list[str]) -> list[tuple[str, ...]]:
+def trigrams(words: list[str]) -> list[tuple[str, ...]]:
+    """Give back the word trigrams of a text's words, in order (shared with tasks.standfirst)."""
     return [tuple(words[i : i + 3]) for i in range(len(words) - 2)]

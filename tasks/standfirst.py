@@ -9,6 +9,8 @@ import re
 
 from lxml import etree
 
+from tasks.embedded import trigrams
+
 _WORD = re.compile(r"\w+")
 _MIN_WORDS = 5
 # A description at least this long may be one cut short ("…").
@@ -81,8 +83,8 @@ def with_standfirst(text: str, standfirst: str | None) -> str:
     """Give back the article text with the standfirst as its first paragraph, unless it holds it already."""
     if not standfirst:
         return text
-    own = _trigrams(_words(standfirst))
-    if len(own & _trigrams(_words(text))) * 2 >= len(own):
+    own = set(trigrams(_words(standfirst)))  # find_standfirst gives at least four words
+    if len(own & set(trigrams(_words(text)))) * 2 >= len(own):
         return text
     return f"{standfirst}\n{text}" if text else standfirst
 
@@ -93,10 +95,6 @@ def _holds(words: list[str], key: list[str]) -> bool:
     # a description cut short: the visible text starts with it (its last word may be cut too)
     cut = key[:-1]
     return len(key) >= _CUT_MIN_WORDS and words[: len(cut)] == cut and len(words) <= 2 * len(key)
-
-
-def _trigrams(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + 3]) for i in range(max(len(words) - 2, 1))}
 
 
 def _words(text: str) -> list[str]:
