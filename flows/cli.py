@@ -300,23 +300,36 @@ def reprocess(
 @click.argument("query")
 @common_options
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def sql(query: str, lake: Path | None, config_file: Path | None, fmt: str) -> None:
+@click.option(
+    "--allow-files",
+    is_flag=True,
+    help="Let the query read local files (read_csv, read_parquet, ...) outside the warehouse. Still never writes.",
+)
+def sql(query: str, lake: Path | None, config_file: Path | None, fmt: str, allow_files: bool) -> None:
     """Answer a read-only SQL QUERY from the warehouse (writes are refused)."""
     settings = load_settings(config_file, lake=lake)
-    answer_query(settings, query, fmt)
+    answer_query(settings, query, fmt, allow_files)
 
 
-def answer_query(settings: Any, query: str, fmt: str) -> None:
+def answer_query(settings: Any, query: str, fmt: str, allow_files: bool = False) -> None:
     """Print the answer to a read-only query in the chosen format."""
     import duckdb
 
-    from warehouse.query import WriteRefusedError, run_query
+    from warehouse.lake import LakeMissingError
+    from warehouse.query import WriteRefusedError, open_query_connection, run_query
 
-    con = open_reader(settings)
+    try:
+        con = open_query_connection(settings.location(), allow_files)
+    except LakeMissingError as exc:
+        raise click.ClickException(str(exc)) from exc
     try:
         columns, rows = run_query(con, query)
     except WriteRefusedError as exc:
         raise click.ClickException(str(exc)) from exc
+    except duckdb.PermissionException as exc:
+        raise click.ClickException(
+            "the query tried to read a file outside the warehouse: give --allow-files to allow reading local files"
+        ) from exc
     except duckdb.Error as exc:
         raise click.ClickException(f"the query failed: {exc}".splitlines()[0]) from exc
     finally:
