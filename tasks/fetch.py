@@ -10,6 +10,7 @@ import ipaddress
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,6 +50,11 @@ DEFAULT_CONTENT_TYPES = (
     "application/x-gzip",
 )
 _ROBOTS_MAX_BYTES = 500_000  # RFC 9309: crawlers may ignore robots.txt content past 500 KiB
+# Content codings decoded here, a layer at a time and at most _PIECE bytes per step, so the size cap
+# holds through any number of layers (httpx's own decoders inflate a whole chunk through every layer).
+_ACCEPT_ENCODING = "gzip, deflate"
+_PIECE = 65_536
+_deadline = threading.local()  # the running request's deadline (time.monotonic()), per thread
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ class FetchPolicy:
     """Limits and manners for every request."""
 
     user_agent: str = "newslake/0.1 (+https://github.com/newslake/newslake)"
-    timeout: float = 20.0  # seconds for connecting, for each read, and for the whole body
+    timeout: float = 20.0  # seconds for one request in all: connecting, the headers and the whole body
     max_bytes: int = 20_000_000
     max_redirects: int = 5
     retries: int = 3  # attempts after the first, on timeouts, connection errors and 5xx
@@ -143,6 +149,43 @@ def checked_address(host: str, port: int, policy: FetchPolicy) -> str:
     return str(infos[0][4][0])
 
 
+def _time_left(timeout: float | None) -> float:
+    """Give back how long the next network operation may wait: its own timeout, cut to what is left of
+    the request's deadline; raise a timeout when the deadline has passed."""
+    deadline: float | None = getattr(_deadline, "at", None)
+    if deadline is None:
+        return timeout if timeout is not None else 0.0
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the request's deadline passed")
+    return min(timeout, left) if timeout is not None else left
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the request's deadline: a server that sends
+    its headers or body a byte at a time cannot hold a fetch past fetch.timeout."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _time_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _time_left(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, _time_left(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.SyncBackend):
     """Connects only to addresses the policy allows, checked at connection time: a host that resolves
     to a public address when checked and to a private one when connecting (DNS rebinding) is refused.
@@ -160,7 +203,8 @@ class _GuardedBackend(httpcore.SyncBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         address = checked_address(host, port, self._policy)
-        return super().connect_tcp(address, port, timeout, local_address, socket_options)
+        stream = super().connect_tcp(address, port, _time_left(timeout), local_address, socket_options)
+        return _DeadlineStream(stream)
 
 
 class _GuardedTransport(httpx.HTTPTransport):
@@ -192,7 +236,7 @@ class Fetcher:
         self._client = httpx.Client(
             follow_redirects=False,  # each hop is checked by the address guard and robots.txt
             timeout=httpx.Timeout(policy.timeout),
-            headers={"User-Agent": policy.user_agent},
+            headers={"User-Agent": policy.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
             trust_env=False,  # a proxy from the environment would bypass the address guard
             transport=_GuardedTransport(policy),
         )
@@ -334,6 +378,7 @@ class Fetcher:
     def _get_once(self, url: str, headers: Mapping[str, str], limit: int, check_type: bool) -> _Reply:
         host = urlsplit(url).netloc
         with self._host_slot(host):
+            _deadline.at = time.monotonic() + self.policy.timeout
             try:
                 with self._client.stream("GET", url, headers=dict(headers)) as response:
                     return self._read(url, response, limit, check_type)
@@ -341,6 +386,8 @@ class Fetcher:
                 raise _RetryableError("timeout", f"{url} did not answer within {self.policy.timeout:g} s") from exc
             except httpx.TransportError as exc:
                 raise _RetryableError("connection_error", f"{url}: {type(exc).__name__}: {exc}") from exc
+            finally:
+                _deadline.at = None
 
     def _read(self, url: str, response: httpx.Response, limit: int, check_type: bool) -> _Reply:
         status = response.status_code
@@ -357,14 +404,19 @@ class Fetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise _RefusedError("too_large", f"{url} declares {declared} bytes, over the {limit}-byte limit", status)
-        deadline = time.monotonic() + self.policy.timeout
+        codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",")]
+        codings = [c for c in codings if c and c != "identity"]
+        unknown = sorted(set(codings) - {"gzip", "x-gzip", "deflate"})
+        if unknown:
+            raise _RefusedError("unsupported_encoding", f"{url} is encoded as {', '.join(unknown)}", status)
         body = bytearray()
-        for chunk in response.iter_bytes():
-            body += chunk
-            if len(body) > limit:
-                raise _RefusedError("too_large", f"{url} sent more than {limit} bytes", status)
-            if time.monotonic() > deadline:
-                raise _RetryableError("timeout", f"{url} took over {self.policy.timeout:g} s to send its body", status)
+        try:
+            for piece in decode_layers(response.iter_raw(_PIECE), codings):
+                body += piece
+                if len(body) > limit:
+                    raise _RefusedError("too_large", f"{url} sent more than {limit} bytes (decoded)", status)
+        except zlib.error as exc:
+            raise _RefusedError("decoding_error", f"{url}: its {' + '.join(codings)} body is corrupt: {exc}") from exc
         return _Reply(status, recorded, bytes(body))
 
     @contextmanager
@@ -379,3 +431,65 @@ class Fetcher:
             if start > now:
                 time.sleep(start - now)
             yield
+
+
+def decode_layers(chunks: Iterable[bytes], codings: list[str]) -> Iterator[bytes]:
+    """Give back the decoded body of a response with these content codings (in the order the server
+    applied them), in pieces of at most 64 KiB: memory stays flat however much the layers expand."""
+    stream: Iterator[bytes] = iter(chunks)
+    for coding in reversed(codings):
+        stream = _inflate(stream, coding)
+    return stream
+
+
+def _inflate(chunks: Iterator[bytes], coding: str) -> Iterator[bytes]:
+    gzip_format = coding in ("gzip", "x-gzip")
+    decoder = _Inflater(gzip_format)
+    for chunk in chunks:
+        data = chunk
+        while data and not decoder.finished:
+            out, data = decoder.step(data)
+            if out:
+                yield out
+    tail = decoder.flush()
+    if tail:
+        yield tail
+
+
+class _Inflater:
+    """One content coding's decoder: gzip (members one after another) or deflate (zlib-wrapped, or raw
+    as many servers send it; httpx accepts both too). Bytes after the last member are ignored."""
+
+    def __init__(self, gzip_format: bool) -> None:
+        self.gzip_format = gzip_format
+        self.finished = False
+        self._decoder: Any = None
+        self._started = False
+
+    def step(self, data: bytes) -> tuple[bytes, bytes]:
+        """Give back at most 64 KiB of output and the input still to feed."""
+        if self._decoder is None:
+            wbits = 16 + zlib.MAX_WBITS if self.gzip_format else zlib.MAX_WBITS
+            self._decoder = zlib.decompressobj(wbits)
+        try:
+            out = self._decoder.decompress(data, _PIECE)
+        except zlib.error:
+            if self.gzip_format or self._started:
+                raise
+            self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+            out = self._decoder.decompress(data, _PIECE)
+        self._started = True
+        rest: bytes = self._decoder.unconsumed_tail
+        if self._decoder.eof:
+            rest = self._decoder.unused_data
+            if self.gzip_format and rest.startswith(b"\x1f\x8b"):
+                self._decoder = None  # another gzip member follows
+            else:
+                self.finished, rest = True, b""
+        return out, rest
+
+    def flush(self) -> bytes:
+        """Give back nothing when the stream ended properly; raise zlib.error when it was cut short."""
+        if self._decoder is None or self.finished:
+            return b""
+        raise zlib.error("the body ends inside a compressed stream (truncated)")

@@ -57,6 +57,8 @@ class Page:
     location: str | None = None
     fail_first: int = 0  # answer 500 this many times, then normally
     hold: threading.Event | None = None  # wait for this event before answering
+    headers: dict[str, str] = field(default_factory=dict)  # sent besides the usual ones
+    drip: float = 0.0  # send the status line and headers one byte at a time, this many seconds apart
 
 
 @dataclass
@@ -165,18 +167,37 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                 self.send_header("ETag", page.etag)
                 self.end_headers()
                 return None
-            return self._send(page.status, page.body, page.content_type, page.etag)
+            if page.drip:
+                return self._drip(page)
+            return self._send(page.status, page.body, page.content_type, page.etag, page.headers)
 
-        def _send(self, status: int, body: bytes, content_type: str, etag: str | None = None) -> None:
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            content_type: str,
+            etag: str | None = None,
+            extra: dict[str, str] | None = None,
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             if etag:
                 self.send_header("ETag", etag)
+            for name, value in (extra or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             # The client may give up (a timeout or a size limit): that is what the tests check.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
+
+        def _drip(self, page: Page) -> None:
+            head = f"HTTP/1.1 {page.status} OK\r\nContent-Type: {page.content_type}\r\n" + "X-Padding: x\r\n" * 200
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                for byte in head.encode():
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(page.drip)
 
         def log_message(self, format: str, *args: object) -> None:
             pass

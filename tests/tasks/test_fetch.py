@@ -1,6 +1,9 @@
 """The fetcher against a real HTTP server on 127.0.0.1."""
 
+import gzip
 import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -152,3 +155,46 @@ def test_the_address_guard_also_holds_when_connecting(site):
     assert refused.value.reason == "blocked_address"
     stream = _GuardedBackend(policy()).connect_tcp("127.0.0.1", port, timeout=1)
     stream.close()
+
+
+def test_a_compression_bomb_in_nested_layers_is_cut_at_the_limit_with_flat_memory(site):
+    # 64 MiB of zeros behind two gzip layers is about 200 bytes on the wire; httpx's own decoders
+    # inflated each chunk through every layer at once, so memory grew with the bomb, not the limit.
+    bomb = gzip.compress(gzip.compress(b"\0" * (64 << 20)))
+    assert len(bomb) < 100_000
+    site.set("/bomb", bomb, headers={"Content-Encoding": "gzip, gzip"})
+    tracemalloc.start()
+    try:
+        with Fetcher(policy(max_bytes=1_000_000)) as fetcher:
+            result = fetcher.fetch(site.url("/bomb"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.error == "too_large", result.detail
+    assert peak < 16 << 20, f"peak {peak / 2**20:.0f} MiB while decoding"
+
+
+def test_layered_and_deflate_encodings_decode(site):
+    page = article_html(1).encode()
+    raw_deflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    site.set("/two", gzip.compress(gzip.compress(page)), headers={"Content-Encoding": "gzip, gzip"})
+    site.set("/zlib", zlib.compress(page), headers={"Content-Encoding": "deflate"})
+    site.set("/raw", raw_deflate.compress(page) + raw_deflate.flush(), headers={"Content-Encoding": "deflate"})
+    site.set("/br", page, headers={"Content-Encoding": "br"})
+    site.set("/corrupt", b"\x1f\x8b\x08\x00garbage", headers={"Content-Encoding": "gzip"})
+    with Fetcher(policy()) as fetcher:
+        for path in ("/two", "/zlib", "/raw"):
+            assert fetcher.fetch(site.url(path)).content == page, path
+        assert fetcher.fetch(site.url("/br")).error == "unsupported_encoding"
+        assert fetcher.fetch(site.url("/corrupt")).error == "decoding_error"
+
+
+def test_a_server_dripping_its_headers_cannot_hold_a_fetch_past_the_timeout(site):
+    # Each byte comes well within the read timeout, so only a deadline over the whole request stops it:
+    # 1,800 header bytes at 0.05 s each would take 90 s.
+    site.set("/drip", "", drip=0.05)
+    started = time.monotonic()
+    with Fetcher(policy(timeout=1.0, retries=0)) as fetcher:
+        result = fetcher.fetch(site.url("/drip"))
+    assert result.error == "timeout", result.detail
+    assert time.monotonic() - started < 5
