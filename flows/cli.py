@@ -73,6 +73,15 @@ def start_workers(settings: Any) -> None:
     start_workers_early(settings.workers, settings.ner_model, settings.max_document_bytes)
 
 
+def check_paths(paths: Sequence[Path]) -> None:
+    """Exit with a one-line message when a path given to read is neither a regular file nor a folder."""
+    for path in paths:
+        if not (path.is_file() or path.is_dir()):
+            raise click.ClickException(
+                f"{path} is not a regular file or a folder (a pipe or a device?): give files or folders"
+            )
+
+
 def open_reader(settings: Any) -> Any:
     """Give back a read-only connection to the warehouse, or exit saying how to create it."""
     from warehouse.lake import LakeMissingError, connect
@@ -129,6 +138,7 @@ def run(
     )
     if not (paths or source_names or feeds or sitemaps or url_lists or settings.sources):
         raise click.UsageError("nothing to ingest: give PATHS, --feed, --sitemap, --urls or configure [[sources]]")
+    check_paths(paths)
     from flows.settings import SettingsError
 
     try:
@@ -510,6 +520,7 @@ def entities(infile: Any, lake: Path | None, config_file: Path | None, model: st
 def extract(paths: Sequence[Path], lake: Path | None, config_file: Path | None, fmt: str) -> None:
     """Extract articles from PATHS without loading them: one JSON line per document, refusals included."""
     settings = load_settings(config_file, lake=lake)
+    check_paths(paths)
     from tasks.discover import as_given, discover_files, read_document
     from tasks.extract import extract_article
     from tasks.normalize import normalize_document
@@ -517,7 +528,7 @@ def extract(paths: Sequence[Path], lake: Path | None, config_file: Path | None, 
 
     for path in discover_files(paths):
         raw = read_document(path, settings.max_document_bytes)
-        normalized = normalize_document(raw, settings.max_document_bytes)
+        normalized = raw if isinstance(raw, Rejection) else normalize_document(raw, settings.max_document_bytes)
         result = normalized if isinstance(normalized, Rejection) else extract_article(normalized)
         record: dict[str, Any] = {"id": as_given(path, paths)}
         if isinstance(result, Rejection):

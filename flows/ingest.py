@@ -14,6 +14,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import chain
+from pathlib import Path
 from typing import TypeVar, cast
 
 import duckdb
@@ -37,7 +38,7 @@ from flows.workers import (
     process_chunk,
     worker_chunks,
 )
-from tasks.discover import discover_files, read_document
+from tasks.discover import SkippedPath, discover_files, read_document
 from tasks.fetch import Fetcher, FetchResult
 from tasks.identify import article_id_for, extractor_version
 from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
@@ -242,14 +243,15 @@ def ingest(
     run summary. Folder sources are read like paths; feeds, sitemaps and URL lists are polled and their
     new or changed pages fetched."""
     sources = list(sources or [])
-    folder_files = {s.name: list(discover_files([s.location])) for s in sources if s.kind == "folder"}
+    skipped: list[SkippedPath] = []
+    folder_files = {s.name: list(discover_files([s.location], skipped)) for s in sources if s.kind == "folder"}
     live = [s for s in sources if s.kind != "folder"]
-    files = list(dict.fromkeys([*discover_files(paths), *(f for found in folder_files.values() for f in found)]))
+    found_files = [*discover_files(paths, skipped), *(f for found in folder_files.values() for f in found)]
+    files = list(dict.fromkeys(found_files))
 
     def file_batches() -> Iterator[InputBatch]:
         for chunk in batched(files, settings.batch_size):
-            now = datetime.now(UTC)
-            yield InputBatch(docs=[read_document(p, settings.max_document_bytes, now) for p in chunk])
+            yield read_files(chunk, settings.max_document_bytes)
 
     with ExitStack() as stack:
         for source in sources:
@@ -257,6 +259,7 @@ def ingest(
         fetcher = stack.enter_context(Fetcher(settings.fetch_policy())) if live else None
 
         def prepare(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> tuple[Iterator[InputBatch], int]:
+            summary.skipped = skipped
             for name, found in folder_files.items():
                 summary.sources[name] = SourceCounts("folder", found=len(found))
             if fetcher is None:
@@ -294,6 +297,20 @@ def ingest(
         summary = run_batches(prepare, settings, show_progress, force=False, finish=record_sources if sources else None)
     refresh_report(settings, summary)
     return summary
+
+
+def read_files(paths: Sequence[Path], max_bytes: int) -> InputBatch:
+    """Give back a batch of files read from disk; a file that vanished or cannot be read is refused
+    with its reason, and the others still go on."""
+    batch = InputBatch()
+    now = datetime.now(UTC)
+    for path in paths:
+        item = read_document(path, max_bytes, now)
+        if isinstance(item, Rejection):
+            batch.refused.append(item)
+        else:
+            batch.docs.append(item)
+    return batch
 
 
 def refresh_report(settings: Settings, summary: RunSummary) -> None:

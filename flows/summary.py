@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from tasks.discover import SkippedPath
 from tasks.records import Rejection
 from tasks.validate import ExpectationOutcome
 
@@ -55,6 +56,7 @@ class RunSummary:
     report: str | None = None  # the HTML report refreshed after the run, when report.path is set
     # Per live source: items its listing held, fetched, failed, left pending; whether the listing was unchanged.
     sources: dict[str, SourceCounts] = field(default_factory=dict)
+    skipped: list[SkippedPath] = field(default_factory=list)  # folders discovery did not read, and why
 
     @property
     def processed(self) -> int:
@@ -109,6 +111,8 @@ class RunSummary:
             rows.append((f"    {reason}", f"{n}  e.g. {example.source_uri.rsplit('/', 1)[-1]}: {example.detail[:60]}"))
         for name, counts in self.sources.items():
             rows.append((f"source {name}", counts.describe()))
+        for skipped in self.skipped:
+            rows.append((f"not read ({skipped.reason})", f"{skipped.path}: {skipped.detail}"))
         rows += [
             ("articles loaded", str(self.articles)),
             ("entities loaded (new)", str(self.entities)),
@@ -147,6 +151,9 @@ class RunSummary:
         if self.sources:
             out += ["", "## Sources", ""]
             out += [f"- `{name}`: {counts.describe()}" for name, counts in self.sources.items()]
+        if self.skipped:
+            out += ["", "## Folders not read", ""]
+            out += [f"- `{s.path}` ({s.reason}): {s.detail}" for s in self.skipped]
         out += ["", "## Failed expectations", ""]
         out += [f"- {name}: {n} rows" for name, n in self.failed_expectations.most_common()] or ["- none"]
         out += [f"- run-level: {breach}" for breach in self.breaches]

@@ -11,6 +11,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from tasks.discover import LAKE_MARKER
+
 LAKE_ALIAS = "lake"
 _EXTENSION_PACKAGES = {
     "ducklake": "duckdb_extension_ducklake",
@@ -68,6 +70,9 @@ def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyC
         if read_only and not sqlite_file.exists():
             raise LakeMissingError(f"no warehouse at {location.root}: run `newslake run PATH...` first")
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        if not read_only:
+            # Marks the folder as a warehouse, so `newslake run` never ingests it (tasks.discover).
+            (location.root / LAKE_MARKER).touch(exist_ok=True)
     if location.data_path.startswith("/"):
         Path(location.data_path).mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(

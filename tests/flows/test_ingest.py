@@ -126,17 +126,47 @@ def test_bad_files_are_quarantined_while_seeds_load(newslake: CliRunner, tmp_pat
     shutil.copytree(SEEDS, inbox)
     (inbox / "image.png").write_bytes(PNG)
     (inbox / "empty.html").write_bytes(b"")
+    # A regular file whose read fails for every user (EIO): it used to end the run with a traceback.
+    (inbox / "broken.html").symlink_to("/proc/self/mem")
     lake = tmp_path / "lake"
-    newslake("run", str(inbox), "--lake", str(lake))
+    result = newslake("run", str(inbox), "--lake", str(lake))
+    assert "Traceback" not in result.stderr
     run = _last_run(newslake, lake)
-    assert (run["documents_seen"], run["documents_new"], run["documents_quarantined"]) == (4, 2, 2)
-    assert json.loads(str(run["quarantine_reasons"])) == {"binary_content": 1, "empty": 1}
+    assert (run["documents_seen"], run["documents_new"], run["documents_quarantined"]) == (5, 2, 3)
+    assert json.loads(str(run["quarantine_reasons"])) == {"binary_content": 1, "empty": 1, "unreadable_file": 1}
     refused = _query(newslake, lake, "SELECT source_uri, stage, reason, detail FROM quarantine ORDER BY reason")
-    assert [(Path(str(r["source_uri"])).name, r["reason"]) for r in refused] == [
-        ("image.png", "binary_content"),
-        ("empty.html", "empty"),
+    assert sorted((r["stage"], r["reason"]) for r in refused) == [
+        ("discover", "unreadable_file"),
+        ("normalize", "binary_content"),
+        ("normalize", "empty"),
     ]
     assert all(r["detail"] for r in refused)
+
+
+def test_a_lake_inside_the_folder_it_reads_is_never_ingested(newslake: CliRunner, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SEEDS, inbox)
+    lake = inbox / "lake"  # its catalog, Parquet files and Data Docs pages are not documents
+    newslake("run", str(inbox), "--lake", str(lake))
+    again = newslake("run", str(inbox), "--lake", str(lake))
+    assert "warehouse_folder" in again.stdout  # the summary says which folder was passed over
+    runs = _query(newslake, lake, "SELECT documents_seen, documents_unchanged FROM runs ORDER BY started_at")
+    assert [(r["documents_seen"], r["documents_unchanged"]) for r in runs] == [(2, 0), (2, 2)]
+    assert {
+        str(r["source_uri"]).rsplit("/", 1)[-1]
+        for r in _query(newslake, lake, "SELECT source_uri FROM document_sources")
+    } == {
+        SEED_000.name,
+        SEED_003.name,
+    }
+
+
+def test_a_pipe_given_as_a_path_is_named_as_such(newslake: CliRunner, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = newslake("run", str(fifo), "--lake", str(tmp_path / "lake"), check=False)
+    assert result.returncode == 1 and "not a regular file or a folder" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_changed_file_becomes_an_update_of_the_same_article(newslake: CliRunner, tmp_path: Path) -> None:

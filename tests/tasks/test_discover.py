@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tasks.discover import discover_files, read_document
+from tasks.discover import NotAFileOrFolderError, SkippedPath, discover_files, read_document
+from tasks.records import Rejection
 
 
 def test_discovers_recursively_whatever_the_extension(tmp_path: Path) -> None:
@@ -61,3 +66,88 @@ def test_a_discovered_path_is_shown_as_the_user_wrote_it(tmp_path: Path, monkeyp
     found = list(discover_files(given))
     assert [as_given(p, given) for p in found] == ["pages/sub/a.html", "b.txt"]
     assert as_given(tmp_path / "elsewhere.txt", given) == str(tmp_path / "elsewhere.txt")
+
+
+@contextmanager
+def _unprivileged() -> Iterator[None]:
+    """Act as an unprivileged user for the block (root reads any file, so permissions are tested as nobody)."""
+    if os.geteuid() != 0:
+        yield
+        return
+    os.setegid(65534)
+    os.seteuid(65534)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+def test_a_file_that_cannot_be_read_is_refused_with_its_reason(tmp_path: Path) -> None:
+    # /proc/self/mem is a regular file whose read fails (EIO) for every user, root included.
+    link = tmp_path / "broken.html"
+    link.symlink_to("/proc/self/mem")
+    [found] = discover_files([tmp_path])
+    refused = read_document(found, 1000)
+    assert isinstance(refused, Rejection)
+    assert (refused.stage, refused.reason) == ("discover", "unreadable_file")
+    assert "Input/output error" in refused.detail
+
+
+def test_a_file_without_read_permission_is_refused_and_a_folder_is_reported() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        root.chmod(0o755)
+        (root / "ok.txt").write_text("fine")
+        (root / "secret.txt").write_text("no")
+        (root / "secret.txt").chmod(0o000)
+        (root / "closed").mkdir()
+        (root / "closed" / "inside.txt").write_text("hidden")
+        (root / "closed").chmod(0o000)
+        skipped: list[SkippedPath] = []
+        with _unprivileged():
+            files = list(discover_files([root], skipped))
+            read = [read_document(f, 1000) for f in files]
+    assert [f.name for f in files] == ["ok.txt", "secret.txt"]
+    assert [r.reason for r in read if isinstance(r, Rejection)] == ["unreadable_file"]
+    assert [(s.path, s.reason) for s in skipped] == [(str(root / "closed"), "unreadable_folder")]
+
+
+def test_a_file_that_vanished_before_it_was_read_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "gone.html"
+    path.write_text("<p>x</p>")
+    [found] = discover_files([tmp_path])
+    path.unlink()
+    refused = read_document(found, 1000)
+    assert isinstance(refused, Rejection) and refused.reason == "file_vanished"
+
+
+def test_warehouse_folders_are_never_discovered(tmp_path: Path) -> None:
+    from warehouse.lake import LakeLocation, connect
+
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.html").write_text("<p>a</p>")
+    connect(LakeLocation.under(tmp_path / "lake")).close()  # the default layout, marked when created
+    (tmp_path / "lake" / "data_docs").mkdir()
+    (tmp_path / "lake" / "data_docs" / "index.html").write_text("<html>docs</html>")
+    old = tmp_path / "archive" / "old-lake"  # a lake of the embedded layout without the marker
+    (old / "data").mkdir(parents=True)
+    (old / "catalog.sqlite").write_bytes(b"SQLite format 3\x00")
+    skipped: list[SkippedPath] = []
+    found = [p.relative_to(tmp_path).as_posix() for p in discover_files([tmp_path], skipped)]
+    assert found == ["pages/a.html"]
+    assert {(Path(s.path).name, s.reason) for s in skipped} == {
+        ("lake", "warehouse_folder"),
+        ("old-lake", "warehouse_folder"),
+    }
+    inside: list[SkippedPath] = []
+    assert list(discover_files([tmp_path / "lake" / "data_docs" / "index.html"], inside)) == []
+    assert inside[0].reason == "warehouse_folder"
+
+
+def test_a_fifo_is_named_as_such(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(NotAFileOrFolderError, match="not a regular file"):
+        list(discover_files([fifo]))
+    assert list(discover_files([tmp_path])) == []  # inside a folder it is passed over, never read
