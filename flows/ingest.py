@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import json
-import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from flows.locks import gone_runs, run_lock, source_lock
 from flows.progress import RunProgress
 from flows.quality import BatchVerdict, mention_key, validate_batch, validate_run
 from flows.settings import Settings, SourceConfig
@@ -50,14 +49,13 @@ from warehouse.load import (
     LoadCounts,
     SourcePlan,
     StoredDocument,
-    finish_run,
     load_batch,
     plan_batch,
     record_validation,
     reprocess_candidates,
-    start_run,
 )
 from warehouse.migrate import migrate
+from warehouse.runs import finish_run, mark_interrupted, running_runs, start_run
 from warehouse.search import index_path, refresh_search_index
 from warehouse.sources import record_source_run
 
@@ -373,26 +371,6 @@ def page_batch(
     return batch
 
 
-@contextmanager
-def source_lock(settings: Settings, name: str) -> Iterator[None]:
-    """Hold the source's lock for the run, so two runs of one source never write at once; a second
-    run waits for the first."""
-    folder = settings.location().root / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / f"{name}.lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            logging.getLogger("newslake").warning(
-                "source %s is being ingested by another run: waiting for it to finish", name
-            )
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @flow(name="reprocess", log_prints=False)
 def reprocess(
     settings: Settings,
@@ -432,10 +410,13 @@ def run_batches(
     runner = SuiteRunner(settings.data_docs())
     con = connect(location)
     error: str | None = None
+    held = ExitStack()
     try:
+        held.enter_context(run_lock(settings, summary.run_id))
         # The workers start and load their models while the warehouse migrates and the first batch is read.
         with processing(con, settings) as workers:
             migrate(con)
+            mark_interrupted(con, gone_runs(settings, running_runs(con)))
             start_run(con, summary.run_id, str(flow_run.get_id() or ""), settings.model_dump(mode="json"))
             batches, total = prepare(con, summary)
             run_pipeline(con, runner, workers, batches, total, settings, summary, show_progress, force)
@@ -446,7 +427,7 @@ def run_batches(
             refresh_search(con, location, summary)
         summary.data_docs = str(index) if (index := docs.result()) else None
     except BaseException as exc:
-        summary.status = "failed"
+        summary.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         error = f"{type(exc).__name__}: {exc}"
         raise
     finally:
@@ -456,9 +437,17 @@ def run_batches(
                 finish(con, summary, started_at)
             except Exception as exc:  # the run's own outcome must still be recorded
                 get_run_logger().warning("could not record the state of the run's sources: %s", exc)
-        finish_run(con, summary.run_id, summary.as_run_row(), error)
-        con.close()
-        publish_summary(summary)
+        try:
+            finish_run(con, summary.run_id, summary.as_run_row(), error)
+        except Exception as exc:
+            if error is None:
+                raise
+            # The run's own error is the one to report; the next run marks this row interrupted.
+            get_run_logger().warning("could not record the run's outcome: %s", exc)
+        finally:
+            con.close()
+            held.close()
+            publish_summary(summary)
     return summary
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -484,21 +483,3 @@ def blob_column(values: list[bytes | None]) -> pa.Array:
     return pa.LargeBinaryArray.from_buffers(
         pa.large_binary(), len(values), [validity, offsets.buffers()[1], data], null_count=nulls
     )
-
-
-def start_run(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    flow_run_id: str | None,
-    settings: dict[str, Any],
-) -> None:
-    """Record a run as running."""
-    con.execute(
-        "INSERT INTO runs (run_id, flow_run_id, started_at, status, settings) VALUES (?, ?, now(), 'running', ?)",
-        [run_id, flow_run_id, json.dumps(settings, default=str, sort_keys=True)],
-    )
-
-
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, values: dict[str, Any], error: str | None = None) -> None:
-    """Record a run's outcome and counts on its runs row."""
-    con.execute(read_sql("finish_run"), {**values, "run_id": run_id, "error": error})

@@ -1,10 +1,16 @@
 """Two runs of one source never write at once: the second waits for the first's lock."""
 
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
-from flows.ingest import source_lock
+from flows.locks import gone_runs, run_lock, source_lock
 from flows.settings import resolve_settings
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_a_second_run_of_a_source_waits_for_the_first(tmp_path):
@@ -36,3 +42,33 @@ def test_other_sources_do_not_wait(tmp_path):
     settings = resolve_settings(environ={"NEWSLAKE_LAKE": str(tmp_path / "lake")})
     with source_lock(settings, "a"), source_lock(settings, "b"):
         assert (tmp_path / "lake" / "locks" / "a.lock").exists()
+
+
+def test_a_run_whose_process_is_gone_is_told_from_one_still_running(tmp_path):
+    settings = resolve_settings(environ={"NEWSLAKE_LAKE": str(tmp_path / "lake")})
+    holder = (
+        "import sys, time\n"
+        "from flows.locks import run_lock\n"
+        "from flows.settings import resolve_settings\n"
+        f"settings = resolve_settings(environ={{'NEWSLAKE_LAKE': {str(tmp_path / 'lake')!r}}})\n"
+        "with run_lock(settings, sys.argv[1]):\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    alive = subprocess.Popen([sys.executable, "-c", holder, "alive"], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    killed = subprocess.Popen([sys.executable, "-c", holder, "killed"], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert alive.stdout is not None and alive.stdout.readline() == "held\n"
+        assert killed.stdout is not None and killed.stdout.readline() == "held\n"
+        assert gone_runs(settings, ["alive", "killed", "older"]) == ["older"]  # "older" left no lock at all
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(10)
+        assert gone_runs(settings, ["alive", "killed"]) == ["killed"]
+    finally:
+        for process in (alive, killed):
+            process.kill()
+            process.wait(10)
+            if process.stdout is not None:
+                process.stdout.close()
+    with run_lock(settings, "mine"):
+        assert gone_runs(settings, ["mine"]) == []  # the same process holding it counts as running too

@@ -168,6 +168,9 @@ def test_a_run_killed_mid_fetch_loses_nothing(prefect_api, tmp_path, site):
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert site.conditional_hits["/feed.xml"] == 1  # the feed itself had not changed: 304
     assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(3,)]
+    # The killed run no longer claims to be running: the next run found its process gone.
+    statuses = query(tmp_path / "lake", "SELECT status, error IS NOT NULL FROM runs ORDER BY started_at")
+    assert statuses == [("interrupted", True), ("completed", False)]
 
 
 def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):

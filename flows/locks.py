@@ -1,0 +1,74 @@
+"""Locks in the lake's folder: one per source, so two runs of a source never write at once, and one
+per running run, so the next run can tell a run that is still going from one whose process is gone."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flows.settings import Settings
+
+
+def lock_folder(settings: Settings) -> Path:
+    """Give back the folder of the lake's lock files, created when missing."""
+    folder = settings.location().root / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@contextmanager
+def source_lock(settings: Settings, name: str) -> Iterator[None]:
+    """Hold the source's lock for the run, so two runs of one source never write at once; a second
+    run waits for the first."""
+    with (lock_folder(settings) / f"{name}.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logging.getLogger("newslake").warning(
+                "source %s is being ingested by another run: waiting for it to finish", name
+            )
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def run_lock(settings: Settings, run_id: str) -> Iterator[None]:
+    """Hold the run's own lock while it runs; the lock file goes when the run ends."""
+    path = lock_folder(settings) / f"run-{run_id}.lock"
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def gone_runs(settings: Settings, run_ids: list[str]) -> list[str]:
+    """Give back the runs, of those recorded as running, whose process no longer holds its lock: killed
+    (even with SIGKILL, which releases the lock with the process), or from a machine that went down."""
+    folder = lock_folder(settings)
+    gone = []
+    for run_id in run_ids:
+        path = folder / f"run-{run_id}.lock"
+        try:
+            handle = path.open("r")
+        except FileNotFoundError:
+            gone.append(run_id)
+            continue
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # still running
+            gone.append(run_id)
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+    return gone

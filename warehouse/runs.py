@@ -1,0 +1,44 @@
+"""The runs table: a run is recorded as running when it starts and with its outcome when it ends; runs that
+stopped without ending (killed, or their machine went down) are marked interrupted by the next run."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import duckdb
+
+from warehouse.load import read_sql
+
+INTERRUPTED = "the run stopped before it finished (killed, or its machine went down); later runs pick up its work"
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    flow_run_id: str | None,
+    settings: dict[str, Any],
+) -> None:
+    """Record a run as running."""
+    con.execute(
+        "INSERT INTO runs (run_id, flow_run_id, started_at, status, settings) VALUES (?, ?, now(), 'running', ?)",
+        [run_id, flow_run_id, json.dumps(settings, default=str, sort_keys=True)],
+    )
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, values: dict[str, Any], error: str | None = None) -> None:
+    """Record a run's outcome and counts on its runs row."""
+    con.execute(read_sql("finish_run"), {**values, "run_id": run_id, "error": error})
+
+
+def running_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Give back the ids of runs recorded as running."""
+    return [
+        row[0] for row in con.execute("SELECT run_id FROM runs WHERE status = 'running' ORDER BY started_at").fetchall()
+    ]
+
+
+def mark_interrupted(con: duckdb.DuckDBPyConnection, run_ids: list[str], error: str = INTERRUPTED) -> None:
+    """Record runs whose process is gone as interrupted."""
+    if run_ids:
+        con.execute(read_sql("mark_interrupted"), {"run_ids": run_ids, "error": error})
