@@ -526,6 +526,7 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str) -> list[Entit
             votes[surface]["TEAM"] += team_evidence(text, start, end)
     canonical = resolve_short_names(votes)
     labels = {name: settle_label(name, _merge_votes(name, canonical, votes)) for name in set(canonical.values())}
+    canonical = merge_case_variants(canonical, votes, labels)
     return [
         EntitySpan(start, end, surface, labels[canonical[surface]], canonical[surface])
         for (start, end, _), surface in zip(spans, surfaces, strict=True)
@@ -549,6 +550,26 @@ def team_evidence(text: str, start: int, end: int) -> int:
     if _SPORTS_BEFORE.search(text[max(0, start - 15) : start]):
         return 1
     return 1 if _SCORE_AFTER.match(rest) and len(re.findall(r"\d+", rest)) >= 2 else 0
+
+
+def merge_case_variants(
+    canonical: dict[str, str], votes: dict[str, Counter[str]], labels: dict[str, str]
+) -> dict[str, str]:
+    """Give back the canonical map with names of one label that differ only in case or spacing
+    ("Toyota", "TOYOTA") mapped to one spelling: the one used most, preferring a mixed-case one to an
+    all-caps headline's. They are one entity (tasks.identify.entity_id_for ignores case), so they must
+    be one mention; names of different labels are different entities and stay apart."""
+    used: Counter[str] = Counter()
+    for surface, name in canonical.items():
+        used[name] += sum(votes[surface].values())
+    spellings: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name in used:
+        spellings[(" ".join(name.split()).casefold(), labels[name])].append(name)
+    chosen = {}
+    for names in spellings.values():
+        preferred = min(names, key=lambda n: (n.isupper(), -used[n], n))
+        chosen.update(dict.fromkeys(names, preferred))
+    return {surface: chosen[name] for surface, name in canonical.items()}
 
 
 def resolve_short_names(votes: dict[str, Counter[str]]) -> dict[str, str]:

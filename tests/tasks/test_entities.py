@@ -12,12 +12,14 @@ from tasks.entities import (
     find_entities,
     group_mentions,
     is_entity_name,
+    merge_case_variants,
     merge_particle_names,
     prepare_text,
     resolve_short_names,
     settle_label,
     split_span,
 )
+from tasks.identify import entity_id_for
 from tests.conftest import SEED_000, SEED_003
 
 
@@ -214,3 +216,30 @@ def test_pipe_gives_documents_back_in_the_order_of_the_texts(ner) -> None:  # ty
     assert [doc.text for doc in docs] == texts
     alone = [[(e.text, e.label_) for e in next(iter(ner.pipe([t]))).ents] for t in texts]
     assert [[(e.text, e.label_) for e in doc.ents] for doc in docs] == alone
+
+
+def test_case_variants_of_a_name_are_one_spelling() -> None:
+    votes = {
+        "Toyota": Counter(ORG=3),
+        "TOYOTA": Counter(ORG=5),
+        "NASA": Counter(ORG=2),
+        "Jordan": Counter(PERSON=2),
+        "JORDAN": Counter(GPE=1),
+    }
+    labels = {"Toyota": "ORG", "TOYOTA": "ORG", "NASA": "ORG", "Jordan": "PERSON", "JORDAN": "GPE"}
+    canonical = merge_case_variants({name: name for name in votes}, votes, labels)
+    assert canonical == {"Toyota": "Toyota", "TOYOTA": "Toyota", "NASA": "NASA", "Jordan": "Jordan", "JORDAN": "JORDAN"}
+
+
+def test_an_article_has_one_mention_per_entity_whatever_the_casing(ner) -> None:  # type: ignore[no-untyped-def]
+    # Headlines and datelines in capitals gave "Toyota" and "TOYOTA" two mention rows of one entity id.
+    text = (
+        "TOYOTA RECALLS CARS IN JAPAN\n\nToyota said on Monday it would recall cars. "
+        "A spokesman for TOYOTA said the cars were safe. Toyota shares fell in Tokyo, "
+        "and TOYOTA dealers in Osaka said Toyota would pay."
+    )
+    [doc] = list(ner.pipe([text]))
+    mentions = group_mentions(find_entities(doc, text))
+    ids = [entity_id_for(m.name, m.label) for m in mentions]
+    assert len(ids) == len(set(ids)), [(m.name, m.label) for m in mentions]
+    assert any(m.name == "Toyota" for m in mentions)
