@@ -56,7 +56,7 @@ from warehouse.load import (
 )
 from warehouse.migrate import migrate
 from warehouse.runs import finish_run, mark_interrupted, running_runs, start_run
-from warehouse.search import index_path, refresh_search_index
+from warehouse.search import mark_search_stale, refresh_search_index, search_needs_refresh
 from warehouse.sources import record_source_run
 
 T = TypeVar("T")
@@ -527,7 +527,7 @@ def finish_quality(
 
 def refresh_search(con: duckdb.DuckDBPyConnection, location: LakeLocation, summary: RunSummary) -> None:
     """Bring the full-text index up to date when the run changed articles (or there is none yet)."""
-    if summary.articles == 0 and index_path(location).exists():
+    if not search_needs_refresh(location, summary.articles):
         return
     try:
         done = refresh_search_index(con, location)
@@ -580,6 +580,8 @@ def finish_batch(
     batch.batch_number = batch_in.number
     batch.rejections += given.refused
     batch.fetches = given.fetches
+    if batch.articles:
+        mark_search_stale(settings.location())  # before the load: a run killed after it still refreshes
     counts = load_work(con, unwalked(batch))
     loaded = [work.status[a.doc_id] for _, a in batch.articles]
     summary.new += loaded.count("new")

@@ -6,12 +6,19 @@ never sees half an index. Bringing it up to date touches only the articles that 
 postings go, their new ones come in, in the extension's own tables, so the cost of a run's index update
 follows the run's size, not the lake's. A missing index, one of an older layout, or one where more than
 REBUILD_SHARE of the articles changed is built anew with the extension's create_fts_index.
+
+A run marks the index stale (`<lake>/.search-pending`) before it loads a batch with articles, and the
+refresh clears the mark once the new index is in place. A run killed in between leaves the mark, so the
+next run refreshes the index even when it loads nothing itself, and removes the killed refresh's copy.
 """
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +30,7 @@ from warehouse.lake import LakeLocation, connect, load_extensions, sql_literal
 from warehouse.load import read_sql
 
 INDEX_FILE = "search.duckdb"
+PENDING_FILE = ".search-pending"  # articles were loaded that the index may not hold yet
 REBUILD_SHARE = 0.5  # above this share of the index's articles changed, building anew costs less
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
@@ -48,8 +56,44 @@ def index_path(location: LakeLocation) -> Path:
     return location.root / INDEX_FILE
 
 
+def mark_search_stale(location: LakeLocation) -> None:
+    """Record that articles are about to load which the search index does not hold yet."""
+    (location.root / PENDING_FILE).touch(exist_ok=True)
+
+
+def search_needs_refresh(location: LakeLocation, articles_loaded: int) -> bool:
+    """Tell whether the index must be brought up to date: the run loaded articles, there is no index
+    yet, or an earlier run loaded articles and stopped before its refresh was done."""
+    return articles_loaded > 0 or not index_path(location).exists() or (location.root / PENDING_FILE).exists()
+
+
 def refresh_search_index(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> SearchRefresh:
     """Bring the search index up to date with the lake's current articles and swap it in."""
+    with _refresh_lock(location):
+        _remove_leftovers(location)
+        done = _refresh(con, location)
+        (location.root / PENDING_FILE).unlink(missing_ok=True)
+    return done
+
+
+@contextmanager
+def _refresh_lock(location: LakeLocation) -> Iterator[None]:
+    # One refresh at a time per lake, so the leftovers of a killed refresh can be removed safely.
+    location.root.mkdir(parents=True, exist_ok=True)
+    with (location.root / ".search.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(location: LakeLocation) -> None:
+    for leftover in location.root.glob(".search-*.duckdb*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _refresh(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> SearchRefresh:
     target = index_path(location)
     building = target.with_name(f".search-{uuid.uuid4().hex}.duckdb")
     try:

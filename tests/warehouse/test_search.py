@@ -12,7 +12,13 @@ import pytest
 
 from warehouse.lake import LakeLocation, connect, load_extensions
 from warehouse.migrate import migrate
-from warehouse.search import index_path, refresh_search_index, search_articles
+from warehouse.search import (
+    index_path,
+    mark_search_stale,
+    refresh_search_index,
+    search_articles,
+    search_needs_refresh,
+)
 
 WORDS = ("harbour", "council", "bridge", "election", "budget", "storm", "river", "school", "hospital")
 WORDS += ("minister", "strike", "court", "festival", "museum", "railway", "airport", "vaccine", "drought")
@@ -128,3 +134,34 @@ def test_an_index_of_the_older_layout_is_built_anew(lake: tuple[duckdb.DuckDBPyC
     assert (done.articles, done.rebuilt) == (6, True)
     columns, rows = search_articles(location, "harbour", None, None, 10)
     assert "score" in columns and rows
+
+
+def test_a_run_killed_before_its_refresh_is_caught_up_by_the_next_run(
+    lake: tuple[duckdb.DuckDBPyConnection, LakeLocation],
+) -> None:
+    con, location = lake
+    rng = random.Random(7)
+    _write_all(con, range(5), "r1", rng)
+    refresh_search_index(con, location)
+    assert not search_needs_refresh(location, 0)  # nothing loaded since: a quiet run skips the index
+    # A run marks the index stale, loads an article and is killed during its refresh: the copy being
+    # built stays behind and the index lacks the article.
+    mark_search_stale(location)
+    con.execute(
+        "INSERT INTO articles (article_id, title, text, run_id, extracted_at) VALUES (?, ?, ?, ?, ?)",
+        [
+            "late",
+            "Lighthouse keeper retires",
+            "The lighthouse keeper retires after forty years.",
+            "r2",
+            datetime.now(UTC),
+        ],
+    )
+    leftover = location.root / ".search-0123abcd.duckdb"
+    leftover.write_bytes(b"half an index")
+    assert search_needs_refresh(location, 0)  # the next run loads nothing itself, and still refreshes
+    refresh_search_index(con, location)
+    assert not leftover.exists()
+    assert not search_needs_refresh(location, 0)
+    columns, rows = search_articles(location, "lighthouse", None, None, 5)
+    assert [dict(zip(columns, row, strict=True))["article_id"] for row in rows] == ["late"]
