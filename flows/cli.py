@@ -6,7 +6,8 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -63,6 +64,21 @@ def load_settings(config_file: Path | None, **overrides: Any) -> Any:
         return resolve_settings(config_file=config_file, overrides=overrides)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@contextmanager
+def stoppable_run() -> Iterator[None]:
+    """Let Ctrl-C and SIGTERM stop the run in the block promptly (see flows.interrupt); one that comes
+    before the run has started ends the command with one line."""
+    from prefect.exceptions import TerminationSignal
+
+    from flows.interrupt import install_stop_handlers, leave, stopping_signal
+
+    install_stop_handlers()
+    try:
+        yield
+    except (KeyboardInterrupt, TerminationSignal) as exc:
+        leave(stopping_signal(exc), "newslake: interrupted before the run began; run the same command again to go on")
 
 
 def start_workers(settings: Any) -> None:
@@ -159,7 +175,8 @@ def run(
     show = sys.stderr.isatty() if progress is None else progress
     what = [*map(str, paths), *(s.name for s in sources)]
     click.echo(f"newslake: ingesting {', '.join(what)} into {settings.location().root}", err=True)
-    summary = ingest([str(p) for p in paths], settings, show_progress=show, sources=sources)
+    with stoppable_run():
+        summary = ingest([str(p) for p in paths], settings, show_progress=show, sources=sources)
     print_summary(summary.lines())
     if summary.status == "failed":
         click.echo("newslake: the run breached a run-level expectation (quality.on_breach = failed)", err=True)
@@ -300,7 +317,8 @@ def reprocess(
     from flows.ingest import reprocess as reprocess_flow
 
     show = sys.stderr.isatty() if progress is None else progress
-    summary = reprocess_flow(settings, run_id, reason, source, everything, show_progress=show)
+    with stoppable_run():
+        summary = reprocess_flow(settings, run_id, reason, source, everything, show_progress=show)
     print_summary(summary.lines())
     if summary.status == "failed":
         sys.exit(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from flows.interrupt import check_stop, leave, stopping_signal
 from flows.locks import gone_runs, run_lock, source_lock
 from flows.progress import RunProgress
 from flows.quality import BatchVerdict, mention_key, validate_batch, validate_run
@@ -410,6 +412,7 @@ def run_batches(
     runner = SuiteRunner(settings.data_docs())
     con = connect(location)
     error: str | None = None
+    stopped_by: int | None = None
     held = ExitStack()
     try:
         held.enter_context(run_lock(settings, summary.run_id))
@@ -427,8 +430,9 @@ def run_batches(
             refresh_search(con, location, summary)
         summary.data_docs = str(index) if (index := docs.result()) else None
     except BaseException as exc:
-        summary.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        error = f"{type(exc).__name__}: {exc}"
+        stopped_by = stopping_signal(exc)
+        summary.status = "failed" if stopped_by is None else "interrupted"
+        error = f"{type(exc).__name__}: {signal.Signals(stopped_by).name if stopped_by else exc}"
         raise
     finally:
         summary.seconds = time.monotonic() - started
@@ -447,6 +451,13 @@ def run_batches(
         finally:
             con.close()
             held.close()
+            if summary.status == "interrupted":
+                # Leave now: the orchestrator's crash reporting would wait for a server Ctrl-C stopped.
+                leave(
+                    stopped_by,
+                    f"newslake: run {summary.run_id} interrupted with {summary.articles} articles loaded "
+                    "in whole batches; run the same command again to go on",
+                )
             publish_summary(summary)
     return summary
 
@@ -480,6 +491,7 @@ def run_pipeline(
         # so the workers never wait for the warehouse.
         pending: InFlight | None = None
         for number, given in enumerate(batches, start=1):
+            check_stop()
             in_flight = set(pending.work.status) if pending else set()
             work = plan_work(con, unwalked(given.docs), force, unwalked(in_flight))
             # Many small chunks: a worker that finishes early takes the next one, so the last batch of
@@ -569,7 +581,7 @@ def finish_batch(
     summary.unchanged += work.unchanged
     if not work.process and not work.duplicate_sources and not given.refused and not given.fetches:
         return  # every document unchanged: nothing to validate or write
-    processed = enforce_languages([item for chunk in batch_in.results for item in chunk], given.languages)
+    processed = enforce_languages([item for chunk in stoppable(batch_in.results) for item in chunk], given.languages)
     articles, refused = assign_article_ids(processed, work.previous_article)
     verdict = (
         validate_work(runner, settings, now, unwalked(work.process), unwalked(processed), unwalked(articles))
@@ -593,6 +605,13 @@ def finish_batch(
     summary.mentions += counts.mentions
     summary.links += counts.links
     summary.quotes += counts.quotes
+
+
+def stoppable(chunks: Iterator[list[ProcessedDocument]]) -> Iterator[list[ProcessedDocument]]:
+    """Give back the chunks as the workers finish them, stopping between two when the run is asked to."""
+    for chunk in chunks:
+        check_stop()
+        yield chunk
 
 
 def enforce_languages(processed: list[ProcessedDocument], languages: dict[str, str]) -> list[ProcessedDocument]:

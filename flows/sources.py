@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.interrupt import check_stop, stop_requested
 from flows.settings import SourceConfig
 from flows.workers import batched
 from tasks.discover import hash_bytes
@@ -255,6 +256,13 @@ def fetch_pages(
 ) -> Iterator[list[tuple[PageTask, FetchResult]]]:
     """Yield the pages fetched, a batch at a time; up to `concurrency` requests are in flight (the
     fetcher also limits each host)."""
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="fetch") as pool:
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="fetch")
+    try:
         for chunk in batched(pages, batch_size):
-            yield list(zip(chunk, pool.map(lambda p: fetcher.fetch(p.url), chunk), strict=True))
+            results = []
+            for page, result in zip(chunk, pool.map(lambda p: fetcher.fetch(p.url), chunk), strict=True):
+                check_stop()  # Ctrl-C: stop between two pages; the fetches in flight are dropped
+                results.append((page, result))
+            yield results
+    finally:
+        pool.shutdown(wait=not stop_requested(), cancel_futures=True)

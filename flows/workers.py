@@ -7,13 +7,16 @@ import logging
 import math
 import multiprocessing
 import os
+import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from flows.interrupt import stopping_signal
 from tasks.entities import NerModel, find_entities, group_mentions, load_ner_model
 from tasks.normalize import normalize_document
 from tasks.quotes import find_quotes
@@ -66,10 +69,20 @@ def start_pool_worker(model_name: str, max_bytes: int) -> None:
     gets no work shuts down without waiting for the load."""
     global _WARMING
     os.nice(5)
+    # Ctrl-C is for the main process, which stops the run and these processes with it; and a worker
+    # whose main process is gone (killed, even with SIGKILL) exits instead of lingering.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="newslake-parent-watch", daemon=True).start()
     keep_freed_memory()
     init_worker(model_name, max_bytes)
     _WARMING = threading.Thread(target=_warm, name="newslake-warm-up", daemon=True)
     _WARMING.start()
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _warm() -> None:
@@ -112,7 +125,12 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
     articles = [(i, r.article) for i, r in enumerate(results) if r.article is not None]
     if articles:
         ner = model()
-        for (i, _article), parsed in zip(articles, ner.pipe([a.text for _, a in articles]), strict=True):
+        for (i, _article), parsed in zip(articles, parse_texts(ner, [a.text for _, a in articles]), strict=True):
+            if isinstance(parsed, Exception):  # this document only: the others of the chunk go on
+                detail = f"{type(parsed).__name__}: {parsed}"[:500]
+                rejection = Rejection(results[i].doc_id, results[i].source_uri, "entities", "entities_error", detail)
+                results[i] = replace(results[i], article=None, rejection=rejection)
+                continue
             text = results[i].article.text  # type: ignore[union-attr]
             spans = find_entities(parsed, text)
             results[i] = replace(
@@ -123,6 +141,21 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
                 ner_model=ner.name,
             )
     return results
+
+
+def parse_texts(ner: NerModel, texts: Sequence[str]) -> list[Any]:
+    """Give back the parsed texts, batched; when the batch fails (a text over the model's length limit),
+    each text on its own, with the exception in place of a text that fails."""
+    try:
+        return list(ner.pipe(texts))
+    except Exception:
+        parsed: list[Any] = []
+        for text in texts:
+            try:
+                parsed.extend(ner.pipe([text]))
+            except Exception as exc:
+                parsed.append(exc)
+        return parsed
 
 
 def process_document(raw: RawDocument) -> ProcessedDocument:
@@ -233,6 +266,13 @@ def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[
     pool = _take_early_pool((workers, model_name, max_bytes)) or _start_pool(workers, model_name, max_bytes)
     try:
         yield PoolExecutor(pool)
+    except BaseException as exc:
+        if stopping_signal(exc) is not None:
+            # Ctrl-C or SIGTERM: the chunks in hand are dropped, not finished; the processes go at once.
+            for process in list(getattr(pool, "_processes", {}).values()):  # the executor offers no kill
+                process.kill()
+            pool.shutdown(wait=True, cancel_futures=True)
+        raise
     finally:
         # Chunks not started are dropped (after an error nothing waits for them), and the processes
         # exit on their own while the caller goes on with the end of its run.

@@ -1,0 +1,137 @@
+"""Ctrl-C and SIGTERM stop a run within seconds, with whole batches kept and the run recorded, and no
+process of the run outlives it; the next run finishes the work."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BIN
+from tests.lakes import query
+from tests.site import article_html
+
+pytestmark = pytest.mark.slow
+
+PAGES = 240
+
+
+def _pages(folder: Path) -> Path:
+    folder.mkdir()
+    for n in range(PAGES):
+        (folder / f"page-{n:03d}.html").write_text(article_html(n, revision=n))
+    return folder
+
+
+def _children(pid: int) -> set[int]:
+    """Give back every process below pid (workers, the temporary Prefect server, ...)."""
+    found: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found |= {int(entry.name), *_children(int(entry.name))}
+    return found
+
+
+def _alive(pids: set[int]) -> dict[int, str]:
+    """Give back the processes still running among pids, with their command lines (zombies are dead)."""
+    alive = {}
+    for pid in pids:
+        try:
+            if (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z":
+                alive[pid] = Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")[:200]
+        except OSError:
+            pass
+    return alive
+
+
+def _start(tmp_path: Path, inbox: Path) -> subprocess.Popen[str]:
+    # No PREFECT_API_URL: Prefect starts its temporary server, which a terminal's Ctrl-C also reaches.
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "NEWSLAKE_LAKE")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    return subprocess.Popen(
+        [str(BIN / "newslake"), "run", str(inbox), "--lake", str(tmp_path / "lake"), "--batch-size", "20"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal gives a command
+    )
+
+
+def _wait_for_a_loaded_batch(run: subprocess.Popen[str], lake: Path) -> set[int]:
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and run.poll() is None:
+        try:
+            if query(lake, "SELECT count(*) FROM articles")[0][0] > 0:
+                return _children(run.pid)
+        except Exception:
+            pass  # the lake is not created yet
+        time.sleep(0.5)
+    raise AssertionError("the run never loaded a batch")
+
+
+@pytest.mark.parametrize(
+    ("stop", "code"),
+    [
+        (lambda pid: os.killpg(pid, signal.SIGINT), 130),  # Ctrl-C on a terminal: the whole group
+        (lambda pid: os.kill(pid, signal.SIGTERM), 143),  # a supervisor stopping the command only
+    ],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_a_signal_stops_the_run_within_seconds_and_the_next_run_finishes(tmp_path: Path, stop, code) -> None:
+    inbox = _pages(tmp_path / "inbox")
+    lake = tmp_path / "lake"
+    run = _start(tmp_path, inbox)
+    try:
+        helpers = _wait_for_a_loaded_batch(run, lake)
+        assert helpers, "the run should have worker processes and a temporary Prefect server"
+        stopped_at = time.monotonic()
+        stop(run.pid)
+        _, stderr = run.communicate(timeout=60)
+        took = time.monotonic() - stopped_at
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.communicate()
+    assert run.returncode == code, stderr[-2000:]
+    assert took < 15, f"the run took {took:.1f} s to stop"
+    assert "Traceback" not in stderr and "interrupted" in stderr
+    time.sleep(1)
+    assert not _alive(helpers), "a process of the run outlived it"
+    [(status, loaded)] = query(lake, "SELECT status, articles_loaded FROM runs")
+    assert status == "interrupted" and 0 < loaded < PAGES
+    assert query(lake, "SELECT count(*) FROM articles")[0][0] == loaded  # whole batches only
+
+    again = _start(tmp_path, inbox)
+    _, stderr = again.communicate(timeout=600)
+    assert again.returncode == 0, stderr[-2000:]
+    assert query(lake, "SELECT count(*) FROM articles")[0][0] == PAGES
+    assert query(lake, "SELECT count(*) FROM documents")[0][0] == PAGES
+
+
+def test_workers_exit_when_the_main_process_is_killed(tmp_path: Path) -> None:
+    inbox = _pages(tmp_path / "inbox")
+    run = _start(tmp_path, inbox)
+    try:
+        helpers = _wait_for_a_loaded_batch(run, tmp_path / "lake")
+        workers = {pid for pid in helpers if "multiprocessing" in Path(f"/proc/{pid}/cmdline").read_text()}
+        assert workers
+        run.kill()  # as the OOM killer would: only the main process, with SIGKILL
+        run.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(workers):
+            time.sleep(0.2)
+        assert not _alive(workers), "workers outlived their main process"
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)  # the temporary Prefect server is Prefect's child: not covered here
+        run.communicate(timeout=30)
