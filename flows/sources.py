@@ -79,7 +79,8 @@ def poll_source(
         listed = []
     poll.found = len(listed)
     rows, fresh = plan_items(con, source, listed, poll)
-    leftovers = [url for url, _ in pending_urls(con, source.name) if url not in fresh]
+    private = fetcher.policy.allow_private or bool(fetcher.policy.allowed_networks)
+    leftovers = [url for url, _ in pending_urls(con, source.name, private) if url not in fresh]
     queue = [u for u in [*leftovers, *fresh] if u not in claimed]
     chosen = queue[: source.max_items] if source.max_items else queue
     claimed.update(chosen)

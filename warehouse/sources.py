@@ -81,9 +81,15 @@ def seen_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, Seen
     return {row[0]: SeenUrl(*row) for row in rows}
 
 
-def pending_urls(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, datetime | None]]:
-    """Give back the URLs of a source earlier runs left to fetch: pending, or failed for a transient reason."""
-    rows = con.execute(read_sql("pending_urls"), {"source": source, "max_attempts": MAX_FETCH_ATTEMPTS}).fetchall()
+def pending_urls(
+    con: duckdb.DuckDBPyConnection, source: str, private_allowed: bool = False
+) -> list[tuple[str, datetime | None]]:
+    """Give back the URLs of a source earlier runs left to fetch: pending, failed for a transient reason,
+    or refused for a private address when this run's policy lets some through (private_allowed)."""
+    rows = con.execute(
+        read_sql("pending_urls"),
+        {"source": source, "max_attempts": MAX_FETCH_ATTEMPTS, "private_allowed": private_allowed},
+    ).fetchall()
     return [(url, modified) for url, modified in rows]
 
 

@@ -125,6 +125,21 @@ def test_a_private_address_is_refused_unless_allowed(newslake: CliRunner, tmp_pa
     assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(4,)]  # 1-3 and the flaky page
 
 
+def test_pages_refused_for_their_address_are_fetched_once_private_addresses_are_allowed(
+    newslake: CliRunner, tmp_path, site
+):
+    urls = tmp_path / "urls.txt"
+    urls.write_text("\n".join(site.url(f"/articles/{n}") for n in (1, 2)) + "\n")
+    lake = str(tmp_path / "lake")
+    newslake("run", "--urls", str(urls), "--lake", lake, "--workers", "1", "--no-progress")
+    assert query(tmp_path / "lake", "SELECT reason, count(*) FROM quarantine GROUP BY ALL") == [("blocked_address", 2)]
+    assert sum(site.hits.values()) == 0
+    # The same list again, now allowed: the URLs refused before are eligible again, not skipped as known.
+    newslake("run", "--urls", str(urls), "--allow-private", "--lake", lake, "--workers", "1", "--no-progress")
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(2,)]
+    assert query(tmp_path / "lake", "SELECT count(*) FROM quarantine") == [(0,)]
+
+
 def test_max_items_leaves_the_rest_for_the_next_run(newslake: CliRunner, tmp_path, site):
     urls = tmp_path / "urls.txt"
     urls.write_text("\n".join(site.url(f"/articles/{n}") for n in (1, 2, 3, 4)) + "\n# a comment\n")
