@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -70,6 +71,8 @@ def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyC
         if read_only and not sqlite_file.exists():
             raise LakeMissingError(f"no warehouse at {location.root}: run `newslake run PATH...` first")
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        if not read_only and sqlite_file.exists():
+            _record_data_path(sqlite_file, location.data_path)
         if not read_only:
             # Marks the folder as a warehouse, so `newslake run` never ingests it (tasks.discover).
             (location.root / LAKE_MARKER).touch(exist_ok=True)
@@ -83,6 +86,10 @@ def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyC
     )
     load_extensions(con, "ducklake", "sqlite_scanner")
     options = "READ_ONLY" if read_only else "DATA_INLINING_ROW_LIMIT 0"
+    if sqlite_file is not None:
+        # The embedded layout keeps its data folder beside the catalog, with file paths relative to it:
+        # a lake folder moved or copied elsewhere opens where it is now.
+        options += ", OVERRIDE_DATA_PATH true"
     catalog, data_path = (
         sql_literal(f"ducklake:{location.catalog}"),
         sql_literal(location.data_path),
@@ -90,6 +97,17 @@ def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyC
     con.execute(f"ATTACH {catalog} AS {LAKE_ALIAS} (DATA_PATH {data_path}, {options})")
     con.execute(f"USE {LAKE_ALIAS}")
     return con
+
+
+def _record_data_path(sqlite_file: Path, data_path: str) -> None:
+    # Other tools attach without DATA_PATH and use the one in the catalog: after a move, a writer
+    # records where the data folder is now (in the catalog file itself, before DuckLake opens it).
+    with closing(sqlite3.connect(sqlite_file, timeout=30)) as catalog, catalog:
+        tables = catalog.execute("SELECT 1 FROM sqlite_master WHERE name = 'ducklake_metadata'").fetchall()
+        if tables:
+            catalog.execute(
+                "UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path' AND value <> ?", [data_path, data_path]
+            )
 
 
 def sql_literal(value: str | Path) -> str:

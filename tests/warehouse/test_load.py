@@ -184,3 +184,27 @@ def test_threads_are_limited_for_the_block_and_restored_after_it_even_on_error(
     assert _threads(con) == 3
     with threads_limited(con, None):
         assert _threads(con) == 3
+
+
+def test_a_lake_moved_to_another_folder_opens_and_takes_writes_there(tmp_path: Path) -> None:
+    first = LakeLocation.under(tmp_path / "here" / "lake")
+    writer = connect(first)
+    migrate(writer)
+    load_batch(writer, _batch())
+    writer.close()
+    (tmp_path / "there").mkdir()
+    (tmp_path / "here" / "lake").rename(tmp_path / "there" / "lake")
+    moved = LakeLocation.under(tmp_path / "there" / "lake")
+    reader = connect(moved, read_only=True)
+    assert reader.execute("SELECT title, text FROM articles").fetchall() == [("A title", "Some words " * 30)]
+    reader.close()
+    writer = connect(moved)
+    load_batch(writer, _batch("d2", "Other words " * 30, "r2"))
+    assert writer.execute("SELECT count(*) FROM documents").fetchall() == [(2,)]
+    # Tools that attach without DATA_PATH find the data folder where it is now.
+    stored = writer.execute(
+        "SELECT value FROM __ducklake_metadata_lake.ducklake_metadata WHERE key = 'data_path'"
+    ).fetchall()
+    assert stored == [(moved.data_path,)]
+    writer.close()
+    assert not (tmp_path / "here").exists() or not any((tmp_path / "here").rglob("*.parquet"))
