@@ -89,6 +89,19 @@ def start_workers(settings: Any) -> None:
     start_workers_early(settings.workers, settings.ner_model, settings.max_document_bytes)
 
 
+def check_prefect_server(url: str) -> None:
+    """Exit with one line when the Prefect server at url does not answer."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        failure = client.api_healthcheck()
+    if failure is not None:
+        raise click.ClickException(
+            f"the Prefect server at {url} does not answer ({type(failure).__name__}): start it with "
+            "`prefect server start`, or point PREFECT_API_URL at a running one"
+        )
+
+
 def check_paths(paths: Sequence[Path]) -> None:
     """Exit with a one-line message when a path given to read is neither a regular file nor a folder."""
     for path in paths:
@@ -108,11 +121,33 @@ def open_reader(settings: Any) -> Any:
         raise click.ClickException(str(exc)) from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: an expected failure (another writer, a full disk, no permission) ends any
+    command with one line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from flows.errors import explain_failure
+
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            where = ctx.params.get("lake") or os.environ.get("NEWSLAKE_LAKE") or "./lake"
+            message = explain_failure(exc, where)
+            if message is None:
+                raise
+            raise click.ClickException(message) from exc
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newslake")
 def main() -> None:
     """newslake: messy news documents in, a queryable DuckLake warehouse out."""
+    from flows.errors import hide_expected_failures_in_logs
+
     _quiet_libraries()
+    hide_expected_failures_in_logs()
 
 
 @main.command()
@@ -255,6 +290,7 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
             "schedules need a running Prefect server: start one with `prefect server start` and set "
             "PREFECT_API_URL=http://127.0.0.1:4200/api (see the README)"
         )
+    check_prefect_server(str(get_current_settings().api.url))
     settings = load_settings(path, lake=lake)
     from flows.schedule import scheduled_sources, serve_sources
 
@@ -510,10 +546,19 @@ def entities(infile: Any, lake: Path | None, config_file: Path | None, model: st
     settings = load_settings(config_file, lake=lake, ner_model=model, workers=workers)
     from flows.workers import document_workers, entities_for_texts, worker_chunks
 
-    records = [json.loads(line) for line in infile if line.strip()]
-    for record in records:
+    records = []
+    for number, line in enumerate(infile, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(
+                f'line {number} is not JSON ({exc.msg}): give one {{"id", "text"}} per line'
+            ) from exc
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise click.ClickException('each input line must be a JSON object with "id" and "text"')
+            raise click.ClickException(f'line {number}: each input line must be a JSON object with "id" and "text"')
+        records.append(record)
     texts = [r["text"] for r in records]
     chunks = worker_chunks(list(range(len(texts))), settings.workers)
     with document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as pool:

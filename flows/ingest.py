@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from flows.errors import ExpectedError, explain_failure
 from flows.interrupt import check_stop, leave, stopping_signal
 from flows.locks import gone_runs, run_lock, source_lock
 from flows.progress import RunProgress
@@ -433,6 +434,10 @@ def run_batches(
         stopped_by = stopping_signal(exc)
         summary.status = "failed" if stopped_by is None else "interrupted"
         error = f"{type(exc).__name__}: {signal.Signals(stopped_by).name if stopped_by else exc}"
+        expected = explain_failure(exc, location.root) if stopped_by is None else None
+        if expected is not None:
+            error = expected
+            raise ExpectedError(expected) from exc
         raise
     finally:
         summary.seconds = time.monotonic() - started

@@ -97,6 +97,10 @@ def newslake(prefect_api: str, tmp_path: Path) -> CliRunner:
         )
         if check and result.returncode != 0:
             raise AssertionError(f"newslake {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+        # Every failure a test provokes is an expected one: it is told in a line or two, never a traceback.
+        assert "Traceback" not in result.stderr, (
+            f"newslake {' '.join(args)} printed a traceback:\n{result.stderr[-3000:]}"
+        )
         return result
 
     return run

@@ -104,10 +104,11 @@ def _record_data_path(sqlite_file: Path, data_path: str) -> None:
     # records where the data folder is now (in the catalog file itself, before DuckLake opens it).
     with closing(sqlite3.connect(sqlite_file, timeout=30)) as catalog, catalog:
         tables = catalog.execute("SELECT 1 FROM sqlite_master WHERE name = 'ducklake_metadata'").fetchall()
-        if tables:
-            catalog.execute(
-                "UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path' AND value <> ?", [data_path, data_path]
-            )
+        stored = (
+            catalog.execute("SELECT value FROM ducklake_metadata WHERE key = 'data_path'").fetchall() if tables else []
+        )
+        if stored and stored[0][0] != data_path:  # reads take no write lock: only a moved lake writes here
+            catalog.execute("UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path'", [data_path])
 
 
 def sql_literal(value: str | Path) -> str:

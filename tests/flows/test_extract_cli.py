@@ -47,3 +47,11 @@ def test_entities_reads_and_writes_json_lines(newslake: CliRunner, tmp_path: Pat
     assert merkel and all(e["canonical"] == "Angela Merkel" and e["label"] == "PERSON" for e in merkel)
     trump = [e for e in out[0]["entities"] if e["text"] == "Trump"]
     assert len(trump) >= 14 and {e["canonical"] for e in trump} == {"Donald Trump"}
+
+
+def test_entities_names_the_line_that_is_not_json(newslake: CliRunner, tmp_path: Path) -> None:
+    infile = tmp_path / "in.jsonl"
+    infile.write_text('{"id": "a", "text": "Paris"}\nnot json\n', encoding="utf-8")
+    result = newslake("entities", str(infile), "--workers", "1", check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == 'Error: line 2 is not JSON (Expecting value): give one {"id", "text"} per line'

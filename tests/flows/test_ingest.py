@@ -6,18 +6,27 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import BIN, SEED_000, SEED_003, SEEDS, CliRunner
-from warehouse.migrate import table_names
+from warehouse.lake import LakeLocation, connect
+from warehouse.migrate import migrate, table_names
 
 pytestmark = pytest.mark.slow
 
 # Data tables; runs, validation_runs and validation_results are run logs that grow by one run each time.
 TABLES = tuple(t for t in table_names() if t not in ("runs", "validation_runs", "validation_results"))
+HOLD_WRITE_LOCK = (
+    "import sqlite3, sys, time\n"
+    "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    "con.execute('BEGIN IMMEDIATE')\n"
+    "print('held', flush=True)\n"
+    "time.sleep(300)\n"
+)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(200))
 
 
@@ -159,6 +168,26 @@ def test_a_lake_inside_the_folder_it_reads_is_never_ingested(newslake: CliRunner
         SEED_000.name,
         SEED_003.name,
     }
+
+
+def test_a_warehouse_held_by_another_writer_fails_in_one_line(newslake: CliRunner, tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    con = connect(LakeLocation.under(lake))
+    migrate(con)
+    con.close()
+    holder = subprocess.Popen(  # another writer that keeps the catalog's write lock
+        [sys.executable, "-c", HOLD_WRITE_LOCK, str(lake / "catalog.sqlite")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        result = newslake("run", str(SEEDS), "--lake", str(lake), "--workers", "1", "--no-progress", check=False)
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "database is locked" in result.stderr and "run again" in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 3, result.stderr
 
 
 def test_a_pipe_given_as_a_path_is_named_as_such(newslake: CliRunner, tmp_path: Path) -> None:

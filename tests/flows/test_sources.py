@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -238,6 +239,20 @@ def test_serve_without_a_prefect_server_says_what_to_do(tmp_path):
     result = subprocess.run([str(BIN / "newslake"), "serve"], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 1
     assert "prefect server start" in result.stderr and "PREFECT_API_URL" in result.stderr
+
+
+def test_serve_with_its_prefect_server_down_says_what_to_do(tmp_path):
+    write_config(tmp_path, source("feed", "feed", "https://news.example/feed.xml", interval="15m"))
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
+    result = subprocess.run(
+        [str(BIN / "newslake"), "serve"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "does not answer" in result.stderr and "prefect server start" in result.stderr
 
 
 def test_a_folder_source_is_read_like_a_path(newslake: CliRunner, tmp_path):

@@ -1,0 +1,48 @@
+"""Failures a user can expect (another writer holding the warehouse, a full disk, no permission), told
+in one line that says what happened and what to do, instead of a traceback."""
+
+from __future__ import annotations
+
+import errno
+import logging
+
+
+class ExpectedError(RuntimeError):
+    """A run or command stopped by a failure explain_failure recognises; its text is the whole message."""
+
+
+def explain_failure(exc: BaseException, where: object) -> str | None:
+    """Give back the one-line explanation of an expected failure while using the warehouse at `where`,
+    or None for anything else (a bug, which keeps its traceback)."""
+    if isinstance(exc, ExpectedError):
+        return str(exc)
+    text = str(exc)
+    code = getattr(exc, "errno", None)
+    if "database is locked" in text:
+        return (
+            f"another process was writing to the warehouse at {where} for too long (database is locked): "
+            "run again when it is done; `newslake serve` runs its sources one at a time"
+        )
+    if code == errno.ENOSPC or "No space left on device" in text:
+        return f"the disk holding {where} is full: free some space and run again (loaded batches are kept)"
+    if code == errno.EROFS or "Read-only file system" in text or "readonly database" in text:
+        return f"the warehouse at {where} is on a read-only file system: give a writable --lake"
+    if code in (errno.EACCES, errno.EPERM) or "Permission denied" in text:
+        return f"no permission to write to the warehouse at {where}: fix its permissions or give another --lake"
+    return None
+
+
+class _HideExpectedErrors(logging.Filter):
+    """Drops the orchestrator's log records about an ExpectedError: its traceback, and the final state
+    that repeats it. The command prints the one-line message itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], ExpectedError):
+            return False
+        return ExpectedError.__name__ not in record.getMessage()
+
+
+def hide_expected_failures_in_logs() -> None:
+    """Keep Prefect's console from printing tracebacks of expected failures."""
+    for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
+        logging.getLogger(name).addFilter(_HideExpectedErrors())
