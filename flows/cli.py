@@ -165,6 +165,7 @@ def main() -> None:
 @click.option("--source", "source_names", multiple=True, metavar="NAME", help="A configured source (repeatable).")
 @click.option("--allow-private", is_flag=True, default=None, help="Allow URLs on private and loopback addresses.")
 @click.option("--batch-size", type=int, default=None, help="Documents per batch and transaction.")
+@click.option("--max-urls", type=int, default=None, help="Most pages fetched per source in this run; the rest wait.")
 @click.option("--workers", type=int, default=None, help="Worker processes for extraction and NER.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
 def run(
@@ -177,6 +178,7 @@ def run(
     source_names: Sequence[str],
     allow_private: bool | None,
     batch_size: int | None,
+    max_urls: int | None,
     workers: int | None,
     progress: bool | None,
 ) -> None:
@@ -185,7 +187,7 @@ def run(
     With nothing to ingest given, every configured source is ingested.
     """
     settings = load_settings(
-        config_file, lake=lake, batch_size=batch_size, workers=workers, allow_private=allow_private
+        config_file, lake=lake, batch_size=batch_size, workers=workers, allow_private=allow_private, max_urls=max_urls
     )
     if not (paths or source_names or feeds or sitemaps or url_lists or settings.sources):
         raise click.UsageError("nothing to ingest: give PATHS, --feed, --sitemap, --urls or configure [[sources]]")

@@ -265,7 +265,7 @@ def ingest(
                 summary.sources[name] = SourceCounts("folder", found=len(found))
             if fetcher is None:
                 return file_batches(), len(files)
-            polls = poll_sources(con, fetcher, live, summary)
+            polls = poll_sources(con, fetcher, live, summary, settings.max_urls)
             pages = [page for poll in polls for page in poll.pages]
             listing = InputBatch(refused=[r for poll in polls for r in poll.rejections])
             batches = chain(file_batches(), [listing] if listing.size else [], page_batches(fetcher, pages, summary))
@@ -331,14 +331,18 @@ def refresh_report(settings: Settings, summary: RunSummary) -> None:
 
 
 def poll_sources(
-    con: duckdb.DuckDBPyConnection, fetcher: Fetcher, sources: list[SourceConfig], summary: RunSummary
+    con: duckdb.DuckDBPyConnection,
+    fetcher: Fetcher,
+    sources: list[SourceConfig],
+    summary: RunSummary,
+    max_urls: int | None = None,
 ) -> list[SourcePoll]:
     """Poll each live source once; a URL two sources list is fetched once, for the first."""
     claimed: set[str] = set()
     polls = []
     logger = get_run_logger()
     for source in sources:
-        poll = poll_source(con, fetcher, source, summary.run_id, claimed)
+        poll = poll_source(con, fetcher, source, summary.run_id, claimed, max_urls)
         summary.sources[source.name] = SourceCounts(
             source.kind, found=poll.found, pending=poll.pending, not_modified=poll.not_modified, error=poll.error
         )

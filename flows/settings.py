@@ -43,6 +43,7 @@ CONFIG_KEYS: dict[str, str] = {
     "fetch.retries": "retries",
     "fetch.backoff": "backoff",
     "fetch.concurrency": "fetch_concurrency",
+    "fetch.max_urls": "max_urls",
     "fetch.per_host_concurrency": "per_host_concurrency",
     "fetch.per_host_delay": "per_host_delay",
     "fetch.respect_robots": "respect_robots",
@@ -151,6 +152,11 @@ class Settings(BaseModel):
     max_redirects: int = Field(default=5, ge=0, le=30, description="Redirects followed per fetch.")
     retries: int = Field(default=3, ge=0, le=10, description="Retries on timeouts, connection errors and 5xx.")
     backoff: float = Field(default=1.0, ge=0, description="First retry wait in seconds; doubles, with jitter.")
+    max_urls: int = Field(
+        default=1000,
+        ge=1,
+        description="Most pages a run fetches per source (a source's max_items wins); the rest wait.",
+    )
     fetch_concurrency: int = Field(default=8, ge=1, le=256, description="Requests in flight at once, all hosts.")
     per_host_concurrency: int = Field(default=2, ge=1, le=64, description="Requests in flight at once per host.")
     per_host_delay: float = Field(default=1.0, ge=0, description="Seconds between requests to one host.")

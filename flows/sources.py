@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,6 @@ import duckdb
 
 from flows.interrupt import check_stop, stop_requested
 from flows.settings import SourceConfig
-from flows.workers import batched
 from tasks.discover import hash_bytes
 from tasks.feeds import parse_feed
 from tasks.fetch import Fetcher, FetchResult
@@ -63,11 +63,16 @@ def adhoc_source(kind: str, location: str) -> SourceConfig:
 
 
 def poll_source(
-    con: duckdb.DuckDBPyConnection, fetcher: Fetcher, source: SourceConfig, run_id: str, claimed: set[str]
+    con: duckdb.DuckDBPyConnection,
+    fetcher: Fetcher,
+    source: SourceConfig,
+    run_id: str,
+    claimed: set[str],
+    max_urls: int | None = None,
 ) -> SourcePoll:
     """Read a source's listing, record its new and changed items as pending, and give back the pages to
-    fetch now (at most max_items; earlier leftovers first). URLs in `claimed` are fetched by another
-    source of this run."""
+    fetch now (at most the source's max_items, else max_urls; earlier leftovers first). URLs in
+    `claimed` are fetched by another source of this run."""
     poll = SourcePoll(datetime.now(UTC))
     fetches: list[FetchRow] = []
     validators: list[Validators] = []
@@ -82,7 +87,8 @@ def poll_source(
     private = fetcher.policy.allow_private or bool(fetcher.policy.allowed_networks)
     leftovers = [url for url, _ in pending_urls(con, source.name, private) if url not in fresh]
     queue = [u for u in [*leftovers, *fresh] if u not in claimed]
-    chosen = queue[: source.max_items] if source.max_items else queue
+    cap = source.max_items or max_urls
+    chosen = queue[:cap] if cap else queue
     claimed.update(chosen)
     poll.pending = len(queue) - len(chosen)
     poll.pages = [PageTask(url, source.name) for url in chosen]
@@ -252,18 +258,34 @@ def fetched_document(result: FetchResult) -> RawDocument | Rejection:
     return RawDocument(hash_bytes(content), result.url, content, result.fetched_at, len(content), fetch=info)
 
 
+PAGE_BATCH_SECONDS = 30.0  # a batch of fetched pages loads after this long even when not full
+
+
 def fetch_pages(
-    fetcher: Fetcher, pages: Sequence[PageTask], batch_size: int, concurrency: int
+    fetcher: Fetcher,
+    pages: Sequence[PageTask],
+    batch_size: int,
+    concurrency: int,
+    flush_seconds: float = PAGE_BATCH_SECONDS,
 ) -> Iterator[list[tuple[PageTask, FetchResult]]]:
-    """Yield the pages fetched, a batch at a time; up to `concurrency` requests are in flight (the
-    fetcher also limits each host)."""
+    """Yield the pages fetched in batches as they fill: a batch goes to the warehouse when it holds
+    batch_size pages or flush_seconds have passed since it started, so a long or slow listing loads as
+    it goes and a run stopped half-way keeps what it loaded. Up to `concurrency` requests are in
+    flight (the fetcher also limits each host)."""
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="fetch")
     try:
-        for chunk in batched(pages, batch_size):
-            results = []
-            for page, result in zip(chunk, pool.map(lambda p: fetcher.fetch(p.url), chunk), strict=True):
-                check_stop()  # Ctrl-C: stop between two pages; the fetches in flight are dropped
-                results.append((page, result))
-            yield results
+        waiting = {pool.submit(fetcher.fetch, page.url): page for page in pages}
+        batch: list[tuple[PageTask, FetchResult]] = []
+        started = time.monotonic()
+        while waiting:
+            left = max(0.0, started + flush_seconds - time.monotonic())
+            done, _ = wait(waiting, timeout=min(left, 1.0), return_when=FIRST_COMPLETED)
+            check_stop()  # Ctrl-C: stop between two pages; the fetches in flight are dropped
+            batch += [(waiting.pop(future), future.result()) for future in done]
+            if batch and (len(batch) >= batch_size or time.monotonic() - started >= flush_seconds or not waiting):
+                yield batch[:batch_size]
+                batch, started = batch[batch_size:], time.monotonic()
+        if batch:
+            yield batch
     finally:
         pool.shutdown(wait=not stop_requested(), cancel_futures=True)

@@ -141,6 +141,36 @@ def test_pages_refused_for_their_address_are_fetched_once_private_addresses_are_
     assert query(tmp_path / "lake", "SELECT count(*) FROM quarantine") == [(0,)]
 
 
+def test_max_urls_caps_each_source_for_the_run(newslake: CliRunner, tmp_path, site):
+    urls = tmp_path / "urls.txt"
+    urls.write_text("\n".join(site.url(f"/articles/{n}") for n in (1, 2, 3, 4, 5)) + "\n")
+    write_config(tmp_path, "")
+    newslake("run", "--urls", str(urls), "--max-urls", "2", "--no-progress")
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(2,)]
+    assert query(tmp_path / "lake", "SELECT count(*) FROM seen_urls WHERE status = 'pending'") == [(3,)]
+    newslake("run", "--urls", str(urls), "--no-progress")  # the default cap (fetch.max_urls) is 1,000
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(5,)]
+
+
+def test_fetched_pages_load_in_batches_as_they_fill_not_after_the_slowest(site):
+    from flows.sources import PageTask, fetch_pages
+    from tasks.fetch import Fetcher, FetchPolicy
+
+    site.set("/slow", article_html(8), delay=3.0)
+    pages = [PageTask(site.url(p), "s") for p in ("/articles/1", "/slow", "/articles/2", "/articles/3")]
+    policy = FetchPolicy(allowed_networks=("127.0.0.1/32",), per_host_delay=0, per_host_concurrency=4, timeout=10)
+    started = time.monotonic()
+    with Fetcher(policy) as fetcher:
+        batches = fetch_pages(fetcher, pages, batch_size=100, concurrency=4, flush_seconds=0.5)
+        first = next(batches)
+        first_after = time.monotonic() - started
+        rest = [item for batch in batches for item in batch]
+    assert sorted(page.url.rsplit("/", 1)[-1] for page, _ in first) == ["1", "2", "3"]
+    assert first_after < 2.5  # loaded while /slow was still on its way
+    assert [page.url.rsplit("/", 1)[-1] for page, _ in rest] == ["slow"]
+    assert all(result.ok for _, result in first + rest)
+
+
 def test_max_items_leaves_the_rest_for_the_next_run(newslake: CliRunner, tmp_path, site):
     urls = tmp_path / "urls.txt"
     urls.write_text("\n".join(site.url(f"/articles/{n}") for n in (1, 2, 3, 4)) + "\n# a comment\n")
