@@ -363,6 +363,40 @@ def reprocess(
 
 
 @main.command()
+@common_options
+@click.option("--source", default=None, metavar="NAME", help="Only this source's URLs.")
+@click.option("--reason", default=None, help="Only failures whose reason starts with this code, e.g. http_4.")
+def retry(lake: Path | None, config_file: Path | None, source: str | None, reason: str | None) -> None:
+    """Make failed page URLs pending again, so the next run of their source fetches them."""
+    settings = load_settings(config_file, lake=lake)
+    from warehouse.lake import LakeMissingError, connect
+    from warehouse.migrate import migrate
+    from warehouse.sources import retry_failed_urls
+
+    try:
+        con = connect(settings.location(), read_only=True)
+        con.close()
+    except LakeMissingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    con = connect(settings.location())
+    try:
+        migrate(con)
+        counts = retry_failed_urls(con, source, reason)
+    finally:
+        con.close()
+    if not counts:
+        click.echo("no failed URLs to retry", err=True)
+        return
+    write_rows(["source", "reason", "urls"], list(counts), "table")
+    sources = sorted({s for s, _, _ in counts})
+    click.echo(
+        f"the next run of {', '.join(sources)} fetches them "
+        "(`newslake run --source NAME`, or the same --feed, --sitemap or --urls)",
+        err=True,
+    )
+
+
+@main.command()
 @click.argument("query")
 @common_options
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)

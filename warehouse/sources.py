@@ -130,3 +130,16 @@ def list_sources(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     result = con.execute(read_sql("sources_list"))
     columns = [d[0] for d in result.description or []]
     return {row[0]: dict(zip(columns, row, strict=True)) for row in result.fetchall()}
+
+
+def retry_failed_urls(
+    con: duckdb.DuckDBPyConnection, source: str | None = None, reason: str | None = None
+) -> list[tuple[str, str, int]]:
+    """Make failed URLs pending again (all, or of one source, or with reasons starting with `reason`),
+    so the next run of their source fetches them; give back (source, reason, URLs) of what changed."""
+    params = {"source": source, "reason": reason}
+    with transaction(con):
+        counts = [(str(s), str(r), int(n)) for s, r, n in con.execute(read_sql("failed_urls"), params).fetchall()]
+        if counts:
+            con.execute(read_sql("retry_failed"), params)
+    return counts

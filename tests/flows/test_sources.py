@@ -141,6 +141,23 @@ def test_pages_refused_for_their_address_are_fetched_once_private_addresses_are_
     assert query(tmp_path / "lake", "SELECT count(*) FROM quarantine") == [(0,)]
 
 
+def test_retry_makes_failed_urls_pending_for_the_next_run(newslake: CliRunner, tmp_path, site):
+    urls = tmp_path / "urls.txt"
+    urls.write_text(site.url("/articles/1") + "\n" + site.url("/later") + "\n")
+    write_config(tmp_path, "")
+    newslake("run", "--urls", str(urls), "--no-progress")
+    assert query(tmp_path / "lake", "SELECT reason FROM quarantine") == [("http_404",)]
+    site.set("/later", article_html(9))  # the page is there now; a 404 is never retried by itself
+    newslake("run", "--urls", str(urls), "--no-progress")
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(1,)]
+    retried = newslake("retry", "--reason", "http_4")
+    assert "http_404" in retried.stdout and "the next run of" in retried.stderr
+    newslake("run", "--urls", str(urls), "--no-progress")
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(2,)]
+    assert query(tmp_path / "lake", "SELECT count(*) FROM quarantine") == [(0,)]
+    assert "no failed URLs" in newslake("retry").stderr
+
+
 def test_max_urls_caps_each_source_for_the_run(newslake: CliRunner, tmp_path, site):
     urls = tmp_path / "urls.txt"
     urls.write_text("\n".join(site.url(f"/articles/{n}") for n in (1, 2, 3, 4, 5)) + "\n")
