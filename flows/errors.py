@@ -23,13 +23,19 @@ def explain_failure(exc: BaseException, where: object) -> str | None:
             f"another process was writing to the warehouse at {where} for too long (database is locked): "
             "run again when it is done; `newslake serve` runs its sources one at a time"
         )
-    if code == errno.ENOSPC or "No space left on device" in text:
+    if code == errno.ENOSPC or "No space left on device" in text or "database or disk is full" in text:
         return f"the disk holding {where} is full: free some space and run again (loaded batches are kept)"
     if code == errno.EROFS or "Read-only file system" in text or "readonly database" in text:
         return f"the warehouse at {where} is on a read-only file system: give a writable --lake"
     if code in (errno.EACCES, errno.EPERM) or "Permission denied" in text:
         return f"no permission to write to the warehouse at {where}: fix its permissions or give another --lake"
     return None
+
+
+def first_line(exc: BaseException) -> str:
+    """Give back the first line of an exception's message: enough for a warning on the console."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class _HideExpectedErrors(logging.Filter):
@@ -43,6 +49,8 @@ class _HideExpectedErrors(logging.Filter):
 
 
 def hide_expected_failures_in_logs() -> None:
-    """Keep Prefect's console from printing tracebacks of expected failures."""
+    """Keep Prefect's console from printing tracebacks of expected failures, and Great Expectations'
+    Data Docs builder from printing its own (a failed Data Docs page never fails a run)."""
     for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
         logging.getLogger(name).addFilter(_HideExpectedErrors())
+    logging.getLogger("great_expectations").setLevel(logging.CRITICAL)

@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows.errors import ExpectedError, explain_failure
+from flows.errors import ExpectedError, explain_failure, first_line
 from flows.interrupt import check_stop, leave, stopping_signal
 from flows.locks import gone_runs, run_lock, source_lock
 from flows.progress import RunProgress
@@ -449,14 +449,14 @@ def run_batches(
             try:
                 finish(con, summary, started_at)
             except Exception as exc:  # the run's own outcome must still be recorded
-                get_run_logger().warning("could not record the state of the run's sources: %s", exc)
+                get_run_logger().warning("could not record the state of the run's sources: %s", first_line(exc))
         try:
             finish_run(con, summary.run_id, summary.as_run_row(), error)
         except Exception as exc:
             if error is None:
                 raise
             # The run's own error is the one to report; the next run marks this row interrupted.
-            get_run_logger().warning("could not record the run's outcome: %s", exc)
+            get_run_logger().warning("could not record the run's outcome: %s", first_line(exc))
         finally:
             con.close()
             held.close()
@@ -557,7 +557,9 @@ def refresh_search(con: duckdb.DuckDBPyConnection, location: LakeLocation, summa
         how = "built anew" if done.rebuilt else f"updated for {done.changed} changed articles"
         get_run_logger().info("search index %s: %s articles", how, done.articles)
     except Exception as exc:  # search is a convenience: a failure must not fail a run that loaded its data
-        get_run_logger().warning("could not update the search index (`newslake search` may be stale): %s", exc)
+        get_run_logger().warning(
+            "could not update the search index (`newslake search` may be stale): %s", first_line(exc)
+        )
 
 
 def publish_summary(summary: RunSummary) -> None:

@@ -1,0 +1,93 @@
+"""Expected failures are told in one line: real errors from the system, recognised and explained."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from flows.errors import ExpectedError, explain_failure, first_line
+from tests.conftest import SEEDS, CliRunner
+
+
+def _raised(action) -> BaseException:  # type: ignore[no-untyped-def]
+    try:
+        action()
+    except BaseException as exc:
+        return exc
+    raise AssertionError("nothing was raised")
+
+
+def test_a_full_disk_is_explained() -> None:
+    def write_to_full_device() -> None:
+        with Path("/dev/full").open("wb") as device:  # always answers ENOSPC
+            device.write(b"x")
+            device.flush()
+
+    message = explain_failure(_raised(write_to_full_device), "/data/lake")
+    assert message is not None and "disk holding /data/lake is full" in message
+
+
+def test_no_permission_is_explained() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder).chmod(0o755)
+        with _as_nobody():
+            error = _raised(lambda: (Path(folder) / "catalog.sqlite").write_bytes(b"x"))
+    message = explain_failure(error, "/data/lake")
+    assert message is not None and "no permission to write" in message
+
+
+def test_a_locked_catalog_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(path, timeout=0.1)
+    error = _raised(lambda: other.execute("CREATE TABLE t (x)"))
+    holder.close()
+    other.close()
+    message = explain_failure(error, tmp_path)
+    assert message is not None and "database is locked" in message and "run again" in message
+
+
+def test_other_errors_keep_their_traceback() -> None:
+    assert explain_failure(ValueError("a bug"), "/data/lake") is None
+    assert explain_failure(ExpectedError("told already"), "/x") == "told already"
+    assert first_line(RuntimeError("first\nsecond")) == "first"
+
+
+@contextmanager
+def _as_nobody() -> Iterator[None]:
+    if os.geteuid() != 0:
+        yield
+        return
+    os.setegid(65534)
+    os.seteuid(65534)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+@pytest.mark.slow
+def test_a_run_on_a_full_disk_fails_in_a_few_lines(newslake: CliRunner, tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"a small file system for the full disk needs mount (as root): {mounted.stderr.decode()[:200]}")
+    try:
+        (disk / "filler").write_bytes(b"\0" * 2_700_000)  # leaves about 400 KB: less than a run writes
+        result = newslake("run", str(SEEDS), "--lake", str(disk / "lake"), "--workers", "1", check=False)
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: the disk holding")
+    assert len(result.stderr.strip().splitlines()) <= 5, result.stderr
