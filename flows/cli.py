@@ -73,8 +73,10 @@ def stoppable_run() -> Iterator[None]:
     from prefect.exceptions import TerminationSignal
 
     from flows.interrupt import install_stop_handlers, leave, stopping_signal
+    from flows.reaper import start_reaper
 
     install_stop_handlers()
+    start_reaper()  # ends what the run starts (Prefect's temporary server) should the run be killed
     try:
         yield
     except (KeyboardInterrupt, TerminationSignal) as exc:

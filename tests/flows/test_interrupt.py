@@ -119,19 +119,19 @@ def test_a_signal_stops_the_run_within_seconds_and_the_next_run_finishes(tmp_pat
     assert query(lake, "SELECT count(*) FROM documents")[0][0] == PAGES
 
 
-def test_workers_exit_when_the_main_process_is_killed(tmp_path: Path) -> None:
+def test_nothing_the_run_started_outlives_its_main_process_killed(tmp_path: Path) -> None:
     inbox = _pages(tmp_path / "inbox")
     run = _start(tmp_path, inbox)
     try:
         helpers = _wait_for_a_loaded_batch(run, tmp_path / "lake")
-        workers = {pid for pid in helpers if "multiprocessing" in Path(f"/proc/{pid}/cmdline").read_text()}
-        assert workers
+        commands = _alive(helpers).values()
+        assert any("multiprocessing" in c for c in commands) and any("uvicorn" in c for c in commands), commands
         run.kill()  # as the OOM killer would: only the main process, with SIGKILL
         run.wait(timeout=30)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and _alive(workers):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and _alive(helpers):
             time.sleep(0.2)
-        assert not _alive(workers), "workers outlived their main process"
+        assert not _alive(helpers), "workers or the temporary Prefect server outlived the main process"
     finally:
-        os.killpg(run.pid, signal.SIGKILL)  # the temporary Prefect server is Prefect's child: not covered here
+        os.killpg(run.pid, signal.SIGKILL)
         run.communicate(timeout=30)
