@@ -243,7 +243,14 @@ def ingest(
     """Ingest every document under the paths and from the sources into the warehouse; give back the
     run summary. Folder sources are read like paths; feeds, sitemaps and URL lists are polled and their
     new or changed pages fetched."""
-    sources = list(sources or [])
+    with told_failures(settings):
+        return ingest_sources(paths, settings, show_progress, list(sources or []))
+
+
+def ingest_sources(
+    paths: list[str], settings: Settings, show_progress: bool, sources: list[SourceConfig]
+) -> RunSummary:
+    """The body of the ingest flow."""
     skipped: list[SkippedPath] = []
     folder_files = {s.name: list(discover_files([s.location], skipped)) for s in sources if s.kind == "folder"}
     live = [s for s in sources if s.kind != "folder"]
@@ -298,6 +305,20 @@ def ingest(
         summary = run_batches(prepare, settings, show_progress, force=False, finish=record_sources if sources else None)
     refresh_report(settings, summary)
     return summary
+
+
+@contextmanager
+def told_failures(settings: Settings) -> Iterator[None]:
+    """Turn an expected failure of the block (see flows.errors) into an ExpectedError with its message."""
+    try:
+        yield
+    except ExpectedError:
+        raise
+    except Exception as exc:
+        message = explain_failure(exc, settings.location().root)
+        if message is None:
+            raise
+        raise ExpectedError(message) from exc
 
 
 def read_files(paths: Sequence[Path], max_bytes: int) -> InputBatch:
@@ -388,18 +409,20 @@ def reprocess(
     show_progress: bool = False,
 ) -> RunSummary:
     """Run stored raw documents through the pipeline again: the quarantined ones, or every current one."""
-    con = connect(settings.location())
-    try:
-        migrate(con)
-        docs = reprocess_candidates(con, run_id, reason, source, everything)
-    finally:
-        con.close()
+    with told_failures(settings):
+        con = connect(settings.location())
+        try:
+            migrate(con)
+            docs = reprocess_candidates(con, run_id, reason, source, everything)
+        finally:
+            con.close()
 
     def prepare(_con: duckdb.DuckDBPyConnection, _summary: RunSummary) -> tuple[Iterator[InputBatch], int]:
         batches = (InputBatch(docs=list(chunk)) for chunk in batched(docs, settings.batch_size))
         return batches, len(docs)
 
-    return run_batches(prepare, settings, show_progress, force=True)
+    with told_failures(settings):
+        return run_batches(prepare, settings, show_progress, force=True)
 
 
 def run_batches(

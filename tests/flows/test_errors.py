@@ -91,3 +91,26 @@ def test_a_run_on_a_full_disk_fails_in_a_few_lines(newslake: CliRunner, tmp_path
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("Error: the disk holding")
     assert len(result.stderr.strip().splitlines()) <= 5, result.stderr
+
+
+@pytest.mark.slow
+def test_a_run_on_a_read_only_lake_fails_in_a_few_lines_and_reads_still_answer(
+    newslake: CliRunner, tmp_path: Path
+) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"a file system to make read-only needs mount (as root): {mounted.stderr.decode()[:200]}")
+    lake = disk / "lake"
+    try:
+        newslake("run", str(SEEDS), "--lake", str(lake), "--workers", "1")
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        result = newslake("run", str(SEEDS), "--lake", str(lake), "--workers", "1", check=False)
+        answer = newslake("sql", "SELECT count(*) AS n FROM articles", "--lake", str(lake), "--format", "csv")
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "read-only file system" in result.stderr.strip().splitlines()[-1], result.stderr
+    assert answer.stdout.split() == ["n", "2"]
