@@ -147,7 +147,7 @@ class Settings(BaseModel):
     user_agent: str = Field(
         default="newslake/0.1 (+https://github.com/newslake/newslake)", description="User-Agent sent with requests."
     )
-    fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds to connect, per read and per body.")
+    fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds one request may take in all.")
     fetch_max_bytes: int = Field(default=20_000_000, ge=1024, description="Largest response body accepted.")
     max_redirects: int = Field(default=5, ge=0, le=30, description="Redirects followed per fetch.")
     retries: int = Field(default=3, ge=0, le=10, description="Retries on timeouts, connection errors and 5xx.")
