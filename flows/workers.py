@@ -37,21 +37,31 @@ class DocumentTimeoutError(Exception):
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise DocumentTimeoutError in the block once it has run for `seconds` (0: no limit). Only in a
-    process's main thread, where signals arrive; a long step in C ends before the error is raised."""
+    process's main thread, where signals arrive; a long step in C ends before the error is raised.
+    Libraries that catch every exception (trafilatura's fallbacks do) cannot swallow it: the timer
+    fires again every quarter second, and a block that ends after its time raises all the same."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
+    expired = False
+    deadline = time.monotonic() + seconds
 
     def expire(_number: int, _frame: object) -> None:
+        nonlocal expired
+        if time.monotonic() < deadline:
+            return  # a signal an earlier block's timer left pending
+        expired = True
         raise DocumentTimeoutError(f"took over {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired:
+        raise DocumentTimeoutError(f"took over {seconds:g} s")
 
 
 def init_worker(model_name: str, max_bytes: int, document_seconds: float = NO_LIMIT) -> None:
