@@ -27,7 +27,7 @@ from flows.errors import ExpectedError, explain_failure, first_line
 from flows.interrupt import check_stop, leave, stopping_signal
 from flows.locks import gone_runs, run_lock, source_lock
 from flows.progress import RunProgress
-from flows.quality import BatchVerdict, mention_key, validate_batch, validate_run
+from flows.quality import BatchVerdict, link_key, mention_key, validate_batch, validate_run
 from flows.settings import Settings, SourceConfig
 from flows.sources import PageTask, SourcePoll, fetch_pages, fetch_row, fetched_document, poll_source
 from flows.summary import RunSummary, SourceCounts
@@ -216,7 +216,9 @@ def build_batch(
             batch.rejections.append(verdict.refused[article_id])
             continue
         item = by_doc[article.doc_id]
-        kept_links = tuple(link for link in article.links if f"{article_id}|{link.url}" not in verdict.dropped_links)
+        kept_links = tuple(
+            link for link in article.links if link_key(article_id, link.url) not in verdict.dropped_links
+        )
         batch.articles.append((article_id, replace(article, links=kept_links)))
         kept = [m for m in item.mentions if mention_key(article_id, m) not in verdict.dropped_mentions]
         names = {(m.name, m.label) for m in kept}

@@ -54,7 +54,13 @@ def suite_parameters(settings: Settings, now: datetime) -> dict[str, Any]:
 
 
 def mention_key(article_id: str, mention: Mention) -> str:
+    """Give back the key a mention's rows carry through the entities suite."""
     return f"{article_id}|{mention.name}|{mention.label}"
+
+
+def link_key(article_id: str, url: str) -> str:
+    """Give back the key a link's rows carry through the links suite."""
+    return f"{article_id}|{url}"
 
 
 def validate_batch(
@@ -103,7 +109,7 @@ def validate_batch(
     verdict.outcomes += (outcomes := runner.run(load_suite("entities"), frame, "key", params))
     verdict.dropped_mentions = set(failures_by_row(outcomes))
     frame = [
-        {"key": f"{aid}|{link.url}", "article_id": aid, "url": link.url, "anchor_text": link.anchor_text}
+        {"key": link_key(aid, link.url), "article_id": aid, "url": link.url, "anchor_text": link.anchor_text}
         for aid, a in articles.items()
         for link in a.links
     ]

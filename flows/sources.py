@@ -10,6 +10,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 
@@ -21,7 +22,7 @@ from tasks.fetch import Fetcher, FetchResult
 from tasks.records import FetchInfo, ListedItem, ListingError, RawDocument, Rejection
 from tasks.sitemaps import parse_sitemap
 from tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list
-from warehouse.load import FetchRow
+from warehouse.load import FetchPurpose, FetchRow
 from warehouse.sources import (
     ListedRow,
     Validators,
@@ -170,7 +171,7 @@ def fetch_listing(
     fetcher: Fetcher,
     source: SourceConfig,
     url: str,
-    purpose: str,
+    purpose: FetchPurpose,
     known: dict[str, tuple[str | None, str | None]],
     fetches: list[FetchRow],
     validators: list[Validators],
@@ -224,9 +225,11 @@ def plan_items(
     return rows, fresh
 
 
-def fetch_row(source: str, purpose: str, result: FetchResult, doc_id: str | None = None) -> FetchRow:
+def fetch_row(source: str, purpose: FetchPurpose, result: FetchResult, doc_id: str | None = None) -> FetchRow:
     """Give back the fetches row of one fetch."""
-    outcome = "failed" if result.error else ("not_modified" if result.not_modified else "fetched")
+    outcome: Literal["fetched", "not_modified", "failed"] = (
+        "failed" if result.error else ("not_modified" if result.not_modified else "fetched")
+    )
     return FetchRow(
         source=source,
         url=result.url,

@@ -183,8 +183,6 @@ _COMMON_ABBREVIATIONS = frozenset(
         "MBA",
         "USA",
         "UK",
-        "USA",
-        "UK",
         "US",
         "YES",
         "NO",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
@@ -13,6 +14,10 @@ def count_words(text: str) -> int:
     """Give back the number of words: whitespace-separated tokens, or CJK characters where there are any."""
     cjk = len(_CJK.findall(text))
     return max(len(text.split()), cjk)
+
+
+# Where in the pipeline a document was refused.
+Stage = Literal["discover", "listing", "fetch", "normalize", "extract", "entities", "validate", "load"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class Rejection:
 
     doc_id: str
     source_uri: str
-    stage: str
+    stage: Stage
     reason: str
     detail: str
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from itertools import accumulate
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
@@ -22,13 +22,17 @@ def read_sql(name: str) -> str:
     return (resources.files("warehouse") / "sql" / f"{name}.sql").read_text(encoding="utf-8")
 
 
+# What a fetch was for: a page of an article, or a listing (feed, sitemap, URL list).
+FetchPurpose = Literal["page", "feed", "sitemap", "urls"]
+
+
 @dataclass(frozen=True)
 class SourcePlan:
     """What a run does with one (source, content) pair: new, updated, unchanged or duplicate."""
 
     source_uri: str
     doc_id: str
-    status: str
+    status: Literal["new", "updated", "unchanged", "duplicate"]
     previous_article_id: str | None
 
 
@@ -55,8 +59,8 @@ class FetchRow:
 
     source: str
     url: str
-    purpose: str  # page | feed | sitemap
-    outcome: str  # fetched | not_modified | failed
+    purpose: FetchPurpose
+    outcome: Literal["fetched", "not_modified", "failed"]
     fetched_at: datetime
     final_url: str | None = None
     http_status: int | None = None
