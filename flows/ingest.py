@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import gc
-import json
 import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import chain
-from pathlib import Path
 from typing import TypeVar, cast
 
 import duckdb
@@ -23,13 +20,25 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from flows.batches import (
+    BatchSource,
+    BatchWork,
+    InFlight,
+    InputBatch,
+    assign_article_ids,
+    build_batch,
+    decide_work,
+    enforce_languages,
+    page_batch,
+    read_files,
+)
 from flows.errors import ExpectedError, explain_failure, first_line
 from flows.interrupt import check_stop, leave, stopping_signal
 from flows.locks import gone_runs, run_lock, source_lock
 from flows.progress import RunProgress
-from flows.quality import BatchVerdict, link_key, mention_key, validate_batch, validate_run
+from flows.quality import BatchVerdict, validate_batch, validate_run
 from flows.settings import Settings, SourceConfig
-from flows.sources import PageTask, SourcePoll, fetch_pages, fetch_row, fetched_document, poll_source
+from flows.sources import PageTask, SourcePoll, fetch_pages, poll_source
 from flows.summary import RunSummary, SourceCounts
 from flows.workers import (
     DocumentExecutor,
@@ -40,18 +49,14 @@ from flows.workers import (
     process_chunk,
     worker_chunks,
 )
-from tasks.discover import SkippedPath, discover_files, read_document
-from tasks.fetch import Fetcher, FetchResult
-from tasks.identify import article_id_for, extractor_version
-from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
+from tasks.discover import SkippedPath, discover_files
+from tasks.fetch import Fetcher
+from tasks.records import Article, ProcessedDocument, RawDocument
 from tasks.validate import SuiteRunner
 from warehouse.lake import LakeLocation, connect, threads_limited
 from warehouse.load import (
-    FetchRow,
     LoadBatch,
     LoadCounts,
-    SourcePlan,
-    StoredDocument,
     load_batch,
     plan_batch,
     record_validation,
@@ -69,83 +74,6 @@ def unwalked(value: T) -> T:
     """Give back the value marked so Prefect does not walk it: walking every document of a batch to look
     for futures cost a third of a run. The task still receives the plain value."""
     return cast(T, quote(value))
-
-
-@dataclass
-class InputBatch:
-    """Documents read or fetched for one batch, fetches that failed, and the fetch log of the batch."""
-
-    docs: list[RawDocument] = field(default_factory=list)
-    refused: list[Rejection] = field(default_factory=list)  # failed before there were bytes (fetch, listing)
-    fetches: list[FetchRow] = field(default_factory=list)
-    languages: dict[str, str] = field(default_factory=dict)  # source_uri -> language its source expects
-
-    @property
-    def size(self) -> int:
-        return len(self.docs) + len(self.refused)
-
-
-# Given the open warehouse and the run's summary, give back the run's batches and how many items they hold.
-BatchSource = Callable[[duckdb.DuckDBPyConnection, RunSummary], tuple[Iterator[InputBatch], int]]
-
-
-@dataclass
-class BatchWork:
-    """What one batch has to do once the warehouse has been asked what it already holds."""
-
-    process: list[RawDocument] = field(default_factory=list)
-    duplicate_sources: list[tuple[str, str]] = field(default_factory=list)  # known content, new place
-    previous_article: dict[str, str | None] = field(default_factory=dict)  # doc_id -> article id
-    status: dict[str, str] = field(default_factory=dict)  # doc_id -> new | updated
-    unchanged: int = 0
-
-
-def decide_work(
-    docs: Sequence[RawDocument],
-    plans: dict[tuple[str, str], SourcePlan],
-    force: bool = False,
-    in_flight: set[str] | None = None,
-) -> BatchWork:
-    """Give back the batch's work: documents to process, extra sources to record, the unchanged count.
-
-    With force (reprocessing), documents already stored are processed again instead of skipped.
-    """
-    work = BatchWork()
-    for doc in docs:
-        plan = plans[(doc.source_uri, doc.doc_id)]
-        if force and plan.status in ("unchanged", "duplicate") and doc.doc_id not in work.status:
-            plan = SourcePlan(
-                doc.source_uri, doc.doc_id, "updated" if plan.previous_article_id else "new", plan.previous_article_id
-            )
-        if plan.status == "unchanged":
-            work.unchanged += 1
-        elif plan.status == "duplicate" or doc.doc_id in work.status or doc.doc_id in (in_flight or ()):
-            work.duplicate_sources.append((doc.source_uri, doc.doc_id))
-            work.unchanged += 1
-        else:
-            work.status[doc.doc_id] = plan.status
-            work.previous_article[doc.doc_id] = plan.previous_article_id
-            work.process.append(doc)
-    return work
-
-
-def assign_article_ids(
-    processed: Sequence[ProcessedDocument], previous: dict[str, str | None]
-) -> tuple[dict[str, Article], list[Rejection]]:
-    """Give back articles keyed by stable id; a second document for one id in a batch is refused."""
-    articles: dict[str, Article] = {}
-    refused = []
-    for item in processed:
-        if item.article is None:
-            continue
-        a = item.article
-        article_id = previous.get(a.doc_id) or article_id_for(a.canonical_url or a.source_uri)
-        if article_id in articles:
-            detail = f"the same article as {articles[article_id].source_uri} in this batch"
-            refused.append(Rejection(a.doc_id, a.source_uri, "load", "duplicate_article", detail))
-            continue
-        articles[article_id] = a
-    return articles, refused
 
 
 @task(name="plan-batch", cache_policy=NO_CACHE)
@@ -177,57 +105,6 @@ def validate_work(
 def load_work(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:
     """Write one batch in one transaction."""
     return load_batch(con, batch)
-
-
-def build_batch(
-    summary: RunSummary,
-    now: datetime,
-    work: BatchWork,
-    processed: Sequence[ProcessedDocument],
-    verdict: BatchVerdict,
-    articles: dict[str, Article],
-    refused: list[Rejection],
-) -> LoadBatch:
-    """Give back everything a batch writes: documents, sources, valid articles and their parts, refusals."""
-    model = next((p.ner_model for p in processed if p.ner_model), None) or ""
-    batch = LoadBatch(run_id=summary.run_id, extracted_at=now, extractor_version=extractor_version(), model=model)
-    by_doc = {p.doc_id: p for p in processed}
-    for raw in work.process:
-        item = by_doc[raw.doc_id]
-        fetch = raw.fetch
-        batch.documents.append(
-            StoredDocument(
-                raw.doc_id,
-                raw.source_uri,
-                raw.discovered_at,
-                item.kind,
-                item.encoding,
-                raw.byte_size,
-                raw.content,
-                http_status=fetch.status if fetch else None,
-                final_url=fetch.final_url if fetch else None,
-                fetched_at=fetch.fetched_at if fetch else None,
-                http_headers=json.dumps(dict(fetch.headers), sort_keys=True) if fetch else None,
-            )
-        )
-    batch.sources = [(d.source_uri, d.doc_id) for d in work.process] + work.duplicate_sources
-    for article_id, article in articles.items():
-        if article_id in verdict.refused:
-            batch.rejections.append(verdict.refused[article_id])
-            continue
-        item = by_doc[article.doc_id]
-        kept_links = tuple(
-            link for link in article.links if link_key(article_id, link.url) not in verdict.dropped_links
-        )
-        batch.articles.append((article_id, replace(article, links=kept_links)))
-        kept = [m for m in item.mentions if mention_key(article_id, m) not in verdict.dropped_mentions]
-        names = {(m.name, m.label) for m in kept}
-        batch.mentions.extend((article_id, m) for m in kept)
-        batch.spans.extend((article_id, s) for s in item.spans if (s.canonical, s.label) in names)
-        batch.quotes.extend((article_id, q) for q in item.quotes if (q.speaker, q.speaker_label) in names)
-    batch.rejections += [p.rejection for p in processed if p.rejection] + refused
-    batch.validation = verdict.outcomes
-    return batch
 
 
 def new_run_id() -> str:
@@ -323,20 +200,6 @@ def told_failures(settings: Settings) -> Iterator[None]:
         raise ExpectedError(message) from exc
 
 
-def read_files(paths: Sequence[Path], max_bytes: int) -> InputBatch:
-    """Give back a batch of files read from disk; a file that vanished or cannot be read is refused
-    with its reason, and the others still go on."""
-    batch = InputBatch()
-    now = datetime.now(UTC)
-    for path in paths:
-        item = read_document(path, max_bytes, now)
-        if isinstance(item, Rejection):
-            batch.refused.append(item)
-        else:
-            batch.docs.append(item)
-    return batch
-
-
 def refresh_report(settings: Settings, summary: RunSummary) -> None:
     """Rewrite the HTML report when report.path is set, and link it from the run's Prefect artifacts."""
     if settings.report_path is None:
@@ -378,27 +241,6 @@ def poll_sources(
         )
         polls.append(poll)
     return polls
-
-
-def page_batch(
-    fetched: list[tuple[PageTask, FetchResult]], summary: RunSummary, languages: dict[str, str]
-) -> InputBatch:
-    """Give back a batch of fetched pages: documents, fetch failures and the fetch log."""
-    batch = InputBatch()
-    for page, result in fetched:
-        item = fetched_document(result)
-        counts = summary.sources[page.source]
-        if isinstance(item, Rejection):
-            batch.refused.append(item)
-            batch.fetches.append(fetch_row(page.source, "page", result))
-            counts.failed += 1
-            continue
-        batch.docs.append(item)
-        batch.fetches.append(fetch_row(page.source, "page", result, item.doc_id))
-        counts.fetched += 1
-        if page.source in languages:
-            batch.languages[item.source_uri] = languages[page.source]
-    return batch
 
 
 @flow(name="reprocess", log_prints=False)
@@ -598,16 +440,6 @@ def publish_summary(summary: RunSummary) -> None:
         get_run_logger().warning("could not attach the run summary artifact: %s", exc)
 
 
-@dataclass
-class InFlight:
-    """A batch handed to the workers and not loaded yet."""
-
-    number: int
-    given: InputBatch
-    work: BatchWork
-    results: Iterator[list[ProcessedDocument]]
-
-
 def finish_batch(
     con: duckdb.DuckDBPyConnection, runner: SuiteRunner, batch_in: InFlight, settings: Settings, summary: RunSummary
 ) -> None:
@@ -650,19 +482,3 @@ def stoppable(chunks: Iterator[list[ProcessedDocument]]) -> Iterator[list[Proces
     for chunk in chunks:
         check_stop()
         yield chunk
-
-
-def enforce_languages(processed: list[ProcessedDocument], languages: dict[str, str]) -> list[ProcessedDocument]:
-    """Give back the documents with articles in a language other than their source expects refused."""
-    if not languages:
-        return processed
-    checked = []
-    for item in processed:
-        expected = languages.get(item.source_uri)
-        article = item.article
-        if article is not None and expected and article.language != expected:
-            detail = f"the source expects {expected}; the article reads as {article.language or 'unknown'}"
-            rejection = Rejection(item.doc_id, item.source_uri, "validate", "unexpected_language", detail)
-            item = replace(item, article=None, mentions=(), spans=(), quotes=(), rejection=rejection)
-        checked.append(item)
-    return checked

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.ingest import BatchWork, build_batch
+from flows.batches import BatchWork, build_batch
 from flows.quality import BatchVerdict
 from flows.summary import RunSummary
 from tasks.records import Article, EntitySpan, Link, Mention, ProcessedDocument, Quote, RawDocument, Rejection
