@@ -323,7 +323,7 @@ def quarantine(
 ) -> None:
     """List refused documents with their reasons, newest first."""
     settings = load_settings(config_file, lake=lake)
-    from warehouse.load import list_quarantine
+    from warehouse.quarantine import list_quarantine
 
     con = open_reader(settings)
     try:

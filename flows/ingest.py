@@ -60,9 +60,9 @@ from warehouse.load import (
     load_batch,
     plan_batch,
     record_validation,
-    reprocess_candidates,
 )
 from warehouse.migrate import migrate
+from warehouse.quarantine import reprocess_candidates
 from warehouse.runs import finish_run, mark_interrupted, running_runs, start_run
 from warehouse.search import mark_search_stale, refresh_search_index, search_needs_refresh
 from warehouse.sources import record_source_run

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from importlib import import_module
+from importlib import import_module, resources
 from pathlib import Path
 
 import duckdb
@@ -109,6 +109,11 @@ def _record_data_path(sqlite_file: Path, data_path: str) -> None:
         )
         if stored and stored[0][0] != data_path:  # reads take no write lock: only a moved lake writes here
             catalog.execute("UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path'", [data_path])
+
+
+def read_sql(name: str) -> str:
+    """Give back the text of warehouse/sql/<name>.sql."""
+    return (resources.files("warehouse") / "sql" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def sql_literal(value: str | Path) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
 from itertools import accumulate
 from typing import Any, Literal
 
@@ -12,15 +11,9 @@ import duckdb
 import pyarrow as pa
 
 from tasks.identify import entity_id_for
-from tasks.records import Article, EntitySpan, Mention, Quote, RawDocument, Rejection
+from tasks.records import Article, EntitySpan, Mention, Quote, Rejection
 from tasks.validate import ExpectationOutcome
-from warehouse.lake import staged, transaction
-
-
-def read_sql(name: str) -> str:
-    """Give back the text of warehouse/sql/<name>.sql."""
-    return (resources.files("warehouse") / "sql" / f"{name}.sql").read_text(encoding="utf-8")
-
+from warehouse.lake import read_sql, staged, transaction
 
 # What a fetch was for: a page of an article, or a listing (feed, sitemap, URL list).
 FetchPurpose = Literal["page", "feed", "sitemap", "urls"]
@@ -419,23 +412,6 @@ def record_validation(
     """Store run-level validation outcomes (batch 0)."""
     with staged(con, validation_tables(run_id, 0, outcomes, at)):
         con.execute(read_sql("record_validation"))
-
-
-def list_quarantine(
-    con: duckdb.DuckDBPyConnection, run_id: str | None, reason: str | None, source: str | None
-) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Give back the refused documents matching the optional filters, newest first."""
-    result = con.execute(read_sql("quarantine_list"), {"run_id": run_id, "reason": reason, "source": source})
-    return [d[0] for d in result.description or []], result.fetchall()
-
-
-def reprocess_candidates(
-    con: duckdb.DuckDBPyConnection, run_id: str | None, reason: str | None, source: str | None, everything: bool
-) -> list[RawDocument]:
-    """Give back the stored raw documents to process again: the quarantined ones, or every current one."""
-    params = {"run_id": run_id, "reason": reason, "source": source, "everything": everything}
-    rows = con.execute(read_sql("reprocess_candidates"), params).fetchall()
-    return [RawDocument(doc_id, source_uri, bytes(content), at, size) for doc_id, source_uri, content, at, size in rows]
 
 
 def _article_row(article_id: str, a: Article, batch: LoadBatch) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.load import read_sql
+from warehouse.lake import read_sql
 
 INTERRUPTED = "the run stopped before it finished (killed, or its machine went down); later runs pick up its work"
 

@@ -9,8 +9,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.lake import staged, transaction
-from warehouse.load import FetchRow, fetch_table, read_sql
+from warehouse.lake import read_sql, staged, transaction
+from warehouse.load import FetchRow, fetch_table
 
 # Transient failures are tried again by later runs, this many runs in all.
 MAX_FETCH_ATTEMPTS = 3

@@ -1,0 +1,27 @@
+"""Quarantine as users see it: the refused documents, and the stored ones to process again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from tasks.records import RawDocument
+from warehouse.lake import read_sql
+
+
+def list_quarantine(
+    con: duckdb.DuckDBPyConnection, run_id: str | None, reason: str | None, source: str | None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Give back the refused documents matching the optional filters, newest first."""
+    result = con.execute(read_sql("quarantine_list"), {"run_id": run_id, "reason": reason, "source": source})
+    return [d[0] for d in result.description or []], result.fetchall()
+
+
+def reprocess_candidates(
+    con: duckdb.DuckDBPyConnection, run_id: str | None, reason: str | None, source: str | None, everything: bool
+) -> list[RawDocument]:
+    """Give back the stored raw documents to process again: the quarantined ones, or every current one."""
+    params = {"run_id": run_id, "reason": reason, "source": source, "everything": everything}
+    rows = con.execute(read_sql("reprocess_candidates"), params).fetchall()
+    return [RawDocument(doc_id, source_uri, bytes(content), at, size) for doc_id, source_uri, content, at, size in rows]
