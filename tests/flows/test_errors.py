@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from flows.errors import ExpectedError, explain_failure, first_line
 from tests.conftest import SEEDS, CliRunner
+from tests.users import as_nobody
 
 
 def _raised(action) -> BaseException:  # type: ignore[no-untyped-def]
@@ -37,7 +35,7 @@ def test_a_full_disk_is_explained() -> None:
 def test_no_permission_is_explained() -> None:
     with tempfile.TemporaryDirectory() as folder:
         Path(folder).chmod(0o755)
-        with _as_nobody():
+        with as_nobody():
             error = _raised(lambda: (Path(folder) / "catalog.sqlite").write_bytes(b"x"))
     message = explain_failure(error, "/data/lake")
     assert message is not None and "no permission to write" in message
@@ -59,20 +57,6 @@ def test_other_errors_keep_their_traceback() -> None:
     assert explain_failure(ValueError("a bug"), "/data/lake") is None
     assert explain_failure(ExpectedError("told already"), "/x") == "told already"
     assert first_line(RuntimeError("first\nsecond")) == "first"
-
-
-@contextmanager
-def _as_nobody() -> Iterator[None]:
-    if os.geteuid() != 0:
-        yield
-        return
-    os.setegid(65534)
-    os.seteuid(65534)
-    try:
-        yield
-    finally:
-        os.seteuid(0)
-        os.setegid(0)
 
 
 @pytest.mark.slow

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tasks.discover import NotAFileOrFolderError, SkippedPath, discover_files, read_document
 from tasks.records import Rejection
+from tests.users import as_nobody
 
 
 def test_discovers_recursively_whatever_the_extension(tmp_path: Path) -> None:
@@ -68,21 +67,6 @@ def test_a_discovered_path_is_shown_as_the_user_wrote_it(tmp_path: Path, monkeyp
     assert as_given(tmp_path / "elsewhere.txt", given) == str(tmp_path / "elsewhere.txt")
 
 
-@contextmanager
-def _unprivileged() -> Iterator[None]:
-    """Act as an unprivileged user for the block (root reads any file, so permissions are tested as nobody)."""
-    if os.geteuid() != 0:
-        yield
-        return
-    os.setegid(65534)
-    os.seteuid(65534)
-    try:
-        yield
-    finally:
-        os.seteuid(0)
-        os.setegid(0)
-
-
 def test_a_file_that_cannot_be_read_is_refused_with_its_reason(tmp_path: Path) -> None:
     # /proc/self/mem is a regular file whose read fails (EIO) for every user, root included.
     link = tmp_path / "broken.html"
@@ -105,7 +89,7 @@ def test_a_file_without_read_permission_is_refused_and_a_folder_is_reported() ->
         (root / "closed" / "inside.txt").write_text("hidden")
         (root / "closed").chmod(0o000)
         skipped: list[SkippedPath] = []
-        with _unprivileged():
+        with as_nobody():
             files = list(discover_files([root], skipped))
             read = [read_document(f, 1000) for f in files]
     assert [f.name for f in files] == ["ok.txt", "secret.txt"]
