@@ -1,0 +1,32 @@
+"""The report's data on a real lake: one query per chart, plain JSON-ready values."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from tests.warehouse.test_load import _batch
+from warehouse.lake import LakeLocation, connect
+from warehouse.load import load_batch
+from warehouse.migrate import migrate
+from warehouse.report import REPORT_QUERIES, report_data
+
+
+def test_every_chart_gets_rows_of_plain_values(tmp_path: Path) -> None:
+    con = connect(LakeLocation.under(tmp_path / "lake"))
+    migrate(con)
+    load_batch(con, _batch())
+    data = report_data(con)
+    assert list(data) == list(REPORT_QUERIES)
+    json.dumps(data)  # dates as ISO strings, decimals as floats: nothing a JSON encoder refuses
+    assert not any(isinstance(v, Decimal) for rows in data.values() for row in rows for v in row.values())
+    assert {row["name"] for row in data["places"]} == {"Kyiv"}
+    assert [row["speaker"] for row in data["quoted"]] == ["Jane Doe"]
+
+
+def test_an_empty_lake_gives_empty_charts_not_errors(tmp_path: Path) -> None:
+    con = connect(LakeLocation.under(tmp_path / "lake"))
+    migrate(con)
+    data = report_data(con)
+    assert all(rows == [] for name, rows in data.items() if name != "totals")
