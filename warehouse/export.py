@@ -91,7 +91,13 @@ def _export_one(con: duckdb.DuckDBPyConnection, name: str, folder: Path, fmt: st
         options = "FORMAT csv, HEADER" if fmt == "csv" else "FORMAT json"
         copy = f"COPY ({query}) TO {sql_literal(folder / f'{name}.{fmt}')} ({options})"
     row = con.execute(copy, params).fetchone()  # COPY answers with the number of rows written
-    return ExportedTable(name, int(row[0]) if row else 0, partitioned)
+    rows = int(row[0]) if row else 0
+    if fmt == "parquet" and partitioned and rows == 0:
+        # A partitioned COPY of no rows writes no file, and read_parquet('<table>/**/*.parquet') then
+        # fails: an empty table gets one file with its columns and no rows.
+        empty = f"COPY ({query} LIMIT 0) TO {sql_literal(folder / name / 'data_0.parquet')} (FORMAT parquet)"
+        con.execute(empty, params)
+    return ExportedTable(name, rows, partitioned)
 
 
 def _select(name: str) -> tuple[str, bool]:

@@ -68,3 +68,16 @@ def test_an_export_replaces_the_previous_one_but_never_a_stranger_folder(
     with pytest.raises(FileExistsError, match="not a newslake export"):
         export_lake(con, stranger, "csv", None)
     assert (stranger / "holiday.jpg").read_bytes() == b"jpeg"
+
+
+def test_an_empty_table_is_a_file_with_its_columns_so_every_table_reads(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    target = tmp_path / "export"
+    written = {t.name: t.rows for t in export_lake(con, target, "parquet", None)}
+    assert written["article_versions"] == 0
+    for name in exported_names():
+        relation = duckdb.sql(f"SELECT * FROM read_parquet('{target}/{name}/**/*.parquet', hive_partitioning = true)")
+        assert len(relation.fetchall()) == written[name], name
+    columns = duckdb.sql(f"SELECT * FROM read_parquet('{target}/article_versions/**/*.parquet')").columns
+    assert "superseded_at" in columns and "title" in columns
