@@ -50,3 +50,16 @@ def test_views_are_created_once_and_again_when_their_sql_changes(tmp_path: Path)
         assert apply_views(con) == ["daily_articles"]
     finally:
         con.close()
+
+
+def test_view_counts_are_bigint_which_every_bi_driver_reads(tmp_path: Path) -> None:
+    # sum() of integers is HUGEINT in DuckDB, which several BI drivers refuse.
+    con = connect(LakeLocation.under(tmp_path / "lake"))
+    migrate(con)
+    wide = [
+        (name, column, kind)
+        for name in view_names()
+        for column, kind, *_ in con.execute(f"DESCRIBE {name}").fetchall()
+        if kind == "HUGEINT" or kind.startswith("DECIMAL(38")
+    ]
+    assert wide == []

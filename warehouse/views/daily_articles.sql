@@ -7,7 +7,7 @@ SELECT
     coalesce(site_name, '(unknown)') AS site_name,
     coalesce(language, '(unknown)') AS language,
     count(*) AS articles,
-    sum(word_count) AS words,
+    CAST(sum(word_count) AS BIGINT) AS words,
     count(*) FILTER (WHERE published_at IS NULL) AS articles_without_date
 FROM articles
 GROUP BY ALL

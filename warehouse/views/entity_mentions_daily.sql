@@ -7,7 +7,7 @@ SELECT
     e.name,
     e.label,
     count(DISTINCT m.article_id) AS articles,
-    sum(m.mention_count) AS mentions
+    CAST(sum(m.mention_count) AS BIGINT) AS mentions
 FROM mentions AS m
 JOIN entities AS e USING (entity_id)
 JOIN articles AS a USING (article_id)

@@ -8,7 +8,7 @@ SELECT
     any_value(severity) AS severity,
     count(*) AS checks,
     count(*) FILTER (WHERE NOT success) AS failed_checks,
-    coalesce(sum(unexpected_count), 0) AS failing_rows,
+    CAST(coalesce(sum(unexpected_count), 0) AS BIGINT) AS failing_rows,
     round(count(*) FILTER (WHERE NOT success) / count(*), 4) AS failure_rate
 FROM validation_results
 GROUP BY ALL

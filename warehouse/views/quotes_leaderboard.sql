@@ -17,7 +17,7 @@ WITH quoted AS (
 topics AS (
     SELECT speaker_entity_id, list(name ORDER BY mentions DESC, name)[1:5] AS topics
     FROM (
-        SELECT q.speaker_entity_id, e.name, sum(m.mention_count) AS mentions
+        SELECT q.speaker_entity_id, e.name, CAST(sum(m.mention_count) AS BIGINT) AS mentions
         FROM (SELECT DISTINCT speaker_entity_id, article_id FROM quotes) AS q
         JOIN mentions AS m ON m.article_id = q.article_id AND m.entity_id <> q.speaker_entity_id
         JOIN entities AS e ON e.entity_id = m.entity_id

@@ -8,7 +8,7 @@ WITH per_site AS (
         e.name,
         e.label,
         count(DISTINCT m.article_id) AS articles,
-        sum(m.mention_count) AS mentions
+        CAST(sum(m.mention_count) AS BIGINT) AS mentions
     FROM mentions AS m
     JOIN entities AS e USING (entity_id)
     JOIN articles AS a USING (article_id)
@@ -16,7 +16,7 @@ WITH per_site AS (
 )
 SELECT
     *,
-    sum(mentions) OVER (PARTITION BY site_name) AS site_mentions,
+    CAST(sum(mentions) OVER (PARTITION BY site_name) AS BIGINT) AS site_mentions,
     round(mentions / sum(mentions) OVER (PARTITION BY site_name), 4) AS share,
     round(mentions / sum(mentions) OVER (PARTITION BY site_name, label), 4) AS share_within_label
 FROM per_site

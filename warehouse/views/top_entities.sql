@@ -14,8 +14,8 @@ counted AS (
         d.entity_id,
         any_value(d.name) AS name,
         any_value(d.label) AS label,
-        sum(d.articles) AS articles,
-        sum(d.mentions) AS mentions
+        CAST(sum(d.articles) AS BIGINT) AS articles,
+        CAST(sum(d.mentions) AS BIGINT) AS mentions
     FROM entity_mentions_daily AS d
     CROSS JOIN newest AS n
     CROSS JOIN windows AS w
