@@ -38,6 +38,16 @@ def _quiet_libraries() -> None:
         os.environ.setdefault(key, value)
 
 
+row_format = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="table, csv, json (one array) or jsonl (one object per line).",
+)
+
+
 def common_options(func: F) -> F:
     """Add --lake and --config, shared by every command."""
     func = click.option(
@@ -228,7 +238,7 @@ def run(
 
 @main.command()
 @common_options
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@row_format
 def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
     """List the configured sources with their schedule and the state of their last runs."""
     settings = load_settings(config_file, lake=lake)
@@ -317,7 +327,7 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
 @click.option("--run", "run_id", default=None, help="Only refusals of this run.")
 @click.option("--reason", default=None, help="Only reasons starting with this code, e.g. expectation_failed.")
 @click.option("--source", default=None, help="Only sources containing this text.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@row_format
 def quarantine(
     lake: Path | None, config_file: Path | None, run_id: str | None, reason: str | None, source: str | None, fmt: str
 ) -> None:
@@ -401,7 +411,7 @@ def retry(lake: Path | None, config_file: Path | None, source: str | None, reaso
 @main.command()
 @click.argument("query")
 @common_options
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@row_format
 @click.option(
     "--allow-files",
     is_flag=True,
@@ -440,10 +450,13 @@ def answer_query(settings: Any, query: str, fmt: str, allow_files: bool = False)
 
 
 def write_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
-    """Print rows as a table, CSV or JSON lines."""
+    """Print rows as a table, CSV, one JSON array (json) or one JSON object per line (jsonl)."""
+    records = (dict(zip(columns, row, strict=True)) for row in rows)
     if fmt == "json":
-        for row in rows:
-            click.echo(json.dumps(dict(zip(columns, row, strict=True)), default=_json_default, ensure_ascii=False))
+        click.echo(json.dumps(list(records), default=_json_default, ensure_ascii=False))
+    elif fmt == "jsonl":
+        for record in records:
+            click.echo(json.dumps(record, default=_json_default, ensure_ascii=False))
     elif fmt == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
@@ -497,7 +510,7 @@ def _json_default(value: Any) -> Any:
 @click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None, help="Only newer.")
 @click.option("--entity", default=None, help="Only articles mentioning this entity (name or alias).")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=10, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@row_format
 def search(
     query: str,
     lake: Path | None,

@@ -21,7 +21,7 @@ SECTIONS = ("articles_over_time", "top_entities", "places", "cooccurrence", "quo
 
 
 def search(newslake: CliRunner, lake: Path, *args: str) -> list[dict[str, object]]:
-    result = newslake("search", *args, "--lake", str(lake), "--format", "json")
+    result = newslake("search", *args, "--lake", str(lake), "--format", "jsonl")
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 

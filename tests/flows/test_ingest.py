@@ -31,7 +31,7 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(200))
 
 
 def _query(newslake: CliRunner, lake: Path, sql: str) -> list[dict[str, object]]:
-    result = newslake("sql", sql, "--lake", str(lake), "--format", "json")
+    result = newslake("sql", sql, "--lake", str(lake), "--format", "jsonl")
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
@@ -278,9 +278,11 @@ def test_a_second_process_reads_while_a_run_writes(newslake: CliRunner, prefect_
     seen_counts = []
     deadline = time.monotonic() + 300
     while writer.poll() is None and time.monotonic() < deadline:
-        answer = newslake("sql", "SELECT count(*) AS n FROM articles", "--lake", str(lake), "--format", "json")
+        answer = newslake("sql", "SELECT count(*) AS n FROM articles", "--lake", str(lake), "--format", "jsonl")
         # An analyst view reads consistently too: the articles it counts are a committed state.
-        view = newslake("sql", "SELECT sum(articles) AS n FROM daily_articles", "--lake", str(lake), "--format", "json")
+        view = newslake(
+            "sql", "SELECT sum(articles) AS n FROM daily_articles", "--lake", str(lake), "--format", "jsonl"
+        )
         if writer.poll() is None:
             reads_during_run += 1
             seen_counts.append(json.loads(answer.stdout.splitlines()[0])["n"])

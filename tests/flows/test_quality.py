@@ -73,7 +73,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
 
 
 def _query(newslake: CliRunner, lake: Path, sql: str) -> list[dict[str, object]]:
-    result = newslake("sql", sql, "--lake", str(lake), "--format", "json")
+    result = newslake("sql", sql, "--lake", str(lake), "--format", "jsonl")
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
@@ -151,10 +151,10 @@ def test_quarantine_lists_and_reprocess_releases_after_a_threshold_change(newsla
     lake = tmp_path / "lake"
     newslake("run", str(inbox), "--lake", str(lake))
 
-    listed = newslake("quarantine", "--lake", str(lake), "--format", "json")
+    listed = newslake("quarantine", "--lake", str(lake), "--format", "jsonl")
     reasons = {Path(r["source_uri"]).name: r["reason"] for r in map(json.loads, listed.stdout.splitlines())}
     assert reasons == {"short.html": "expectation_failed:enough_words", "image.png": "binary_content"}
-    only = newslake("quarantine", "--lake", str(lake), "--reason", "binary", "--format", "json")
+    only = newslake("quarantine", "--lake", str(lake), "--reason", "binary", "--format", "jsonl")
     assert len(only.stdout.splitlines()) == 1
 
     counts_sql = "SELECT (SELECT count(*) FROM articles) AS a, (SELECT count(*) FROM documents) AS d"
@@ -162,7 +162,7 @@ def test_quarantine_lists_and_reprocess_releases_after_a_threshold_change(newsla
     newslake("reprocess", "--lake", str(lake), env={"NEWSLAKE_MIN_WORDS": "5"})
     after = _query(newslake, lake, counts_sql)[0]
     assert after == {"a": before["a"] + 1, "d": before["d"]}
-    still = newslake("quarantine", "--lake", str(lake), "--format", "json")
+    still = newslake("quarantine", "--lake", str(lake), "--format", "jsonl")
     assert [json.loads(line)["reason"] for line in still.stdout.splitlines()] == ["binary_content"]
 
     newslake("reprocess", "--lake", str(lake), "--all", env={"NEWSLAKE_MIN_WORDS": "5"})

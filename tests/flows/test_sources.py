@@ -107,7 +107,7 @@ def test_feed_and_sitemap_are_fetched_politely_and_incrementally(newslake: CliRu
     assert query(lake, "SELECT count(*) FROM article_versions") == [(1,)]
     assert query(lake, "SELECT count(*) FROM articles") == [(9,)]
 
-    listed = newslake("sources", "--format", "json").stdout.splitlines()
+    listed = newslake("sources", "--format", "jsonl").stdout.splitlines()
     state = {row["source"]: row for row in map(json.loads, listed)}
     assert state["news-feed"]["items_new"] == 2 and state["news-feed"]["last_success_at"]
     assert state["news-sitemap"]["schedule"] == "cron 0 2 * * *"

@@ -1,0 +1,49 @@
+"""Output formats of the commands that list rows, in process: json is one array, jsonl one object a line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flows.cli import main
+from tests.warehouse.test_load import _batch
+from warehouse.lake import LakeLocation, connect
+from warehouse.load import load_batch
+from warehouse.migrate import migrate
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("formats") / "lake"
+    con = connect(LakeLocation.under(root))
+    migrate(con)
+    load_batch(con, _batch())
+    con.close()
+    return root
+
+
+def _sql(lake: Path, query: str, fmt: str) -> str:
+    result = CliRunner().invoke(main, ["sql", query, "--lake", str(lake), "--format", fmt], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_json_is_one_array_that_json_load_reads(lake: Path) -> None:
+    rows = json.loads(_sql(lake, "SELECT title, authors, extracted_at FROM articles", "json"))
+    assert rows == [{"title": "A title", "authors": ["Jane Doe"], "extracted_at": "2026-01-02T00:00:00+00:00"}]
+    assert json.loads(_sql(lake, "SELECT * FROM articles WHERE false", "json")) == []
+
+
+def test_jsonl_is_one_object_per_line(lake: Path) -> None:
+    lines = _sql(lake, "SELECT name FROM entities ORDER BY name", "jsonl").splitlines()
+    assert [json.loads(line) for line in lines] == [{"name": "Jane Doe"}, {"name": "Kyiv"}]
+    assert _sql(lake, "SELECT * FROM entities WHERE false", "jsonl") == ""
+
+
+def test_quarantine_json_is_an_array_too(lake: Path) -> None:
+    result = CliRunner().invoke(main, ["quarantine", "--lake", str(lake), "--format", "json"], catch_exceptions=False)
+    [refused] = json.loads(result.stdout)
+    assert refused["reason"] == "binary_content"
