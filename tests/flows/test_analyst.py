@@ -86,7 +86,9 @@ def test_parquet_export_is_partitioned_by_day_and_complete(newslake: CliRunner, 
     # A second export replaces the first whole; a folder that is not an export is never overwritten.
     newslake("export", "--lake", str(seed_lake), "--to", str(out), "--since", "2100-01-01")
     assert json.loads((out / "_manifest.json").read_text())["tables"]["articles"]["rows"] == 0
-    assert not (out / "articles").exists() or not any((out / "articles").iterdir())
+    # Nothing of the first export is left: no day partition, only the empty table's file of columns.
+    assert [p.name for p in (out / "articles").iterdir()] == ["data_0.parquet"]
+    assert con.execute(f"SELECT count(*) FROM read_parquet('{out}/articles/**/*.parquet')").fetchone() == (0,)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export")]
     other = tmp_path / "mine"
     other.mkdir()
