@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from flows.cli import main
-from flows.settings import CONFIG_KEYS, LIST_FIELDS, Settings
+from flows.settings import CONFIG_KEYS, LIST_FIELDS, Settings, SourceConfig
 
 CLI_FILE = "cli.md"
 CONFIG_FILE = "config.md"
@@ -66,8 +66,6 @@ def config_reference() -> str:
         field = fields[name]
         env = f"`NEWSLAKE_{name.upper()}`" + (" (comma-separated)" if name in LIST_FIELDS else "")
         out.append(f"| `{key}` | {env} | {_default(field.default)} | {_cell(field.description or '')} |")
-    from flows.settings import SourceConfig
-
     out += ["", "## Sources", "", "| key | meaning |", "| --- | --- |"]
     for name, field in SourceConfig.model_fields.items():
         out.append(f"| `{name}` | {_cell(field.description or '')} |")
