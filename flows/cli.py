@@ -635,19 +635,20 @@ def extract(paths: Sequence[Path], lake: Path | None, config_file: Path | None, 
     """Extract articles from PATHS without loading them: one JSON line per document, refusals included."""
     settings = load_settings(config_file, lake=lake)
     check_paths(paths)
+    from flows.workers import init_worker, process_document
     from tasks.discover import as_given, discover_files, read_document
-    from tasks.extract import extract_article
-    from tasks.normalize import normalize_document
     from tasks.records import Rejection
 
+    init_worker(settings.ner_model, settings.max_document_bytes, settings.document_timeout)
     for path in discover_files(paths):
         raw = read_document(path, settings.max_document_bytes)
-        normalized = raw if isinstance(raw, Rejection) else normalize_document(raw, settings.max_document_bytes)
-        result = normalized if isinstance(normalized, Rejection) else extract_article(normalized)
+        # The run's own per-document step: a page that breaks extraction is one rejected line, not the end.
+        processed = raw if isinstance(raw, Rejection) else process_document(raw)
+        result = processed if isinstance(processed, Rejection) else (processed.rejection or processed.article)
         record: dict[str, Any] = {"id": as_given(path, paths)}
         if isinstance(result, Rejection):
             record.update(rejected=result.reason, detail=result.detail)
-        else:
+        elif result is not None:
             record.update(
                 title=result.title,
                 authors=list(result.authors),

@@ -6,7 +6,6 @@ import re
 from collections import Counter
 from datetime import UTC, datetime
 from typing import cast
-from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from lxml import etree
@@ -23,6 +22,7 @@ from tasks.language import detect_language
 from tasks.metadata import choose_title, read_claims, title_candidates
 from tasks.records import Article, Link, NormalizedDocument, Rejection, count_words
 from tasks.standfirst import find_standfirst, with_standfirst
+from tasks.urls import host_of, join_url, split_url
 
 # Calls to action and sign-up prompts: page furniture, never article text.
 _CALL_TO_ACTION = re.compile(
@@ -175,7 +175,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     if result is None:
         return _no_article(doc, "no main text found in the page")
     assert result.body is not None  # run_trafilatura gives back only results with a body
-    hostname = urlsplit(result.url or url or "").hostname
+    hostname = host_of(result.url or url or "") or None
     title = clean_title(choose_title(claims, result.title, hostname))
     published_at, published_source = choose_published(claims.dates, parse_date(result.date), url or result.url)
     updated_at, updated_source = choose_updated(claims.dates, published_at)
@@ -261,7 +261,8 @@ def drop_sign_up_boxes(tree: etree._Element) -> None:
 def _is_sign_up_link(link: etree._Element) -> bool:
     """Tell whether a link goes to a subscribe, register or log-in page (a path segment starting with
     such a word, not a story slug that holds one) and is not a link inside running text."""
-    segments = urlsplit(link.get("href", "")).path.split("/")
+    parts = split_url(link.get("href", ""))
+    segments = parts.path.split("/") if parts else []
     if not any(_SIGN_UP_SEGMENT.match(segment) for segment in segments):
         return False
     paragraph = next(link.iterancestors("p"), None)
@@ -394,8 +395,9 @@ def collect_links(body: etree._Element, base: str | None) -> tuple[Link, ...]:
         target = (ref.get("target") or "").strip()
         if not target:
             continue
-        absolute = urljoin(base, target) if base else target
-        if urlsplit(absolute).scheme in ("http", "https") and absolute not in links:
+        absolute = join_url(base, target) if base else target
+        parts = split_url(absolute) if absolute else None
+        if absolute and parts and parts.scheme in ("http", "https") and absolute not in links:
             links[absolute] = Link(url=absolute, anchor_text=element_text(ref))
     return tuple(links.values())
 

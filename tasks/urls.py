@@ -4,13 +4,33 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Iterator
-from urllib.parse import urldefrag, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urldefrag, urljoin, urlsplit, urlunsplit
 
 import courlan
 
 
 class InvalidUrlError(ValueError):
     """Raised when a string is not an absolute http(s) URL."""
+
+
+def split_url(url: str) -> SplitResult | None:
+    """Give back the parts of a URL, or None when it cannot be split (a bracketed host that is not an
+    IPv6 address, "http://[ccpa-preferences]", makes urlsplit raise)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading the port validates it ("http://host:99999" raises here)
+    except ValueError:
+        return None
+    return parts
+
+
+def join_url(base: str, target: str) -> str | None:
+    """Give back target resolved against base, or None when either cannot be read as a URL."""
+    try:
+        joined = urljoin(base, target)
+    except ValueError:
+        return None
+    return joined if split_url(joined) is not None else None
 
 
 def normalize_url(url: str) -> str:
@@ -20,15 +40,17 @@ def normalize_url(url: str) -> str:
     Raises InvalidUrlError for anything that is not an absolute http(s) URL.
     """
     candidate = url.strip()
-    parts = urlsplit(candidate)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    parts = split_url(candidate)
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InvalidUrlError(f"not an absolute http(s) URL: {url!r}")
     try:
         cleaned = courlan.normalize_url(candidate)
     except ValueError as exc:
         raise InvalidUrlError(f"not a valid URL: {url!r} ({exc})") from exc
     cleaned = urldefrag(cleaned).url
-    parts = urlsplit(cleaned)
+    parts = split_url(cleaned)
+    if parts is None:
+        raise InvalidUrlError(f"not a valid URL: {url!r}")
     path = _resolve_dots(parts.path) or "/"
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
@@ -43,7 +65,8 @@ def _resolve_dots(path: str) -> str:
 
 def host_of(url: str) -> str:
     """Give back the lower-case host name of a URL."""
-    return (urlsplit(url).hostname or "").lower()
+    parts = split_url(url)
+    return ((parts.hostname if parts else None) or "").lower()
 
 
 def host_allowed(url: str, allowed_hosts: Iterable[str]) -> bool:

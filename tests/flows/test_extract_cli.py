@@ -55,3 +55,14 @@ def test_entities_names_the_line_that_is_not_json(newslake: CliRunner, tmp_path:
     result = newslake("entities", str(infile), "--workers", "1", check=False)
     assert result.returncode == 1
     assert result.stderr.strip() == 'Error: line 2 is not JSON (Expecting value): give one {"id", "text"} per line'
+
+
+def test_extract_goes_on_past_a_page_with_a_link_that_is_no_url(newslake: CliRunner, tmp_path: Path) -> None:
+    body = "".join(f"<p>Paragraph {n} says what the council decided on the bridge and why.</p>" for n in range(8))
+    consent = "<p>Your privacy. <a href='http://[ccpa-preferences]'>Do not sell</a> <a href='/subscribe'>Join</a></p>"
+    (tmp_path / "a.html").write_text(f"<html><body><article><h1>Bridge</h1>{body}{consent}</article></body></html>")
+    (tmp_path / "b.txt").write_text("Second page\n\nIt has a title line and then a body line of its own.\n")
+    result = newslake("extract", str(tmp_path))
+    records = {Path(r["id"]).name: r for r in map(json.loads, result.stdout.splitlines())}
+    assert set(records) == {"a.html", "b.txt"}
+    assert "Paragraph 7" in records["a.html"]["text"]
