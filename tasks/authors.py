@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 
@@ -11,12 +12,76 @@ _JOINERS = re.compile(r"\s*(?:;|\||&|/|\s(?:and|und|og|och)\s)\s*", re.IGNORECAS
 _TRAILING_NOTE = re.compile(r"\s*\([^)]*\)\s*$")
 _BY = re.compile(r"^(?:by|von|par|por|door|di|da|af|av|od|przez|от)\s+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+# What content systems print where a byline goes when nobody is named: account roles, default
+# accounts and desk labels, in the languages newslake meets most. Compared as whole names (case-folded,
+# letters only), so "Admin" goes and "Adam Minter" stays.
+_PLACEHOLDERS = frozenset(
+    "".join(_WORD.findall(name))
+    for name in [
+        "unknown",
+        "admin",
+        "administrator",
+        "wordpressadmin",
+        "webmaster",
+        "superuser",
+        "user",
+        "guest",
+        "gast",
+        "anonymous",
+        "anonym",
+        "anónimo",
+        "anonyme",
+        "name",
+        "author",
+        "autor",
+        "auteur",
+        "autore",
+        "submitted",
+        "editor",
+        "editors",
+        "redaktion",
+        "redaktionen",
+        "redacción",
+        "redaccion",
+        "rédaction",
+        "redazione",
+        "redactie",
+        "staff",
+        "team",
+        "default",
+        "editorial",
+        "editorialteam",
+        "newsdesk",
+        "onlineredaktion",
+        "webredaktion",
+        "none",
+        "null",
+    ]
+)
+# A byline that is a web address ("example.com", or "Example Com" once the extractor title-cases it).
+_HOST_NAME = re.compile(
+    r"(?:^|[\s.])(?:www[\s.]|\S+[\s.](?:com|net|org|info|de|at|ch|uk|fr|it|es|nl|cl|pe|ar|br|io)$)", re.I
+)
+# Words that make a byline an organisation rather than a person: legal forms and kinds of institution.
+_ORGANISATION_WORDS = re.compile(
+    r"\b(?:gmbh|ag|e\.?\s?v|inc|ltd|llc|corp|plc|s\.?a|se|kg|verband|bundesverband|stiftung|foundation|"
+    r"ministerium|ministry|ministère|ministerio|department|association|verein|institut|institute|universität|"
+    r"university|gesellschaft|society|agency|agentur|pressestelle|press office)\b\.?$|"
+    r"\b(?:bundesministerium|bundesverband|bundesamt|landesanstalt)\b",
+    re.IGNORECASE,
+)
+# Phrases that lead into a name on author pages and in bylines ("Alle Beiträge von", "Interview:").
+_LEAD_IN = re.compile(
+    r"^(?:.*\b(?:beiträge|artikel|posts|articles|stories)\s+(?:von|by|de|di)\s+|interview:?\s+|text:?\s+|"
+    r"written by\s+|posted by\s+|geschrieben von\s+|verfasst von\s+)",
+    re.IGNORECASE,
+)
 
 
 def clean_name(name: str) -> str:
     """Give back a person's name without a leading "By", and "Last, First" turned into "First Last";
     a name followed by a description ("Jane Roe, professor at X") keeps only the name."""
-    name = _TRAILING_NOTE.sub("", _BY.sub("", " ".join(name.split()))).strip(" ,.;:-")
+    name = _TRAILING_NOTE.sub("", _BY.sub("", _LEAD_IN.sub("", html.unescape(" ".join(name.split()))))).strip(" ,.;:-")
     parts = [p.strip() for p in name.split(",") if p.strip()]
     if len(parts) == 2 and all(" " not in p for p in parts) and all(_capitalised(p) for p in parts):
         return f"{parts[1]} {parts[0]}"
@@ -25,7 +90,8 @@ def clean_name(name: str) -> str:
 
 def split_names(value: str) -> list[str]:
     """Give back the names in a byline that joins several ("A and B", "A; B", "A og B")."""
-    return [n for n in (clean_name(part) for part in _JOINERS.split(value)) if n]
+    # Entities first: "Redacci&oacute;n" must not split at its semicolon.
+    return [n for n in (clean_name(part) for part in _JOINERS.split(html.unescape(value))) if n]
 
 
 def choose_authors(
@@ -37,16 +103,28 @@ def choose_authors(
     an organisation is the author only when no person is named (a wire service, a desk).
     """
     publisher_keys = {_key(p) for p in publishers if _key(p)}
-    people = _unique(n for value in persons for n in split_names(value))
+    people = _unique(n for value in persons for n in split_names(value) if is_person_name(n))
     if people:
         return people
-    named = _unique(n for value in found for n in split_names(value) if not _is_initials(n))
-    people = tuple(n for n in named if not _is_publisher(n, publisher_keys))
-    organisations = _unique(n for value in organisations for n in split_names(value))
+    named = _unique(n for value in found for n in split_names(value) if not _is_initials(n) and not _is_placeholder(n))
+    people = tuple(n for n in named if is_person_name(n) and not _is_publisher(n, publisher_keys))
+    # An organisation the structured data names as author (a wire service, a desk, the publisher's
+    # newsroom) is kept as it is written: it is the page's own explicit claim.
+    organisations = _unique(n for value in organisations for n in split_names(value) if not _is_placeholder(n))
     # A byline that names the publisher is a desk credit: the structured data's organisation says it better.
     if people and (len(people) == len(named) or not organisations):
         return people
     return organisations
+
+
+def is_person_name(name: str) -> bool:
+    """Tell whether a byline can be a person: not a placeholder ("Admin", "Redaktion"), a web address
+    or an organisation (a legal form or a kind of institution in its name)."""
+    return not (_is_placeholder(name) or _HOST_NAME.search(name) or _ORGANISATION_WORDS.search(name))
+
+
+def _is_placeholder(name: str) -> bool:
+    return _key(name) in _PLACEHOLDERS
 
 
 def _is_initials(name: str) -> bool:

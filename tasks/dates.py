@@ -1,16 +1,21 @@
 """Publication and update dates from a page's own statements, with where each came from.
 
 Sources, strongest first: the article's JSON-LD (datePublished, dateModified), then meta tags
-(article:published_time, article:modified_time, ...), then the extractor's date found in the URL or the
-page text. A date keeps the UTC offset the page wrote, so its calendar day is the publisher's.
+(article:published_time, article:modified_time, ...), then htmldate's search of the whole page
+(its URL, header, script data, `<time>` elements, datelines and bylines in many languages). A date
+keeps the UTC offset the page wrote, and the publication day is the publisher's own: a stamp written
+in UTC is read on the day the page itself shows when that is the day a time zone puts it on.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+import htmldate
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -26,6 +31,7 @@ _PUBLISHED_META = (
     "parsely-pub-date",
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
+_UTC_SUFFIX = re.compile(r"(?:Z|[+-]00:?00)\s*$", re.IGNORECASE)
 _URL_DATE = re.compile(r"/(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
 
 
@@ -37,31 +43,84 @@ class DateClaims:
     published_source: str | None = None
     modified: datetime | None = None
     modified_source: str | None = None
+    # The publication claim was written in UTC ("Z", "+00:00"), not in the publisher's own time.
+    published_in_utc: bool = False
 
 
 def read_date_claims(article: dict[str, Any], metas: dict[str, str]) -> DateClaims:
     """Give back the publication and update dates a page states in its JSON-LD article object or its
     meta tags (by lower-case name)."""
-    published, published_source = _first(
+    published, published_source, written = _first(
         [(article.get("datePublished"), "json-ld"), *((metas.get(k), "meta") for k in _PUBLISHED_META)]
     )
-    modified, modified_source = _first(
+    modified, modified_source, _ = _first(
         [(article.get("dateModified"), "json-ld"), *((metas.get(k), "meta") for k in _MODIFIED_META)]
     )
-    return DateClaims(published, published_source, modified, modified_source)
+    in_utc = bool(_UTC_SUFFIX.search(written))
+    return DateClaims(published, published_source, modified, modified_source, in_utc)
 
 
-def choose_published(claims: DateClaims, found: datetime | None, url: str | None) -> tuple[datetime | None, str | None]:
-    """Give back the publication date and its source: the page's claim, else the extractor's date
-    (from the URL when the URL holds that day, else from the text)."""
-    if claims.published is not None:
-        return claims.published, claims.published_source
-    if found is None:
-        return None, None
+@dataclass(frozen=True)
+class Published:
+    """When a page was published: the moment (None when the page gives none), the publisher's own
+    calendar day, and where the date came from (json-ld, meta, url or page)."""
+
+    at: datetime | None = None
+    day: date | None = None
+    source: str | None = None
+
+
+def search_page_date(tree: Any, url: str | None) -> date | None:
+    """Give back the publication day htmldate's extensive search finds in a parsed page (which it does
+    not change), or None. A bare year is not a date: htmldate gives January 1st for a page that states
+    only a year ("© 2016"), so that day counts only when the page writes it out."""
+    htmldate_log = logging.getLogger("htmldate")
+    level = htmldate_log.level
+    htmldate_log.setLevel(logging.CRITICAL)  # it logs every odd date it meets
+    try:
+        found = htmldate.find_date(tree, extensive_search=True, original_date=True, url=url)
+    except (ValueError, TypeError):
+        return None
+    finally:
+        htmldate_log.setLevel(level)
+    day = date.fromisoformat(found) if found else None
+    if day is not None and (day.month, day.day) == (1, 1) and not _writes_new_year(tree, day.year):
+        return None
+    return day
+
+
+def _writes_new_year(tree: Any, year: int) -> bool:
+    spellings = (f"{year}-01-01", f"01.01.{year}", f"1.1.{year}", f"01/01/{year}", f"1/1/{year}", f"{year}/01/01")
+    markup = " ".join(
+        [*(tree.itertext() if hasattr(tree, "itertext") else ()), *(str(v) for e in tree.iter() for v in e.values())]
+    )
+    return any(spelling in markup for spelling in spellings)
+
+
+def choose_published(claims: DateClaims, page_day: date | None, url: str | None) -> Published:
+    """Give back when the page was published: its own claim, else the day htmldate's search found.
+
+    A claim written in UTC whose neighbouring day is the day the page shows, and that a time zone
+    (UTC-12 to UTC+14) could move it to, is the publisher's day: `2023-11-09T01:09:55Z` on a page that
+    shows 8 November is the 8th. A day from the search is "url" when the URL holds it, else "page".
+    """
+    stated = claims.published
+    if stated is not None:
+        day = stated.date()
+        if page_day is not None and claims.published_in_utc and page_day in _time_zone_days(stated):
+            day = page_day
+        return Published(stated, day, claims.published_source)
+    if page_day is None:
+        return Published()
     match = _URL_DATE.search(url or "")
-    if match and tuple(map(int, match.groups())) == (found.year, found.month, found.day):
-        return found, "url"
-    return found, "text"
+    in_url = match is not None and tuple(map(int, match.groups())) == (page_day.year, page_day.month, page_day.day)
+    at = datetime(page_day.year, page_day.month, page_day.day, tzinfo=UTC)
+    return Published(at, page_day, "url" if in_url else "page")
+
+
+def _time_zone_days(moment: datetime) -> set[date]:
+    """Give back the calendar days other than its UTC day a UTC moment falls on in some time zone."""
+    return {(moment + timedelta(hours=h)).date() for h in (-12, 14)} - {moment.date()}
 
 
 def choose_updated(claims: DateClaims, published: datetime | None) -> tuple[datetime | None, str | None]:
@@ -86,9 +145,10 @@ def parse_timestamp(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _first(candidates: list[tuple[object, str]]) -> tuple[datetime | None, str | None]:
+def _first(candidates: list[tuple[object, str]]) -> tuple[datetime | None, str | None, str]:
+    """Give back the first candidate that parses, its source and the text it was written as."""
     for value, source in candidates:
         parsed = parse_timestamp(value)
         if parsed is not None:
-            return parsed, source
-    return None, None
+            return parsed, source, str(value)
+    return None, None, ""

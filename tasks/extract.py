@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import UTC, datetime
+from copy import deepcopy
 from typing import cast
 
 import trafilatura
@@ -16,10 +16,11 @@ from trafilatura.xml import xmltotxt
 
 from tasks.authors import choose_authors
 from tasks.chunks import element_text, find_chunks, join_split_body, restore_chunks
-from tasks.dates import choose_published, choose_updated
+from tasks.dates import choose_published, choose_updated, search_page_date
 from tasks.embedded import filter_by_reference, find_embedded_markup
 from tasks.language import detect_language
 from tasks.metadata import choose_title, read_claims, title_candidates
+from tasks.pagetype import judge_page, read_page_signals
 from tasks.records import Article, Link, NormalizedDocument, Rejection, count_words
 from tasks.standfirst import find_standfirst, with_standfirst
 from tasks.urls import host_of, join_url, split_url
@@ -160,6 +161,10 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     if tree is None:
         return _no_article(doc, "the markup cannot be parsed")
     claims = read_claims(tree)
+    signals = read_page_signals(tree, claims)
+    # htmldate reads the whole page, before anything is pruned; a page's own claim makes it unneeded
+    # unless that claim is written in UTC (then the page's day decides the publisher's day).
+    page_day = search_page_date(tree, url) if claims.dates.published is None or claims.dates.published_in_utc else None
     drop_other_articles(tree)
     join_split_body(tree)
     drop_sign_up_boxes(tree)
@@ -177,14 +182,16 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     assert result.body is not None  # run_trafilatura gives back only results with a body
     hostname = host_of(result.url or url or "") or None
     title = clean_title(choose_title(claims, result.title, hostname))
-    published_at, published_source = choose_published(claims.dates, parse_date(result.date), url or result.url)
-    updated_at, updated_source = choose_updated(claims.dates, published_at)
+    published = choose_published(claims.dates, page_day, url or result.url)
+    updated_at, updated_source = choose_updated(claims.dates, published.at)
     body = result.body
     base = result.url or url
     links = collect_links(body, base)
     drop_chrome(body, (title, *title_candidates(claims)))
     # Headings are the page's section titles, a closing reference section's included.
     headings = tuple(element_text(h) for h in body.iter("head") if element_text(h))
+    # A link round-up is made of what the steps below remove: when they would leave nothing, it keeps them.
+    whole = deepcopy(body)
     drop_trailing_link_sections(body)
     drop_teaser_runs(body)
     drop_link_blocks(body)
@@ -194,7 +201,11 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     text = reconcile_with_article_body(restore_chunks(text, chunks), claims.article_body, result.description)
     text = with_standfirst(text, standfirst)
     if not text:
+        etree.strip_tags(whole, "ref")
+        text = tidy_text(re.sub(r"[ \t]+", " ", xmltotxt(whole, include_formatting=False)))
+    if not text:
         return _no_article(doc, "the main text is empty once page furniture is removed")
+    verdict = judge_page(signals, text)
     return Article(
         doc_id=doc.doc_id,
         source_uri=doc.source_uri,
@@ -209,9 +220,10 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
             split_authors(result.author),
             (*claims.site_names, *([result.sitename] if result.sitename else [])),
         ),
-        published_at=published_at,
+        published_at=published.at,
+        published_on=published.day,
         updated_at=updated_at,
-        published_at_source=published_source,
+        published_at_source=published.source,
         updated_at_source=updated_source,
         language=detect_language(text),
         description=result.description,
@@ -220,6 +232,8 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         tags=tuple(result.tags or ()),
         image_url=result.image,
         links=links,
+        page_kind=verdict.kind,
+        page_evidence=verdict.evidence,
     )
 
 
@@ -538,17 +552,6 @@ def split_authors(author: str | None) -> tuple[str, ...]:
         return ()
     names = [" ".join(part.split()) for part in author.split(";")]
     return tuple(dict.fromkeys(name for name in names if name))
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """Give back a 'YYYY-MM-DD[...]' string as a UTC datetime, or None."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def tidy_text(text: str) -> str:

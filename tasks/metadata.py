@@ -13,7 +13,16 @@ from lxml import html as lxml_html
 from tasks.dates import DateClaims, read_date_claims
 from tasks.embedded import body_text
 
-_SEPARATORS = re.compile(r"\s+[-|–—·•»:]\s+|\s*[｜|：]\s*|\s+::\s+")
+_SEPARATORS = re.compile(r"\s+[-|–—·•»›‹:]\s+|\s*[｜|：]\s*|\s+(?:::|//)\s+")
+# Characters that are invisible in a headline and only break comparisons: zero-width spaces and
+# joiners, soft hyphens, word joiners, byte-order marks.
+_INVISIBLE = re.compile("[\u200b-\u200f\u00ad\u2060\ufeff]")
+# Labels of site navigation that pages put in their h1 or <title>, in the languages newslake meets most.
+_NAVIGATION_LABELS = frozenset(
+    ("home", "menu", "menü", "navigation", "startseite", "start", "skip to content", "zum inhalt springen", "index")
+)
+_DATE_ONLY = re.compile(r"^[\W\d_]*$")
+_TRAILING_SEPARATOR = re.compile(r"\s+[-|–—·•:]+\s*$")  # not » or ›: French quotes close with them
 _TOKEN = re.compile(r"\w+")
 
 
@@ -36,6 +45,10 @@ class PageClaims:
     article_body: str = ""
     # What the page gives as its summary: JSON-LD description, description, og:description, twitter:description.
     descriptions: tuple[str, ...] = ()
+    # What the page declares itself to be: every JSON-LD @type, og:type, and the generator meta tag.
+    schema_types: frozenset[str] = frozenset()
+    og_type: str = ""
+    generator: str = ""
 
 
 def read_claims(page: str | Any) -> PageClaims:
@@ -70,6 +83,9 @@ def read_claims(page: str | Any) -> PageClaims:
         metas.get("headline"),
         body_text(_main_article(jsonld, ("articleBody",)).get("articleBody")),
         _descriptions(_main_article(jsonld, ("description",)).get("description"), metas),
+        frozenset(t for o in jsonld for t in _types(o)),
+        (metas.get("og:type") or "").lower(),
+        (metas.get("generator") or "").lower(),
     )
 
 
@@ -95,6 +111,11 @@ def _metas(tree: Any) -> dict[str, str]:
 
 
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|LiveBlogPosting)$")
+
+
+def _types(obj: dict[str, Any]) -> list[str]:
+    types = obj.get("@type")
+    return [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
 
 
 def _main_article(objects: list[dict[str, Any]], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -132,7 +153,15 @@ def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None 
     one: the tail names a section or the site. Another metadata claim that gives the chosen headline
     more plainly wins (`_plainest`).
     """
-    reference = claims.jsonld_headline or claims.og_title or claims.html_title
+    metadata_claims = (claims.jsonld_headline, claims.og_title, claims.html_title)
+    reference = next(
+        (
+            c
+            for c in metadata_claims
+            if c and _is_headline(strip_site_name(c, claims.site_names, hostname), claims.site_names, hostname)
+        ),
+        None,
+    )
     h1 = next((h for h in claims.h1 if reference is None or _overlap(h, reference) >= 0.5), None)
     ordered = [
         claims.jsonld_headline,
@@ -145,11 +174,26 @@ def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None 
     ]
     candidates = [strip_site_name(_unescaped(c), claims.site_names, hostname) for c in ordered if c]
     metadata = {strip_site_name(c, claims.site_names, hostname) for c in title_candidates(claims, with_h1=False)}
-    candidates = [c for c in candidates if c]
+    candidates = [c for c in candidates if c and _is_headline(c, claims.site_names, hostname)]
     if not candidates:
         return None
     claimed = [candidates[0], *(c for c in candidates[1:] if c in metadata)]
     return _plainest(_without_tail(candidates[0], candidates), claimed)
+
+
+def _is_headline(candidate: str, site_names: tuple[str, ...], hostname: str | None) -> bool:
+    """Tell whether a candidate can be the headline: it has letters, and it is not a navigation label
+    ("Home", "Menu") or the site's own name (a logo in the h1, "Example.de")."""
+    key = _key(candidate)
+    if _DATE_ONLY.match(candidate) or candidate.casefold() in _NAVIGATION_LABELS:
+        return False
+    return key not in {_key(n) for n in site_names} | {_key(_host_label(hostname))} and key != _key(hostname or "")
+
+
+def _host_label(hostname: str | None) -> str:
+    """Give back the distinctive part of a host name: "www.time4talks.com" -> "time4talks"."""
+    labels = [label for label in (hostname or "").lower().split(".") if label not in ("www", "m", "amp")]
+    return labels[-2] if len(labels) >= 2 else "".join(labels)
 
 
 def _plainest(title: str, others: list[str]) -> str:
@@ -185,7 +229,7 @@ def _unescaped(title: str) -> str:
     return _clean(html.unescape(title))
 
 
-_TAIL = re.compile(r"\s*[-|–—·•»:｜]\s*\S")
+_TAIL = re.compile(r"\s*[-|–—·•»›:｜]\s*\S")
 
 
 def _without_tail(title: str, others: list[str]) -> str:
@@ -198,6 +242,7 @@ def _without_tail(title: str, others: list[str]) -> str:
 
 def strip_site_name(title: str, site_names: tuple[str, ...], hostname: str | None = None) -> str:
     """Give back the title without a leading or trailing site name ("Headline - Golem.de")."""
+    title = _TRAILING_SEPARATOR.sub("", title)
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -208,7 +253,10 @@ def strip_site_name(title: str, site_names: tuple[str, ...], hostname: str | Non
         key = _key(part)
         tokens = set(_TOKEN.findall(part.lower()))
         return bool(key) and (
-            key in names or any(key in n or n in key for n in names if n) or bool(tokens and tokens <= host_words)
+            bool(_DATE_ONLY.match(part))
+            or key in names
+            or any(key in n or n in key for n in names if n)
+            or bool(tokens and tokens <= host_words)
         )
 
     if is_site(parts[-1]):
@@ -238,7 +286,7 @@ def _key(value: str) -> str:
 
 
 def _clean(value: str) -> str:
-    return " ".join(value.split())
+    return " ".join(_INVISIBLE.sub("", value).split())
 
 
 def _jsonld_objects(tree: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -78,7 +78,7 @@ class Article:
     authors: tuple[str, ...] = ()
     published_at: datetime | None = None
     updated_at: datetime | None = None
-    # Where each date came from: json-ld, meta, url or text.
+    # Where each date came from: json-ld, meta, url or page (htmldate's search of the page).
     published_at_source: str | None = None
     updated_at_source: str | None = None
     language: str | None = None
@@ -88,6 +88,11 @@ class Article:
     tags: tuple[str, ...] = ()
     image_url: str | None = None
     links: tuple[Link, ...] = ()
+    # The publication day in the publisher's own time zone (published_at may be written in UTC).
+    published_on: date | None = None
+    # What kind of page it came from (tasks/pagetype.py: article, listing, login, ...) and why.
+    page_kind: str = "article"
+    page_evidence: str = ""
 
     @property
     def word_count(self) -> int:

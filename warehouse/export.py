@@ -23,8 +23,8 @@ FORMATS = ("parquet", "csv", "jsonl")
 # How each table's rows get their day: the article's publication day (its ingest day when the page gives
 # none) for article data, the ingest or event day for the rest. Tables not listed are not partitioned.
 _DAY_OF = {
-    "articles": "CAST(coalesce(published_at, extracted_at) AS DATE)",
-    "article_versions": "CAST(coalesce(published_at, extracted_at) AS DATE)",
+    "articles": "coalesce(published_on, CAST(extracted_at AS DATE))",
+    "article_versions": "coalesce(published_on, CAST(extracted_at AS DATE))",
     "documents": "CAST(discovered_at AS DATE)",
     "document_sources": "CAST(seen_at AS DATE)",
     "runs": "CAST(started_at AS DATE)",
@@ -106,7 +106,7 @@ def _select(name: str) -> tuple[str, bool]:
     if name in _DAY_OF:
         return f"SELECT *{dropped}, {_DAY_OF[name]} AS day FROM {name}", True
     if name in _BY_ARTICLE:
-        day = "CAST(coalesce(a.published_at, a.extracted_at) AS DATE)"
+        day = "coalesce(a.published_on, CAST(a.extracted_at AS DATE))"
         return f"SELECT t.*, {day} AS day FROM {name} AS t JOIN articles AS a ON a.article_id = t.article_id", True
     return f"SELECT *{dropped} FROM {name}", False
 

@@ -50,7 +50,7 @@ def newslake_predict(page_id: str, html: bytes) -> Prediction:
         return _prediction(page_id, None, None, None, None) | {"crashed": True}
     if not isinstance(article, Article):
         return _prediction(page_id, None, None, None, None) | {"rejected": True}
-    date = article.published_at.date().isoformat() if article.published_at else None
+    date = article.published_on.isoformat() if article.published_on else None
     return _prediction(page_id, article.title, list(article.authors), date, article.text)
 
 

@@ -55,3 +55,40 @@ def test_json_ld_authors_of_the_main_article_are_read():
     </script></head><body><h1>H</h1></body></html>"""
     claims = read_claims(page)
     assert claims.author_persons == ("Ann Lee",) and claims.author_organisations == ("Example Wire",)
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ["Admin", "Super User", "Wordpressadmin", "Unknown", "Redaktion", "Submitted", "Name", "Anonymous"],
+)
+def test_a_placeholder_is_never_an_author(byline):
+    assert choose_authors([byline], [byline], [byline], []) == ()
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "Facebook Com",
+        "example.de",
+        "Www Example Org",
+        "Acme Software GmbH",
+        "Bund der Leser e V",
+        "Bundesamt für Wetter",
+    ],
+)
+def test_a_web_address_or_an_organisation_is_not_a_person(byline):
+    assert choose_authors([], [], [byline], []) == ()
+    assert choose_authors([], [], [byline, "Jane Roe"], []) == ("Jane Roe",)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Zeige alle Beiträge von Petra Roe", ["Petra Roe"]),
+        ("Interview: Julia Roe", ["Julia Roe"]),
+        ("Redacci&oacute;n Diario", ["Redacción Diario"]),
+        ("Posted by Jane Roe", ["Jane Roe"]),
+    ],
+)
+def test_lead_ins_and_entities_are_not_part_of_a_name(given, expected):
+    assert split_names(given) == expected

@@ -1,9 +1,11 @@
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from trafilatura.utils import load_html
 
-from tasks.dates import DateClaims, choose_published, choose_updated, parse_timestamp
+from tasks.dates import DateClaims, Published, choose_published, choose_updated, parse_timestamp, search_page_date
 from tasks.metadata import read_claims
+from tests.pages import extract_page
 
 CET = timezone(timedelta(hours=1))
 
@@ -41,7 +43,7 @@ def test_json_ld_dates_win_over_meta_tags():
         )
     ).dates
     assert claims == DateClaims(
-        datetime(2026, 11, 2, 8, tzinfo=CET), "json-ld", datetime(2026, 11, 3, 9, 15, tzinfo=CET), "json-ld"
+        datetime(2026, 11, 2, 8, tzinfo=CET), "json-ld", datetime(2026, 11, 3, 9, 15, tzinfo=CET), "json-ld", False
     )
 
 
@@ -55,11 +57,53 @@ def test_meta_tags_when_there_is_no_structured_data():
     assert (claims.published_source, claims.modified_source) == ("meta", "meta")
 
 
-def test_the_extractors_date_is_labelled_url_or_text():
-    found = datetime(2026, 11, 2, tzinfo=UTC)
-    assert choose_published(DateClaims(), found, "https://x.example/2026/11/02/budget") == (found, "url")
-    assert choose_published(DateClaims(), found, "https://x.example/budget") == (found, "text")
-    assert choose_published(DateClaims(), None, None) == (None, None)
+def test_the_searched_day_is_labelled_url_or_page():
+    day, midnight = date(2026, 11, 2), datetime(2026, 11, 2, tzinfo=UTC)
+    assert choose_published(DateClaims(), day, "https://x.example/2026/11/02/budget") == Published(midnight, day, "url")
+    assert choose_published(DateClaims(), day, "https://x.example/budget") == Published(midnight, day, "page")
+    assert choose_published(DateClaims(), None, None) == Published()
+
+
+def utc_claim(value: str) -> DateClaims:
+    return read_claims(page(f'<meta property="article:published_time" content="{value}">')).dates
+
+
+def test_a_utc_stamp_is_read_on_the_day_the_page_shows_when_a_time_zone_puts_it_there():
+    # 01:09 UTC on the 9th is 18:09 on the 8th in Denver, the day the page shows.
+    claims = utc_claim("2023-11-09T01:09:55Z")
+    assert claims.published_in_utc
+    published = choose_published(claims, date(2023, 11, 8), None)
+    assert published == Published(datetime(2023, 11, 9, 1, 9, 55, tzinfo=UTC), date(2023, 11, 8), "meta")
+    # 23:01 UTC on the 1st is the 2nd in Rome.
+    assert choose_published(utc_claim("2023-11-01T23:01:00Z"), date(2023, 11, 2), None).day == date(2023, 11, 2)
+    # No time zone moves 15:00 UTC to another day: the stamp's own day stands.
+    assert choose_published(utc_claim("2023-11-09T15:00:00Z"), date(2023, 11, 8), None).day == date(2023, 11, 9)
+    # A stamp in the publisher's own offset is its day, whatever the search finds.
+    local = utc_claim("2023-11-09T01:09:55+01:00")
+    assert not local.published_in_utc
+    assert choose_published(local, date(2023, 11, 8), None).day == date(2023, 11, 9)
+
+
+def test_the_page_search_reads_datelines_in_other_languages():
+    body = "<p class='fecha'>Martes 17 de marzo de 2020</p><p>El Gobierno aprobó ayer el plan de choque.</p>"
+    assert search_page_date(load_html(f"<html><body>{body}</body></html>"), None) == date(2020, 3, 17)
+    byline = "<p class='byline'>Von Anna Berg | 12.05.2021, 14:30 Uhr</p><p>Der Rat hat beschlossen.</p>"
+    assert search_page_date(load_html(f"<html><body>{byline}</body></html>"), None) == date(2021, 5, 12)
+
+
+def test_a_year_alone_is_not_a_date():
+    footer = "<p>The council met to decide on the bridge.</p><footer>© 2016 Example Media</footer>"
+    assert search_page_date(load_html(f"<html><body>{footer}</body></html>"), None) is None
+    new_year = "<p>Posted 01.01.2019</p><p>A new year begins with a new plan.</p>"
+    assert search_page_date(load_html(f"<html><body>{new_year}</body></html>"), None) == date(2019, 1, 1)
+
+
+def test_an_article_without_date_markup_gets_the_day_its_byline_states():
+    body = "".join(f"<p>Paragraph {n} of the story about the harbour works and the new quay.</p>" for n in range(6))
+    article = extract_page(
+        f"<html><body><article><h1>Harbour works</h1><p class='date'>March 17, 2020</p>{body}</article></body></html>"
+    )
+    assert (article.published_on, article.published_at_source) == (date(2020, 3, 17), "page")
 
 
 def test_an_update_before_publication_is_ignored():

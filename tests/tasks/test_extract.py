@@ -191,6 +191,10 @@ def test_html_page_uses_metadata_and_keeps_links() -> None:
             "example.com",
             "Trump - Putin summit ends without a deal",
         ),
+        ("08.11.2021 | Day of remembrance online", (), None, "Day of remembrance online"),
+        ("Olympics add equestrian events -", (), None, "Olympics add equestrian events"),
+        ("Services resume after the strike › example.at", (), "example.at", "Services resume after the strike"),
+        ("Quelle « gravité de la situation »", (), None, "Quelle « gravité de la situation »"),
     ],
 )
 def test_strip_site_name(title: str, sites: tuple[str, ...], host: str | None, expected: str) -> None:
@@ -210,6 +214,26 @@ def test_h1_wins_when_the_metadata_agrees_with_it() -> None:
     assert choose_title(read_claims(page), None) == "Budget passes after long night of debate"
     unrelated = page.replace("<h1>Budget passes after long night of debate</h1>", "<h1>Newsletter</h1>")
     assert choose_title(read_claims(unrelated), None) == "Budget passes after a long night of debate"
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "expected"),
+    [
+        ("<title>Home</title>", "Time to say goodbye", "Time to say goodbye"),  # a navigation label
+        (
+            "<title>Example Blog</title><meta property='og:site_name' content='Example Blog'>",
+            "Bridge opens",
+            "Bridge opens",
+        ),
+        ("<title>Bridge\u200b opens\u00ad today</title>", "Menu", "Bridge opens today"),  # invisible characters
+        ("<title>12.05.2021</title>", "Council meets", "Council meets"),  # a date is not a headline
+    ],
+)
+def test_a_navigation_label_site_name_or_date_is_never_the_title(head: str, h1: str, expected: str) -> None:
+    from tasks.metadata import choose_title, read_claims
+
+    page = f"<html><head>{head}</head><body><h1>{h1}</h1><p>x</p></body></html>"
+    assert choose_title(read_claims(page), None) == expected
 
 
 def test_a_whole_escaped_page_keeps_its_own_structure():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -208,3 +209,31 @@ def test_a_lake_moved_to_another_folder_opens_and_takes_writes_there(tmp_path: P
     assert stored == [(moved.data_path,)]
     writer.close()
     assert not (tmp_path / "here").exists() or not any((tmp_path / "here").rglob("*.parquet"))
+
+
+def test_the_views_count_an_article_on_the_publishers_day_in_any_session_time_zone(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    batch = _batch()
+    utc_stamp = datetime(2023, 11, 9, 1, 9, 55, tzinfo=UTC)  # 18:09 on the 8th where it was published
+    batch.articles[0] = ("art1", replace(batch.articles[0][1], published_at=utc_stamp, published_on=date(2023, 11, 8)))
+    load_batch(con, batch)
+    for zone in ("UTC", "Asia/Tokyo", "America/Denver"):
+        con.execute(f"SET TimeZone = '{zone}'")
+        assert con.execute("SELECT day FROM daily_articles").fetchall() == [(date(2023, 11, 8),)]
+    assert con.execute("SELECT published_at FROM articles").fetchone()[0] == utc_stamp  # type: ignore[index]
+
+
+def test_rows_loaded_before_published_on_get_their_utc_day(tmp_path: Path) -> None:
+    connection = connect(LakeLocation.under(tmp_path / "lake"))
+    connection.execute("CREATE TABLE schema_migrations (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)")
+    for number, name, sql in list_migrations():
+        if name == "008_published_on.sql":
+            break
+        connection.execute(sql)
+        connection.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
+    stamp = "TIMESTAMPTZ '2023-11-09 01:09:55+00'"
+    connection.execute(f"INSERT INTO articles (article_id, published_at) VALUES ('a', {stamp}), ('b', NULL)")
+    assert "008_published_on.sql" in migrate(connection)
+    days = connection.execute("SELECT article_id, published_on FROM articles ORDER BY 1").fetchall()
+    assert days == [("a", date(2023, 11, 9)), ("b", None)]

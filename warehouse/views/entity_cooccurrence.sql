@@ -9,8 +9,8 @@ SELECT
     eb.name AS name_b,
     eb.label AS label_b,
     count(*) AS articles,
-    min(CAST(coalesce(art.published_at, art.extracted_at) AS DATE)) AS first_day,
-    max(CAST(coalesce(art.published_at, art.extracted_at) AS DATE)) AS last_day
+    min(coalesce(art.published_on, CAST(art.extracted_at AS DATE))) AS first_day,
+    max(coalesce(art.published_on, CAST(art.extracted_at AS DATE))) AS last_day
 FROM mentions AS a
 JOIN mentions AS b ON b.article_id = a.article_id AND a.entity_id < b.entity_id
 JOIN entities AS ea ON ea.entity_id = a.entity_id

@@ -2,7 +2,7 @@
 -- Grain: one row per day and entity. Keys: day, entity_id.
 -- Chart: lines of mentions per day for a few entities; a heatmap of day x entity.
 SELECT
-    CAST(coalesce(a.published_at, a.extracted_at) AS DATE) AS day,
+    coalesce(a.published_on, CAST(a.extracted_at AS DATE)) AS day,
     e.entity_id,
     e.name,
     e.label,

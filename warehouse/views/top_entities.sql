@@ -3,7 +3,7 @@
 -- Chart: horizontal bars of mentions for rank <= 10, one panel per label (PERSON, ORG, GPE, ...).
 -- Windows count back from the newest article in the warehouse, so a back-fill reads the same as live data.
 WITH newest AS (
-    SELECT max(CAST(coalesce(published_at, extracted_at) AS DATE)) AS last_day FROM articles
+    SELECT max(coalesce(published_on, CAST(extracted_at AS DATE))) AS last_day FROM articles
 ),
 windows AS (
     SELECT * FROM (VALUES (7), (30), (NULL)) AS w(window_days)

@@ -5,5 +5,5 @@ SELECT
     (SELECT count(*) FROM entities) AS entities,
     (SELECT count(*) FROM quotes) AS quotes,
     (SELECT count(*) FROM runs) AS runs,
-    (SELECT min(CAST(coalesce(published_at, extracted_at) AS DATE)) FROM articles) AS first_day,
-    (SELECT max(CAST(coalesce(published_at, extracted_at) AS DATE)) FROM articles) AS last_day
+    (SELECT min(coalesce(published_on, CAST(extracted_at AS DATE))) FROM articles) AS first_day,
+    (SELECT max(coalesce(published_on, CAST(extracted_at AS DATE))) FROM articles) AS last_day
