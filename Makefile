@@ -36,11 +36,13 @@ bench: setup ## Pipeline speed on a 2,000-page corpus from ../shared/eval: newsl
 bench-entities: setup ## Entity quality and speed on ../shared/eval/ner, raw model vs newslake
 	$(BIN)/python -m tests.bench.bench_entities
 
-eval: setup ## Extraction quality and speed on ../shared/eval: newslake vs plain trafilatura
+eval: setup ## Extraction quality and speed on ../shared/eval: newslake vs plain trafilatura and htmldate
 	$(BIN)/python -m tests.bench.eval_extraction
+	$(BIN)/python -m tests.bench.page_types
 
 eval-check: setup ## Fail when extraction falls below tests/bench/extraction_floor.json
 	$(BIN)/python -m tests.bench.eval_extraction --check tests/bench/extraction_floor.json
+	$(BIN)/python -m tests.bench.page_types --check tests/bench/extraction_floor.json
 
 docs: setup ## Regenerate docs/data-dictionary.md, docs/cli.md and docs/config.md from the code
 	$(BIN)/python -m warehouse.dictionary docs/data-dictionary.md

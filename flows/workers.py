@@ -211,6 +211,10 @@ def process_document(raw: RawDocument) -> ProcessedDocument:
     except Exception as exc:  # one bad document must never stop a run
         rejection = Rejection(raw.doc_id, raw.source_uri, "extract", "extraction_error", f"{type(exc).__name__}: {exc}")
         return ProcessedDocument(raw.doc_id, raw.source_uri, "unsupported", None, rejection=rejection)
+    if isinstance(extracted, Article) and extracted.page_kind != "article":
+        # Not an article (a listing, a log-in or error page, a product, Data Docs): quarantined with why.
+        evidence = f"{extracted.page_kind}: {extracted.page_evidence}"
+        extracted = Rejection(raw.doc_id, raw.source_uri, "extract", "not_an_article", evidence)
     if isinstance(extracted, Rejection):
         return ProcessedDocument(raw.doc_id, raw.source_uri, normalized.kind, normalized.encoding, rejection=extracted)
     return ProcessedDocument(raw.doc_id, raw.source_uri, normalized.kind, normalized.encoding, article=extracted)

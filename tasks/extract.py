@@ -82,6 +82,9 @@ _SIGN_UP_SEGMENT = re.compile(
     re.IGNORECASE,
 )
 _BOX_WORDS = 120
+# A plain-text document this much made of code or markup lines is a style sheet, script or image file.
+_CODE_SHARE = 0.5
+_CODE_LINE = re.compile(r"^(?:<[?!/a-zA-Z]|/\*|\*|//|#include|@media|@import)|[{};]\s*$|^[}\])]")
 _RUNNING_WORDS = 8
 _BOX_BLOCKS = ("div", "section", "aside", "form", "ul", "dl")
 
@@ -111,6 +114,7 @@ def extract_plain_text(doc: NormalizedDocument) -> Article | Rejection:
     if not body:
         return _no_article(doc, "nothing follows the title line")
     text = "\n".join(body)
+    code = code_share(lines)
     return Article(
         doc_id=doc.doc_id,
         source_uri=doc.source_uri,
@@ -119,7 +123,16 @@ def extract_plain_text(doc: NormalizedDocument) -> Article | Rejection:
         authors=authors,
         language=detect_language(text),
         headings=tuple(line for line in body if looks_like_heading(line)),
+        page_kind="code" if code >= _CODE_SHARE else "article",
+        page_evidence=f"{code:.0%} of its lines are code or markup (style sheet, script, SVG, data)",
     )
+
+
+def code_share(lines: list[str]) -> float:
+    """Give back the share of lines that read as code or markup rather than prose: a line that opens
+    with a tag, or ends with a brace, a semicolon or a comma-less bracket, or is a comment."""
+    coded = sum(1 for line in lines if _CODE_LINE.search(line))
+    return coded / len(lines) if lines else 0.0
 
 
 def is_call_to_action(line: str) -> bool:
@@ -205,7 +218,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         text = tidy_text(re.sub(r"[ \t]+", " ", xmltotxt(whole, include_formatting=False)))
     if not text:
         return _no_article(doc, "the main text is empty once page furniture is removed")
-    verdict = judge_page(signals, text)
+    verdict = judge_page(signals, text, url)  # the address it was fetched from: canonical links can be wrong
     return Article(
         doc_id=doc.doc_id,
         source_uri=doc.source_uri,

