@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint docs bench bench-entities eval eval-check lock lock-check clean
+.PHONY: help setup run test test-fast lint docs bench bench-entities bench-quotes eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ bench: setup ## Pipeline speed on a 2,000-page corpus from ../shared/eval: newsl
 
 bench-entities: setup ## Entity quality and speed on ../shared/eval/ner, raw model vs newslake
 	$(BIN)/python -m tests.bench.bench_entities
+
+bench-quotes: setup ## Quote attribution on ../shared/eval/quotes (PolNeAR dev): speaker precision and recall
+	$(BIN)/python -m tests.bench.bench_quotes
 
 eval: setup ## Extraction quality and speed on ../shared/eval: newslake vs plain trafilatura and htmldate
 	$(BIN)/python -m tests.bench.eval_extraction

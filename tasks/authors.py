@@ -89,9 +89,40 @@ def clean_name(name: str) -> str:
 
 
 def split_names(value: str) -> list[str]:
-    """Give back the names in a byline that joins several ("A and B", "A; B", "A og B")."""
+    """Give back the names in a byline that joins several ("A and B", "A; B", "A og B", "A, B"); a
+    comma list of surnames and given names ("You, Xiaoying, Lenharo, Mariana") pairs them."""
     # Entities first: "Redacci&oacute;n" must not split at its semicolon.
-    return [n for n in (clean_name(part) for part in _JOINERS.split(html.unescape(value))) if n]
+    names: list[str] = []
+    for part in _JOINERS.split(html.unescape(value)):
+        names += _comma_names(part)
+    return [n for n in names if n]
+
+
+def _comma_names(part: str) -> list[str]:
+    """Give back the names of one byline part: "Last, First" pairs, a comma list of full names, or one
+    name (with a description after its comma left out)."""
+    pieces = [p.strip() for p in _BY.sub("", " ".join(part.split())).split(",") if p.strip()]
+    if len(pieces) >= 4 and len(pieces) % 2 == 0 and all(" " not in p and _capitalised(p) for p in pieces):
+        return [clean_name(f"{pieces[i]}, {pieces[i + 1]}") for i in range(0, len(pieces), 2)]
+    if len(pieces) >= 2 and all(_looks_like_full_name(p) for p in pieces):
+        return [clean_name(p) for p in pieces]
+    return [clean_name(part)]
+
+
+_PARTICLES = frozenset(
+    ("von", "van", "der", "den", "de", "da", "del", "di", "du", "la", "le", "bin", "al", "zu", "ter")
+)
+
+
+def _looks_like_full_name(text: str) -> bool:
+    """Tell whether text reads as one person's full name: two to four words, each capitalised or a
+    name particle ("Ursula von der Leyen"), no digits."""
+    words = text.split()
+    return (
+        2 <= len(words) <= 4
+        and all(_capitalised(w) or w in _PARTICLES for w in words)
+        and not any(c.isdigit() for c in text)
+    )
 
 
 def choose_authors(

@@ -1,4 +1,13 @@
-"""Find direct quotations and the person the text says spoke them."""
+"""Find direct quotations and the person the text says spoke them.
+
+A quotation's speaker is a person the text names, found by the shapes news writing uses:
+- next to the quotation: `"…," said Rep. Jane Roe`, `"…," White House press secretary Jane Roe said`,
+  `Jane Roe (D-Wis.) said: "…"`, `according to Jane Roe`;
+- as the subject of the sentence that holds it: `Roe says the plan "would be one hell of a way to lose."`;
+- in a paragraph that introduces it: `Roe continued:` followed by the quotation's paragraph;
+- by "he said" / "she added", or by following another of the speaker's quotations in one paragraph.
+A quotation may run over several paragraphs: an opening mark with no closing one until a later paragraph.
+"""
 
 from __future__ import annotations
 
@@ -8,46 +17,128 @@ from collections.abc import Sequence
 from tasks.entities import SPEECH_VERBS
 from tasks.records import EntitySpan, Quote
 
-_QUOTE = re.compile(r"[\"“]([^\"“”\n]{8,}?)[\"”]")
+_OPEN, _CLOSE = "\"“", "\"”"
 _VERB = r"(?P<verb>" + SPEECH_VERBS + r"|according to)"
+# A title or description before a name: "Rep.", "White House press secretary", "former Gov." (no
+# clause punctuation, at most six words, none of them a word that opens a clause or a possessive).
+_CLAUSE_WORDS = r"(?:that|which|who|whom|and|or|but|if|when|while|because|as|its|his|her|their|our|my|your|to|it|he|she|they)"
+# A word of a description is an abbreviation ("Rep.", "Lt.") or a word with no period that neither opens
+# a clause nor is a speech verb ('the engineer said. Roe…' is two sentences).
+_DESCRIPTION = (
+    r"(?:(?:[A-Z][a-z]{0,3}\.|(?!(?:" + _CLAUSE_WORDS + "|" + SPEECH_VERBS + r")\b)[\w'’-]+),?\s+){0,6}?"
+)
 # What may stand between a quotation and its speaker's name, on either side.
-_AFTER_THEN_NAME = re.compile(r"^\s*[,.]?\s*" + _VERB + r"\s+$")  # "…," said NAME
-_AFTER_NAME_THEN_VERB = re.compile(r"^\s+" + _VERB + r"\b")  # "…," NAME says
-_BEFORE_NAME_VERB = re.compile(r"^\s+" + _VERB + r"(?:\s+that)?\s*[:,]?\s*$")  # NAME says: "…"
-_ACCORDING_TO = re.compile(r"according to\s+$", re.IGNORECASE)
+_AFTER_THEN_NAME = re.compile(r"^\s*[,.]?\s*" + _VERB + r"\s+" + _DESCRIPTION + r"$")  # "…," said Rep. NAME
+_DESCRIBED_NAME = re.compile(r"^\s*,?\s*" + _DESCRIPTION + r"$")  # "…," White House press secretary NAME said
+# NAME (D-Wis.) said; NAME, the foreign minister of France, a member of the council, said
+_NAME_THEN_VERB = re.compile(r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,60}){0,2},?\s+" + _VERB + r"\b")
+_DASH_THEN_NAME = re.compile(r"^\s*[―—–-]\s*$")  # "…" ― NAME (a list of voices)
+_BEFORE_NAME_VERB = re.compile(
+    r"^(?:\s*\([^()\n]{1,40}\))?\s+" + _VERB + r"(?:\s+[\w’'-]+){0,4}?(?:\s+that)?\s*[:,]?\s*$"
+)  # NAME said on Tuesday: "…"
+_ACCORDING_TO = re.compile(r"according to\s+" + _DESCRIPTION + r"$", re.IGNORECASE)
 _PRONOUN_AFTER = re.compile(
     r"^\s*[,.]?\s*(?:he|she)\s+" + _VERB + r"\b|^\s*[,.]?\s*(?:" + SPEECH_VERBS + r")\s+(?:he|she)\b"
 )
-_WINDOW = 60
+# A quoted name of a show, a book or an event ("Fox News Sunday", "Morning Joe"): a few words, each
+# capitalised, nothing said.
+_TITLE_CASE = re.compile(r"^[A-Z0-9][\w’'.&-]*(?:[\s,]+(?:[A-Z0-9][\w’'.&-]*|the|of|and|a|an|in|on|for|to)){0,6}[\s,.]*$")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“A-Z])|\n")
+_WINDOW = 80
+_MIN_QUOTE = 8
 
 
 def find_quotes(text: str, spans: Sequence[EntitySpan]) -> list[Quote]:
     """Give back each quotation whose speaker the text names (or refers to as he/she right after)."""
     people = [s for s in spans if s.label == "PERSON"]
     quotes: list[Quote] = []
-    for match in _QUOTE.finditer(text):
-        start, end = match.span(1)
-        found = _speaker_after(text, match.end(), people) or _speaker_before(text, match.start(), people)
-        pronoun = _PRONOUN_AFTER.match(text[match.end() : match.end() + 30])
-        if found is None and pronoun and quotes and "\n" not in text[quotes[-1].end : start]:
-            # "…," she added: the speaker of the quotation just before, in the same paragraph.
-            found = (quotes[-1].speaker, pronoun.group("verb") or quotes[-1].verb)
+    for start, end, outer_start, outer_end in _quotations(text):
+        if _TITLE_CASE.match(text[start:end].strip()):
+            continue
+        found = (
+            _speaker_after(text, outer_end, people)
+            or _speaker_before(text, outer_start, people)
+            or _sentence_subject(text, outer_start, people)
+            or _introducing_paragraph(text, outer_start, people)
+        )
+        previous = quotes[-1] if quotes else None
+        same_paragraph = previous is not None and "\n" not in text[previous.end : start]
+        if found is None and previous is not None and same_paragraph:
+            pronoun = _PRONOUN_AFTER.match(text[outer_end : outer_end + 30])
+            between = text[previous.end : outer_start]
+            others = {p.canonical for p in people if previous.end <= p.start < outer_start} - {previous.speaker}
+            if pronoun or not others and len(between) < 200:
+                # "…," she added; or the next quotation of the same speaker in one paragraph.
+                found = (previous.speaker, pronoun.group("verb") if pronoun else previous.verb)
         if found is not None:
             speaker, verb = found
-            quotes.append(Quote(start, end, match.group(1).strip(), speaker, "PERSON", verb.lower()))
+            quotes.append(Quote(start, end, " ".join(text[start:end].split()), speaker, "PERSON", verb.lower()))
     return quotes
+
+
+def _quotations(text: str) -> list[tuple[int, int, int, int]]:
+    """Give back (start, end) of each quotation's words and (outer_start, outer_end) with its marks.
+    A quotation that opens and does not close in its paragraph goes on through the following
+    paragraphs that open with a mark, up to the one where it closes (news style for long quotes)."""
+    found: list[tuple[int, int, int, int]] = []
+    position = 0
+    while True:
+        opening = _find_any(text, _OPEN, position)
+        if opening < 0:
+            return found
+        closing = _find_any(text, _CLOSE, opening + 1)
+        newline = text.find("\n", opening)
+        if closing >= 0 and (newline < 0 or closing < newline):
+            end = closing
+        else:
+            end = _multi_paragraph_end(text, newline)
+            if end is None:
+                position = opening + 1
+                continue
+        if end - opening - 1 >= _MIN_QUOTE:
+            found.append((opening + 1, end, opening, end + 1))
+        position = end + 1
+
+
+def _multi_paragraph_end(text: str, newline: int) -> int | None:
+    """Give back where a quotation left open at the end of its paragraph closes: in a later paragraph
+    that opens with a mark, before any paragraph that does not; None when it never closes so."""
+    while newline >= 0:
+        start = newline + 1
+        while start < len(text) and text[start] in " \n":
+            start += 1
+        if start >= len(text) or text[start] not in _OPEN:
+            return None
+        newline = text.find("\n", start)
+        closing = _find_any(text, _CLOSE, start + 1)
+        if closing >= 0 and (newline < 0 or closing < newline):
+            return closing
+    return None
+
+
+def _find_any(text: str, characters: str, start: int) -> int:
+    positions = [p for p in (text.find(c, start) for c in characters) if p >= 0]
+    return min(positions) if positions else -1
 
 
 def _speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan]) -> tuple[str, str] | None:
     for span in people:
         if quote_end <= span.start <= quote_end + _WINDOW:
             between = text[quote_end : span.start]
+            if "\n" in between:
+                return None
+            if _DASH_THEN_NAME.match(between):
+                return span.canonical, "said"
             said = _AFTER_THEN_NAME.match(between)
             if said:
                 return span.canonical, said.group("verb")
-            says = _AFTER_NAME_THEN_VERB.match(text[span.end : span.end + 30])
-            if says and between.strip(" ,.") == "":
+            says = _NAME_THEN_VERB.match(text[span.end : span.end + 80])
+            # After a quotation that ends its sentence ('…timing." Gov. Roe said'), a name and a verb
+            # open the next sentence: they attribute what follows, not this.
+            ended = text[quote_end - 2 : quote_end - 1] == "."
+            if says and _DESCRIBED_NAME.match(between) and not ended:
                 return span.canonical, says.group("verb")
+            return None  # the nearest name after the quotation is not its speaker: look no further
     return None
 
 
@@ -56,8 +147,42 @@ def _speaker_before(text: str, quote_start: int, people: Sequence[EntitySpan]) -
         if quote_start - _WINDOW <= span.end <= quote_start:
             between = text[span.end : quote_start]
             says = _BEFORE_NAME_VERB.match(between)
+            if says and "\n" not in between:
+                return span.canonical, says.group("verb")
+            if _ACCORDING_TO.search(text[max(0, span.start - 60) : span.start]) and between.strip() in ("", ","):
+                return span.canonical, "according to"
+    return None
+
+
+def _sentence_subject(text: str, quote_start: int, people: Sequence[EntitySpan]) -> tuple[str, str] | None:
+    """Give back the person who is the subject of a speech verb earlier in the quotation's sentence:
+    `Roe says voter fraud "would be one hell of a way to lose."`."""
+    sentence_start = 0
+    for boundary in _SENTENCE_END.finditer(text, max(0, quote_start - 300), quote_start):
+        sentence_start = boundary.end()
+    if quote_start - sentence_start > 300:
+        return None
+    for span in reversed(people):  # the nearest "NAME says" before the quotation is its speaker
+        if sentence_start <= span.start and span.end <= quote_start:
+            says = _NAME_THEN_VERB.match(text[span.end : quote_start])
             if says:
                 return span.canonical, says.group("verb")
-            if _ACCORDING_TO.search(text[max(0, span.start - 15) : span.start]) and between.strip() in ("", ","):
-                return span.canonical, "according to"
+    return None
+
+
+def _introducing_paragraph(text: str, quote_start: int, people: Sequence[EntitySpan]) -> tuple[str, str] | None:
+    """Give back the speaker a paragraph ending in a colon names, when the quotation opens the next
+    paragraph: `Roe continued:` / `The senator told reporters:`."""
+    before = text[:quote_start].rstrip(" ")
+    if not before.endswith("\n"):
+        return None
+    paragraph_end = len(before.rstrip("\n "))
+    if paragraph_end == 0 or text[paragraph_end - 1] != ":":
+        return None
+    paragraph_start = text.rfind("\n", 0, paragraph_end) + 1
+    for span in people:
+        if paragraph_start <= span.start and span.end <= paragraph_end:
+            says = _NAME_THEN_VERB.match(text[span.end : paragraph_end])
+            if says:
+                return span.canonical, says.group("verb")
     return None

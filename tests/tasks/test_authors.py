@@ -26,6 +26,10 @@ def test_clean_name(given, expected):
         ("Trine Jørgensen og Ane Berg", ["Trine Jørgensen", "Ane Berg"]),
         ("Jane Roe; John Doe | Ann Lee", ["Jane Roe", "John Doe", "Ann Lee"]),
         ("Le Figaro et AFP", ["Le Figaro et AFP"]),  # short joiners are also parts of names
+        ("You, Xiaoying, Lenharo, Mariana", ["Xiaoying You", "Mariana Lenharo"]),
+        ("Daniel Braun, Davor Pasoski", ["Daniel Braun", "Davor Pasoski"]),
+        ("By Ursula von der Leyen, Jane Roe", ["Ursula von der Leyen", "Jane Roe"]),
+        ("Jane Roe, professor of history at Example University", ["Jane Roe"]),
     ],
 )
 def test_split_names(given, expected):

@@ -59,3 +59,74 @@ def test_a_speaker_that_is_not_a_person_is_not_taken() -> None:
     text = '"Markets will recover," said Reuters.'
     spans = [EntitySpan(text.index("Reuters"), text.index("Reuters") + 7, "Reuters", "ORG", "Reuters")]
     assert find_quotes(text, spans) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        ('"We will rebuild it," said Rep. Maria Lopez.', ("Maria Lopez",), [("Maria Lopez", "said")]),
+        (
+            '"We will rebuild it," White House press secretary Maria Lopez said.',
+            ("Maria Lopez",),
+            [("Maria Lopez", "said")],
+        ),
+        ('Rep. Maria Lopez (D-Wis.) said: "We will rebuild it."', ("Maria Lopez",), [("Maria Lopez", "said")]),
+        (
+            'Maria Lopez, the mayor of Riverside, a town by the river, said the repairs "will start in June."',
+            ("Maria Lopez",),
+            [("Maria Lopez", "said")],
+        ),
+        (
+            'Maria Lopez says James Carter\'s plan "would be one hell of a way to lose."',
+            ("Maria Lopez", "James Carter"),
+            [("Maria Lopez", "says")],
+        ),
+        (
+            'Maria Lopez continued:\n\n"The bridge is the only way across the river."',
+            ("Maria Lopez",),
+            [("Maria Lopez", "continued")],
+        ),
+        (
+            '"The plan works," said Maria Lopez, the mayor. "It will also cost less than we feared."',
+            ("Maria Lopez",),
+            [("Maria Lopez", "said"), ("Maria Lopez", "said")],
+        ),
+        ('"Nobody asked us about the bridge." ― Maria Lopez', ("Maria Lopez",), [("Maria Lopez", "said")]),
+    ],
+    ids=[
+        "said-title-name",
+        "described-name-said",
+        "parenthesis",
+        "appositives",
+        "sentence-subject",
+        "colon-paragraph",
+        "same-speaker-again",
+        "dash",
+    ],
+)
+def test_speakers_named_with_titles_descriptions_and_in_the_sentence(text, names, expected) -> None:  # type: ignore[no-untyped-def]
+    assert [(q.speaker, q.verb) for q in find_quotes(text, _people(text, *names))] == expected
+
+
+def test_a_quotation_over_several_paragraphs_is_one_quotation() -> None:
+    text = (
+        'Maria Lopez said: "The bridge is the only way across the river.\n\n'
+        '"Without it, the school bus takes an hour longer. We will rebuild it."\n\nThe council meets on Monday.'
+    )
+    quotes = find_quotes(text, _people(text, "Maria Lopez"))
+    assert len(quotes) == 1 and quotes[0].speaker == "Maria Lopez"
+    assert quotes[0].text.startswith("The bridge") and quotes[0].text.endswith("We will rebuild it.")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('Maria Lopez said on "Face the Nation," that the bridge is safe.', ("Maria Lopez",)),  # a show's name
+        ('"The question is the timing." Gov. Maria Lopez said the video will be released.', ("Maria Lopez",)),
+        ('"It is safe," the engineer said. Maria Lopez said nothing.', ("Maria Lopez",)),
+        ('The report "shows the bridge is unsafe," suggests that officials support Maria Lopez.', ("Maria Lopez",)),
+    ],
+    ids=["show-title", "next-sentence", "other-speaker", "clause-is-no-title"],
+)
+def test_no_speaker_is_made_up(text, names) -> None:  # type: ignore[no-untyped-def]
+    assert find_quotes(text, _people(text, *names)) == []

