@@ -17,16 +17,16 @@ from collections.abc import Sequence
 from tasks.entities import SPEECH_VERBS
 from tasks.records import EntitySpan, Quote
 
-_OPEN, _CLOSE = "\"“", "\"”"
+_OPEN, _CLOSE = '"“', '"”'
 _VERB = r"(?P<verb>" + SPEECH_VERBS + r"|according to)"
 # A title or description before a name: "Rep.", "White House press secretary", "former Gov." (no
 # clause punctuation, at most six words, none of them a word that opens a clause or a possessive).
-_CLAUSE_WORDS = r"(?:that|which|who|whom|and|or|but|if|when|while|because|as|its|his|her|their|our|my|your|to|it|he|she|they)"
+_CLAUSE_WORDS = (
+    r"(?:that|which|who|whom|and|or|but|if|when|while|because|as|its|his|her|their|our|my|your|to|it|he|she|they)"
+)
 # A word of a description is an abbreviation ("Rep.", "Lt.") or a word with no period that neither opens
 # a clause nor is a speech verb ('the engineer said. Roe…' is two sentences).
-_DESCRIPTION = (
-    r"(?:(?:[A-Z][a-z]{0,3}\.|(?!(?:" + _CLAUSE_WORDS + "|" + SPEECH_VERBS + r")\b)[\w'’-]+),?\s+){0,6}?"
-)
+_DESCRIPTION = r"(?:(?:[A-Z][a-z]{0,3}\.|(?!(?:" + _CLAUSE_WORDS + "|" + SPEECH_VERBS + r")\b)[\w'’-]+),?\s+){0,6}?"
 # What may stand between a quotation and its speaker's name, on either side.
 _AFTER_THEN_NAME = re.compile(r"^\s*[,.]?\s*" + _VERB + r"\s+" + _DESCRIPTION + r"$")  # "…," said Rep. NAME
 _DESCRIBED_NAME = re.compile(r"^\s*,?\s*" + _DESCRIPTION + r"$")  # "…," White House press secretary NAME said
@@ -42,7 +42,9 @@ _PRONOUN_AFTER = re.compile(
 )
 # A quoted name of a show, a book or an event ("Fox News Sunday", "Morning Joe"): a few words, each
 # capitalised, nothing said.
-_TITLE_CASE = re.compile(r"^[A-Z0-9][\w’'.&-]*(?:[\s,]+(?:[A-Z0-9][\w’'.&-]*|the|of|and|a|an|in|on|for|to)){0,6}[\s,.]*$")
+_TITLE_CASE = re.compile(
+    r"^[A-Z0-9][\w’'.&-]*(?:[\s,]+(?:[A-Z0-9][\w’'.&-]*|the|of|and|a|an|in|on|for|to)){0,6}[\s,.]*$"
+)
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“A-Z])|\n")
 _WINDOW = 80
 _MIN_QUOTE = 8
