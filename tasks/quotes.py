@@ -69,7 +69,7 @@ def find_quotes(text: str, spans: Sequence[EntitySpan]) -> list[Quote]:
             pronoun = _PRONOUN_AFTER.match(text[outer_end : outer_end + 30])
             between = text[previous.end : outer_start]
             others = {p.canonical for p in people if previous.end <= p.start < outer_start} - {previous.speaker}
-            if pronoun or not others and len(between) < 200:
+            if pronoun or (not others and len(between) < 200):
                 # "…," she added; or the next quotation of the same speaker in one paragraph.
                 found = (previous.speaker, pronoun.group("verb") if pronoun else previous.verb)
         if found is not None:
