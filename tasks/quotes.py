@@ -90,13 +90,11 @@ def _quotations(text: str) -> list[tuple[int, int, int, int]]:
             return found
         closing = _find_any(text, _CLOSE, opening + 1)
         newline = text.find("\n", opening)
-        if closing >= 0 and (newline < 0 or closing < newline):
-            end = closing
-        else:
-            end = _multi_paragraph_end(text, newline)
-            if end is None:
-                position = opening + 1
-                continue
+        in_paragraph = closing >= 0 and (newline < 0 or closing < newline)
+        end = closing if in_paragraph else _multi_paragraph_end(text, newline)
+        if end is None:
+            position = opening + 1
+            continue
         if end - opening - 1 >= _MIN_QUOTE:
             found.append((opening + 1, end, opening, end + 1))
         position = end + 1
