@@ -52,7 +52,7 @@ _MIN_QUOTE = 8
 
 def find_quotes(text: str, spans: Sequence[EntitySpan]) -> list[Quote]:
     """Give back each quotation whose speaker the text names (or refers to as he/she right after)."""
-    people = [s for s in spans if s.label == "PERSON"]
+    people = people_in(spans)
     quotes: list[Quote] = []
     for start, end, outer_start, outer_end in _quotations(text):
         if _TITLE_CASE.match(text[start:end].strip()):
@@ -76,6 +76,22 @@ def find_quotes(text: str, spans: Sequence[EntitySpan]) -> list[Quote]:
             speaker, verb = found
             quotes.append(Quote(start, end, " ".join(text[start:end].split()), speaker, "PERSON", verb.lower()))
     return quotes
+
+
+def people_in(spans: Sequence[EntitySpan]) -> list[EntitySpan]:
+    """Give back the article's PERSON mentions, with the mentions the model labelled otherwise ("Trump
+    said" as ORG) whose text is a person's name or unique surname elsewhere in the same article."""
+    persons = [s for s in spans if s.label == "PERSON"]
+    by_name: dict[str, set[str]] = {}
+    for span in persons:
+        by_name.setdefault(span.text, set()).add(span.canonical)
+        by_name.setdefault(span.canonical.split()[-1], set()).add(span.canonical)
+    relabelled = [
+        EntitySpan(s.start, s.end, s.text, "PERSON", next(iter(by_name[s.text])))
+        for s in spans
+        if s.label != "PERSON" and len(by_name.get(s.text, ())) == 1
+    ]
+    return sorted([*persons, *relabelled], key=lambda s: s.start)
 
 
 def _quotations(text: str) -> list[tuple[int, int, int, int]]:

@@ -130,3 +130,14 @@ def test_a_quotation_over_several_paragraphs_is_one_quotation() -> None:
 )
 def test_no_speaker_is_made_up(text, names) -> None:  # type: ignore[no-untyped-def]
     assert find_quotes(text, _people(text, *names)) == []
+
+
+def test_a_name_labelled_otherwise_is_the_speaker_when_it_is_a_person_elsewhere_in_the_article() -> None:
+    text = 'Maria Lopez spoke first. "We will rebuild the bridge," Lopez said.'
+    spans = [
+        EntitySpan(0, 11, "Maria Lopez", "PERSON", "Maria Lopez"),
+        EntitySpan(text.index("Lopez said"), text.index("Lopez said") + 5, "Lopez", "ORG", "Lopez"),
+    ]
+    assert [(q.speaker, q.speaker_label) for q in find_quotes(text, spans)] == [("Maria Lopez", "PERSON")]
+    # A name that is no person anywhere in the article stays what it is.
+    assert find_quotes(text, spans[1:]) == []
