@@ -578,14 +578,24 @@ def resolve_short_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
     names = list(votes)
     words = {name: name.casefold().split() for name in names}
     canonical = {name: name for name in names}
+    # A person's full name with words before it ("Crooked Hillary Clinton", "Former President Bill
+    # Clinton") is that person: the words are an epithet or a title, not part of the name.
+    epithets = {
+        longer: name
+        for name in names
+        if len(words[name]) >= 2 and votes[name]["PERSON"] > 0
+        for longer in names
+        if len(words[longer]) > len(words[name]) and words[longer][-len(words[name]) :] == words[name]
+    }
+    canonical.update(epithets)
     # Each name under every shorter run of words it starts or ends with: one lookup per name.
     extended_by: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for longer in names:
+    for longer in (n for n in names if n not in epithets):
         w = words[longer]
         for size in range(1, len(w)):
             extended_by[tuple(w[:size])].add(longer)
             extended_by[tuple(w[-size:])].add(longer)
-    for name in names:
+    for name in (n for n in names if n not in epithets):
         matches = {
             longer
             for longer in extended_by.get(tuple(words[name]), ())

@@ -102,6 +102,23 @@ def test_short_names_resolve_to_the_longer_name_they_head_or_end() -> None:
     assert canonical["Kyiv"] == "Kyiv"
 
 
+def test_an_epithet_or_title_before_a_full_name_is_not_part_of_the_name() -> None:
+    votes = {
+        "Hillary Clinton": Counter(PERSON=3),
+        "Crooked Hillary Clinton": Counter(PERSON=1),
+        "Clinton": Counter(PERSON=4),
+        "Former President Bill Clinton": Counter(PERSON=1),
+        "Bill Clinton": Counter(PERSON=1),
+        "New York": Counter(GPE=2),
+        "New York Times": Counter(ORG=1),
+    }
+    canonical = resolve_short_names(votes)
+    assert canonical["Crooked Hillary Clinton"] == "Hillary Clinton"
+    assert canonical["Former President Bill Clinton"] == "Bill Clinton"
+    assert canonical["Clinton"] == "Clinton"  # Bill and Hillary are both in the article: left alone
+    assert canonical["New York"] == "New York" and canonical["New York Times"] == "New York Times"
+
+
 def test_known_place_is_never_a_person() -> None:
     assert settle_label("Kyiv", Counter(PERSON=3)) == "GPE"
     assert settle_label("Jenny Mathers", Counter(PERSON=1, ORG=1)) == "PERSON"
