@@ -462,25 +462,42 @@ def write_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> Non
         writer.writerow(columns)
         writer.writerows([[_cell(v) for v in row] for row in rows])
     else:
-        from rich.console import Console
         from rich.table import Table
 
-        table = Table(*columns, show_lines=False)
+        table = Table(show_lines=False)
+        for column in columns:
+            table.add_column(column, overflow="fold")  # a long value wraps in its cell, never cut to "…"
         for row in rows:
-            table.add_row(*(_cell(v, 80) for v in row))
-        Console(width=max(120, Console().width)).print(table)
+            table.add_row(*(_cell(v, _CELL_CHARACTERS) for v in row))
+        _console().print(table)
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
 def print_summary(lines: list[tuple[str, str]]) -> None:
     """Print the run summary as a two-column table."""
-    from rich.console import Console
     from rich.table import Table
 
-    table = Table("run summary", "", show_header=True)
+    table = Table(show_header=True)
+    table.add_column("run summary", overflow="fold")
+    table.add_column("", overflow="fold")
     for label, value in lines:
         table.add_row(label, value)
-    Console().print(table)
+    _console().print(table)
+
+
+# A table cell shows at most this much of a long value (an article's text); reasons and details fit.
+_CELL_CHARACTERS = 300
+
+
+def _console() -> Any:
+    """Give back the console tables print on: the terminal's width (at least 120 columns), or, when
+    the output goes to a file or a pipe, wide enough that no line wraps and no two values that
+    differ print alike."""
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console(width=max(120, Console().width))
+    return Console(width=1_000, force_terminal=False, no_color=True)
 
 
 def _cell(value: Any, limit: int | None = None) -> str:

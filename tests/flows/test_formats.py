@@ -47,3 +47,13 @@ def test_quarantine_json_is_an_array_too(lake: Path) -> None:
     result = CliRunner().invoke(main, ["quarantine", "--lake", str(lake), "--format", "json"], catch_exceptions=False)
     [refused] = json.loads(result.stdout)
     assert refused["reason"] == "binary_content"
+
+
+def test_a_table_piped_to_a_file_never_cuts_or_wraps_a_value(lake: Path) -> None:
+    reason = "expectation_failed:" + ",".join(f"article_rule_number_{n}" for n in range(8))
+    other = reason[:-1] + "9"
+    query = f"SELECT '{reason}' AS reason, 1 AS n UNION ALL SELECT '{other}', 2 ORDER BY n"
+    out = _sql(lake, query, "table")
+    assert reason in out and other in out  # two reasons that differ at their end print apart
+    assert "…" not in out
+    assert out.rstrip().endswith("(2 rows)")
