@@ -3,12 +3,12 @@
 -- Chart: lines of mentions per day for a few entities; a heatmap of day x entity.
 SELECT
     coalesce(a.published_on, CAST(a.extracted_at AS DATE)) AS day,
-    e.entity_id,
-    e.name,
+    e.resolved_id AS entity_id,
+    e.resolved_name AS name,
     e.label,
     count(DISTINCT m.article_id) AS articles,
     CAST(sum(m.mention_count) AS BIGINT) AS mentions
 FROM mentions AS m
-JOIN entities AS e USING (entity_id)
+JOIN resolved_entities AS e USING (entity_id)  -- one person, however the articles spell them
 JOIN articles AS a USING (article_id)
 GROUP BY ALL

@@ -4,13 +4,13 @@
 WITH per_site AS (
     SELECT
         coalesce(a.site_name, '(unknown)') AS site_name,
-        e.entity_id,
-        e.name,
+        e.resolved_id AS entity_id,
+        e.resolved_name AS name,
         e.label,
         count(DISTINCT m.article_id) AS articles,
         CAST(sum(m.mention_count) AS BIGINT) AS mentions
     FROM mentions AS m
-    JOIN entities AS e USING (entity_id)
+    JOIN resolved_entities AS e USING (entity_id)
     JOIN articles AS a USING (article_id)
     GROUP BY ALL
 )

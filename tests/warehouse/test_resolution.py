@@ -1,0 +1,75 @@
+"""One person across the warehouse: the views count "Trump", "Donald Trump" and "Donald J. Trump" once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tasks.identify import entity_id_for
+from tasks.records import Article, Mention, Quote
+from warehouse.lake import LakeLocation, connect
+from warehouse.load import LoadBatch, StoredDocument, load_batch
+from warehouse.migrate import migrate
+
+# Each article names its people the way a real one would: resolved within the article only.
+ARTICLES = {
+    "a1": ["Donald Trump", "Hillary Clinton"],
+    "a2": ["Trump", "Bill Clinton"],
+    "a3": ["Donald J. Trump", "Clinton"],
+    "a4": ["Trump"],
+}
+
+
+def _load(con: duckdb.DuckDBPyConnection, order: list[str]) -> None:
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+    for article_id in order:
+        batch = LoadBatch(run_id=f"r-{article_id}", extracted_at=now, extractor_version="test", model="m-1")
+        uri = f"file:///{article_id}.html"
+        batch.documents.append(StoredDocument(article_id, uri, now, "html", "utf-8", 3, b"abc"))
+        batch.sources.append((uri, article_id))
+        batch.articles.append((article_id, Article(doc_id=article_id, source_uri=uri, title="T", text="x " * 50)))
+        for name in ARTICLES[article_id]:
+            batch.mentions.append((article_id, Mention(name, "PERSON", (name,), 2, 0)))
+        speaker = ARTICLES[article_id][0]
+        batch.quotes.append((article_id, Quote(0, 5, f"Words of {article_id}", speaker, "PERSON", "said")))
+        load_batch(con, batch)
+
+
+@pytest.fixture(params=[["a1", "a2", "a3", "a4"], ["a4", "a3", "a2", "a1"]], ids=["in-order", "reversed"])
+def con(tmp_path: Path, request: pytest.FixtureRequest) -> duckdb.DuckDBPyConnection:
+    connection = connect(LakeLocation.under(tmp_path / "lake"))
+    migrate(connection)
+    _load(connection, request.param)
+    return connection
+
+
+def test_one_person_however_the_articles_spell_them(con: duckdb.DuckDBPyConnection) -> None:
+    top = dict(con.execute("SELECT name, mentions FROM top_entities WHERE window_days IS NULL").fetchall())
+    assert top == {"Donald Trump": 8, "Hillary Clinton": 2, "Bill Clinton": 2, "Clinton": 2}
+    trump = con.execute("SELECT DISTINCT entity_id FROM entity_mentions_daily WHERE name = 'Donald Trump'").fetchall()
+    # The id is the one "Donald Trump" has on its own, whatever order the articles came in.
+    assert trump == [(entity_id_for("Donald Trump", "PERSON"),)]
+
+
+def test_quotes_and_pairs_count_the_resolved_person(con: duckdb.DuckDBPyConnection) -> None:
+    board = dict(con.execute("SELECT speaker, quotes FROM quotes_leaderboard").fetchall())
+    assert board == {"Donald Trump": 4}
+    pairs = con.execute("SELECT name_a, name_b, articles FROM entity_cooccurrence ORDER BY ALL").fetchall()
+    assert {tuple(sorted(p[:2])) for p in pairs} == {
+        ("Donald Trump", "Hillary Clinton"),
+        ("Bill Clinton", "Donald Trump"),
+        ("Clinton", "Donald Trump"),
+    }
+
+
+def test_the_surname_of_two_people_stays_apart_and_aliases_keep_every_spelling(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    resolved = dict(con.execute("SELECT name, resolved_name FROM resolved_entities").fetchall())
+    assert resolved["Clinton"] == "Clinton"  # Bill or Hillary: not merged wrongly
+    assert resolved["Trump"] == resolved["Donald J. Trump"] == "Donald Trump"
+    names = {row[0] for row in con.execute("SELECT name FROM entities").fetchall()}
+    assert {"Trump", "Donald J. Trump", "Donald Trump"} <= names  # every spelling is still there

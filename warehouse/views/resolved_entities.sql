@@ -1,0 +1,50 @@
+-- resolved_entities: each entity with the one it is across the whole warehouse.
+-- Grain: one row per entity. Key: entity_id. resolved_id is what the other views count by.
+-- Chart: none; join it to entities, mentions or quotes to count a person once.
+-- Within an article "Trump" is already "Donald Trump"; across articles it is not, and "Donald J.
+-- Trump" is a spelling of its own. Here a person's name without middle initials is its key
+-- ("donald trump"), and a one-word name is the one full name in the warehouse that ends in it;
+-- a surname two people share ("Clinton": Bill and Hillary) stays as it is. resolved_id is the
+-- entity id of the key (tasks/identify.py's scheme), so it does not depend on the order articles
+-- were loaded in. Other entities resolve to themselves.
+WITH mentioned AS (
+    SELECT entity_id, CAST(sum(mention_count) AS BIGINT) AS mentions FROM mentions GROUP BY entity_id
+),
+people AS (
+    SELECT
+        e.entity_id,
+        e.name,
+        coalesce(m.mentions, 0) AS mentions,
+        lower(trim(regexp_replace(regexp_replace(e.name, '(^|\s)[A-Z]\.(\s|$)', ' ', 'g'), '\s+', ' ', 'g'))) AS key
+    FROM entities AS e
+    LEFT JOIN mentioned AS m USING (entity_id)
+    WHERE e.label = 'PERSON'
+),
+full_names AS (
+    SELECT key, first(name ORDER BY mentions DESC, length(name), name) AS name, string_split(key, ' ')[-1] AS surname
+    FROM people
+    WHERE key LIKE '% %'
+    GROUP BY key
+),
+surnames AS (
+    SELECT surname, any_value(key) AS key, any_value(name) AS name, count(*) AS people
+    FROM full_names
+    GROUP BY surname
+),
+resolved_people AS (
+    SELECT
+        p.entity_id,
+        CASE WHEN f.key IS NOT NULL THEN f.key WHEN s.people = 1 THEN s.key ELSE p.key END AS key,
+        CASE WHEN f.key IS NOT NULL THEN f.name WHEN s.people = 1 THEN s.name ELSE p.name END AS name
+    FROM people AS p
+    LEFT JOIN full_names AS f ON f.key = p.key
+    LEFT JOIN surnames AS s ON s.surname = p.key AND p.key NOT LIKE '% %'
+)
+SELECT
+    e.entity_id,
+    e.name,
+    e.label,
+    coalesce(substr(sha256('PERSON' || chr(0) || r.key), 1, 20), e.entity_id) AS resolved_id,
+    coalesce(r.name, e.name) AS resolved_name
+FROM entities AS e
+LEFT JOIN resolved_people AS r USING (entity_id)
