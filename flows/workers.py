@@ -23,6 +23,7 @@ from tasks.quotes import find_quotes
 from tasks.records import Article, EntitySpan, ProcessedDocument, RawDocument, Rejection
 
 _MODEL: NerModel | None = None
+_MORE_MODELS: dict[str, NerModel] = {}  # the models for other languages, loaded when an article needs one
 _MODEL_NAME = ""
 _MAX_BYTES = 0
 _WARMING: threading.Thread | None = None
@@ -71,6 +72,7 @@ def init_worker(model_name: str, max_bytes: int, document_seconds: float = NO_LI
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     if model_name != _MODEL_NAME:
         _MODEL = None
+        _MORE_MODELS.clear()
     _MODEL_NAME, _MAX_BYTES, _DOCUMENT_SECONDS = model_name, max_bytes, document_seconds
 
 
@@ -146,12 +148,36 @@ def _wait_for_warm_up() -> None:
 
 
 def model() -> NerModel:
-    """Give back this process's NER model, loading it once."""
+    """Give back this process's first NER model (the one for texts of unknown language), loading it once."""
     global _MODEL
     _wait_for_warm_up()
     if _MODEL is None:
-        _MODEL = load_ner_model(_MODEL_NAME)
+        _MODEL = load_ner_model(model_names(_MODEL_NAME)[0])
     return _MODEL
+
+
+def model_names(setting: str) -> list[str]:
+    """Give back the spaCy pipelines of `entities.model`: a comma-separated list, one per language."""
+    return [name.strip() for name in setting.split(",") if name.strip()]
+
+
+def model_language(name: str) -> str:
+    """Give back the language a spaCy pipeline reads, from its package name ("fr_core_news_sm" -> "fr")."""
+    return name.split("_", 1)[0].lower()
+
+
+def model_for(language: str | None) -> NerModel | None:
+    """Give back this process's model for a language (the first model when the language is unknown),
+    loading it on first use, or None when no configured model reads the language."""
+    first = model()
+    if language is None or language == first.language:
+        return first
+    name = next((n for n in model_names(_MODEL_NAME)[1:] if model_language(n) == language), None)
+    if name is None:
+        return None
+    if name not in _MORE_MODELS:
+        _MORE_MODELS[name] = load_ner_model(name)
+    return _MORE_MODELS[name]
 
 
 def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
@@ -159,17 +185,20 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
     _wait_for_warm_up()  # extraction uses the language model and gazetteer the warm-up loads
     results = [process_document(raw) for raw in docs]
     articles = [(i, r.article) for i, r in enumerate(results) if r.article is not None]
-    if articles:
-        ner = model()
-        # Entities come only from a model for the article's language: an English model reads German
-        # nouns as names. Articles in another language keep no mentions, and say why; an article whose
-        # language could not be told is read by the model.
-        for i, article in articles:
-            if not _model_reads(ner, article):
-                why = f"no entity model for language {article.language!r} ({ner.name} reads {ner.language!r})"
-                results[i] = replace(results[i], article=replace(article, entities_skipped=why))
-        articles = [(i, a) for i, a in articles if _model_reads(ner, a)]
-        for (i, _article), parsed in zip(articles, parse_texts(ner, [a.text for _, a in articles]), strict=True):
+    # Entities come only from a model for the article's language: an English model reads German
+    # nouns as names. An article in a language no configured model reads keeps no mentions, and says
+    # why; an article whose language could not be told is read by the first model.
+    by_model: dict[str, tuple[NerModel, list[int]]] = {}
+    for i, article in articles:
+        ner = model_for(article.language)
+        if ner is None:
+            why = f"no entity model for language {article.language!r} (configured: {_MODEL_NAME})"
+            results[i] = replace(results[i], article=replace(article, entities_skipped=why))
+        else:
+            by_model.setdefault(ner.name, (ner, []))[1].append(i)
+    for ner, indexes in by_model.values():
+        texts = [results[i].article.text for i in indexes]  # type: ignore[union-attr]
+        for i, parsed in zip(indexes, parse_texts(ner, texts), strict=True):
             if isinstance(parsed, Exception):  # this document only: the others of the chunk go on
                 detail = f"{type(parsed).__name__}: {parsed}"[:500]
                 rejection = Rejection(results[i].doc_id, results[i].source_uri, "entities", "entities_error", detail)
@@ -186,10 +215,6 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
                 ner_model=ner.name,
             )
     return results
-
-
-def _model_reads(ner: NerModel, article: Article) -> bool:
-    return article.language is None or article.language == ner.language
 
 
 def parse_texts(ner: NerModel, texts: Sequence[str]) -> list[Any]:

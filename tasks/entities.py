@@ -295,9 +295,18 @@ def _stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
+# The labels of spaCy's pipelines for other languages (WikiNER: PER, LOC, ORG, MISC) in the English
+# scheme newslake stores; MISC (events, works, nationalities together) is left out.
+MODEL_LABELS = {"PER": "PERSON", "LOC": "LOC", "ORG": "ORG"}
+
+
 def find_entities(doc: Doc, text: str) -> list[EntitySpan]:
     """Give back the article's entity mentions: cleaned, merged, resolved and consistently labelled."""
-    raw = [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents if ent.label_ in ENTITY_LABELS]
+    raw = [
+        (ent.start_char, ent.end_char, MODEL_LABELS.get(ent.label_, ent.label_))
+        for ent in doc.ents
+        if MODEL_LABELS.get(ent.label_, ent.label_) in ENTITY_LABELS
+    ]
     pieces = [piece for span in merge_particle_names(raw, text) for piece in split_span(text, *span)]
     spans = [cleaned for piece in pieces if (cleaned := clean_span(text, *piece)) is not None]
     spans += find_acronyms(text, spans)

