@@ -463,6 +463,9 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
     while end > start and text[end - 1] in _EDGE_PUNCT:
         end -= 1
     end = _trim_trailing_numbers(text, start, end)
+    letter = _TRAILING_LETTER.search(text, start, end)
+    if letter:
+        end = letter.start()
     if _ABBREVIATION.search(text[start : end + 1]):
         end += 1  # keep the closing period of "U.S."
     surface = text[start:end]
@@ -486,11 +489,44 @@ def _skip_leading_function_words(text: str, start: int, end: int) -> int:
         if first is None or first.end() >= end or not text[first.end()].isspace():
             return start
         word = first.group(0).lower()
-        if word not in _LEADING_FUNCTION_WORDS and (word not in _stop_words() or word in _GIVEN_NAME_STOP_WORDS):
+        # A lower-case first word that is no name particle is an article or a common noun ("la
+        # France", "parti LREM", "mer Méditerranée"), in any language.
+        lower_case = first.group(0).islower() and word not in _NAME_PARTICLES
+        if (
+            not lower_case
+            and word not in _LEADING_FUNCTION_WORDS
+            and (word not in _stop_words() or word in _GIVEN_NAME_STOP_WORDS)
+        ):
             return start
         start = first.end() + 1
         while start < end and text[start].isspace():
             start += 1
+
+
+_NAME_PARTICLES = frozenset(
+    (
+        "de",
+        "da",
+        "di",
+        "do",
+        "dos",
+        "das",
+        "van",
+        "von",
+        "der",
+        "den",
+        "del",
+        "della",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "zu",
+    )
+)
+# A name ends before a lone lower-case letter: the elided "n'" of "Benalla n'a pas" is not part of it.
+_TRAILING_LETTER = re.compile(r"\s+[a-z]$")
 
 
 def _trim_trailing_numbers(text: str, start: int, end: int) -> int:

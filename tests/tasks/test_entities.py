@@ -102,6 +102,26 @@ def test_short_names_resolve_to_the_longer_name_they_head_or_end() -> None:
     assert canonical["Kyiv"] == "Kyiv"
 
 
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [
+        ("la France", "France"),
+        ("parti LREM", "LREM"),
+        ("mer Méditerranée", "Méditerranée"),
+        ("Alexandre Benalla n", "Alexandre Benalla"),  # "Benalla n'a pas ..."
+        ("Charles de Gaulle", "Charles de Gaulle"),
+        ("de Gaulle", "de Gaulle"),
+        ("La Repubblica", "La Repubblica"),
+        ("iPhone X", "iPhone X"),
+    ],
+)
+def test_a_lower_case_article_or_noun_before_a_name_and_an_elided_letter_after_it_are_cut(
+    surface: str, expected: str
+) -> None:
+    cleaned = clean_span(surface, 0, len(surface), "ORG")
+    assert cleaned is not None and surface[cleaned[0] : cleaned[1]] == expected
+
+
 def test_an_epithet_or_title_before_a_full_name_is_not_part_of_the_name() -> None:
     votes = {
         "Hillary Clinton": Counter(PERSON=3),
