@@ -33,8 +33,9 @@ test-fast: setup ## Run the suite without the tests marked slow (those that star
 bench: setup ## Pipeline speed on a 2,000-page corpus from ../shared/eval: newslake vs the bare-library limit
 	$(BIN)/python -m tests.bench.bench_pipeline
 
-bench-entities: setup ## Entity quality and speed on ../shared/eval/ner, raw model vs newslake
+bench-entities: setup ## Entity quality and speed on ../shared/eval/ner, raw model vs newslake; junk in the top lists
 	$(BIN)/python -m tests.bench.bench_entities
+	$(BIN)/python -m tests.bench.bench_top_entities
 
 bench-quotes: setup ## Quote attribution on ../shared/eval/quotes (PolNeAR dev): speaker precision and recall
 	$(BIN)/python -m tests.bench.bench_quotes

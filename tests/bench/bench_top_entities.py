@@ -1,0 +1,92 @@
+"""Junk at the top: the top 20 people, organisations and places of a real corpus, and how many are junk.
+
+Runs newslake's document step (extraction, the language policy, entities) in process over the HTML
+pages of ../shared/eval (aeb, fundus, boilerplate), counts mentions per entity across articles the
+way the warehouse's resolved_entities view does (a surname counts for the one full name ending in it),
+and prints the top 20 per label. Each name is looked up in tests/bench/top_entities_review.json, a
+hand-made list of names judged a named entity of that label or not; the figures are the junk count
+and the names nobody has judged yet (judge them and add them, so the count stays honest).
+Usage: python -m tests.bench.bench_top_entities [--eval DIR] [--top 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flows.settings import Settings
+from flows.workers import init_worker, process_chunk
+from tasks.records import RawDocument
+
+HERE = Path(__file__).resolve().parent
+LABELS = {"PERSON": "people", "ORG": "organisations", "GPE": "places"}
+
+
+def corpus(eval_dir: Path) -> list[RawDocument]:
+    """Give back the HTML pages of the development sets as documents."""
+    paths = sorted((eval_dir / "aeb").glob("*.html.gz")) + sorted((eval_dir / "fundus").rglob("*.html.gz"))
+    paths += sorted((eval_dir / "boilerplate" / "pages").glob("*.html.gz"))
+    now = datetime.now(UTC)
+    docs = []
+    for n, path in enumerate(paths):
+        body = gzip.decompress(path.read_bytes())
+        docs.append(RawDocument(f"d{n}", path.as_uri(), body, now, len(body)))
+    return docs
+
+
+def resolved_counts(mentions: list[tuple[str, str, int]]) -> dict[str, Counter[str]]:
+    """Give back mentions per label and name, a one-word person name counted for the one full name in
+    the corpus that ends in it (as the warehouse's resolved_entities view does)."""
+
+    def key(name: str) -> str:
+        return " ".join(re.sub(r"(^|\s)[A-Z]\.(\s|$)", " ", name).split()).lower()
+
+    full = {key(n): n for n, label, _ in mentions if label == "PERSON" and " " in key(n)}
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for k in full:
+        by_surname[k.split()[-1]].add(k)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, label, count in mentions:
+        k = key(name)
+        if label == "PERSON" and " " not in k and len(by_surname.get(k, ())) == 1:
+            name = full[next(iter(by_surname[k]))]
+        elif label == "PERSON" and k in full:
+            name = full[k]
+        counts[label][name] += count
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--eval", type=Path, default=HERE.parents[2] / "shared" / "eval")
+    parser.add_argument("--top", type=int, default=20)
+    args = parser.parse_args()
+    if not (args.eval / "aeb").is_dir():
+        print(f"no evaluation data at {args.eval}: nothing to evaluate")
+        return
+    settings = Settings()
+    init_worker(settings.ner_model, settings.max_document_bytes)
+    mentions: list[tuple[str, str, int]] = []
+    docs = corpus(args.eval)
+    for start in range(0, len(docs), 50):
+        for processed in process_chunk(docs[start : start + 50]):
+            mentions += [(m.name, m.label, m.count) for m in processed.mentions]
+    review = json.loads((HERE / "top_entities_review.json").read_text(encoding="utf-8"))
+    counts = resolved_counts(mentions)
+    for label, title in LABELS.items():
+        top = [name for name, _ in counts[label].most_common(args.top)]
+        junk = [n for n in top if n in review[label]["junk"]]
+        unjudged = [n for n in top if n not in review[label]["junk"] and n not in review[label]["ok"]]
+        print(f"top {args.top} {title}: {top}")
+        print(f"newslake     top_entities {label} junk={len(junk)}/{len(top)} unjudged={len(unjudged)} {junk}")
+        if unjudged:
+            print(f"  not judged yet (add them to tests/bench/top_entities_review.json): {unjudged}")
+
+
+if __name__ == "__main__":
+    main()
