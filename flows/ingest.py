@@ -281,7 +281,7 @@ def run_batches(
     started_at = datetime.now(UTC)
     location = settings.location()
     summary = RunSummary(run_id=new_run_id(), lake=location.describe())
-    runner = SuiteRunner(settings.data_docs())
+    runner = SuiteRunner(settings.data_docs(), run_name=summary.run_id)
     con = connect(location)
     error: str | None = None
     stopped_by: int | None = None

@@ -30,10 +30,12 @@ class SuiteRunner:
     With a Data Docs folder, every result is kept in the context and `build_docs` renders them.
     """
 
-    def __init__(self, data_docs_dir: Path | None = None) -> None:
+    def __init__(self, data_docs_dir: Path | None = None, run_name: str | None = None) -> None:
         self._context: Any = None
         self._definitions: dict[str, Any] = {}
         self._data_docs_dir = data_docs_dir
+        # The name Data Docs show for every validation of this run (newslake's run id), not "__none__".
+        self._run_name = run_name
 
     def run(
         self, suite: dict[str, Any], rows: list[dict[str, Any]], id_column: str, parameters: dict[str, Any]
@@ -45,7 +47,13 @@ class SuiteRunner:
 
         frame = pd.DataFrame(rows)
         checkpoint = self._checkpoint(suite, id_column)
-        result = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        result = checkpoint.run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=parameters,
+            run_id=RunIdentifier(run_name=self._run_name) if self._run_name else None,
+        )
         [suite_result] = result.run_results.values()
         return [_outcome(suite["name"], r, id_column) for r in suite_result.results]
 
