@@ -62,7 +62,19 @@ def stopping_signal(exc: BaseException) -> int | None:
         return int(exc.signal)
     if isinstance(exc, KeyboardInterrupt):
         return _requested or int(signal.SIGINT)
+    if _is_interrupted_query(exc):
+        # A signal handler that raised while DuckDB ran a statement (Prefect's, for SIGTERM) reaches
+        # the run as DuckDB's "Query interrupted": the statement's transaction was rolled back.
+        return _requested or int(signal.SIGTERM)
     return None
+
+
+def _is_interrupted_query(exc: BaseException) -> bool:
+    import duckdb
+
+    return isinstance(exc, duckdb.InterruptException) or (
+        isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted"
+    )
 
 
 def exit_code(number: int | None = None) -> int:

@@ -135,3 +135,14 @@ def test_nothing_the_run_started_outlives_its_main_process_killed(tmp_path: Path
     finally:
         os.killpg(run.pid, signal.SIGKILL)
         run.communicate(timeout=30)
+
+
+def test_a_signal_that_interrupts_a_duckdb_statement_is_still_the_stop() -> None:
+    # Prefect's SIGTERM handler raises inside DuckDB's statement, which then ends as "Query interrupted".
+    import duckdb
+
+    from flows.interrupt import stopping_signal
+
+    assert stopping_signal(RuntimeError("Query interrupted")) == signal.SIGTERM
+    assert stopping_signal(duckdb.InterruptException("INTERRUPT Error: Interrupted!")) == signal.SIGTERM
+    assert stopping_signal(RuntimeError("something else")) is None
