@@ -74,10 +74,6 @@ class PageVerdict:
     kind: PageKind
     evidence: str
 
-    @property
-    def is_article(self) -> bool:
-        return self.kind == "article"
-
 
 def read_page_signals(tree: Any, claims: PageClaims) -> PageSignals:
     """Give back a parsed page's signals of its kind, with what its claims declare (JSON-LD types,
