@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint docs bench bench-entities bench-quotes eval eval-check lock lock-check clean
+.PHONY: help setup run test test-fast test-cluster lint docs bench bench-entities bench-quotes eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -24,11 +24,14 @@ setup: $(STAMP) ## Create .venv from the committed lock file
 run: setup ## Ingest seeds/ with the embedded defaults, then show a sample query
 	$(BIN)/newslake run seeds
 
-test: setup ## Run the whole test suite
-	$(BIN)/pytest
+test: setup ## Run the whole test suite (the shared-warehouse tests are `make test-cluster`)
+	$(BIN)/pytest -m "not cluster"
 
 test-fast: setup ## Run the suite without the tests marked slow (those that start processes)
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow and not cluster"
+
+test-cluster: setup ## Shared warehouse on real PostgreSQL, S3 (moto) and Dask servers on loopback
+	$(BIN)/pytest -m cluster
 
 bench: setup ## Pipeline speed on a 2,000-page corpus from ../shared/eval: newslake vs the bare-library limit
 	$(BIN)/python -m tests.bench.bench_pipeline

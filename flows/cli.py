@@ -48,8 +48,33 @@ row_format = click.option(
 )
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    # --catalog and --data-path reach load_settings through the context, not each command's arguments.
+    if value is not None and param.name:
+        ctx.meta.setdefault("newslake.overrides", {})[param.name] = value
+    return value
+
+
 def common_options(func: F) -> F:
-    """Add --lake and --config, shared by every command."""
+    """Add --lake, --catalog, --data-path and --config, shared by every command."""
+    func = click.option(
+        "--data-path",
+        "data_path",
+        default=None,
+        expose_value=False,
+        callback=_remember,
+        help="Where the data files are: a folder or s3://bucket/prefix/ (default <lake>/data/, or NEWSLAKE_DATA_PATH).",
+    )(func)
+    func = click.option(
+        "--catalog",
+        default=None,
+        expose_value=False,
+        callback=_remember,
+        help=(
+            "DuckLake catalog of a shared warehouse, e.g. 'postgres:dbname=lake host=db user=newslake' "
+            "(default: SQLite in the lake folder, or NEWSLAKE_CATALOG)."
+        ),
+    )(func)
     func = click.option(
         "--lake",
         type=click.Path(path_type=Path, file_okay=False),
@@ -70,6 +95,9 @@ def load_settings(config_file: Path | None, **overrides: Any) -> Any:
     """Give back the resolved settings, or exit with a one-line message when they are invalid."""
     from flows.settings import SettingsError, resolve_settings
 
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        overrides = {**context.meta.get("newslake.overrides", {}), **overrides}
     try:
         return resolve_settings(config_file=config_file, overrides=overrides)
     except SettingsError as exc:
@@ -112,6 +140,11 @@ def check_prefect_server(url: str) -> None:
             f"the Prefect server at {url} does not answer ({type(failure).__name__}): start it with "
             "`prefect server start`, or point PREFECT_API_URL at a running one"
         )
+
+
+def where(location: Any) -> str:
+    """Give back how a warehouse is named to the user: its folder, or its catalog and data path."""
+    return location.describe() if location.shared or location.remote_data else str(location.root)
 
 
 def check_paths(paths: Sequence[Path]) -> None:
@@ -223,7 +256,7 @@ def run(
         sources = list(settings.sources)
     show = sys.stderr.isatty() if progress is None else progress
     what = [*map(str, paths), *(s.name for s in sources)]
-    click.echo(f"newslake: ingesting {', '.join(what)} into {settings.location().root}", err=True)
+    click.echo(f"newslake: ingesting {', '.join(what)} into {where(settings.location())}", err=True)
     with stoppable_run():
         summary = ingest([str(p) for p in paths], settings, show_progress=show, sources=sources)
     print_summary(summary.lines())
@@ -244,7 +277,7 @@ def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
     settings = load_settings(config_file, lake=lake)
     import duckdb
 
-    from warehouse.lake import LakeMissingError, connect
+    from warehouse.lake import LakeMissingError, LakeUnreachableError, connect
     from warehouse.sources import list_sources
 
     try:
@@ -253,6 +286,8 @@ def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
             state = list_sources(con)
         finally:
             con.close()
+    except LakeUnreachableError as exc:
+        raise click.ClickException(str(exc)) from exc
     except LakeMissingError:
         state = {}  # nothing has run yet
     except duckdb.CatalogException:
@@ -381,6 +416,7 @@ def reprocess(
 def retry(lake: Path | None, config_file: Path | None, source: str | None, reason: str | None) -> None:
     """Make failed page URLs pending again, so the next run of their source fetches them."""
     settings = load_settings(config_file, lake=lake)
+    from flows.locks import writer_lock
     from warehouse.lake import LakeMissingError, connect
     from warehouse.migrate import migrate
     from warehouse.sources import retry_failed_urls
@@ -390,12 +426,13 @@ def retry(lake: Path | None, config_file: Path | None, source: str | None, reaso
         con.close()
     except LakeMissingError as exc:
         raise click.ClickException(str(exc)) from exc
-    con = connect(settings.location())
-    try:
-        migrate(con)
-        counts = retry_failed_urls(con, source, reason)
-    finally:
-        con.close()
+    with writer_lock(settings):
+        con = connect(settings.location())
+        try:
+            migrate(con)
+            counts = retry_failed_urls(con, source, reason)
+        finally:
+            con.close()
     if not counts:
         click.echo("no failed URLs to retry", err=True)
         return

@@ -6,6 +6,8 @@ from __future__ import annotations
 import errno
 import logging
 
+from warehouse.lake import LakeUnreachableError
+
 
 class ExpectedError(RuntimeError):
     """A run or command stopped by a failure explain_failure recognises; its text is the whole message."""
@@ -14,10 +16,16 @@ class ExpectedError(RuntimeError):
 def explain_failure(exc: BaseException, where: object) -> str | None:
     """Give back the one-line explanation of an expected failure while using the warehouse at `where`,
     or None for anything else (a bug, which keeps its traceback)."""
-    if isinstance(exc, ExpectedError):
+    if isinstance(exc, ExpectedError | LakeUnreachableError):
         return str(exc)
     text = str(exc)
     code = getattr(exc, "errno", None)
+    if "NoSuchBucket" in text or ("s3://" in text and "(HTTP code 404)" in text and "Unable to connect" in text):
+        return f"the bucket of the data path is not there ({first_line(exc)[:160]}): create it, or fix the data path"
+    if "s3://" in text and ("HTTP code 403" in text or "InvalidAccessKeyId" in text or "SignatureDoesNotMatch" in text):
+        return "the object store refused the credentials: check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION"
+    if "s3://" in text and ("Could not establish connection" in text or "Connection refused" in text):
+        return "the object store does not answer: check AWS_ENDPOINT_URL, or that the S3 server is running"
     if "database is locked" in text:
         return (
             f"another process was writing to the warehouse at {where} for too long (database is locked): "

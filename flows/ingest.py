@@ -34,7 +34,7 @@ from flows.batches import (
 )
 from flows.errors import ExpectedError, explain_failure, first_line
 from flows.interrupt import check_stop, leave, stopping_signal
-from flows.locks import gone_runs, run_lock, source_lock
+from flows.locks import gone_runs, run_lock, source_lock, writer_lock
 from flows.progress import RunProgress
 from flows.quality import BatchVerdict, validate_batch, validate_run
 from flows.settings import Settings, SourceConfig
@@ -63,7 +63,7 @@ from warehouse.load import (
 )
 from warehouse.migrate import migrate
 from warehouse.quarantine import reprocess_candidates
-from warehouse.runs import finish_run, mark_interrupted, running_runs, start_run
+from warehouse.runs import finish_run, mark_interrupted, running_runs, start_run, this_host
 from warehouse.search import mark_search_stale, refresh_search_index, search_needs_refresh
 from warehouse.sources import record_source_run
 
@@ -253,7 +253,7 @@ def reprocess(
     show_progress: bool = False,
 ) -> RunSummary:
     """Run stored raw documents through the pipeline again: the quarantined ones, or every current one."""
-    with told_failures(settings):
+    with told_failures(settings), writer_lock(settings):
         con = connect(settings.location())
         try:
             migrate(con)
@@ -282,16 +282,21 @@ def run_batches(
     location = settings.location()
     summary = RunSummary(run_id=new_run_id(), lake=location.describe())
     runner = SuiteRunner(settings.data_docs(), run_name=summary.run_id)
-    con = connect(location)
+    held = ExitStack()
+    held.enter_context(writer_lock(settings))
+    try:
+        con = connect(location)
+    except BaseException:
+        held.close()
+        raise
     error: str | None = None
     stopped_by: int | None = None
-    held = ExitStack()
     try:
         held.enter_context(run_lock(settings, summary.run_id))
         # The workers start and load their models while the warehouse migrates and the first batch is read.
         with processing(con, settings) as workers:
             migrate(con)
-            mark_interrupted(con, gone_runs(settings, running_runs(con)))
+            mark_interrupted(con, gone_runs(settings, running_runs(con, this_host())))
             start_run(con, summary.run_id, str(flow_run.get_id() or ""), settings.model_dump(mode="json"))
             batches, total = prepare(con, summary)
             run_pipeline(con, runner, workers, batches, total, settings, summary, show_progress, force)

@@ -1,5 +1,6 @@
-"""Locks in the lake's folder: one per source, so two runs of a source never write at once, and one
-per running run, so the next run can tell a run that is still going from one whose process is gone."""
+"""Locks in the lake's folder: one per source, so two runs of a source never write at once; one per
+running run, so the next run can tell a run that is still going from one whose process is gone; and,
+for the embedded warehouse, one for writing, so runs take turns on its SQLite catalog."""
 
 from __future__ import annotations
 
@@ -24,13 +25,30 @@ def lock_folder(settings: Settings) -> Path:
 def source_lock(settings: Settings, name: str) -> Iterator[None]:
     """Hold the source's lock for the run, so two runs of one source never write at once; a second
     run waits for the first."""
-    with (lock_folder(settings) / f"{name}.lock").open("w") as handle:
+    with _held(lock_folder(settings) / f"{name}.lock", f"source {name} is being ingested by another run"):
+        yield
+
+
+@contextmanager
+def writer_lock(settings: Settings) -> Iterator[None]:
+    """Hold the embedded warehouse's writer lock for the block: its SQLite catalog takes one writer at
+    a time, so a second run (another source of `newslake serve`, a command started meanwhile) waits
+    for the first instead of failing with "database is locked". A shared warehouse (PostgreSQL
+    catalog) takes writers at once (warehouse.lake.write), and needs no lock."""
+    if settings.location().shared:
+        yield
+        return
+    with _held(lock_folder(settings) / "writer.lock", "another run is writing to this warehouse"):
+        yield
+
+
+@contextmanager
+def _held(path: Path, busy: str) -> Iterator[None]:
+    with path.open("w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            logging.getLogger("newslake").warning(
-                "source %s is being ingested by another run: waiting for it to finish", name
-            )
+            logging.getLogger("newslake").warning("%s: waiting for it to finish", busy)
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

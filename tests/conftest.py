@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import PG_BIN, S3, Postgres, postgres_available, postgres_server, s3_server
+from warehouse.lake import LakeLocation
+
 # Quiet, offline libraries for every test process (the CLI sets the same defaults).
 for _key, _value in {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -74,6 +77,35 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     except subprocess.TimeoutExpired:
         server.kill()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """Give back a real PostgreSQL server on 127.0.0.1 for this test session."""
+    if not postgres_available():
+        pytest.fail(f"PostgreSQL is not installed ({PG_BIN}): `.ci/run` installs Debian's postgresql")
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[S3]:
+    """Give back a real S3-compatible server (moto) on 127.0.0.1 for this test session."""
+    with s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def shared_lake(postgres: Postgres, s3: S3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LakeLocation:
+    """Give back an empty shared warehouse: its catalog a new PostgreSQL database, its data files under a
+    new bucket. The AWS_* variables that reach the S3 server are set for the test and its subprocesses."""
+    for key, value in s3.environ.items():
+        monkeypatch.setenv(key, value)
+    return LakeLocation(
+        root=tmp_path / "lake",
+        catalog=postgres.catalog(postgres.new_database()),
+        data_path=f"s3://{s3.new_bucket()}/lake/",
+    )
 
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]

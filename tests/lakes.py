@@ -1,11 +1,15 @@
-"""Reading a test's or a bench's warehouse: rows of a query over a lake folder, read-only."""
+"""Reading a test's or a bench's warehouse (rows of a query over a lake folder, read-only), and a small
+batch to load into one."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tasks.records import Article, EntitySpan, Link, Mention, Quote, Rejection
 from warehouse.lake import LakeLocation, connect
+from warehouse.load import LoadBatch, StoredDocument
 
 
 def query(lake: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -15,3 +19,29 @@ def query(lake: Path, sql: str) -> list[tuple[Any, ...]]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def sample_batch(doc_id: str = "d1", text: str = "Some words " * 30, run_id: str = "r1") -> LoadBatch:
+    """Give back a small batch: one article with entities, mentions, a quote and a link, one refusal."""
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+    article = Article(
+        doc_id=doc_id,
+        source_uri="file:///a.html",
+        title="A title",
+        text=text,
+        authors=("Jane Doe",),
+        links=(Link("https://example.org/x", "x"),),
+    )
+    batch = LoadBatch(run_id=run_id, extracted_at=now, extractor_version="test", model="m-1")
+    batch.documents.append(StoredDocument(doc_id, "file:///a.html", now, "html", "utf-8", 3, b"abc"))
+    batch.sources.append(("file:///a.html", doc_id))
+    batch.articles.append(("art1", article))
+    batch.mentions.append(("art1", Mention("Jane Doe", "PERSON", ("Jane Doe", "Doe"), 2, 0)))
+    batch.mentions.append(("art1", Mention("Kyiv", "GPE", ("Kyiv",), 1, 30, "UA", 50.45, 30.52)))
+    batch.spans += [
+        ("art1", EntitySpan(0, 8, "Jane Doe", "PERSON", "Jane Doe")),
+        ("art1", EntitySpan(20, 23, "Doe", "PERSON", "Jane Doe")),
+    ]
+    batch.quotes.append(("art1", Quote(40, 60, "We will win", "Jane Doe", "PERSON", "said")))
+    batch.rejections.append(Rejection("bad", "file:///bad.png", "normalize", "binary_content", "PNG image"))
+    return batch

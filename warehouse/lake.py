@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import random
+import re
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from importlib import import_module, resources
 from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
@@ -16,10 +22,14 @@ import pyarrow as pa
 from tasks.discover import LAKE_MARKER
 
 LAKE_ALIAS = "lake"
+WRITE_ATTEMPTS = 30  # tries of one write transaction that keeps meeting concurrent writers
+T = TypeVar("T")
 _EXTENSION_PACKAGES = {
     "ducklake": "duckdb_extension_ducklake",
     "sqlite_scanner": "duckdb_extension_sqlite_scanner",
     "fts": "duckdb_extension_fts",
+    "postgres_scanner": "duckdb_extension_postgres_scanner",
+    "httpfs": "duckdb_extension_httpfs",
 }
 
 
@@ -42,11 +52,27 @@ class LakeLocation:
         )
 
     def describe(self) -> str:
-        return f"catalog {self.catalog}, data files in {self.data_path}"
+        return f"catalog {_without_password(self.catalog)}, data files in {self.data_path}"
+
+    @property
+    def shared(self) -> bool:
+        """Tell whether the catalog is a database server that several machines can write through at once
+        (PostgreSQL), rather than the embedded SQLite file one machine's processes take turns on."""
+        return self.catalog.startswith(("postgres:", "postgresql:"))
+
+    @property
+    def remote_data(self) -> bool:
+        """Tell whether the data files are in object storage (s3://) rather than a local folder."""
+        return self.data_path.startswith("s3://")
 
 
 class LakeMissingError(RuntimeError):
     """Raised when a reader opens a lake that was never created."""
+
+
+class LakeUnreachableError(LakeMissingError):
+    """Raised when the warehouse cannot be opened as configured: its catalog server does not answer, or
+    the data path given is not the one the catalog was created with. The message says what to do."""
 
 
 def extension_path(name: str) -> str:
@@ -65,8 +91,14 @@ def load_extensions(con: duckdb.DuckDBPyConnection, *names: str) -> None:
         con.execute(f"LOAD {sql_literal(extension_path(name))}")
 
 
-def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Give back an in-memory DuckDB connection with the lake attached as `lake` and in use."""
+def connect(
+    location: LakeLocation, read_only: bool = False, environ: Mapping[str, str] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Give back an in-memory DuckDB connection with the lake attached as `lake` and in use.
+
+    The catalog is the embedded SQLite file, or a PostgreSQL database (`postgres:dbname=... host=...`,
+    libpq's usual PG* variables apply); the data files are in a folder or under `s3://bucket/prefix/`,
+    with credentials from the standard AWS_* variables (see `s3_secret_sql`)."""
     sqlite_file = _sqlite_file(location)
     if sqlite_file is not None:
         if read_only and not sqlite_file.exists():
@@ -85,7 +117,10 @@ def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyC
             "autoload_known_extensions": False,
         }
     )
-    load_extensions(con, "ducklake", "sqlite_scanner")
+    load_extensions(con, "ducklake", "postgres_scanner" if location.shared else "sqlite_scanner")
+    if location.remote_data:
+        load_extensions(con, "httpfs")
+        con.execute(s3_secret_sql(os.environ if environ is None else environ))
     options = "READ_ONLY" if read_only else "DATA_INLINING_ROW_LIMIT 0"
     if sqlite_file is not None:
         # The embedded layout keeps its data folder beside the catalog, with file paths relative to it:
@@ -95,9 +130,99 @@ def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyC
         sql_literal(f"ducklake:{location.catalog}"),
         sql_literal(location.data_path),
     )
-    con.execute(f"ATTACH {catalog} AS {LAKE_ALIAS} (DATA_PATH {data_path}, {options})")
+    try:
+        con.execute(f"ATTACH {catalog} AS {LAKE_ALIAS} (DATA_PATH {data_path}, {options})")
+    except duckdb.Error as exc:
+        con.close()
+        raise _attach_failure(exc, location, read_only) from exc
     con.execute(f"USE {LAKE_ALIAS}")
+    if location.shared:
+        # Many writers: let DuckLake settle plain appends among them for longer before giving up.
+        con.execute("SET ducklake_max_retry_count = 50")
     return con
+
+
+def s3_secret_sql(environ: Mapping[str, str]) -> str:
+    """Give back the CREATE SECRET statement for s3:// data paths, from the standard AWS variables:
+    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION (or AWS_DEFAULT_REGION)
+    and AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_S3). An endpoint means an S3-compatible server: it is
+    addressed path-style, over plain HTTP when the URL says http://."""
+    options = {"TYPE": "s3"}
+    for key, names in {
+        "KEY_ID": ("AWS_ACCESS_KEY_ID",),
+        "SECRET": ("AWS_SECRET_ACCESS_KEY",),
+        "SESSION_TOKEN": ("AWS_SESSION_TOKEN",),
+        "REGION": ("AWS_REGION", "AWS_DEFAULT_REGION"),
+    }.items():
+        value = next((environ[n] for n in names if environ.get(n)), None)
+        if value:
+            options[key] = value
+    endpoint = environ.get("AWS_ENDPOINT_URL_S3") or environ.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+        options["ENDPOINT"] = parts.netloc + parts.path.rstrip("/")
+        options["URL_STYLE"] = "path"
+        options["USE_SSL"] = "true" if parts.scheme == "https" else "false"
+    body = ", ".join(
+        f"{key} {value if key in ('TYPE', 'USE_SSL') else sql_literal(value)}" for key, value in options.items()
+    )
+    return f"CREATE OR REPLACE SECRET newslake_s3 ({body})"
+
+
+def _attach_failure(exc: duckdb.Error, location: LakeLocation, read_only: bool) -> Exception:
+    """Give back the error to raise for a failed ATTACH: one that says what to do when the cause is known."""
+    text = str(exc)
+    if "Unable to connect to Postgres" in text:
+        server = re.sub(r"^.*Unable to connect to Postgres at ", "", text.splitlines()[0])
+        return LakeUnreachableError(
+            f"the warehouse's PostgreSQL catalog does not answer ({server[:160]}): check the catalog string "
+            "(host, port, dbname, user) and that the server is running"
+        )
+    found = re.search(r'existing data path in the catalog "([^"]+)"', text)
+    if found:
+        return LakeUnreachableError(
+            f"this warehouse's data files are in {found.group(1)}, not {location.data_path}: "
+            f"give --data-path {found.group(1)} (or NEWSLAKE_DATA_PATH)"
+        )
+    if read_only and location.shared and ("ducklake_metadata" in text or "does not exist" in text):
+        return LakeMissingError(f"no warehouse in {location.describe()}: run `newslake run PATH...` against it first")
+    return exc
+
+
+def _without_password(catalog: str) -> str:
+    return re.sub(r"(password\s*=\s*)\S+", r"\1***", catalog)
+
+
+def write(con: duckdb.DuckDBPyConnection, work: Callable[[], T], token: bool = True) -> T:
+    """Run `work` in one write transaction and commit it; give back what it gave back.
+
+    Each write transaction first bumps the single row of `write_token`. Two transactions that run at
+    once (two runs, machines or workers on a shared warehouse) then conflict at commit, and the later
+    one is rolled back and run again from the start on the new snapshot. Writers thus behave as if they
+    wrote one at a time: checks such as "insert only the entities not there yet" never add a key twice.
+    Without the token DuckLake would merge two plain appends, and both copies would stay. `work` must be
+    safe to run again; `token=False` is for the migrations, which run before the table exists."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if token:
+                con.execute("UPDATE write_token SET writes = writes + 1")
+            result = work()
+            con.execute("COMMIT")
+            return result
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            if attempt == WRITE_ATTEMPTS or not is_write_conflict(exc):
+                raise
+        # Spread the retries of writers that met, so they do not meet again.
+        time.sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))
+    raise AssertionError("unreachable")
+
+
+def is_write_conflict(exc: BaseException) -> bool:
+    """Tell whether a commit failed only because another writer committed first."""
+    return isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower()
 
 
 def _record_data_path(sqlite_file: Path, data_path: str) -> None:
@@ -155,8 +280,8 @@ def threads_limited(con: duckdb.DuckDBPyConnection, threads: int | None) -> Iter
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run the block in one transaction: committed when it ends, rolled back when it raises.
-    On a read-only connection it pins one snapshot for every read in the block."""
+    """Run the block in one transaction: committed when it ends, rolled back when it raises. For reads
+    that must all see one snapshot; writes go through `write`, which also settles concurrent writers."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield

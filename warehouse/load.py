@@ -13,7 +13,7 @@ import pyarrow as pa
 from tasks.identify import entity_id_for
 from tasks.records import Article, EntitySpan, Mention, Quote, Rejection
 from tasks.validate import ExpectationOutcome
-from warehouse.lake import read_sql, staged, transaction
+from warehouse.lake import read_sql, staged, write
 
 # What a fetch was for: a page of an article, or a listing (feed, sitemap, URL list).
 FetchPurpose = Literal["page", "feed", "sitemap", "urls"]
@@ -115,14 +115,19 @@ def plan_batch(con: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]]
 def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:
     """Write the batch in one transaction; give back the rows it added."""
     tables = _staged_tables(batch)
-    with staged(con, tables), transaction(con):
+
+    def load() -> int:
         new_entities = con.execute(
             "SELECT count(*) FROM staged_entities WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
         ).fetchone()
         con.execute(read_sql("load_batch"))
+        return int(new_entities[0]) if new_entities else 0
+
+    with staged(con, tables):
+        entities = write(con, load)
     return LoadCounts(
         articles=tables["staged_articles"].num_rows,
-        entities=int(new_entities[0]) if new_entities else 0,
+        entities=entities,
         mentions=tables["staged_mentions"].num_rows,
         links=tables["staged_links"].num_rows,
         quotes=tables["staged_quotes"].num_rows,
@@ -416,7 +421,7 @@ def record_validation(
 ) -> None:
     """Store run-level validation outcomes (batch 0)."""
     with staged(con, validation_tables(run_id, 0, outcomes, at)):
-        con.execute(read_sql("record_validation"))
+        write(con, lambda: con.execute(read_sql("record_validation")))
 
 
 def _article_row(article_id: str, a: Article, batch: LoadBatch) -> dict[str, Any]:

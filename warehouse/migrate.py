@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import partial
 from importlib import resources
 
 import duckdb
 
-from warehouse.lake import transaction
+from warehouse.lake import write
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -62,10 +63,12 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _create_view(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
-    with transaction(con):
+    def create() -> None:
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")  # name is [a-z0-9_]+ (see list_views)
         con.execute("DELETE FROM schema_views WHERE name = ?", [name])
         con.execute("INSERT INTO schema_views VALUES (?, ?, now())", [name, _sha256(sql)])
+
+    write(con, create)
 
 
 def _sha256(sql: str) -> str:
@@ -79,16 +82,30 @@ def view_names() -> list[str]:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations not applied yet, each in its own transaction, then (re)create changed views;
-    give back the names of the migrations applied."""
-    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)")
+    give back the names of the migrations applied.
+
+    Several processes may migrate one shared warehouse at once: a migration another one applied first
+    makes this one's commit conflict, and the retry finds it applied and skips it."""
+    write(
+        con,
+        lambda: con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)"
+        ),
+        token=False,
+    )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for number, name, sql in list_migrations():
-        if number in done:
-            continue
-        with transaction(con):
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
-        applied.append(name)
+        if number not in done and write(con, partial(_apply, con, number, name, sql), token=False):
+            applied.append(name)
     apply_views(con)
     return applied
+
+
+def _apply(con: duckdb.DuckDBPyConnection, number: int, name: str, sql: str) -> bool:
+    """Apply one migration unless it is recorded as applied; tell whether it was applied here."""
+    if con.execute("SELECT 1 FROM schema_migrations WHERE version = ?", [number]).fetchone():
+        return False
+    con.execute(sql)
+    con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
+    return True

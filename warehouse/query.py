@@ -2,8 +2,9 @@
 
 Two guards, each enough on its own for the common case and together for the rest:
 - the connection: the lake is attached READ_ONLY, then DuckDB's `enable_external_access` is turned off
-  (only the lake's data folder stays readable) and the configuration is locked, so no statement can
-  read or write other files, attach databases, load extensions or turn the guard off again;
+  (only the lake's data folder or object-storage prefix stays readable) and the configuration is
+  locked, so no statement can read or write other files, attach databases, load extensions or turn
+  the guard off again;
 - the statements: only queries pass (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE, and
   EXPLAIN of one of those); the DuckLake maintenance functions that write files
   (`ducklake_merge_adjacent_files`, `expire_snapshots`, ...) and `query()`, which runs SQL text this
@@ -58,7 +59,7 @@ def open_query_connection(location: LakeLocation, allow_files: bool = False) -> 
     reads no file outside the lake unless allow_files."""
     con = connect(location, read_only=True)
     if not allow_files:
-        if location.data_path.startswith("/"):
+        if location.data_path.startswith("/") or location.remote_data:
             con.execute("SET allowed_directories = [?]", [location.data_path])
         con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")

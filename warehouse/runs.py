@@ -4,11 +4,12 @@ stopped without ending (killed, or their machine went down) are marked interrupt
 from __future__ import annotations
 
 import json
+import platform
 from typing import Any
 
 import duckdb
 
-from warehouse.lake import read_sql
+from warehouse.lake import read_sql, write
 
 INTERRUPTED = "the run stopped before it finished (killed, or its machine went down); later runs pick up its work"
 
@@ -19,26 +20,40 @@ def start_run(
     flow_run_id: str | None,
     settings: dict[str, Any],
 ) -> None:
-    """Record a run as running."""
-    con.execute(
-        "INSERT INTO runs (run_id, flow_run_id, started_at, status, settings) VALUES (?, ?, now(), 'running', ?)",
-        [run_id, flow_run_id, json.dumps(settings, default=str, sort_keys=True)],
+    """Record a run as running, on this machine."""
+    write(
+        con,
+        lambda: con.execute(
+            "INSERT INTO runs (run_id, flow_run_id, started_at, status, settings, host) "
+            "VALUES (?, ?, now(), 'running', ?, ?)",
+            [run_id, flow_run_id, json.dumps(settings, default=str, sort_keys=True), this_host()],
+        ),
     )
+
+
+def this_host() -> str:
+    """Give back the name runs of this machine are recorded with."""
+    return platform.node()
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, values: dict[str, Any], error: str | None = None) -> None:
     """Record a run's outcome and counts on its runs row."""
-    con.execute(read_sql("finish_run"), {**values, "run_id": run_id, "error": error})
+    write(con, lambda: con.execute(read_sql("finish_run"), {**values, "run_id": run_id, "error": error}))
 
 
-def running_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Give back the ids of runs recorded as running."""
+def running_runs(con: duckdb.DuckDBPyConnection, host: str) -> list[str]:
+    """Give back the ids of the runs of one machine recorded as running (with those recorded before
+    runs had a host)."""
     return [
-        row[0] for row in con.execute("SELECT run_id FROM runs WHERE status = 'running' ORDER BY started_at").fetchall()
+        row[0]
+        for row in con.execute(
+            "SELECT run_id FROM runs WHERE status = 'running' AND coalesce(host, ?) = ? ORDER BY started_at",
+            [host, host],
+        ).fetchall()
     ]
 
 
 def mark_interrupted(con: duckdb.DuckDBPyConnection, run_ids: list[str], error: str = INTERRUPTED) -> None:
     """Record runs whose process is gone as interrupted."""
     if run_ids:
-        con.execute(read_sql("mark_interrupted"), {"run_ids": run_ids, "error": error})
+        write(con, lambda: con.execute(read_sql("mark_interrupted"), {"run_ids": run_ids, "error": error}))

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.lake import read_sql, staged, transaction
+from warehouse.lake import read_sql, staged, write
 from warehouse.load import FetchRow, fetch_table
 
 # Transient failures are tried again by later runs, this many runs in all.
@@ -112,17 +112,20 @@ def record_poll(
         "staged_validators": pa.Table.from_pylist([v.__dict__ for v in validators], schema=_VALIDATOR_SCHEMA),
         "staged_listing_fetches": fetch_table(run_id, listing_fetches),
     }
-    with staged(con, tables), transaction(con):
-        con.execute(read_sql("record_poll"))
+    with staged(con, tables):
+        write(con, lambda: con.execute(read_sql("record_poll")))
 
 
 def record_source_run(con: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> None:
     """Record how a run of a source went (source, kind, location, run_id, polled_at, status, items_*, error)."""
-    with transaction(con):
+
+    def record() -> None:
         con.execute(read_sql("source_state_upsert"), values)
         con.execute(
             "DELETE FROM source_state WHERE source = ? AND last_run_id <> ?", [values["source"], values["run_id"]]
         )
+
+    write(con, record)
 
 
 def list_sources(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
@@ -138,8 +141,11 @@ def retry_failed_urls(
     """Make failed URLs pending again (all, or of one source, or with reasons starting with `reason`),
     so the next run of their source fetches them; give back (source, reason, URLs) of what changed."""
     params = {"source": source, "reason": reason}
-    with transaction(con):
+
+    def retry() -> list[tuple[str, str, int]]:
         counts = [(str(s), str(r), int(n)) for s, r, n in con.execute(read_sql("failed_urls"), params).fetchall()]
         if counts:
             con.execute(read_sql("retry_failed"), params)
-    return counts
+        return counts
+
+    return write(con, retry)

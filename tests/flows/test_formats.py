@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from flows.cli import main
-from tests.warehouse.test_load import _batch
+from tests.lakes import sample_batch
 from warehouse.lake import LakeLocation, connect
 from warehouse.load import load_batch
 from warehouse.migrate import migrate
@@ -20,7 +20,7 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("formats") / "lake"
     con = connect(LakeLocation.under(root))
     migrate(con)
-    load_batch(con, _batch())
+    load_batch(con, sample_batch())
     con.close()
     return root
 

@@ -1,5 +1,7 @@
 """Two runs of one source never write at once: the second waits for the first's lock."""
 
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -7,8 +9,12 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from flows.locks import gone_runs, run_lock, source_lock
 from flows.settings import resolve_settings
+from tests.conftest import BIN, SEED_000, SEED_003
+from tests.lakes import query
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -72,3 +78,33 @@ def test_a_run_whose_process_is_gone_is_told_from_one_still_running(tmp_path):
                 process.stdout.close()
     with run_lock(settings, "mine"):
         assert gone_runs(settings, ["mine"]) == []  # the same process holding it counts as running too
+
+
+@pytest.mark.slow
+def test_two_runs_on_one_embedded_warehouse_take_turns(prefect_api: str, tmp_path: Path) -> None:
+    # Two sources at once on one SQLite catalog used to fail one run with "database is locked".
+    lake = tmp_path / "lake"
+    folders = []
+    for seed in (SEED_000, SEED_003):
+        folder = tmp_path / seed.stem
+        folder.mkdir()
+        shutil.copy(seed, folder)
+        folders.append(folder)
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
+    runs = [
+        subprocess.Popen(
+            [str(BIN / "newslake"), "run", str(f), "--lake", str(lake), "--workers", "1", "--no-progress"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in folders
+    ]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert not any("locked" in err or "Traceback" in err for _, err in outputs), outputs
+    assert query(lake, "SELECT status, articles_loaded FROM runs ORDER BY started_at") == [
+        ("completed", 1),
+        ("completed", 1),
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.warehouse.test_load import _batch
+from tests.lakes import sample_batch
 from warehouse.export import export_lake, exported_names
 from warehouse.lake import LakeLocation, connect
 from warehouse.load import load_batch
@@ -19,7 +19,7 @@ from warehouse.migrate import migrate
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     connection = connect(LakeLocation.under(tmp_path / "lake"))
     migrate(connection)
-    load_batch(connection, _batch())
+    load_batch(connection, sample_batch())
     return connection
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.records import Article, EntitySpan, Link, Mention, Quote, Rejection
+from tests.lakes import sample_batch
 from warehouse.lake import LakeLocation, LakeMissingError, connect, threads_limited
-from warehouse.load import LoadBatch, StoredDocument, blob_column, load_batch, plan_batch
+from warehouse.load import StoredDocument, blob_column, load_batch, plan_batch
 from warehouse.migrate import list_migrations, migrate, table_names
 from warehouse.query import WriteRefusedError, run_query
 
@@ -28,32 +28,8 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # type: ignore[index]
-
-
-def _batch(doc_id: str = "d1", text: str = "Some words " * 30, run_id: str = "r1") -> LoadBatch:
-    now = datetime(2026, 1, 2, tzinfo=UTC)
-    article = Article(
-        doc_id=doc_id,
-        source_uri="file:///a.html",
-        title="A title",
-        text=text,
-        authors=("Jane Doe",),
-        links=(Link("https://example.org/x", "x"),),
-    )
-    batch = LoadBatch(run_id=run_id, extracted_at=now, extractor_version="test", model="m-1")
-    batch.documents.append(StoredDocument(doc_id, "file:///a.html", now, "html", "utf-8", 3, b"abc"))
-    batch.sources.append(("file:///a.html", doc_id))
-    batch.articles.append(("art1", article))
-    batch.mentions.append(("art1", Mention("Jane Doe", "PERSON", ("Jane Doe", "Doe"), 2, 0)))
-    batch.mentions.append(("art1", Mention("Kyiv", "GPE", ("Kyiv",), 1, 30, "UA", 50.45, 30.52)))
-    batch.spans += [
-        ("art1", EntitySpan(0, 8, "Jane Doe", "PERSON", "Jane Doe")),
-        ("art1", EntitySpan(20, 23, "Doe", "PERSON", "Jane Doe")),
-    ]
-    batch.quotes.append(("art1", Quote(40, 60, "We will win", "Jane Doe", "PERSON", "said")))
-    batch.rejections.append(Rejection("bad", "file:///bad.png", "normalize", "binary_content", "PNG image"))
-    return batch
+    # write_token is bookkeeping: its single row is bumped by every write (see test_write.py).
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES if t != "write_token"}  # type: ignore[index]
 
 
 def test_migrations_apply_from_empty_and_only_once(con: duckdb.DuckDBPyConnection) -> None:
@@ -61,12 +37,13 @@ def test_migrations_apply_from_empty_and_only_once(con: duckdb.DuckDBPyConnectio
     applied = con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
     assert [row[0] for row in applied] == [number for number, _, _ in list_migrations()]
     assert all(count == 0 for count in _counts(con).values())
+    assert con.execute("SELECT count(*) FROM write_token").fetchone() == (1,)
 
 
 def test_loading_the_same_batch_twice_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
-    load_batch(con, _batch())
+    load_batch(con, sample_batch())
     first = _counts(con)
-    load_batch(con, _batch())
+    load_batch(con, sample_batch())
     assert _counts(con) == first
     assert (first["articles"], first["entities"], first["entity_aliases"], first["links"]) == (1, 2, 3, 1)
     assert (first["entity_mentions"], first["quotes"]) == (2, 1)
@@ -75,7 +52,7 @@ def test_loading_the_same_batch_twice_changes_nothing(con: duckdb.DuckDBPyConnec
 
 
 def test_raw_content_is_stored_byte_for_byte(con: duckdb.DuckDBPyConnection) -> None:
-    batch = _batch()
+    batch = sample_batch()
     page = "<p>caf\u00e9</p>".encode() + bytes(range(256))
     batch.documents = [
         StoredDocument("d1", "file:///a.html", batch.extracted_at, "html", "utf-8", len(page), page),
@@ -93,7 +70,7 @@ def test_blob_column_keeps_values_empty_values_and_nulls_apart() -> None:
 
 
 def test_data_lands_in_zstd_parquet_files(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    load_batch(con, _batch())
+    load_batch(con, sample_batch())
     # Every file the batch wrote (the bookkeeping rows of the migrations before 007 keep the default snappy).
     files = [f for f in (tmp_path / "lake" / "data").rglob("*.parquet") if f.parent.name != "schema_migrations"]
     assert {f.parent.name for f in files} >= {"documents", "articles", "mentions", "links"}
@@ -104,8 +81,8 @@ def test_data_lands_in_zstd_parquet_files(con: duckdb.DuckDBPyConnection, tmp_pa
 
 
 def test_update_keeps_previous_version(con: duckdb.DuckDBPyConnection) -> None:
-    load_batch(con, _batch())
-    load_batch(con, _batch(doc_id="d2", text="Changed words " * 30, run_id="r2"))
+    load_batch(con, sample_batch())
+    load_batch(con, sample_batch(doc_id="d2", text="Changed words " * 30, run_id="r2"))
     rows = con.execute("SELECT article_id, doc_id FROM articles").fetchall()
     assert rows == [("art1", "d2")]
     old = con.execute("SELECT doc_id, superseded_by_run FROM article_versions").fetchall()
@@ -113,7 +90,7 @@ def test_update_keeps_previous_version(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_plan_tells_new_unchanged_updated_and_duplicate(con: duckdb.DuckDBPyConnection) -> None:
-    load_batch(con, _batch())
+    load_batch(con, sample_batch())
     plans = plan_batch(
         con, [("file:///a.html", "d1"), ("file:///a.html", "d9"), ("file:///copy.html", "d1"), ("file:///n", "d5")]
     )
@@ -126,7 +103,7 @@ def test_plan_tells_new_unchanged_updated_and_duplicate(con: duckdb.DuckDBPyConn
 
 
 def test_failed_batch_leaves_nothing_behind(con: duckdb.DuckDBPyConnection) -> None:
-    batch = _batch()
+    batch = sample_batch()
     batch.articles.append(("art2", "not an article"))  # type: ignore[arg-type]
     with pytest.raises(AttributeError):
         load_batch(con, batch)
@@ -145,7 +122,7 @@ def test_failed_batch_leaves_nothing_behind(con: duckdb.DuckDBPyConnection) -> N
     ],
 )
 def test_sql_refuses_statements_that_write(con: duckdb.DuckDBPyConnection, statement: str) -> None:
-    load_batch(con, _batch())
+    load_batch(con, sample_batch())
     with pytest.raises(WriteRefusedError, match="only reads"):
         run_query(con, statement)
     assert _counts(con)["articles"] == 1
@@ -155,7 +132,7 @@ def test_reader_sees_rows_through_a_read_only_attachment(tmp_path: Path) -> None
     location = LakeLocation.under(tmp_path / "lake")
     writer = connect(location)
     migrate(writer)
-    load_batch(writer, _batch())
+    load_batch(writer, sample_batch())
     reader = connect(location, read_only=True)
     columns, rows = run_query(reader, "SELECT title, authors FROM articles")
     assert columns == ["title", "authors"] and rows == [("A title", ["Jane Doe"])]
@@ -191,7 +168,7 @@ def test_a_lake_moved_to_another_folder_opens_and_takes_writes_there(tmp_path: P
     first = LakeLocation.under(tmp_path / "here" / "lake")
     writer = connect(first)
     migrate(writer)
-    load_batch(writer, _batch())
+    load_batch(writer, sample_batch())
     writer.close()
     (tmp_path / "there").mkdir()
     (tmp_path / "here" / "lake").rename(tmp_path / "there" / "lake")
@@ -200,7 +177,7 @@ def test_a_lake_moved_to_another_folder_opens_and_takes_writes_there(tmp_path: P
     assert reader.execute("SELECT title, text FROM articles").fetchall() == [("A title", "Some words " * 30)]
     reader.close()
     writer = connect(moved)
-    load_batch(writer, _batch("d2", "Other words " * 30, "r2"))
+    load_batch(writer, sample_batch("d2", "Other words " * 30, "r2"))
     assert writer.execute("SELECT count(*) FROM documents").fetchall() == [(2,)]
     # Tools that attach without DATA_PATH find the data folder where it is now.
     stored = writer.execute(
@@ -214,7 +191,7 @@ def test_a_lake_moved_to_another_folder_opens_and_takes_writes_there(tmp_path: P
 def test_the_views_count_an_article_on_the_publishers_day_in_any_session_time_zone(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    batch = _batch()
+    batch = sample_batch()
     utc_stamp = datetime(2023, 11, 9, 1, 9, 55, tzinfo=UTC)  # 18:09 on the 8th where it was published
     batch.articles[0] = ("art1", replace(batch.articles[0][1], published_at=utc_stamp, published_on=date(2023, 11, 8)))
     load_batch(con, batch)
@@ -240,7 +217,7 @@ def test_rows_loaded_before_published_on_get_their_utc_day(tmp_path: Path) -> No
 
 
 def test_entity_coverage_counts_the_articles_each_language_had_read_or_skipped(con: duckdb.DuckDBPyConnection) -> None:
-    batch = _batch()
+    batch = sample_batch()
     why = "no entity model for language 'de' (m-1 reads 'en')"
     article = replace(batch.articles[0][1], language="de", entities_skipped=why)
     batch.articles[0] = ("art1", article)

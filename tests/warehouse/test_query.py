@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.warehouse.test_load import _batch
+from tests.lakes import sample_batch
 from warehouse.lake import LakeLocation, connect
 from warehouse.load import load_batch
 from warehouse.migrate import migrate
@@ -19,7 +19,7 @@ def location(tmp_path: Path) -> LakeLocation:
     where = LakeLocation.under(tmp_path / "lake")
     writer = connect(where)
     migrate(writer)
-    load_batch(writer, _batch())
+    load_batch(writer, sample_batch())
     writer.close()
     return where
 

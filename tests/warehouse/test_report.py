@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from tests.warehouse.test_load import _batch
+from tests.lakes import sample_batch
 from warehouse.lake import LakeLocation, connect
 from warehouse.load import load_batch
 from warehouse.migrate import migrate
@@ -16,7 +16,7 @@ from warehouse.report import REPORT_QUERIES, report_data
 def test_every_chart_gets_rows_of_plain_values(tmp_path: Path) -> None:
     con = connect(LakeLocation.under(tmp_path / "lake"))
     migrate(con)
-    load_batch(con, _batch())
+    load_batch(con, sample_batch())
     data = report_data(con)
     assert list(data) == list(REPORT_QUERIES)
     json.dumps(data)  # dates as ISO strings, decimals as floats: nothing a JSON encoder refuses
