@@ -9,9 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tasks.validate import ExpectationOutcome
 from tests.lakes import sample_batch
 from warehouse.lake import LakeLocation, LakeMissingError, connect, threads_limited
-from warehouse.load import StoredDocument, blob_column, load_batch, plan_batch
+from warehouse.load import FetchRow, LoadBatch, StoredDocument, blob_column, load_batch, plan_batch
 from warehouse.migrate import list_migrations, migrate, table_names
 from warehouse.query import WriteRefusedError, run_query
 
@@ -40,11 +41,24 @@ def test_migrations_apply_from_empty_and_only_once(con: duckdb.DuckDBPyConnectio
     assert con.execute("SELECT count(*) FROM write_token").fetchone() == (1,)
 
 
+def _logged_batch() -> LoadBatch:
+    # A batch with a page fetch and quality results, as a batch of a run that fetched pages has.
+    batch = sample_batch()
+    batch.batch_number = 3
+    batch.fetches = [FetchRow("feed", "https://e.org/a", "page", "fetched", batch.extracted_at, doc_id="d1")]
+    batch.validation = [ExpectationOutcome("articles", "title_present", "error", True, 0, 0.0, (), "{}", 1)]
+    return batch
+
+
 def test_loading_the_same_batch_twice_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
-    load_batch(con, sample_batch())
+    # A batch is replayed when the worker that loaded it died before it could tell the run.
+    logs = ("fetches", "validation_runs", "validation_results")
+    load_batch(con, _logged_batch())
     first = _counts(con)
-    load_batch(con, sample_batch())
+    first_logs = [con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in logs]
+    load_batch(con, _logged_batch())
     assert _counts(con) == first
+    assert [con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in logs] == first_logs == [(1,), (1,), (1,)]
     assert (first["articles"], first["entities"], first["entity_aliases"], first["links"]) == (1, 2, 3, 1)
     assert (first["entity_mentions"], first["quotes"]) == (2, 1)
     place = con.execute("SELECT country_code, latitude FROM entities WHERE name = 'Kyiv'").fetchone()

@@ -53,11 +53,20 @@ DELETE FROM quarantine
 WHERE stage = 'fetch' AND source_uri IN (SELECT url FROM staged_fetches);
 INSERT INTO quarantine BY NAME SELECT * FROM staged_quarantine;
 
--- Quality results of the batch.
+-- Quality results of the batch (a replayed batch, one redone after its worker died, replaces its own).
+DELETE FROM validation_runs AS v
+USING (SELECT DISTINCT run_id, batch FROM staged_validation_runs) AS s
+WHERE v.run_id = s.run_id AND v.batch = s.batch;
 INSERT INTO validation_runs BY NAME SELECT * FROM staged_validation_runs;
+DELETE FROM validation_results AS v
+USING (SELECT DISTINCT run_id, batch FROM staged_validation_results) AS s
+WHERE v.run_id = s.run_id AND v.batch = s.batch;
 INSERT INTO validation_results BY NAME SELECT * FROM staged_validation_results;
 
 -- Page fetches of the batch, and the state of their URLs: fetched (done) or failed.
+DELETE FROM fetches AS f
+USING staged_fetches AS s
+WHERE f.run_id = s.run_id AND f.url = s.url AND f.fetched_at = s.fetched_at;
 INSERT INTO fetches BY NAME SELECT * FROM staged_fetches;
 
 UPDATE seen_urls SET
