@@ -100,7 +100,7 @@ def assign_article_ids(
 
 
 def build_batch(
-    summary: RunSummary,
+    run_id: str,
     now: datetime,
     work: BatchWork,
     processed: Sequence[ProcessedDocument],
@@ -110,7 +110,7 @@ def build_batch(
 ) -> LoadBatch:
     """Give back everything a batch writes: documents, sources, valid articles and their parts, refusals."""
     model = next((p.ner_model for p in processed if p.ner_model), None) or ""
-    batch = LoadBatch(run_id=summary.run_id, extracted_at=now, extractor_version=extractor_version(), model=model)
+    batch = LoadBatch(run_id=run_id, extracted_at=now, extractor_version=extractor_version(), model=model)
     by_doc = {p.doc_id: p for p in processed}
     for raw in work.process:
         item = by_doc[raw.doc_id]

@@ -126,6 +126,8 @@ def start_workers(settings: Any) -> None:
     meanwhile instead of after."""
     from flows.workers import start_workers_early
 
+    if settings.dask_address:
+        return  # the documents are processed on the Dask cluster
     start_workers_early(settings.workers, settings.ner_model, settings.max_document_bytes, settings.document_timeout)
 
 
@@ -145,6 +147,19 @@ def check_prefect_server(url: str) -> None:
 def where(location: Any) -> str:
     """Give back how a warehouse is named to the user: its folder, or its catalog and data path."""
     return location.describe() if location.shared or location.remote_data else str(location.root)
+
+
+def check_cluster(settings: Any) -> None:
+    """Exit with one line when a Dask cluster is configured and does not answer or has no workers."""
+    if not settings.dask_address:
+        return
+    from flows.cluster import cluster_workers
+    from flows.errors import ClusterUnavailableError
+
+    try:
+        cluster_workers(settings.dask_address)
+    except ClusterUnavailableError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def check_paths(paths: Sequence[Path]) -> None:
@@ -212,6 +227,12 @@ def main() -> None:
 @click.option("--batch-size", type=int, default=None, help="Documents per batch and transaction.")
 @click.option("--max-urls", type=int, default=None, help="Most pages fetched per source in this run; the rest wait.")
 @click.option("--workers", type=int, default=None, help="Worker processes for extraction and NER.")
+@click.option(
+    "--dask",
+    default=None,
+    metavar="ADDRESS",
+    help="Run the batches on this Dask scheduler, e.g. tcp://10.0.0.5:8786 (needs a shared --catalog).",
+)
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
 def run(
     paths: Sequence[Path],
@@ -225,6 +246,7 @@ def run(
     batch_size: int | None,
     max_urls: int | None,
     workers: int | None,
+    dask: str | None,
     progress: bool | None,
 ) -> None:
     """Ingest files and folders (PATHS), feeds, sitemaps, URL lists and configured sources.
@@ -232,7 +254,13 @@ def run(
     With nothing to ingest given, every configured source is ingested.
     """
     settings = load_settings(
-        config_file, lake=lake, batch_size=batch_size, workers=workers, allow_private=allow_private, max_urls=max_urls
+        config_file,
+        lake=lake,
+        batch_size=batch_size,
+        workers=workers,
+        allow_private=allow_private,
+        max_urls=max_urls,
+        dask_address=dask,
     )
     if not (paths or source_names or feeds or sitemaps or url_lists or settings.sources):
         raise click.UsageError("nothing to ingest: give PATHS, --feed, --sitemap, --urls or configure [[sources]]")
@@ -245,7 +273,9 @@ def run(
         # Before any worker starts: a pool dropped while its processes start up can print a traceback
         # from the interpreter's exit.
         raise click.ClickException(str(exc)) from exc
+    check_cluster(settings)
     start_workers(settings)
+    from flows.cluster import on_cluster
     from flows.ingest import ingest
     from flows.sources import adhoc_source
 
@@ -258,7 +288,9 @@ def run(
     what = [*map(str, paths), *(s.name for s in sources)]
     click.echo(f"newslake: ingesting {', '.join(what)} into {where(settings.location())}", err=True)
     with stoppable_run():
-        summary = ingest([str(p) for p in paths], settings, show_progress=show, sources=sources)
+        summary = on_cluster(ingest, settings.dask_address)(
+            [str(p) for p in paths], settings, show_progress=show, sources=sources
+        )
     print_summary(summary.lines())
     if summary.status == "failed":
         click.echo("newslake: the run breached a run-level expectation (quality.on_breach = failed)", err=True)
@@ -385,6 +417,12 @@ def quarantine(
 @click.option("--source", default=None, help="Only sources containing this text.")
 @click.option("--all", "everything", is_flag=True, help="Every stored document, not just the quarantined ones.")
 @click.option("--workers", type=int, default=None, help="Worker processes for extraction and NER.")
+@click.option(
+    "--dask",
+    default=None,
+    metavar="ADDRESS",
+    help="Run the batches on this Dask scheduler, e.g. tcp://10.0.0.5:8786 (needs a shared --catalog).",
+)
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
 def reprocess(
     lake: Path | None,
@@ -394,16 +432,21 @@ def reprocess(
     source: str | None,
     everything: bool,
     workers: int | None,
+    dask: str | None,
     progress: bool | None,
 ) -> None:
     """Run stored raw documents through extraction, validation and load again, without reading sources."""
-    settings = load_settings(config_file, lake=lake, workers=workers)
+    settings = load_settings(config_file, lake=lake, workers=workers, dask_address=dask)
+    check_cluster(settings)
     start_workers(settings)
+    from flows.cluster import on_cluster
     from flows.ingest import reprocess as reprocess_flow
 
     show = sys.stderr.isatty() if progress is None else progress
     with stoppable_run():
-        summary = reprocess_flow(settings, run_id, reason, source, everything, show_progress=show)
+        summary = on_cluster(reprocess_flow, settings.dask_address)(
+            settings, run_id, reason, source, everything, show_progress=show
+        )
     print_summary(summary.lines())
     if summary.status == "failed":
         sys.exit(1)

@@ -13,10 +13,22 @@ class ExpectedError(RuntimeError):
     """A run or command stopped by a failure explain_failure recognises; its text is the whole message."""
 
 
+class ClusterUnavailableError(RuntimeError):
+    """Raised when the Dask scheduler does not answer or has no workers; the message says what to do."""
+
+
+_UNREACHABLE = (
+    "Could not establish connection",
+    "Could not connect to server",
+    "Connection refused",
+    "resolve hostname",
+)
+
+
 def explain_failure(exc: BaseException, where: object) -> str | None:
     """Give back the one-line explanation of an expected failure while using the warehouse at `where`,
     or None for anything else (a bug, which keeps its traceback)."""
-    if isinstance(exc, ExpectedError | LakeUnreachableError):
+    if isinstance(exc, ExpectedError | LakeUnreachableError | ClusterUnavailableError):
         return str(exc)
     text = str(exc)
     code = getattr(exc, "errno", None)
@@ -24,8 +36,18 @@ def explain_failure(exc: BaseException, where: object) -> str | None:
         return f"the bucket of the data path is not there ({first_line(exc)[:160]}): create it, or fix the data path"
     if "s3://" in text and ("HTTP code 403" in text or "InvalidAccessKeyId" in text or "SignatureDoesNotMatch" in text):
         return "the object store refused the credentials: check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION"
-    if "s3://" in text and ("Could not establish connection" in text or "Connection refused" in text):
-        return "the object store does not answer: check AWS_ENDPOINT_URL, or that the S3 server is running"
+    remote = "s3://" in text or "HTTP PUT to" in text or "HTTP GET to" in text or "HTTP HEAD to" in text
+    unreachable = (
+        "Could not establish connection",
+        "Could not connect to server",
+        "Connection refused",
+        "resolve hostname",
+    )
+    if remote and any(s in text for s in unreachable):
+        return (
+            "the object store does not answer (here or on a Dask worker): check AWS_ENDPOINT_URL where the "
+            "run's processes run, or that the S3 server is running"
+        )
     if "database is locked" in text:
         return (
             f"another process was writing to the warehouse at {where} for too long (database is locked): "

@@ -9,14 +9,16 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
@@ -32,6 +34,7 @@ from flows.batches import (
     page_batch,
     read_files,
 )
+from flows.cluster import batch_payload, cluster_workers, ingest_batch
 from flows.errors import ExpectedError, explain_failure, first_line
 from flows.interrupt import check_stop, leave, stopping_signal
 from flows.locks import gone_runs, run_lock, source_lock, writer_lock
@@ -42,6 +45,7 @@ from flows.sources import PageTask, SourcePoll, fetch_pages, poll_source
 from flows.summary import RunSummary, SourceCounts
 from flows.workers import (
     DocumentExecutor,
+    InlineExecutor,
     available_cores,
     batched,
     document_workers,
@@ -51,8 +55,8 @@ from flows.workers import (
 )
 from tasks.discover import SkippedPath, discover_files
 from tasks.fetch import Fetcher
-from tasks.records import Article, ProcessedDocument, RawDocument
-from tasks.validate import SuiteRunner
+from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
+from tasks.validate import ExpectationOutcome, SuiteRunner
 from warehouse.lake import LakeLocation, connect, threads_limited
 from warehouse.load import (
     LoadBatch,
@@ -346,7 +350,10 @@ def run_batches(
 @contextmanager
 def processing(con: duckdb.DuckDBPyConnection, settings: Settings) -> Iterator[DocumentExecutor]:
     """Give back the run's document workers, with the warehouse connection left the cores they do not
-    take while they run."""
+    take while they run. With a Dask cluster the documents are processed there: no local workers."""
+    if settings.dask_address:
+        yield InlineExecutor()
+        return
     with (
         document_workers(
             settings.workers, settings.ner_model, settings.max_document_bytes, settings.document_timeout
@@ -354,6 +361,52 @@ def processing(con: duckdb.DuckDBPyConnection, settings: Settings) -> Iterator[D
         threads_limited(con, loader_threads(settings.workers, available_cores())),
     ):
         yield workers
+
+
+def run_on_cluster(
+    con: duckdb.DuckDBPyConnection,
+    batches: Iterator[InputBatch],
+    total: int,
+    settings: Settings,
+    summary: RunSummary,
+    show_progress: bool,
+    force: bool,
+) -> None:
+    """Plan each batch here and hand it to the Dask cluster, whose worker processes, validates and
+    loads it (flows.cluster); keep at most two batches per worker in flight."""
+    address = settings.dask_address or ""
+    limit = 2 * cluster_workers(address)
+    get_run_logger().info("running batches on the Dask cluster at %s (%d slots)", address, limit)
+    pending: dict[PrefectFuture[Any], tuple[set[str], int]] = {}
+
+    def collect(progress: RunProgress, keep: int) -> None:
+        while len(pending) > keep:
+            done = next(as_completed(list(pending)))
+            _, size = pending.pop(done)
+            add_batch_outcome(summary, done.result())
+            progress.advance(size, f"{summary.articles} articles, {summary.quarantined} quarantined")
+
+    with RunProgress(show_progress) as progress:
+        progress.start(total)
+        try:
+            for number, given in enumerate(batches, start=1):
+                check_stop()
+                in_flight = set().union(*(docs for docs, _ in pending.values()))
+                work = plan_work(con, unwalked(given.docs), force, unwalked(in_flight))
+                summary.seen += given.size
+                summary.unchanged += work.unchanged
+                if not has_writes(given, work):
+                    progress.advance(given.size, f"{summary.articles} articles, {summary.quarantined} quarantined")
+                    continue
+                if work.process:
+                    mark_search_stale(settings.location())  # this machine's index, refreshed after the run
+                future = ingest_batch.submit(settings, summary.run_id, number, batch_payload(given, work))
+                pending[future] = (set(work.status), given.size)
+                collect(progress, limit - 1)
+            collect(progress, 0)
+        finally:
+            for future in pending:  # stopped: batches not started are dropped, whole batches stay whole
+                future.wrapped_future.cancel()  # type: ignore[attr-defined]
 
 
 def run_pipeline(
@@ -367,7 +420,11 @@ def run_pipeline(
     show_progress: bool,
     force: bool,
 ) -> None:
-    """Plan, process, validate and load the batches, with the workers a batch ahead of the warehouse."""
+    """Plan, process, validate and load the batches, with the workers a batch ahead of the warehouse
+    (or on a Dask cluster, with `run.dask_address`)."""
+    if settings.dask_address:
+        run_on_cluster(con, batches, total, settings, summary, show_progress, force)
+        return
     with RunProgress(show_progress) as progress:
         progress.start(total)
         # Batch n+1 is planned and handed to the workers before batch n is validated and loaded,
@@ -449,37 +506,76 @@ def finish_batch(
     con: duckdb.DuckDBPyConnection, runner: SuiteRunner, batch_in: InFlight, settings: Settings, summary: RunSummary
 ) -> None:
     """Collect a batch from the workers, validate and load it, and add its counts to the summary."""
-    now = datetime.now(UTC)
-    work = batch_in.work
-    given = batch_in.given
-    summary.seen += given.size
-    summary.unchanged += work.unchanged
-    if not work.process and not work.duplicate_sources and not given.refused and not given.fetches:
+    summary.seen += batch_in.given.size
+    summary.unchanged += batch_in.work.unchanged
+    if not has_writes(batch_in.given, batch_in.work):
         return  # every document unchanged: nothing to validate or write
-    processed = enforce_languages([item for chunk in stoppable(batch_in.results) for item in chunk], given.languages)
+    processed = [item for chunk in stoppable(batch_in.results) for item in chunk]
+    outcome = complete_batch(
+        con, runner, settings, summary.run_id, batch_in.number, batch_in.given, batch_in.work, processed
+    )
+    add_batch_outcome(summary, outcome)
+
+
+def has_writes(given: InputBatch, work: BatchWork) -> bool:
+    """Tell whether a planned batch has anything to validate or write."""
+    return bool(work.process or work.duplicate_sources or given.refused or given.fetches)
+
+
+def complete_batch(
+    con: duckdb.DuckDBPyConnection,
+    runner: SuiteRunner,
+    settings: Settings,
+    run_id: str,
+    number: int,
+    given: InputBatch,
+    work: BatchWork,
+    processed: list[ProcessedDocument],
+    mark_search: bool = True,
+) -> BatchOutcome:
+    """Validate and load a processed batch; give back what it adds to the run. Runs in the flow's
+    process, or on a cluster worker (flows.cluster), which has no search index to mark."""
+    now = datetime.now(UTC)
+    processed = enforce_languages(processed, given.languages)
     articles, refused = assign_article_ids(processed, work.previous_article)
     verdict = (
         validate_work(runner, settings, now, unwalked(work.process), unwalked(processed), unwalked(articles))
         if work.process
         else BatchVerdict()
     )
-    batch = build_batch(summary, now, work, processed, verdict, articles, refused)
-    batch.batch_number = batch_in.number
+    batch = build_batch(run_id, now, work, processed, verdict, articles, refused)
+    batch.batch_number = number
     batch.rejections += given.refused
     batch.fetches = given.fetches
-    if batch.articles:
+    if batch.articles and mark_search:
         mark_search_stale(settings.location())  # before the load: a run killed after it still refreshes
     counts = load_work(con, unwalked(batch))
     loaded = [work.status[a.doc_id] for _, a in batch.articles]
-    summary.new += loaded.count("new")
-    summary.updated += loaded.count("updated")
-    summary.add_refusals(batch.rejections)
-    summary.add_outcomes(verdict.outcomes)
-    summary.articles += counts.articles
-    summary.entities += counts.entities
-    summary.mentions += counts.mentions
-    summary.links += counts.links
-    summary.quotes += counts.quotes
+    return BatchOutcome(loaded.count("new"), loaded.count("updated"), batch.rejections, verdict.outcomes, counts)
+
+
+@dataclass
+class BatchOutcome:
+    """What one loaded batch adds to its run's summary."""
+
+    new: int
+    updated: int
+    rejections: list[Rejection]
+    outcomes: list[ExpectationOutcome]
+    counts: LoadCounts
+
+
+def add_batch_outcome(summary: RunSummary, outcome: BatchOutcome) -> None:
+    """Add a loaded batch's counts to the run's summary."""
+    summary.new += outcome.new
+    summary.updated += outcome.updated
+    summary.add_refusals(outcome.rejections)
+    summary.add_outcomes(outcome.outcomes)
+    summary.articles += outcome.counts.articles
+    summary.entities += outcome.counts.entities
+    summary.mentions += outcome.counts.mentions
+    summary.links += outcome.counts.links
+    summary.quotes += outcome.counts.quotes
 
 
 def stoppable(chunks: Iterator[list[ProcessedDocument]]) -> Iterator[list[ProcessedDocument]]:

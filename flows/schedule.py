@@ -9,6 +9,7 @@ from prefect import flow, serve
 from prefect.deployments.runner import RunnerDeployment
 from prefect.types.entrypoint import EntrypointType
 
+from flows.cluster import on_cluster
 from flows.ingest import ingest
 from flows.settings import Settings, SourceConfig, resolve_settings
 
@@ -17,7 +18,9 @@ from flows.settings import Settings, SourceConfig, resolve_settings
 def ingest_source(source: str, config_file: str) -> dict[str, Any]:
     """Ingest one configured source (the flow each deployment runs); give back the run's counts."""
     settings = resolve_settings(config_file=Path(config_file))
-    summary = ingest([], settings, show_progress=False, sources=[settings.source(source)])
+    summary = on_cluster(ingest, settings.dask_address)(
+        [], settings, show_progress=False, sources=[settings.source(source)]
+    )
     return {"run_id": summary.run_id, "status": summary.status, **summary.as_run_row()}
 
 

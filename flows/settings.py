@@ -26,6 +26,7 @@ CONFIG_KEYS: dict[str, str] = {
     "run.workers": "workers",
     "run.max_document_bytes": "max_document_bytes",
     "run.document_timeout": "document_timeout",
+    "run.dask_address": "dask_address",
     "entities.model": "ner_model",
     "quality.min_words": "min_words",
     "quality.title_min_length": "title_min_length",
@@ -135,6 +136,14 @@ class Settings(BaseModel):
         description=(
             "Seconds a worker may spend decoding and extracting one document; past them the document is "
             "quarantined as `timeout` and its chunk goes on (`0`: no limit)."
+        ),
+    )
+    dask_address: str | None = Field(
+        default=None,
+        description=(
+            "Address of an existing Dask scheduler (`tcp://HOST:8786`): each batch is then processed, "
+            "validated and loaded by a Dask worker, through Prefect's Dask task runner. Needs a shared "
+            "warehouse (`lake.catalog` on PostgreSQL) that every worker reaches."
         ),
     )
     ner_model: str = Field(
@@ -266,6 +275,15 @@ class Settings(BaseModel):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"source names must be unique: {', '.join(duplicates)}")
+        return self
+
+    @model_validator(mode="after")
+    def _cluster_writes_to_a_shared_warehouse(self) -> Settings:
+        if self.dask_address and not self.location().shared:
+            raise ValueError(
+                "a Dask cluster's workers write to the warehouse themselves: give a shared catalog "
+                "(lake.catalog / --catalog 'postgres:...') with the cluster"
+            )
         return self
 
     def source(self, name: str) -> SourceConfig:

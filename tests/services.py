@@ -144,3 +144,59 @@ def s3_server() -> Iterator[S3]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@dataclass
+class DaskCluster:
+    """A running Dask scheduler on 127.0.0.1 and its worker processes (each under a nanny, which
+    starts a new worker process when one dies)."""
+
+    address: str
+    nannies: list[subprocess.Popen[bytes]]
+
+    def worker_pids(self) -> list[int]:
+        """Give back the process ids of the worker processes (the nannies' children)."""
+        from distributed import Client
+
+        with Client(self.address, timeout=20, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+            return sorted(client.run(os.getpid).values())
+
+
+@contextmanager
+def dask_cluster(workers: int, environ: dict[str, str] | None = None) -> Iterator[DaskCluster]:
+    """Run `dask scheduler` and `workers` `dask worker` processes (one process, one thread each) for
+    the block; the workers get the environment plus `environ` (the S3 credentials, say)."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, **(environ or {})}
+    scheduler = subprocess.Popen(
+        [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = [str(BIN / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"]
+    nannies = [
+        subprocess.Popen(
+            [*worker, "--name", f"worker-{n}", "--death-timeout", "60"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for n in range(workers)
+    ]
+    cluster = DaskCluster(address, nannies)
+    try:
+        from distributed import Client
+
+        with Client(address, timeout=60, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+            client.wait_for_workers(workers, timeout=120)
+        yield cluster
+    finally:
+        for process in [*nannies, scheduler]:
+            process.terminate()
+        for process in [*nannies, scheduler]:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from flows.batches import BatchWork, build_batch
 from flows.quality import BatchVerdict
-from flows.summary import RunSummary
 from tasks.records import Article, EntitySpan, Link, Mention, ProcessedDocument, Quote, RawDocument, Rejection
 
 NOW = datetime(2026, 1, 2, tzinfo=UTC)
@@ -45,7 +44,7 @@ def test_a_refused_article_loads_no_mention_span_quote_or_link() -> None:
     rejection = Rejection("refused", refused.source_uri, "validate", "expectation_failed:enough_words", "")
     verdict = BatchVerdict(refused={"a-refused": rejection})
 
-    batch = build_batch(RunSummary("r1", "lake"), NOW, work, [kept, refused], verdict, articles, [])
+    batch = build_batch("r1", NOW, work, [kept, refused], verdict, articles, [])
 
     assert [aid for aid, _ in batch.articles] == ["a-kept"]
     for parts in (batch.mentions, batch.spans, batch.quotes):

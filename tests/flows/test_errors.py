@@ -99,3 +99,17 @@ def test_a_run_on_a_read_only_lake_fails_in_a_few_lines_and_reads_still_answer(
     # The one line; Prefect may add a warning of its own as the process exits.
     assert any(line.startswith("Error: ") and "read-only file system" in line for line in result.stderr.splitlines())
     assert answer.stdout.split() == ["n", "2"]
+
+
+def test_an_object_store_that_does_not_answer_is_explained() -> None:
+    import duckdb
+
+    from tests.services import free_port
+    from warehouse.lake import load_extensions, s3_secret_sql
+
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    load_extensions(con, "httpfs")
+    con.execute(s3_secret_sql({"AWS_ACCESS_KEY_ID": "k", "AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}))
+    error = _raised(lambda: con.execute("COPY (SELECT 1 AS x) TO 's3://bucket/x.parquet'"))
+    message = explain_failure(error, "s3://bucket/")
+    assert message is not None and "object store does not answer" in message
