@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast test-cluster lint docs bench bench-entities bench-quotes eval eval-check lock lock-check clean
+.PHONY: help setup run test test-fast test-cluster lint docs bench bench-cluster bench-entities bench-quotes eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ test-cluster: setup ## Shared warehouse on real PostgreSQL, S3 (moto) and Dask s
 
 bench: setup ## Pipeline speed on a 2,000-page corpus from ../shared/eval: newslake vs the bare-library limit
 	$(BIN)/python -m tests.bench.bench_pipeline
+
+bench-cluster: setup ## The bench corpus on PostgreSQL + S3 with 1 and 2 Dask workers, against the default
+	$(BIN)/python -m tests.bench.bench_cluster
 
 bench-entities: setup ## Entity quality and speed on ../shared/eval/ner, raw model vs newslake; junk in the top lists
 	$(BIN)/python -m tests.bench.bench_entities

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from warehouse.lake import LakeUnreachableError
 
@@ -25,6 +28,22 @@ _UNREACHABLE = (
 )
 
 
+# A PostgreSQL catalog that went away during a run (down, restarted, or the network between).
+_CATALOG_GONE = (
+    "Unable to connect to Postgres",
+    "server closed the connection unexpectedly",
+    "terminating connection due to administrator command",
+    "no connection to the server",
+)
+
+
+def _postgres_reason(text: str) -> str:
+    found = re.search(
+        r"(connection to server at [^\n]*|server closed the connection unexpectedly|terminating [^\n]*)", text
+    )
+    return found.group(1).strip()[:160] if found else "connection lost"
+
+
 def explain_failure(exc: BaseException, where: object) -> str | None:
     """Give back the one-line explanation of an expected failure while using the warehouse at `where`,
     or None for anything else (a bug, which keeps its traceback)."""
@@ -32,6 +51,11 @@ def explain_failure(exc: BaseException, where: object) -> str | None:
         return str(exc)
     text = str(exc)
     code = getattr(exc, "errno", None)
+    if any(s in text for s in _CATALOG_GONE):
+        return (
+            f"the warehouse's PostgreSQL catalog stopped answering ({_postgres_reason(text)}): batches "
+            "committed before it are kept; run the same command again once the server is back"
+        )
     if "NoSuchBucket" in text or ("s3://" in text and "(HTTP code 404)" in text and "Unable to connect" in text):
         return f"the bucket of the data path is not there ({first_line(exc)[:160]}): create it, or fix the data path"
     if "s3://" in text and ("HTTP code 403" in text or "InvalidAccessKeyId" in text or "SignatureDoesNotMatch" in text):
@@ -66,6 +90,21 @@ def first_line(exc: BaseException) -> str:
     """Give back the first line of an exception's message: enough for a warning on the console."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def expected_failures(where: object) -> Iterator[None]:
+    """Turn an expected failure of the block (see explain_failure) into an ExpectedError with its
+    one-line message, where it happens: a task that raises it logs no traceback."""
+    try:
+        yield
+    except ExpectedError:
+        raise
+    except Exception as exc:
+        message = explain_failure(exc, where)
+        if message is None:
+            raise
+        raise ExpectedError(message) from exc
 
 
 class _HideExpectedErrors(logging.Filter):

@@ -35,7 +35,7 @@ from flows.batches import (
     read_files,
 )
 from flows.cluster import batch_payload, cluster_workers, ingest_batch
-from flows.errors import ExpectedError, explain_failure, first_line
+from flows.errors import ExpectedError, expected_failures, explain_failure, first_line
 from flows.interrupt import check_stop, leave, stopping_signal
 from flows.locks import gone_runs, run_lock, source_lock, writer_lock
 from flows.progress import RunProgress
@@ -88,7 +88,8 @@ def plan_work(
 
     Documents of the batch still in the workers (in_flight) count as already stored.
     """
-    plans = plan_batch(con, [(d.source_uri, d.doc_id) for d in docs])
+    with expected_failures("the warehouse"):
+        plans = plan_batch(con, [(d.source_uri, d.doc_id) for d in docs])
     return decide_work(docs, {(p.source_uri, p.doc_id): p for p in plans}, force, in_flight)
 
 
@@ -108,7 +109,8 @@ def validate_work(
 @task(name="load-batch", cache_policy=NO_CACHE)
 def load_work(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:
     """Write one batch in one transaction."""
-    return load_batch(con, batch)
+    with expected_failures("the warehouse"):
+        return load_batch(con, batch)
 
 
 def new_run_id() -> str:
@@ -193,15 +195,8 @@ def ingest_sources(
 @contextmanager
 def told_failures(settings: Settings) -> Iterator[None]:
     """Turn an expected failure of the block (see flows.errors) into an ExpectedError with its message."""
-    try:
+    with expected_failures(settings.location().root):
         yield
-    except ExpectedError:
-        raise
-    except Exception as exc:
-        message = explain_failure(exc, settings.location().root)
-        if message is None:
-            raise
-        raise ExpectedError(message) from exc
 
 
 def refresh_report(settings: Settings, summary: RunSummary) -> None:

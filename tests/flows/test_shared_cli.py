@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import time
+from pathlib import Path
 
+import duckdb
 import pytest
 
-from tests.conftest import SEEDS, CliRunner
-from tests.services import S3, Postgres, free_port
+from tests.conftest import BIN, SEEDS, CliRunner
+from tests.services import S3, Postgres, free_port, postgres_server
+from tests.site import article_html
+from warehouse.lake import LakeLocation, LakeMissingError, connect
 
 
 def test_a_catalog_server_that_does_not_answer_is_told_in_one_line(newslake: CliRunner) -> None:
@@ -40,3 +47,51 @@ def test_run_query_search_and_report_on_a_shared_warehouse(newslake: CliRunner, 
     newslake("report", "--out", "report.html", env=env)
     exported = newslake("export", "--format", "parquet", "--to", "out", env=env)
     assert exported.returncode == 0
+
+
+@pytest.mark.cluster
+@pytest.mark.slow
+def test_postgres_stopped_mid_run_is_told_and_a_rerun_finishes(
+    s3: S3, prefect_api: str, tmp_path: Path, newslake: CliRunner
+) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for n in range(30):
+        (folder / f"page-{n:03}.html").write_text(article_html(n), encoding="utf-8")
+    with postgres_server() as postgres:  # its own server: this test stops it
+        location = LakeLocation(
+            tmp_path / "lake", postgres.catalog(postgres.new_database()), f"s3://{s3.new_bucket()}/n/"
+        )
+        env = {**s3.environ, "NEWSLAKE_CATALOG": location.catalog, "NEWSLAKE_DATA_PATH": location.data_path}
+        run_env = {**os.environ, **env, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
+        command = [str(BIN / "newslake"), "run", str(folder), "--batch-size", "2", "--workers", "1", "--no-progress"]
+        run = subprocess.Popen(command, cwd=tmp_path, env=run_env, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 300
+        while run.poll() is None and time.monotonic() < deadline and _articles(location) < 2:
+            time.sleep(0.3)
+        postgres.stop()
+        _, err = run.communicate(timeout=300)
+        assert run.returncode == 1, err[-3000:]
+        assert "Traceback" not in err
+        assert "PostgreSQL catalog stopped answering" in err and "run the same command again" in err
+        postgres.start()
+        kept = _articles(location)
+        assert 2 <= kept < 30
+        newslake("run", str(folder), "--batch-size", "10", "--workers", "1", "--no-progress", env=env)
+        rows = newslake(
+            "sql", "--format", "json", "SELECT count(*) AS n, count(DISTINCT article_id) AS d FROM articles", env=env
+        )
+        assert json.loads(rows.stdout) == [{"n": 30, "d": 30}]
+
+
+def _articles(location: LakeLocation) -> int:
+    try:
+        con = connect(location, read_only=True)
+    except LakeMissingError:
+        return 0
+    try:
+        return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])  # type: ignore[index]
+    except duckdb.CatalogException:
+        return 0  # not migrated yet
+    finally:
+        con.close()
