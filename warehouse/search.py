@@ -155,6 +155,24 @@ def _planned_update(con: duckdb.DuckDBPyConnection, building: Path) -> int | Non
         con.execute("DETACH search_build")
 
 
+def index_is_current(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> bool:
+    """Tell whether the search index holds the lake's articles as they are now: the same article ids,
+    each in the same version (the run that loaded it, and when). Compared as a count and an
+    order-independent hash, so only three columns of the articles are read."""
+    target = index_path(location)
+    if not target.exists():
+        return False
+    fingerprint = "SELECT count(*), bit_xor(hash(article_id, run_id, extracted_at)) FROM {}"
+    con.execute(f"ATTACH {sql_literal(target)} AS search_check (READ_ONLY)")
+    try:
+        indexed = con.execute(fingerprint.format("search_check.docs")).fetchone()
+    except duckdb.CatalogException:
+        return False  # an index of an older layout
+    finally:
+        con.execute("DETACH search_check")
+    return indexed == con.execute(fingerprint.format("lake.articles")).fetchone()
+
+
 def search_articles(
     location: LakeLocation, query: str, since: date | datetime | None, entity: str | None, limit: int
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -162,6 +180,10 @@ def search_articles(
     con = connect(location, read_only=True)  # says what to do when there is no warehouse yet
     try:
         target = index_path(location)
+        if location.shared and not index_is_current(con, location):
+            # Each machine keeps its own index of a shared warehouse, and other machines' runs do
+            # not update it: it catches up here, with the articles loaded since it was built.
+            refresh_search_index(con, location)
         if not target.exists():
             raise SearchIndexMissingError(
                 f"no search index at {target}: it is built by every run that loads articles; run `newslake run` once"

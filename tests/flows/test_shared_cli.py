@@ -26,7 +26,9 @@ def test_a_catalog_server_that_does_not_answer_is_told_in_one_line(newslake: Cli
 
 @pytest.mark.cluster
 @pytest.mark.slow
-def test_run_query_search_and_report_on_a_shared_warehouse(newslake: CliRunner, postgres: Postgres, s3: S3) -> None:
+def test_run_query_search_and_report_on_a_shared_warehouse(
+    newslake: CliRunner, postgres: Postgres, s3: S3, tmp_path: Path
+) -> None:
     env = {
         **s3.environ,
         "NEWSLAKE_CATALOG": postgres.catalog(postgres.new_database()),
@@ -44,6 +46,18 @@ def test_run_query_search_and_report_on_a_shared_warehouse(newslake: CliRunner, 
     assert json.loads(again.stdout) == [{"n": 2, "d": 2}]
     found = newslake("search", "--format", "json", "Ukraine", env=env)
     assert len(json.loads(found.stdout)) >= 1
+    # Another machine (its own local folder) searches the same warehouse: its index is built there.
+    elsewhere = newslake("search", "--lake", "machine-b", "--format", "json", "Ukraine", env=env)
+    assert len(json.loads(elsewhere.stdout)) == len(json.loads(found.stdout))
+    # ... and catches up with articles loaded later from here.
+    page = tmp_path / "later" / "page.html"
+    page.parent.mkdir()
+    page.write_text(article_html(7), encoding="utf-8")
+    on_b = ("search", "--lake", "machine-b", "--format", "json", "Warsaw transport plan")
+    title = "Council in Warsaw approves transport plan number 7"
+    assert title not in [row["title"] for row in json.loads(newslake(*on_b, env=env).stdout)]
+    newslake("run", str(page.parent), "--workers", "1", "--no-progress", env=env)
+    assert json.loads(newslake(*on_b, env=env).stdout)[0]["title"] == title
     newslake("report", "--out", "report.html", env=env)
     exported = newslake("export", "--format", "parquet", "--to", "out", env=env)
     assert exported.returncode == 0

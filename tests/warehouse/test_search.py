@@ -165,3 +165,21 @@ def test_a_run_killed_before_its_refresh_is_caught_up_by_the_next_run(
     assert not search_needs_refresh(location, 0)
     columns, rows = search_articles(location, "lighthouse", None, None, 5)
     assert [dict(zip(columns, row, strict=True))["article_id"] for row in rows] == ["late"]
+
+
+def test_an_index_knows_whether_it_holds_the_lakes_articles_as_they_are(tmp_path: Path) -> None:
+    from tests.lakes import sample_batch
+    from warehouse.load import load_batch
+    from warehouse.search import index_is_current
+
+    location = LakeLocation.under(tmp_path / "lake")
+    con = connect(location)
+    migrate(con)
+    load_batch(con, sample_batch())
+    assert not index_is_current(con, location)  # none yet
+    refresh_search_index(con, location)
+    assert index_is_current(con, location)
+    load_batch(con, sample_batch(doc_id="d2", text="Changed words " * 30, run_id="r2"))  # an update
+    assert not index_is_current(con, location)
+    refresh_search_index(con, location)
+    assert index_is_current(con, location)
