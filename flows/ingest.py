@@ -36,7 +36,7 @@ from flows.batches import (
 )
 from flows.cluster import batch_payload, cluster_workers, ingest_batch
 from flows.errors import ExpectedError, expected_failures, explain_failure, first_line
-from flows.interrupt import check_stop, leave, stopping_signal
+from flows.interrupt import check_stop, leave, stopping_signal, take_back_sigterm
 from flows.locks import gone_runs, run_lock, source_lock, writer_lock
 from flows.progress import RunProgress
 from flows.quality import BatchVerdict, validate_batch, validate_run
@@ -281,6 +281,7 @@ def run_batches(
     location = settings.location()
     summary = RunSummary(run_id=new_run_id(), lake=location.describe())
     runner = SuiteRunner(settings.data_docs(), run_name=summary.run_id)
+    take_back_sigterm()
     held = ExitStack()
     held.enter_context(writer_lock(settings))
     try:
