@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN
+from tests.conftest import BIN, REPO
 from tests.lakes import query
 from tests.site import article_html
 
@@ -149,3 +150,29 @@ def test_a_signal_that_interrupts_a_duckdb_statement_is_still_the_stop() -> None
     assert stopping_signal(RuntimeError("Query interrupted")) == signal.SIGTERM
     assert stopping_signal(duckdb.InterruptException("INTERRUPT Error: Interrupted!")) == signal.SIGTERM
     assert stopping_signal(RuntimeError("something else")) is None
+
+
+_FLOW_WITH_SIGTERM = """
+import os, signal, time
+from prefect import flow
+from flows.interrupt import install_stop_handlers, stop_requested, take_back_sigterm
+
+install_stop_handlers()
+
+@flow
+def stopped_inside() -> bool:
+    take_back_sigterm()
+    os.kill(os.getpid(), signal.SIGTERM)  # with the engine's handler this raised where it landed
+    time.sleep(0.2)
+    return stop_requested()
+
+print("stop requested:", stopped_inside())
+"""
+
+
+def test_inside_a_flow_run_sigterm_only_asks_the_run_to_stop(prefect_api: str, tmp_path: Path) -> None:
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", _FLOW_WITH_SIGTERM], env=env, capture_output=True, text=True, timeout=120, cwd=REPO
+    )
+    assert "stop requested: True" in result.stdout, result.stderr[-2000:]
