@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import BIN, CliRunner
 from tests.lakes import query
 from tests.site import NewsSite, article_html, serve_site
+from warehouse.lake import LakeLocation, LakeMissingError, connect
 
 pytestmark = pytest.mark.slow
 
@@ -311,3 +312,46 @@ def test_a_folder_source_is_read_like_a_path(newslake: CliRunner, tmp_path):
     assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(2,)]
     state = query(tmp_path / "lake", "SELECT source, kind, last_status, items_found FROM source_state")
     assert state == [("archive", "folder", "completed", 2)]
+
+
+@pytest.mark.cluster
+@pytest.mark.slow
+def test_serve_runs_on_the_shared_warehouse_its_flags_name(prefect_api, tmp_path, site, postgres, s3, monkeypatch):
+    # Scheduled runs resolve their own settings: --catalog and --data-path must reach them too.
+    for key, value in s3.environ.items():
+        monkeypatch.setenv(key, value)
+    site.feed([(f"/articles/{n}", datetime(2026, 11, 1, tzinfo=UTC)) for n in (1, 2)], '"s1"')
+    write_config(tmp_path, source("shared-feed", "feed", site.url("/feed.xml"), interval=4))
+    shared = LakeLocation(tmp_path / "lake", postgres.catalog(postgres.new_database()), f"s3://{s3.new_bucket()}/n/")
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
+    command = [str(BIN / "newslake"), "serve", "--catalog", shared.catalog, "--data-path", shared.data_path]
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def articles() -> int:
+        try:
+            con = connect(shared, read_only=True)
+        except LakeMissingError:
+            return 0
+        try:
+            return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+        except Exception:
+            return 0  # not migrated yet
+        finally:
+            con.close()
+
+    try:
+        deadline = time.monotonic() + 240
+        while articles() < 2 and time.monotonic() < deadline:
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+            time.sleep(1)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
+        log.close()
+    assert articles() == 2, (tmp_path / "serve.log").read_text()[-3000:]
+    assert not (tmp_path / "lake" / "catalog.sqlite").exists()
