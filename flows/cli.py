@@ -47,6 +47,13 @@ row_format = click.option(
     help="table, csv, json (one array) or jsonl (one object per line).",
 )
 
+dask_option = click.option(
+    "--dask",
+    default=None,
+    metavar="ADDRESS",
+    help="Run the batches on this Dask scheduler, e.g. tcp://10.0.0.5:8786 (needs a shared --catalog).",
+)
+
 
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     # --catalog and --data-path reach load_settings through the context, not each command's arguments.
@@ -227,12 +234,7 @@ def main() -> None:
 @click.option("--batch-size", type=int, default=None, help="Documents per batch and transaction.")
 @click.option("--max-urls", type=int, default=None, help="Most pages fetched per source in this run; the rest wait.")
 @click.option("--workers", type=int, default=None, help="Worker processes for extraction and NER.")
-@click.option(
-    "--dask",
-    default=None,
-    metavar="ADDRESS",
-    help="Run the batches on this Dask scheduler, e.g. tcp://10.0.0.5:8786 (needs a shared --catalog).",
-)
+@dask_option
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
 def run(
     paths: Sequence[Path],
@@ -419,12 +421,7 @@ def quarantine(
 @click.option("--source", default=None, help="Only sources containing this text.")
 @click.option("--all", "everything", is_flag=True, help="Every stored document, not just the quarantined ones.")
 @click.option("--workers", type=int, default=None, help="Worker processes for extraction and NER.")
-@click.option(
-    "--dask",
-    default=None,
-    metavar="ADDRESS",
-    help="Run the batches on this Dask scheduler, e.g. tcp://10.0.0.5:8786 (needs a shared --catalog).",
-)
+@dask_option
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
 def reprocess(
     lake: Path | None,

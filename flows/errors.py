@@ -61,13 +61,7 @@ def explain_failure(exc: BaseException, where: object) -> str | None:
     if "s3://" in text and ("HTTP code 403" in text or "InvalidAccessKeyId" in text or "SignatureDoesNotMatch" in text):
         return "the object store refused the credentials: check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION"
     remote = "s3://" in text or "HTTP PUT to" in text or "HTTP GET to" in text or "HTTP HEAD to" in text
-    unreachable = (
-        "Could not establish connection",
-        "Could not connect to server",
-        "Connection refused",
-        "resolve hostname",
-    )
-    if remote and any(s in text for s in unreachable):
+    if remote and any(s in text for s in _UNREACHABLE):
         return (
             "the object store does not answer (here or on a Dask worker): check AWS_ENDPOINT_URL where the "
             "run's processes run, or that the S3 server is running"

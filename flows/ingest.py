@@ -380,7 +380,7 @@ def run_on_cluster(
             done = next(as_completed(list(pending)))
             _, size = pending.pop(done)
             add_batch_outcome(summary, done.result())
-            progress.advance(size, f"{summary.articles} articles, {summary.quarantined} quarantined")
+            progress.advance(size, progress_note(summary))
 
     with RunProgress(show_progress) as progress:
         progress.start(total)
@@ -392,7 +392,7 @@ def run_on_cluster(
                 summary.seen += given.size
                 summary.unchanged += work.unchanged
                 if not has_writes(given, work):
-                    progress.advance(given.size, f"{summary.articles} articles, {summary.quarantined} quarantined")
+                    progress.advance(given.size, progress_note(summary))
                     continue
                 if work.process:
                     mark_search_stale(settings.location())  # this machine's index, refreshed after the run
@@ -439,11 +439,11 @@ def run_pipeline(
                 freeze_imports()
             if pending:
                 finish_batch(con, runner, pending, settings, summary)
-                progress.advance(pending.given.size, f"{summary.articles} articles, {summary.quarantined} quarantined")
+                progress.advance(pending.given.size, progress_note(summary))
             pending = started_batch
         if pending:
             finish_batch(con, runner, pending, settings, summary)
-            progress.advance(pending.given.size, f"{summary.articles} articles, {summary.quarantined} quarantined")
+            progress.advance(pending.given.size, progress_note(summary))
 
 
 def freeze_imports() -> None:
@@ -511,6 +511,11 @@ def finish_batch(
         con, runner, settings, summary.run_id, batch_in.number, batch_in.given, batch_in.work, processed
     )
     add_batch_outcome(summary, outcome)
+
+
+def progress_note(summary: RunSummary) -> str:
+    """Give back what the progress bar says beside its count."""
+    return f"{summary.articles} articles, {summary.quarantined} quarantined"
 
 
 def has_writes(given: InputBatch, work: BatchWork) -> bool:

@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from tasks.records import Article, EntitySpan, Link, Mention, Quote, Rejection
-from warehouse.lake import LakeLocation, connect
+from warehouse.lake import LakeLocation, LakeMissingError, connect
 from warehouse.load import LoadBatch, StoredDocument
 
 
@@ -17,6 +19,20 @@ def query(lake: Path, sql: str) -> list[tuple[Any, ...]]:
     con = connect(LakeLocation.under(lake), read_only=True)
     try:
         return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def count_articles(location: LakeLocation) -> int:
+    """Give back how many articles a warehouse holds; 0 while it is not created or migrated yet."""
+    try:
+        con = connect(location, read_only=True)
+    except LakeMissingError:
+        return 0
+    try:
+        return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])  # type: ignore[index]
+    except duckdb.CatalogException:
+        return 0
     finally:
         con.close()
 

@@ -91,9 +91,7 @@ def load_extensions(con: duckdb.DuckDBPyConnection, *names: str) -> None:
         con.execute(f"LOAD {sql_literal(extension_path(name))}")
 
 
-def connect(
-    location: LakeLocation, read_only: bool = False, environ: Mapping[str, str] | None = None
-) -> duckdb.DuckDBPyConnection:
+def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Give back an in-memory DuckDB connection with the lake attached as `lake` and in use.
 
     The catalog is the embedded SQLite file, or a PostgreSQL database (`postgres:dbname=... host=...`,
@@ -120,7 +118,7 @@ def connect(
     load_extensions(con, "ducklake", "postgres_scanner" if location.shared else "sqlite_scanner")
     if location.remote_data:
         load_extensions(con, "httpfs")
-        con.execute(s3_secret_sql(os.environ if environ is None else environ))
+        con.execute(s3_secret_sql(os.environ))
     options = "READ_ONLY" if read_only else "DATA_INLINING_ROW_LIMIT 0"
     if sqlite_file is not None:
         # The embedded layout keeps its data folder beside the catalog, with file paths relative to it:

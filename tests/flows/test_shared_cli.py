@@ -8,13 +8,13 @@ import subprocess
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.conftest import BIN, SEEDS, CliRunner
+from tests.lakes import count_articles
 from tests.services import S3, Postgres, free_port, postgres_server
 from tests.site import article_html
-from warehouse.lake import LakeLocation, LakeMissingError, connect
+from warehouse.lake import LakeLocation
 
 
 def test_a_catalog_server_that_does_not_answer_is_told_in_one_line(newslake: CliRunner) -> None:
@@ -59,8 +59,8 @@ def test_run_query_search_and_report_on_a_shared_warehouse(
     newslake("run", str(page.parent), "--workers", "1", "--no-progress", env=env)
     assert json.loads(newslake(*on_b, env=env).stdout)[0]["title"] == title
     newslake("report", "--out", "report.html", env=env)
-    exported = newslake("export", "--format", "parquet", "--to", "out", env=env)
-    assert exported.returncode == 0
+    newslake("export", "--format", "parquet", "--to", "out", env=env)
+    assert any((tmp_path / "out" / "articles").rglob("*.parquet"))
 
 
 @pytest.mark.cluster
@@ -81,7 +81,7 @@ def test_postgres_stopped_mid_run_is_told_and_a_rerun_finishes(
         command = [str(BIN / "newslake"), "run", str(folder), "--batch-size", "2", "--workers", "1", "--no-progress"]
         run = subprocess.Popen(command, cwd=tmp_path, env=run_env, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 300
-        while run.poll() is None and time.monotonic() < deadline and _articles(location) < 2:
+        while run.poll() is None and time.monotonic() < deadline and count_articles(location) < 2:
             time.sleep(0.3)
         postgres.stop()
         _, err = run.communicate(timeout=300)
@@ -89,23 +89,10 @@ def test_postgres_stopped_mid_run_is_told_and_a_rerun_finishes(
         assert "Traceback" not in err
         assert "PostgreSQL catalog stopped answering" in err and "run the same command again" in err
         postgres.start()
-        kept = _articles(location)
+        kept = count_articles(location)
         assert 2 <= kept < 30
         newslake("run", str(folder), "--batch-size", "10", "--workers", "1", "--no-progress", env=env)
         rows = newslake(
             "sql", "--format", "json", "SELECT count(*) AS n, count(DISTINCT article_id) AS d FROM articles", env=env
         )
         assert json.loads(rows.stdout) == [{"n": 30, "d": 30}]
-
-
-def _articles(location: LakeLocation) -> int:
-    try:
-        con = connect(location, read_only=True)
-    except LakeMissingError:
-        return 0
-    try:
-        return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])  # type: ignore[index]
-    except duckdb.CatalogException:
-        return 0  # not migrated yet
-    finally:
-        con.close()

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import BIN, CliRunner
-from tests.lakes import query
+from tests.lakes import count_articles, query
 from tests.site import NewsSite, article_html, serve_site
-from warehouse.lake import LakeLocation, LakeMissingError, connect
+from warehouse.lake import LakeLocation
 
 pytestmark = pytest.mark.slow
 
@@ -328,21 +328,9 @@ def test_serve_runs_on_the_shared_warehouse_its_flags_name(prefect_api, tmp_path
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
 
-    def articles() -> int:
-        try:
-            con = connect(shared, read_only=True)
-        except LakeMissingError:
-            return 0
-        try:
-            return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
-        except Exception:
-            return 0  # not migrated yet
-        finally:
-            con.close()
-
     try:
         deadline = time.monotonic() + 240
-        while articles() < 2 and time.monotonic() < deadline:
+        while count_articles(shared) < 2 and time.monotonic() < deadline:
             assert server.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
             time.sleep(1)
     finally:
@@ -353,5 +341,5 @@ def test_serve_runs_on_the_shared_warehouse_its_flags_name(prefect_api, tmp_path
             server.kill()
             server.wait(timeout=30)
         log.close()
-    assert articles() == 2, (tmp_path / "serve.log").read_text()[-3000:]
+    assert count_articles(shared) == 2, (tmp_path / "serve.log").read_text()[-3000:]
     assert not (tmp_path / "lake" / "catalog.sqlite").exists()
