@@ -5,6 +5,7 @@ them to the workers and the warehouse."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from tasks.discover import read_document
 from tasks.fetch import FetchResult
 from tasks.identify import article_id_for, extractor_version
 from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
+from tasks.warc import PassedOver, read_archive
 from warehouse.load import FetchRow, LoadBatch, SourcePlan, StoredDocument
 
 
@@ -36,8 +38,9 @@ class InputBatch:
         return len(self.docs) + len(self.refused)
 
 
-# Given the open warehouse and the run's summary, give back the run's batches and how many items they hold.
-BatchSource = Callable[[duckdb.DuckDBPyConnection, RunSummary], tuple[Iterator[InputBatch], int]]
+# Given the open warehouse and the run's summary, give back the run's batches and how many items they hold
+# (None when that is not known up front: a web archive is counted as it is read).
+BatchSource = Callable[[duckdb.DuckDBPyConnection, RunSummary], tuple[Iterator[InputBatch], int | None]]
 
 
 @dataclass
@@ -162,6 +165,25 @@ def read_files(paths: Sequence[Path], max_bytes: int) -> InputBatch:
         else:
             batch.docs.append(item)
     return batch
+
+
+def archive_batches(path: Path, batch_size: int, max_bytes: int, passed_over: Counter[str]) -> Iterator[InputBatch]:
+    """Give back a web archive's documents and refused records in batches of batch_size, as the archive
+    is read; records that are not documents are counted in passed_over."""
+    batch = InputBatch()
+    for item in read_archive(path, max_bytes):
+        if isinstance(item, PassedOver):
+            passed_over[item.reason] += 1
+            continue
+        if isinstance(item, Rejection):
+            batch.refused.append(item)
+        else:
+            batch.docs.append(item)
+        if batch.size >= batch_size:
+            yield batch
+            batch = InputBatch()
+    if batch.size:
+        yield batch
 
 
 def page_batch(

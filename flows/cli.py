@@ -251,7 +251,9 @@ def run(
     dask: str | None,
     progress: bool | None,
 ) -> None:
-    """Ingest files and folders (PATHS), feeds, sitemaps, URL lists and configured sources.
+    """Ingest files, folders and web archives (PATHS), feeds, sitemaps, URL lists and configured sources.
+
+    Files named .warc or .warc.gz are read as web archives: each HTML or text response is a document.
 
     With nothing to ingest given, every configured source is ingested.
     """

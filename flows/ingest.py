@@ -27,6 +27,7 @@ from flows.batches import (
     BatchWork,
     InFlight,
     InputBatch,
+    archive_batches,
     assign_article_ids,
     build_batch,
     decide_work,
@@ -57,6 +58,7 @@ from tasks.discover import SkippedPath, discover_files
 from tasks.fetch import Fetcher
 from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
 from tasks.validate import ExpectationOutcome, SuiteRunner
+from tasks.warc import is_archive
 from warehouse.lake import LakeLocation, connect, threads_limited
 from warehouse.load import (
     LoadBatch,
@@ -140,28 +142,33 @@ def ingest_sources(
     folder_files = {s.name: list(discover_files([s.location], skipped)) for s in sources if s.kind == "folder"}
     live = [s for s in sources if s.kind != "folder"]
     found_files = [*discover_files(paths, skipped), *(f for found in folder_files.values() for f in found)]
-    files = list(dict.fromkeys(found_files))
+    files = [f for f in dict.fromkeys(found_files) if not is_archive(f)]
+    archives = [f for f in dict.fromkeys(found_files) if is_archive(f)]
 
-    def file_batches() -> Iterator[InputBatch]:
+    def file_batches(summary: RunSummary) -> Iterator[InputBatch]:
         for chunk in batched(files, settings.batch_size):
             yield read_files(chunk, settings.max_document_bytes)
+        for archive in archives:  # read as they go: their records are not counted up front
+            yield from archive_batches(archive, settings.batch_size, settings.max_document_bytes, summary.passed_over)
 
     with ExitStack() as stack:
         for source in sources:
             stack.enter_context(source_lock(settings, source.name))
         fetcher = stack.enter_context(Fetcher(settings.fetch_policy())) if live else None
 
-        def prepare(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> tuple[Iterator[InputBatch], int]:
+        def prepare(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> tuple[Iterator[InputBatch], int | None]:
             summary.skipped = skipped
             for name, found in folder_files.items():
                 summary.sources[name] = SourceCounts("folder", found=len(found))
             if fetcher is None:
-                return file_batches(), len(files)
+                return file_batches(summary), None if archives else len(files)
             polls = poll_sources(con, fetcher, live, summary, settings.max_urls)
             pages = [page for poll in polls for page in poll.pages]
             listing = InputBatch(refused=[r for poll in polls for r in poll.rejections])
-            batches = chain(file_batches(), [listing] if listing.size else [], page_batches(fetcher, pages, summary))
-            return batches, len(files) + len(pages) + listing.size
+            batches = chain(
+                file_batches(summary), [listing] if listing.size else [], page_batches(fetcher, pages, summary)
+            )
+            return batches, None if archives else len(files) + len(pages) + listing.size
 
         def page_batches(fetcher: Fetcher, pages: list[PageTask], summary: RunSummary) -> Iterator[InputBatch]:
             languages = {s.name: s.language for s in live if s.language}
@@ -362,7 +369,7 @@ def processing(con: duckdb.DuckDBPyConnection, settings: Settings) -> Iterator[D
 def run_on_cluster(
     con: duckdb.DuckDBPyConnection,
     batches: Iterator[InputBatch],
-    total: int,
+    total: int | None,
     settings: Settings,
     summary: RunSummary,
     show_progress: bool,
@@ -410,7 +417,7 @@ def run_pipeline(
     runner: SuiteRunner,
     workers: DocumentExecutor,
     batches: Iterator[InputBatch],
-    total: int,
+    total: int | None,
     settings: Settings,
     summary: RunSummary,
     show_progress: bool,

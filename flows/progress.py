@@ -46,7 +46,8 @@ class RunProgress:
         if self._progress:
             self._progress.stop()
 
-    def start(self, total: int) -> None:
+    def start(self, total: int | None) -> None:
+        """Show the bar for total items (None: a count and rate without an end, until it is known)."""
         if self._progress:
             self._task = self._progress.add_task("ingest", total=total, rate="", note="")
 

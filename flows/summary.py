@@ -57,6 +57,8 @@ class RunSummary:
     # Per live source: items its listing held, fetched, failed, left pending; whether the listing was unchanged.
     sources: dict[str, SourceCounts] = field(default_factory=dict)
     skipped: list[SkippedPath] = field(default_factory=list)  # folders discovery did not read, and why
+    # Web archive records that are not documents, by reason (tasks.warc.PassedOver).
+    passed_over: Counter[str] = field(default_factory=Counter)
 
     @property
     def processed(self) -> int:
@@ -86,6 +88,7 @@ class RunSummary:
             "documents_unchanged": self.unchanged,
             "documents_quarantined": self.quarantined,
             "quarantine_reasons": json.dumps(dict(sorted(self.reasons.items()))),
+            "records_passed_over": json.dumps(dict(sorted(self.passed_over.items()))),
             "articles_loaded": self.articles,
             "entities_loaded": self.entities,
             "mentions_loaded": self.mentions,
@@ -113,6 +116,8 @@ class RunSummary:
             rows.append((f"source {name}", counts.describe()))
         for skipped in self.skipped:
             rows.append((f"not read ({skipped.reason})", f"{skipped.path}: {skipped.detail}"))
+        if self.passed_over:
+            rows.append(("archive records passed over", self.describe_passed_over()))
         rows += [
             ("articles loaded", str(self.articles)),
             ("entities loaded (new)", str(self.entities)),
@@ -130,6 +135,11 @@ class RunSummary:
         if self.report:
             rows.append(("report", self.report))
         return rows
+
+    def describe_passed_over(self) -> str:
+        """Give back the archive records passed over as one line: total, then each reason's count."""
+        parts = ", ".join(f"{n} {reason}" for reason, n in self.passed_over.most_common())
+        return f"{sum(self.passed_over.values())} ({parts})"
 
     def markdown(self) -> str:
         """Give back the summary as a Markdown report (the Prefect artifact of the run)."""
@@ -151,6 +161,8 @@ class RunSummary:
         if self.sources:
             out += ["", "## Sources", ""]
             out += [f"- `{name}`: {counts.describe()}" for name, counts in self.sources.items()]
+        if self.passed_over:
+            out += ["", f"Archive records passed over: {self.describe_passed_over()}"]
         if self.skipped:
             out += ["", "## Folders not read", ""]
             out += [f"- `{s.path}` ({s.reason}): {s.detail}" for s in self.skipped]

@@ -8,6 +8,7 @@ UPDATE runs SET
     documents_unchanged = $documents_unchanged,
     documents_quarantined = $documents_quarantined,
     quarantine_reasons = $quarantine_reasons,
+    records_passed_over = $records_passed_over,
     articles_loaded = $articles_loaded,
     entities_loaded = $entities_loaded,
     mentions_loaded = $mentions_loaded,

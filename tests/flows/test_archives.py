@@ -1,0 +1,61 @@
+"""`newslake run crawl.warc.gz`: an archive's pages load as articles, its other records are counted, a
+damaged record is quarantined, and running it again (or resuming it) extracts nothing twice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.archives import Record, record_bytes, write_warc
+from tests.conftest import CliRunner
+from tests.lakes import query
+from tests.site import article_html
+
+pytestmark = pytest.mark.slow
+
+
+def test_an_archive_loads_its_pages_and_a_second_run_changes_nothing(newslake: CliRunner, tmp_path: Path) -> None:
+    damaged = record_bytes(Record("https://news.example/a/3", article_html(3).encode()))
+    archive = write_warc(
+        tmp_path / "crawl.warc.gz",
+        [
+            Record("", kind="warcinfo"),
+            Record("https://news.example/a/1", b"GET /a/1 HTTP/1.1\r\n\r\n", kind="request"),
+            Record("https://news.example/a/1", article_html(1).encode()),
+            Record("https://news.example/a/2", article_html(2).encode(), chunked=True),
+            damaged[: len(damaged) // 2],
+            Record("https://news.example/a/4", article_html(4).encode()),
+            Record("https://news.example/logo.png", b"\x89PNG", content_type="image/png"),
+            Record("https://news.example/a/9", b"<html>gone</html>", status="404 Not Found"),
+            Record("https://news.example/a/5 x", article_html(5).encode()),
+        ],
+    )
+    lake = tmp_path / "lake"
+    first = newslake("run", str(archive), "--lake", str(lake), "--batch-size", "2")
+    assert "archive records passed over" in first.stdout
+    articles = query(lake, "SELECT url, title, published_at IS NOT NULL FROM articles ORDER BY url")
+    assert [a[0] for a in articles] == [f"https://news.example/a/{n}" for n in (1, 2, 4)]
+    assert all(a[1] and a[2] for a in articles)
+    fetched = query(lake, "SELECT http_status, fetched_at FROM documents")
+    assert {row[0] for row in fetched} == {200} and all(row[1] is not None for row in fetched)
+    reasons = dict(query(lake, "SELECT reason, count(*) FROM quarantine GROUP BY reason"))
+    assert reasons == {"malformed_record": 1, "invalid_target_uri": 1}
+    seen, passed = query(lake, "SELECT documents_seen, records_passed_over FROM runs")[0]
+    assert seen == 5
+    assert json.loads(passed) == {"warcinfo": 1, "request": 1, "not_html": 1, "http_404": 1}
+
+    # Running it again, or after a stop part-way, extracts nothing already loaded.
+    newslake("run", str(archive), "--lake", str(lake))
+    run = query(lake, "SELECT documents_new, documents_unchanged, articles_loaded FROM runs ORDER BY started_at DESC")
+    assert run[0] == (0, 3, 0)
+    assert query(lake, "SELECT count(*) FROM articles")[0][0] == 3
+
+    # The same bytes saved as a file are the same document: a new place of it, not a new article.
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "one.html").write_text(article_html(1))
+    newslake("run", str(folder), "--lake", str(lake))
+    assert query(lake, "SELECT count(*) FROM documents")[0][0] == 3
+    assert query(lake, "SELECT count(*) FROM document_sources")[0][0] == 4
