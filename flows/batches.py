@@ -16,6 +16,7 @@ import duckdb
 from flows.quality import BatchVerdict, link_key, mention_key
 from flows.sources import PageTask, fetch_row, fetched_document
 from flows.summary import RunSummary
+from tasks.clusters import story_signature
 from tasks.discover import read_document
 from tasks.fetch import FetchResult
 from tasks.identify import article_id_for, extractor_version
@@ -143,6 +144,7 @@ def build_batch(
             link for link in article.links if link_key(article_id, link.url) not in verdict.dropped_links
         )
         batch.articles.append((article_id, replace(article, links=kept_links)))
+        batch.signatures.append((article_id, story_signature(article.text)))
         kept = [m for m in item.mentions if mention_key(article_id, m) not in verdict.dropped_mentions]
         names = {(m.name, m.label) for m in kept}
         batch.mentions.extend((article_id, m) for m in kept)

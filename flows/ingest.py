@@ -584,6 +584,7 @@ def add_batch_outcome(summary: RunSummary, outcome: BatchOutcome) -> None:
     summary.mentions += outcome.counts.mentions
     summary.links += outcome.counts.links
     summary.quotes += outcome.counts.quotes
+    summary.copies += outcome.counts.copies
 
 
 def stoppable(chunks: Iterator[list[ProcessedDocument]]) -> Iterator[list[ProcessedDocument]]:

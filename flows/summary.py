@@ -50,6 +50,7 @@ class RunSummary:
     mentions: int = 0
     links: int = 0
     quotes: int = 0
+    copies: int = 0  # articles that joined a story already told (syndicated copies, rewrites)
     seconds: float = 0.0
     status: str = "running"
     data_docs: str | None = None
@@ -120,6 +121,7 @@ class RunSummary:
             rows.append(("archive records passed over", self.describe_passed_over()))
         rows += [
             ("articles loaded", str(self.articles)),
+            ("  copies of a story already told", str(self.copies)),
             ("entities loaded (new)", str(self.entities)),
             ("mentions loaded", str(self.mentions)),
             ("links loaded", str(self.links)),
@@ -155,6 +157,7 @@ class RunSummary:
             ("mentions loaded", self.mentions),
             ("links loaded", self.links),
             ("quotes loaded", self.quotes),
+            ("articles that are copies of a known story", self.copies),
             ("seconds", f"{self.seconds:.1f}"),
         ):
             out.append(f"| {label} | {value} |")

@@ -10,9 +10,11 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
+from tasks.clusters import StorySignature
 from tasks.identify import entity_id_for
 from tasks.records import Article, EntitySpan, Mention, Quote, Rejection
 from tasks.validate import ExpectationOutcome
+from warehouse.clusters import cluster_articles
 from warehouse.lake import read_sql, staged, write
 
 # What a fetch was for: a page of an article, or a listing (feed, sitemap, URL list).
@@ -83,6 +85,8 @@ class LoadBatch:
     validation: list[ExpectationOutcome] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     fetches: list[FetchRow] = field(default_factory=list)
+    # (article_id, story signature or None when the text is too short to compare) per loaded article
+    signatures: list[tuple[str, StorySignature | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class LoadCounts:
     mentions: int
     links: int
     quotes: int = 0
+    copies: int = 0  # articles that joined a story already in the warehouse or the batch
 
 
 def plan_batch(con: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]]) -> list[SourcePlan]:
@@ -116,21 +121,23 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:
     """Write the batch in one transaction; give back the rows it added."""
     tables = _staged_tables(batch)
 
-    def load() -> int:
+    def load() -> tuple[int, int]:
         new_entities = con.execute(
             "SELECT count(*) FROM staged_entities WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
         ).fetchone()
         con.execute(read_sql("load_batch"))
-        return int(new_entities[0]) if new_entities else 0
+        copies = cluster_articles(con, batch.run_id, batch.extracted_at, batch.signatures)
+        return (int(new_entities[0]) if new_entities else 0), copies
 
     with staged(con, tables):
-        entities = write(con, load)
+        entities, copies = write(con, load)
     return LoadCounts(
         articles=tables["staged_articles"].num_rows,
         entities=entities,
         mentions=tables["staged_mentions"].num_rows,
         links=tables["staged_links"].num_rows,
         quotes=tables["staged_quotes"].num_rows,
+        copies=copies,
     )
 
 

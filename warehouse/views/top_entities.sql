@@ -2,11 +2,26 @@
 -- Grain: one row per window and entity. Keys: window_days (7, 30, or NULL for all time), entity_id.
 -- Chart: horizontal bars of mentions for rank <= 10, one panel per label (PERSON, ORG, GPE, ...).
 -- Windows count back from the newest article in the warehouse, so a back-fill reads the same as live data.
+-- stories counts a story told by many articles (syndicated copies, rewrites: story_clusters) once.
 WITH newest AS (
     SELECT max(coalesce(published_on, CAST(extracted_at AS DATE))) AS last_day FROM articles
 ),
 windows AS (
     SELECT * FROM (VALUES (7), (30), (NULL)) AS w(window_days)
+),
+mentioned AS (
+    SELECT
+        coalesce(a.published_on, CAST(a.extracted_at AS DATE)) AS day,
+        e.resolved_id AS entity_id,
+        e.resolved_name AS name,
+        e.label,
+        m.article_id,
+        coalesce(c.cluster_id, m.article_id) AS cluster_id,
+        m.mention_count
+    FROM mentions AS m
+    JOIN resolved_entities AS e USING (entity_id)  -- one person, however the articles spell them
+    JOIN articles AS a USING (article_id)
+    LEFT JOIN article_clusters AS c USING (article_id)
 ),
 counted AS (
     SELECT
@@ -14,9 +29,10 @@ counted AS (
         d.entity_id,
         any_value(d.name) AS name,
         any_value(d.label) AS label,
-        CAST(sum(d.articles) AS BIGINT) AS articles,
-        CAST(sum(d.mentions) AS BIGINT) AS mentions
-    FROM entity_mentions_daily AS d
+        count(DISTINCT d.article_id) AS articles,
+        count(DISTINCT d.cluster_id) AS stories,
+        CAST(sum(d.mention_count) AS BIGINT) AS mentions
+    FROM mentioned AS d
     CROSS JOIN newest AS n
     CROSS JOIN windows AS w
     WHERE w.window_days IS NULL OR d.day > n.last_day - w.window_days
@@ -29,5 +45,6 @@ SELECT
     entity_id,
     name,
     articles,
+    stories,
     mentions
 FROM counted
