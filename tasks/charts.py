@@ -54,7 +54,7 @@ def top_entities(rows: Records) -> alt.HConcatChart | alt.Chart:
             .encode(
                 x=alt.X("mentions:Q", title="mentions"),
                 y=alt.Y("name:N", sort="-x", title=None),
-                tooltip=["name:N", "mentions:Q", "articles:Q"],
+                tooltip=["name:N", "mentions:Q", "articles:Q", alt.Tooltip("stories:Q", title="distinct stories")],
             )
             .properties(width=170, height=220, title=kind)
         )
@@ -91,6 +91,20 @@ def cooccurrence(rows: Records) -> alt.Chart:
             tooltip=["entity:N", "other:N", "articles:Q"],
         )
         .properties(width=360, height=360)
+    )
+
+
+def widest_stories(rows: Records) -> alt.Chart:
+    """Give back bars of the stories told by the most sites (copies and rewrites of one story)."""
+    return (
+        alt.Chart(_data(rows))
+        .mark_bar(color="#16a085")
+        .encode(
+            x=alt.X("sites:Q", title="sites telling the story"),
+            y=alt.Y("title:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            tooltip=["title:N", "first_site:N", "first_day:T", "articles:Q", "sites:Q", "spread_hours:Q"],
+        )
+        .properties(width=WIDTH - 300, height=220)
     )
 
 
@@ -145,6 +159,7 @@ def quality_trend(rows: Records) -> alt.Chart:
 SECTIONS: tuple[tuple[str, str, Callable[[Records], Any], str], ...] = (
     ("articles_over_time", "Articles over time", articles_over_time, "No articles yet."),
     ("top_entities", "People, organisations and places", top_entities, "No entities yet."),
+    ("stories", "Stories told by the most sites", widest_stories, "No story told by more than one article yet."),
     ("places", "Map of places mentioned", places_map, "No places with coordinates yet."),
     ("cooccurrence", "Co-occurrence", cooccurrence, "No two top entities share an article yet."),
     ("quoted", "Most-quoted speakers", most_quoted, "No attributed quotes yet."),
@@ -166,7 +181,13 @@ def render_report(data: dict[str, Records], generated_at: str, warehouse: str) -
     )
     headline = ", ".join(
         f"{totals.get(k) or 0} {label}"
-        for k, label in (("articles", "articles"), ("sites", "sites"), ("entities", "entities"), ("quotes", "quotes"))
+        for k, label in (
+            ("articles", "articles"),
+            ("stories", "distinct stories"),
+            ("sites", "sites"),
+            ("entities", "entities"),
+            ("quotes", "quotes"),
+        )
     )
     span = f"{totals.get('first_day')} to {totals.get('last_day')}" if totals.get("first_day") else "no articles"
     return _PAGE.format(

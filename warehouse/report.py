@@ -15,6 +15,7 @@ REPORT_QUERIES = (
     "totals",
     "articles_over_time",
     "top_entities",
+    "stories",
     "places",
     "cooccurrence",
     "quoted",

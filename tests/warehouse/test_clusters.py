@@ -15,6 +15,7 @@ from tests.tasks.test_clusters import OTHER, WIRE, rewrite
 from warehouse.lake import LakeLocation, connect
 from warehouse.load import LoadBatch, StoredDocument, load_batch
 from warehouse.migrate import migrate
+from warehouse.report import report_data
 
 
 @pytest.fixture
@@ -83,3 +84,6 @@ def test_views_count_a_story_once_beside_the_articles(con: duckdb.DuckDBPyConnec
     assert site == (2, 1)
     first = con.execute("SELECT first_site, first_seen FROM story_clusters WHERE cluster_id = 'wire'").fetchone()
     assert first == ("wire.example", datetime(2026, 11, 2, 8, tzinfo=UTC))
+    report = report_data(con)
+    assert report["totals"][0]["stories"] == 2
+    assert [(r["title"], r["first_site"], r["sites"]) for r in report["stories"]] == [("Title wire", "wire.example", 2)]

@@ -23,6 +23,7 @@ def test_every_chart_gets_rows_of_plain_values(tmp_path: Path) -> None:
     assert not any(isinstance(v, Decimal) for rows in data.values() for row in rows for v in row.values())
     assert {row["name"] for row in data["places"]} == {"Kyiv"}
     assert [row["speaker"] for row in data["quoted"]] == ["Jane Doe"]
+    assert data["totals"][0]["stories"] == 1 and data["stories"] == []  # one article is no shared story
 
 
 def test_an_empty_lake_gives_empty_charts_not_errors(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 -- Headline numbers for the report.
 SELECT
     (SELECT count(*) FROM articles) AS articles,
+    (SELECT count(*) FROM story_clusters) AS stories,
     (SELECT count(DISTINCT site_name) FROM articles) AS sites,
     (SELECT count(*) FROM entities) AS entities,
     (SELECT count(*) FROM quotes) AS quotes,
