@@ -54,11 +54,13 @@ from flows.workers import (
     process_chunk,
     worker_chunks,
 )
+from tasks.clusters import story_signature
 from tasks.discover import SkippedPath, discover_files
 from tasks.fetch import Fetcher
 from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
 from tasks.validate import ExpectationOutcome, SuiteRunner
 from tasks.warc import is_archive
+from warehouse.clusters import store_clusters, unclustered_articles
 from warehouse.lake import LakeLocation, connect, threads_limited
 from warehouse.load import (
     LoadBatch,
@@ -305,6 +307,8 @@ def run_batches(
             migrate(con)
             mark_interrupted(con, gone_runs(settings, running_runs(con, this_host())))
             start_run(con, summary.run_id, str(flow_run.get_id() or ""), settings.model_dump(mode="json"))
+            if caught_up := catch_up_clusters(con, summary.run_id):
+                get_run_logger().info("placed %d articles loaded before story clusters in their stories", caught_up)
             batches, total = prepare(con, summary)
             run_pipeline(con, runner, workers, batches, total, settings, summary, show_progress, force)
         finish_quality(con, runner, settings, summary)
@@ -348,6 +352,20 @@ def run_batches(
                 )
             publish_summary(summary)
     return summary
+
+
+CLUSTER_BACKLOG_CHUNK = 1000  # articles placed per transaction when catching up
+
+
+def catch_up_clusters(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """Give a story to articles loaded before story clusters existed, oldest first, before the run's own
+    articles are placed; give back how many. A warehouse that has them all costs one query."""
+    done = 0
+    while backlog := unclustered_articles(con, CLUSTER_BACKLOG_CHUNK):
+        check_stop()
+        store_clusters(con, run_id, datetime.now(UTC), [(aid, story_signature(text)) for aid, text in backlog])
+        done += len(backlog)
+    return done
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from tasks.clusters import StorySignature, place_articles
-from warehouse.lake import read_sql, staged
+from warehouse.lake import read_sql, staged, write
 
 _BANDS = pa.schema([("band_key", pa.int64()), ("article_id", pa.string())])
 _SIGNATURES = pa.schema([("article_id", pa.string()), ("minhash", pa.binary())])
@@ -69,3 +69,16 @@ def cluster_articles(
         with staged(con, {"staged_clusters": placed, "staged_signatures": kept}):
             con.execute(read_sql("cluster_store"))
     return sum(1 for p in placements if p.similarity is not None)
+
+
+def unclustered_articles(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple[str, str]]:
+    """Give back up to limit (article_id, text) of articles without a story (loaded before clustering
+    existed), oldest first, so the first teller founds each story."""
+    return [(str(a), str(t or "")) for a, t in con.execute(read_sql("cluster_backlog"), [limit]).fetchall()]
+
+
+def store_clusters(
+    con: duckdb.DuckDBPyConnection, run_id: str, at: datetime, signatures: list[tuple[str, StorySignature | None]]
+) -> int:
+    """Place articles in their stories in a transaction of their own; give back how many joined one."""
+    return write(con, lambda: cluster_articles(con, run_id, at, signatures))

@@ -87,3 +87,19 @@ def test_views_count_a_story_once_beside_the_articles(con: duckdb.DuckDBPyConnec
     report = report_data(con)
     assert report["totals"][0]["stories"] == 2
     assert [(r["title"], r["first_site"], r["sites"]) for r in report["stories"]] == [("Title wire", "wire.example", 2)]
+
+
+def test_articles_loaded_before_clustering_get_their_stories_oldest_first(con: duckdb.DuckDBPyConnection) -> None:
+    from flows.ingest import catch_up_clusters
+
+    old = batch_of(
+        "r1", 2, ("wire", "wire.example", WIRE), ("farm", "farm.example", OTHER), ("short", "x.example", "Hi.")
+    )
+    later = batch_of("r2", 3, ("copy", "paper.example", rewrite(WIRE)))
+    old.signatures, later.signatures = [], []  # as loaded before story clusters existed
+    load_batch(con, later)
+    load_batch(con, old)
+    assert clusters(con) == {}
+    assert catch_up_clusters(con, "r3") == 4
+    assert clusters(con) == {"wire": "wire", "farm": "farm", "short": "short", "copy": "wire"}
+    assert catch_up_clusters(con, "r4") == 0
