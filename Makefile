@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast test-cluster lint docs bench bench-cluster bench-entities bench-quotes eval eval-check lock lock-check clean
+.PHONY: help setup run test test-fast test-cluster lint docs bench bench-cluster bench-entities bench-quotes bench-clusters bench-archive eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ bench-cluster: setup ## The bench corpus on PostgreSQL + S3 with 1 and 2 Dask wo
 bench-entities: setup ## Entity quality and speed on ../shared/eval/ner, raw model vs newslake; junk in the top lists
 	$(BIN)/python -m tests.bench.bench_entities
 	$(BIN)/python -m tests.bench.bench_top_entities
+
+bench-clusters: setup ## Story clusters: precision and recall on a labelled sample, threshold sweep, cost per 1,000
+	$(BIN)/python -m tests.bench.bench_clusters
 
 bench-quotes: setup ## Quote attribution on ../shared/eval/quotes (PolNeAR dev): speaker precision and recall
 	$(BIN)/python -m tests.bench.bench_quotes

@@ -19,7 +19,7 @@ from datasketch import MinHash, MinHashLSH
 NUM_PERM = 128
 SHINGLE_WORDS = 3
 # Estimated Jaccard similarity of word 3-shingles at or above which two articles are one story.
-THRESHOLD = 0.5
+THRESHOLD = 0.4
 # Texts with fewer shingles than this get no signature: a few words are too little to tell a copy
 # from a coincidence. Each such article is a story of its own.
 MIN_SHINGLES = 25
