@@ -55,7 +55,8 @@ def light_rewrite(text: str, rng: random.Random) -> str:
         kept.pop(rng.randrange(1, len(kept) - 1))
     body = "\n".join(kept)
     first_end = body.find(". ")
-    body = "In a development on Tuesday, officials confirmed the news." + body[first_end + 1 :] if first_end > 0 else body
+    if first_end > 0:
+        body = "In a development on Tuesday, officials confirmed the news." + body[first_end + 1 :]
     words = body.split(" ")
     for i in range(0, len(words), 20):
         words[i] = rng.choice(["also", "reportedly", "meanwhile", "however", "still"])
@@ -90,7 +91,7 @@ def score(items: list[tuple[str, str, str]], clusters: list[str]) -> tuple[float
     tp = fp = fn = 0
     found: Counter[str] = Counter()
     total: Counter[str] = Counter()
-    for (a, b) in combinations(range(len(items)), 2):
+    for a, b in combinations(range(len(items)), 2):
         same = items[a][0] == items[b][0]
         predicted = clusters[a] == clusters[b]
         tp += same and predicted
