@@ -46,6 +46,9 @@ bench-entities: setup ## Entity quality and speed on ../shared/eval/ner, raw mod
 bench-clusters: setup ## Story clusters: precision and recall on a labelled sample, threshold sweep, cost per 1,000
 	$(BIN)/python -m tests.bench.bench_clusters
 
+bench-archive: setup ## A WARC against a folder of the same pages: pages/s, reading cost, memory on a 1 GB archive
+	$(BIN)/python -m tests.bench.bench_archive
+
 bench-quotes: setup ## Quote attribution on ../shared/eval/quotes (PolNeAR dev): speaker precision and recall
 	$(BIN)/python -m tests.bench.bench_quotes
 

@@ -223,6 +223,13 @@ def main() -> None:
 @click.option("--feed", "feeds", multiple=True, metavar="URL", help="An RSS, Atom or JSON Feed to poll (repeatable).")
 @click.option("--sitemap", "sitemaps", multiple=True, metavar="URL", help="A sitemap or sitemap index (repeatable).")
 @click.option(
+    "--warc",
+    "warcs",
+    multiple=True,
+    metavar="URL",
+    help="A web archive (.warc or .warc.gz) to download and read (repeatable). Local archives are PATHS.",
+)
+@click.option(
     "--urls",
     "url_lists",
     multiple=True,
@@ -242,6 +249,7 @@ def run(
     config_file: Path | None,
     feeds: Sequence[str],
     sitemaps: Sequence[str],
+    warcs: Sequence[str],
     url_lists: Sequence[Path],
     source_names: Sequence[str],
     allow_private: bool | None,
@@ -266,8 +274,13 @@ def run(
         max_urls=max_urls,
         dask_address=dask,
     )
-    if not (paths or source_names or feeds or sitemaps or url_lists or settings.sources):
-        raise click.UsageError("nothing to ingest: give PATHS, --feed, --sitemap, --urls or configure [[sources]]")
+    if not (paths or source_names or feeds or sitemaps or warcs or url_lists or settings.sources):
+        raise click.UsageError(
+            "nothing to ingest: give PATHS, --feed, --sitemap, --warc, --urls or configure [[sources]]"
+        )
+    for url in warcs:
+        if not url.startswith(("http://", "https://")):
+            raise click.UsageError(f"--warc takes the URL of a web archive; give a local one as a path: {url}")
     check_paths(paths)
     from flows.settings import SettingsError
 
@@ -285,6 +298,7 @@ def run(
 
     sources += [adhoc_source("feed", url) for url in feeds]
     sources += [adhoc_source("sitemap", url) for url in sitemaps]
+    sources += [adhoc_source("warc", url) for url in warcs]
     sources += [adhoc_source("urls", str(path.resolve())) for path in url_lists]
     if not paths and not sources:
         sources = list(settings.sources)

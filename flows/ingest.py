@@ -42,7 +42,7 @@ from flows.locks import gone_runs, run_lock, source_lock, writer_lock
 from flows.progress import RunProgress
 from flows.quality import BatchVerdict, validate_batch, validate_run
 from flows.settings import Settings, SourceConfig
-from flows.sources import PageTask, SourcePoll, fetch_pages, poll_source
+from flows.sources import ArchiveDownload, PageTask, SourcePoll, download_archive, fetch_pages, is_local, poll_source
 from flows.summary import RunSummary, SourceCounts
 from flows.workers import (
     DocumentExecutor,
@@ -73,7 +73,7 @@ from warehouse.migrate import migrate
 from warehouse.quarantine import reprocess_candidates
 from warehouse.runs import finish_run, mark_interrupted, running_runs, start_run, this_host
 from warehouse.search import mark_search_stale, refresh_search_index, search_needs_refresh
-from warehouse.sources import record_source_run
+from warehouse.sources import listing_validators, record_poll, record_source_run
 
 T = TypeVar("T")
 
@@ -141,17 +141,59 @@ def ingest_sources(
 ) -> RunSummary:
     """The body of the ingest flow."""
     skipped: list[SkippedPath] = []
-    folder_files = {s.name: list(discover_files([s.location], skipped)) for s in sources if s.kind == "folder"}
-    live = [s for s in sources if s.kind != "folder"]
+    local = [s for s in sources if is_local(s)]
+    folder_files = {s.name: list(discover_files([s.location], skipped)) for s in local}
+    live = [s for s in sources if not is_local(s)]
+    polled = [s for s in live if s.kind != "warc"]
+    remote_archives = [s for s in live if s.kind == "warc"]
     found_files = [*discover_files(paths, skipped), *(f for found in folder_files.values() for f in found)]
     files = [f for f in dict.fromkeys(found_files) if not is_archive(f)]
     archives = [f for f in dict.fromkeys(found_files) if is_archive(f)]
+    downloads: list[ArchiveDownload] = []
 
     def file_batches(summary: RunSummary) -> Iterator[InputBatch]:
         for chunk in batched(files, settings.batch_size):
             yield read_files(chunk, settings.max_document_bytes)
         for archive in archives:  # read as they go: their records are not counted up front
             yield from archive_batches(archive, settings.batch_size, settings.max_document_bytes, summary.passed_over)
+
+    def downloaded_batches(
+        con: duckdb.DuckDBPyConnection, fetcher: Fetcher, summary: RunSummary
+    ) -> Iterator[InputBatch]:
+        for source in remote_archives:
+            check_stop()
+            download = download_archive(
+                fetcher,
+                source,
+                listing_validators(con, source.name),
+                settings.location().root / "downloads",
+                settings.max_archive_bytes,
+                settings.archive_timeout,
+            )
+            downloads.append(download)
+            yield from read_download(download, summary)
+
+    def read_download(download: ArchiveDownload, summary: RunSummary) -> Iterator[InputBatch]:
+        refused = download.rejection
+        counts = summary.sources[download.source] = SourceCounts(
+            "warc", not_modified=download.not_modified, error=f"{refused.reason}: {refused.detail}" if refused else None
+        )
+        logged = InputBatch(refused=[refused] if refused else [], fetches=[download.fetch])
+        if download.path is None:
+            yield logged
+            return
+        try:
+            for batch in archive_batches(
+                download.path, settings.batch_size, settings.max_document_bytes, summary.passed_over
+            ):
+                counts.found += batch.size
+                counts.fetched += len(batch.docs)
+                batch.fetches, logged = batch.fetches + logged.fetches, InputBatch()
+                yield batch
+        finally:
+            download.path.unlink(missing_ok=True)
+        if logged.fetches:
+            yield logged  # an archive without documents still logs its fetch
 
     with ExitStack() as stack:
         for source in sources:
@@ -164,13 +206,17 @@ def ingest_sources(
                 summary.sources[name] = SourceCounts("folder", found=len(found))
             if fetcher is None:
                 return file_batches(summary), None if archives else len(files)
-            polls = poll_sources(con, fetcher, live, summary, settings.max_urls)
+            polls = poll_sources(con, fetcher, polled, summary, settings.max_urls)
             pages = [page for poll in polls for page in poll.pages]
             listing = InputBatch(refused=[r for poll in polls for r in poll.rejections])
             batches = chain(
-                file_batches(summary), [listing] if listing.size else [], page_batches(fetcher, pages, summary)
+                file_batches(summary),
+                [listing] if listing.size else [],
+                page_batches(fetcher, pages, summary),
+                downloaded_batches(con, fetcher, summary),
             )
-            return batches, None if archives else len(files) + len(pages) + listing.size
+            unknown = archives or remote_archives
+            return batches, None if unknown else len(files) + len(pages) + listing.size
 
         def page_batches(fetcher: Fetcher, pages: list[PageTask], summary: RunSummary) -> Iterator[InputBatch]:
             languages = {s.name: s.language for s in live if s.language}
@@ -178,6 +224,9 @@ def ingest_sources(
                 yield page_batch(fetched, summary, languages)
 
         def record_sources(con: duckdb.DuckDBPyConnection, summary: RunSummary, polled_at: datetime) -> None:
+            if summary.status in ("completed", "warning"):
+                # Only an archive read to its end is skipped next time it answers 304.
+                record_poll(con, summary.run_id, [], [d.validators for d in downloads if d.validators], [])
             for source in sources:
                 counts = summary.sources.get(source.name, SourceCounts(source.kind))
                 record_source_run(

@@ -40,6 +40,8 @@ CONFIG_KEYS: dict[str, str] = {
     "fetch.user_agent": "user_agent",
     "fetch.timeout": "fetch_timeout",
     "fetch.max_bytes": "fetch_max_bytes",
+    "fetch.max_archive_bytes": "max_archive_bytes",
+    "fetch.archive_timeout": "archive_timeout",
     "fetch.max_redirects": "max_redirects",
     "fetch.retries": "retries",
     "fetch.backoff": "backoff",
@@ -81,8 +83,10 @@ class SourceConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Unique name, used in state and logs.")
-    kind: Literal["folder", "urls", "feed", "sitemap"]
-    location: str = Field(description="Folder or URL-list path, or the feed/sitemap URL.")
+    kind: Literal["folder", "urls", "feed", "sitemap", "warc"]
+    location: str = Field(
+        description="Folder or URL-list path, the feed/sitemap URL, or a web archive's URL or path (warc)."
+    )
     cron: str | None = Field(default=None, description="Cron schedule, e.g. '0 2 * * *'.")
     interval: float | None = Field(default=None, gt=0, description="Seconds between runs ('15m', '1h' accepted).")
     max_items: int | None = Field(default=None, ge=1, description="Most items fetched per run; the rest wait.")
@@ -209,6 +213,19 @@ class Settings(BaseModel):
         default=20_000_000,
         ge=1024,
         description="Largest response body; larger ones are refused as `too_large` without being stored.",
+    )
+    max_archive_bytes: int = Field(
+        default=5_000_000_000,
+        ge=1024,
+        description=(
+            "Largest web archive downloaded from a `warc` source's URL (in place of `fetch.max_bytes`); it is "
+            "written to the lake's `downloads/` folder, read as a stream and removed."
+        ),
+    )
+    archive_timeout: float = Field(
+        default=3600.0,
+        gt=0,
+        description="Seconds one web archive download may take in all (in place of `fetch.timeout`).",
     )
     max_redirects: int = Field(
         default=5,
@@ -384,7 +401,11 @@ def read_sources(path: Path, tables: Any) -> list[dict[str, Any]]:
     sources = []
     for table in tables:
         location = str(table.get("location", ""))
-        if location and table.get("kind") in ("folder", "urls") and not location.startswith(("http://", "https://")):
+        if (
+            location
+            and table.get("kind") in ("folder", "urls", "warc")
+            and not location.startswith(("http://", "https://"))
+        ):
             resolved = Path(location).expanduser()
             table = {**table, "location": str(resolved if resolved.is_absolute() else path.parent / resolved)}
         sources.append(table)

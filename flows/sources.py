@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -54,6 +54,13 @@ class SourcePoll:
     not_modified: bool = False
     rejections: list[Rejection] = field(default_factory=list)
     error: str | None = None  # the listing itself could not be read
+
+
+def is_local(source: SourceConfig) -> bool:
+    """Tell whether a source is read from disk like a folder: a folder, or a web archive given by path."""
+    return source.kind == "folder" or (
+        source.kind == "warc" and not source.location.startswith(("http://", "https://"))
+    )
 
 
 def adhoc_source(kind: str, location: str) -> SourceConfig:
@@ -187,6 +194,49 @@ def fetch_listing(
         new_etag, new_modified = etag, last_modified
     validators.append(Validators(source.name, url, new_etag, new_modified, result.fetched_at))
     return None if result.not_modified else result.content
+
+
+@dataclass
+class ArchiveDownload:
+    """A web archive fetched for a `warc` source: the file to read (None when unchanged or failed), the
+    fetch row, the validators to keep once the archive has been loaded, and what failed."""
+
+    source: str
+    path: Path | None
+    fetch: FetchRow
+    validators: Validators | None = None
+    not_modified: bool = False
+    rejection: Rejection | None = None
+
+
+def download_archive(
+    fetcher: Fetcher,
+    source: SourceConfig,
+    known: dict[str, tuple[str | None, str | None]],
+    folder: Path,
+    max_bytes: int,
+    timeout: float,
+) -> ArchiveDownload:
+    """Download a source's web archive into folder (conditionally: an unchanged one answers 304 and is
+    not read again); a failure is told as a rejection of the listing stage."""
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = ".warc.gz" if source.location.split("?")[0].endswith(".gz") else ".warc"
+    path = folder / f"{source.name}{suffix}"
+    etag, last_modified = known.get(source.location, (None, None))
+    with path.open("wb") as out:
+        result = fetcher.download(source.location, out, max_bytes, timeout, etag=etag, last_modified=last_modified)
+    size = path.stat().st_size
+    row = replace(fetch_row(source.name, "archive", result), byte_size=size if result.ok_download else None)
+    if result.error is not None or result.not_modified:
+        path.unlink(missing_ok=True)
+        rejection = (
+            Rejection("", source.location, "listing", result.error, result.detail) if result.error is not None else None
+        )
+        return ArchiveDownload(source.name, None, row, not_modified=result.not_modified, rejection=rejection)
+    keep = Validators(
+        source.name, source.location, result.headers.get("etag"), result.headers.get("last-modified"), result.fetched_at
+    )
+    return ArchiveDownload(source.name, path, row, keep)
 
 
 def plan_items(

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -98,6 +98,11 @@ class FetchResult:
     def not_modified(self) -> bool:
         return self.status == 304
 
+    @property
+    def ok_download(self) -> bool:
+        """A download that wrote a body (not a failure, not a 304)."""
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
 
 class _RetryableError(Exception):
     """A failure worth another attempt: a timeout, a dropped connection or a 5xx."""
@@ -115,6 +120,16 @@ class _RefusedError(Exception):
         super().__init__(detail)
         self.reason, self.detail, self.status = reason, detail, status
         self.attempts = 0  # requests made; set when retries give up
+
+
+@dataclass(frozen=True)
+class _Body:
+    """Where a response body goes: kept in memory under the policy's limits, or written into a file
+    with limits of its own (a download)."""
+
+    into: BinaryIO | None = None
+    max_bytes: int = 0
+    timeout: float = 0.0
 
 
 @dataclass
@@ -258,6 +273,23 @@ class Fetcher:
 
     def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
         """Give back the page at url after redirects; with validators, a 304 when it has not changed."""
+        return self._fetch(url, etag, last_modified, _Body())
+
+    def download(
+        self,
+        url: str,
+        into: BinaryIO,
+        max_bytes: int,
+        timeout: float,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchResult:
+        """Stream the body at url (a web archive, of any media type) into a file, decoded, with the same
+        guards as a page: addresses, robots.txt, redirects, retries. max_bytes and timeout replace the
+        page limits; the result's content is None, and a 304 writes nothing."""
+        return self._fetch(url, etag, last_modified, _Body(into, max_bytes, timeout))
+
+    def _fetch(self, url: str, etag: str | None, last_modified: str | None, body: _Body) -> FetchResult:
         started = datetime.now(UTC)
         conditional = {}
         if etag:
@@ -270,7 +302,7 @@ class Fetcher:
         try:
             for _hop in range(self.policy.max_redirects + 1):
                 self._check_allowed(current)
-                reply, tries = self._get_with_retries(current, conditional)
+                reply, tries = self._get_with_retries(current, conditional, body=body)
                 attempts += tries
                 if reply.location is None:
                     return self._result(url, started, current, reply, attempts)
@@ -354,7 +386,12 @@ class Fetcher:
         return max(self.policy.per_host_delay, self._crawl_delays.get(host, 0.0))
 
     def _get_with_retries(
-        self, url: str, headers: Mapping[str, str], limit: int | None = None, check_type: bool = True
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        limit: int | None = None,
+        check_type: bool = True,
+        body: _Body | None = None,
     ) -> tuple[_Reply, int]:
         retrying = Retrying(
             stop=stop_after_attempt(self.policy.retries + 1),
@@ -369,27 +406,32 @@ class Fetcher:
             for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    reply = self._get_once(url, headers, limit or self.policy.max_bytes, check_type)
+                    reply = self._get_once(url, headers, limit or self.policy.max_bytes, check_type, body or _Body())
         except (_RetryableError, _RefusedError) as exc:
             exc.attempts = attempts
             raise
         return reply, attempts
 
-    def _get_once(self, url: str, headers: Mapping[str, str], limit: int, check_type: bool) -> _Reply:
+    def _get_once(self, url: str, headers: Mapping[str, str], limit: int, check_type: bool, body: _Body) -> _Reply:
         host = urlsplit(url).netloc
+        timeout = body.timeout or self.policy.timeout
         with self._host_slot(host):
-            _deadline.at = time.monotonic() + self.policy.timeout
+            _deadline.at = time.monotonic() + timeout
             try:
                 with self._client.stream("GET", url, headers=dict(headers)) as response:
+                    if body.into is not None:
+                        return self._read(url, response, body.max_bytes, False, body.into)
                     return self._read(url, response, limit, check_type)
             except httpx.TimeoutException as exc:
-                raise _RetryableError("timeout", f"{url} did not answer within {self.policy.timeout:g} s") from exc
+                raise _RetryableError("timeout", f"{url} did not answer within {timeout:g} s") from exc
             except httpx.TransportError as exc:
                 raise _RetryableError("connection_error", f"{url}: {type(exc).__name__}: {exc}") from exc
             finally:
                 _deadline.at = None
 
-    def _read(self, url: str, response: httpx.Response, limit: int, check_type: bool) -> _Reply:
+    def _read(
+        self, url: str, response: httpx.Response, limit: int, check_type: bool, into: BinaryIO | None = None
+    ) -> _Reply:
         status = response.status_code
         recorded = {k: response.headers[k] for k in RECORDED_HEADERS if k in response.headers}
         if response.is_redirect and "location" in response.headers:
@@ -410,14 +452,22 @@ class Fetcher:
         if unknown:
             raise _RefusedError("unsupported_encoding", f"{url} is encoded as {', '.join(unknown)}", status)
         body = bytearray()
+        size = 0
+        if into is not None:  # a retried download starts its file again
+            into.seek(0)
+            into.truncate()
         try:
             for piece in decode_layers(response.iter_raw(_PIECE), codings):
-                body += piece
-                if len(body) > limit:
+                size += len(piece)
+                if size > limit:
                     raise _RefusedError("too_large", f"{url} sent more than {limit} bytes (decoded)", status)
+                if into is not None:
+                    into.write(piece)
+                else:
+                    body += piece
         except zlib.error as exc:
             raise _RefusedError("decoding_error", f"{url}: its {' + '.join(codings)} body is corrupt: {exc}") from exc
-        return _Reply(status, recorded, bytes(body))
+        return _Reply(status, recorded, None if into is not None else bytes(body))
 
     @contextmanager
     def _host_slot(self, host: str) -> Iterator[None]:

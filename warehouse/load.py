@@ -18,7 +18,7 @@ from warehouse.clusters import cluster_articles
 from warehouse.lake import read_sql, staged, write
 
 # What a fetch was for: a page of an article, or a listing (feed, sitemap, URL list).
-FetchPurpose = Literal["page", "feed", "sitemap", "urls"]
+FetchPurpose = Literal["page", "feed", "sitemap", "urls", "archive"]
 
 
 @dataclass(frozen=True)

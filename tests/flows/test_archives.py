@@ -59,3 +59,43 @@ def test_an_archive_loads_its_pages_and_a_second_run_changes_nothing(newslake: C
     newslake("run", str(folder), "--lake", str(lake))
     assert query(lake, "SELECT count(*) FROM documents")[0][0] == 3
     assert query(lake, "SELECT count(*) FROM document_sources")[0][0] == 4
+
+
+def test_an_archive_url_is_downloaded_safely_and_not_read_again_until_it_changes(
+    newslake: CliRunner, tmp_path: Path
+) -> None:
+    from tests.flows.test_sources import source, write_config
+    from tests.site import serve_site
+
+    archive = write_warc(
+        tmp_path / "served.warc.gz",
+        [Record(f"https://news.example/a/{n}", article_html(n).encode()) for n in (1, 2)],
+    )
+    with serve_site() as site:
+        site.set("/crawl.warc.gz", archive.read_bytes(), content_type="application/warc", etag='"v1"')
+        site.set("/big.warc.gz", archive.read_bytes() * 50, content_type="application/warc")
+        write_config(tmp_path, source("crawl", "warc", site.url("/crawl.warc.gz")))
+        lake = tmp_path / "lake"
+        first = newslake("run", "--no-progress")
+        assert "source crawl" in first.stdout
+        assert [r[0] for r in query(lake, "SELECT url FROM articles ORDER BY url")] == [
+            "https://news.example/a/1",
+            "https://news.example/a/2",
+        ]
+        fetch = query(lake, "SELECT purpose, outcome, http_status, byte_size FROM fetches")
+        assert fetch == [("archive", "fetched", 200, archive.stat().st_size)]
+        assert not any((lake / "downloads").iterdir()), "the download is removed once read"
+
+        newslake("run", "--no-progress")  # unchanged: a 304, nothing read
+        assert site.conditional_hits["/crawl.warc.gz"] == 1
+        assert query(lake, "SELECT outcome FROM fetches ORDER BY fetched_at DESC LIMIT 1") == [("not_modified",)]
+
+        # Over the archive limit, on the command line: refused in one line of the summary, nothing kept.
+        env = {"NEWSLAKE_MAX_ARCHIVE_BYTES": str(archive.stat().st_size * 10)}
+        big = newslake("run", "--warc", site.url("/big.warc.gz"), "--allow-private", "--no-progress", env=env)
+        assert "too_large" in big.stdout
+        assert query(lake, "SELECT count(*) FROM articles") == [(2,)]
+        assert not any((lake / "downloads").iterdir())
+
+    refused = newslake("run", "--warc", str(archive), check=False)
+    assert refused.returncode == 2 and "give a local one as a path" in refused.stderr
