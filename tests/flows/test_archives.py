@@ -99,3 +99,38 @@ def test_an_archive_url_is_downloaded_safely_and_not_read_again_until_it_changes
 
     refused = newslake("run", "--warc", str(archive), check=False)
     assert refused.returncode == 2 and "give a local one as a path" in refused.stderr
+
+
+def story_page(title: str, text: str, site: str) -> bytes:
+    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in text.split(". "))
+    return (
+        f'<html lang="en"><head><title>{title}</title><meta property="og:site_name" content="{site}"></head>'
+        f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+    ).encode()
+
+
+def test_copies_of_one_story_from_an_archive_and_a_folder_are_one_story(newslake: CliRunner, tmp_path: Path) -> None:
+    from tests.tasks.test_clusters import OTHER, WIRE, rewrite
+
+    archive = write_warc(
+        tmp_path / "crawl.warc.gz",
+        [
+            Record("https://wire.example/council", story_page("Council approves plan", WIRE, "Wire")),
+            Record("https://paper.example/council", story_page("Lisbon council backs plan", rewrite(WIRE), "Paper")),
+            Record("https://farm.example/harvest", story_page("Early harvest", OTHER, "Farm News")),
+        ],
+    )
+    lake = tmp_path / "lake"
+    newslake("run", str(archive), "--lake", str(lake))
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "copy.html").write_bytes(story_page("Transport plan approved", WIRE + " Updated at noon.", "Daily"))
+    newslake("run", str(folder), "--lake", str(lake))
+
+    stories = query(lake, "SELECT first_title, articles, sites FROM story_clusters ORDER BY articles DESC")
+    assert stories == [("Council approves plan", 3, 3), ("Early harvest", 1, 1)]
+    assert query(lake, "SELECT documents_new, documents_unchanged FROM runs ORDER BY started_at DESC LIMIT 1") == [
+        (1, 0)
+    ]
+    lisbon = query(lake, "SELECT articles, stories FROM top_entities WHERE window_days IS NULL AND name = 'Lisbon'")
+    assert lisbon == [(3, 1)]
