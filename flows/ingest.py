@@ -561,9 +561,10 @@ def refresh_search(con: duckdb.DuckDBPyConnection, location: LakeLocation, summa
         )
 
 
-def publish_summary(summary: RunSummary) -> None:
-    """Log the summary and attach it to the Prefect flow run as a Markdown artifact."""
-    get_run_logger().info("run %s %s: %s", summary.run_id, summary.status, summary.as_run_row())
+def publish_summary(summary: RunSummary, log: bool = True) -> None:
+    """Log the summary and attach it to the current Prefect flow run as a Markdown artifact."""
+    if log:
+        get_run_logger().info("run %s %s: %s", summary.run_id, summary.status, summary.as_run_row())
     try:
         create_markdown_artifact(
             markdown=summary.markdown(), key="newslake-run-summary", description="newslake run summary"

@@ -10,7 +10,7 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.types.entrypoint import EntrypointType
 
 from flows.cluster import on_cluster
-from flows.ingest import ingest
+from flows.ingest import ingest, publish_summary
 from flows.settings import Settings, SourceConfig, resolve_settings
 
 
@@ -21,6 +21,7 @@ def ingest_source(source: str, config_file: str) -> dict[str, Any]:
     summary = on_cluster(ingest, settings.dask_address)(
         [], settings, show_progress=False, sources=[settings.source(source)]
     )
+    publish_summary(summary, log=False)  # on the deployment's run too, where the Prefect UI shows it first
     return {"run_id": summary.run_id, "status": summary.status, **summary.as_run_row()}
 
 

@@ -343,3 +343,43 @@ def test_serve_runs_on_the_shared_warehouse_its_flags_name(prefect_api, tmp_path
         log.close()
     assert count_articles(shared) == 2, (tmp_path / "serve.log").read_text()[-3000:]
     assert not (tmp_path / "lake" / "catalog.sqlite").exists()
+
+
+_SCHEDULED_RUN = """
+import sys
+from flows.schedule import ingest_source
+print("status:", ingest_source(sys.argv[1], sys.argv[2])["status"])
+"""
+
+
+def test_a_scheduled_run_shows_its_summary_on_the_deployments_run(prefect_api: str, tmp_path: Path) -> None:
+    import urllib.request
+
+    from tests.conftest import SEED_000
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_bytes(SEED_000.read_bytes())
+    config = write_config(tmp_path, source("inbox", "folder", str(inbox)))
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
+    result = subprocess.run(
+        [str(BIN / "python"), "-c", _SCHEDULED_RUN, "inbox", str(config)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert "status: completed" in result.stdout, result.stderr[-3000:]
+
+    def post(path: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+        request = urllib.request.Request(
+            f"{prefect_api}{path}", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())  # type: ignore[no-any-return]
+
+    parents = post("/flow_runs/filter", {"flows": {"name": {"any_": ["ingest-source"]}}, "sort": "START_TIME_DESC"})
+    artifacts = post("/artifacts/filter", {"artifacts": {"key": {"any_": ["newslake-run-summary"]}}})
+    on_parent = [a for a in artifacts if a.get("flow_run_id") == parents[0]["id"]]
+    assert on_parent and "newslake run" in str(on_parent[0]["data"])
