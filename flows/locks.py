@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,11 +23,20 @@ def lock_folder(settings: Settings) -> Path:
     return folder
 
 
+def file_name(name: str) -> str:
+    """Give back a source name as a file name: as it is when it is one, else with the characters a
+    file name cannot hold replaced and a short hash of the name added, so two names never share a file."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", name):
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:10]
+    return f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)[:80]}-{digest}"
+
+
 @contextmanager
 def source_lock(settings: Settings, name: str) -> Iterator[None]:
     """Hold the source's lock for the run, so two runs of one source never write at once; a second
     run waits for the first."""
-    with _held(lock_folder(settings) / f"{name}.lock", f"source {name} is being ingested by another run"):
+    with _held(lock_folder(settings) / f"{file_name(name)}.lock", f"source {name} is being ingested by another run"):
         yield
 
 

@@ -82,7 +82,11 @@ class SourceConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Unique name, used in state and logs.")
+    name: str = Field(
+        # Configured names are plain; `kind:location` names belong to one-off sources (--feed, --warc, ...).
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$|^(folder|urls|feed|sitemap|warc):.+$",
+        description="Unique name, used in state and logs.",
+    )
     kind: Literal["folder", "urls", "feed", "sitemap", "warc"]
     location: str = Field(
         description="Folder or URL-list path, the feed/sitemap URL, or a web archive's URL or path (warc)."
@@ -400,6 +404,11 @@ def read_sources(path: Path, tables: Any) -> list[dict[str, Any]]:
         raise SettingsError(f"{path}: sources must be [[sources]] tables with name, kind and location")
     sources = []
     for table in tables:
+        if ":" in str(table.get("name", "")):
+            raise SettingsError(
+                f"{path}: source name {table.get('name')!r}: names with a colon are kept for one-off sources; "
+                "use letters, digits, '.', '_' and '-'"
+            )
         location = str(table.get("location", ""))
         if (
             location

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import re
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -15,6 +15,7 @@ from typing import Literal
 import duckdb
 
 from flows.interrupt import check_stop, stop_requested
+from flows.locks import file_name
 from flows.settings import SourceConfig
 from tasks.discover import hash_bytes
 from tasks.feeds import parse_feed
@@ -64,10 +65,12 @@ def is_local(source: SourceConfig) -> bool:
 
 
 def adhoc_source(kind: str, location: str) -> SourceConfig:
-    """Give back a source for a one-off run (--feed, --sitemap, --urls), named after its location so
-    repeated one-off runs share state."""
-    digest = hashlib.sha256(f"{kind}|{location}".encode()).hexdigest()[:10]
-    return SourceConfig(name=f"adhoc-{kind}-{digest}", kind=kind, location=location)  # type: ignore[arg-type]
+    """Give back a source for a one-off run (--feed, --sitemap, --warc, --urls), named after its kind and
+    location (`feed:example.com/rss.xml`, `urls:/home/me/morning.txt`): readable, unique, and the same
+    each time, so repeated one-off runs share state. Configured names cannot hold a colon, so the two
+    never meet."""
+    name = f"{kind}:{re.sub(r'^[a-z]+://', '', location)}"
+    return SourceConfig(name=name, kind=kind, location=location)  # type: ignore[arg-type]
 
 
 def poll_source(
@@ -221,7 +224,7 @@ def download_archive(
     not read again); a failure is told as a rejection of the listing stage."""
     folder.mkdir(parents=True, exist_ok=True)
     suffix = ".warc.gz" if source.location.split("?")[0].endswith(".gz") else ".warc"
-    path = folder / f"{source.name}{suffix}"
+    path = folder / f"{file_name(source.name)}{suffix}"
     etag, last_modified = known.get(source.location, (None, None))
     with path.open("wb") as out:
         result = fetcher.download(source.location, out, max_bytes, timeout, etag=etag, last_modified=last_modified)

@@ -86,3 +86,24 @@ def test_bad_sources_say_what_is_wrong(tmp_path: Path, sources: str, message: st
     config.write_text(sources)
     with pytest.raises(SettingsError, match=message):
         resolve_settings(config_file=config, environ={})
+
+
+def test_one_off_sources_are_named_after_kind_and_location_and_configured_names_cannot_look_alike(
+    tmp_path: Path,
+) -> None:
+    from flows.locks import file_name
+    from flows.sources import adhoc_source
+
+    assert adhoc_source("feed", "https://example.com/rss.xml").name == "feed:example.com/rss.xml"
+    assert adhoc_source("urls", "/home/me/morning.txt").name == "urls:/home/me/morning.txt"
+    assert (
+        adhoc_source("feed", "https://example.com/rss.xml?x=1").name
+        != adhoc_source("feed", "https://example.com/rss.xml").name
+    )
+    assert file_name("bbc-world") == "bbc-world"
+    assert "/" not in file_name("feed:example.com/rss.xml") and ":" not in file_name("feed:example.com/rss.xml")
+    assert file_name("feed:a/b") != file_name("feed:a_b")
+    config = tmp_path / "newslake.toml"
+    config.write_text('[[sources]]\nname = "feed:x"\nkind = "feed"\nlocation = "https://x.example/f"\n')
+    with pytest.raises(SettingsError, match="kept for one-off sources"):
+        resolve_settings(config_file=config)
