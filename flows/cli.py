@@ -302,7 +302,7 @@ def run(
     sources += [adhoc_source("urls", str(path.resolve())) for path in url_lists]
     if not paths and not sources:
         sources = list(settings.sources)
-    show = sys.stderr.isatty() if progress is None else progress
+    show = progress_mode(progress)
     what = [*map(str, paths), *(s.name for s in sources)]
     click.echo(f"newslake: ingesting {', '.join(what)} into {where(settings.location())}", err=True)
     with stoppable_run():
@@ -457,7 +457,7 @@ def reprocess(
     from flows.cluster import on_cluster
     from flows.ingest import reprocess as reprocess_flow
 
-    show = sys.stderr.isatty() if progress is None else progress
+    show = progress_mode(progress)
     with stoppable_run():
         summary = on_cluster(reprocess_flow, settings.dask_address)(
             settings, run_id, reason, source, everything, show_progress=show
@@ -566,6 +566,14 @@ def write_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> Non
             table.add_row(*(_cell(v, _CELL_CHARACTERS) for v in row))
         _console().print(table)
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def progress_mode(flag: bool | None) -> bool | None:
+    """Give back how a run shows progress: a bar (True) on a terminal or with --progress, nothing (False)
+    with --no-progress, else one plain line per batch (None), for logs and pipes."""
+    if flag is None:
+        return True if sys.stderr.isatty() else None
+    return flag
 
 
 def print_summary(lines: list[tuple[str, str]]) -> None:

@@ -126,7 +126,7 @@ def new_run_id() -> str:
 def ingest(
     paths: list[str],
     settings: Settings,
-    show_progress: bool = False,
+    show_progress: bool | None = False,
     sources: list[SourceConfig] | None = None,
 ) -> RunSummary:
     """Ingest every document under the paths and from the sources into the warehouse; give back the
@@ -137,7 +137,7 @@ def ingest(
 
 
 def ingest_sources(
-    paths: list[str], settings: Settings, show_progress: bool, sources: list[SourceConfig]
+    paths: list[str], settings: Settings, show_progress: bool | None, sources: list[SourceConfig]
 ) -> RunSummary:
     """The body of the ingest flow."""
     skipped: list[SkippedPath] = []
@@ -307,7 +307,7 @@ def reprocess(
     reason: str | None = None,
     source: str | None = None,
     everything: bool = False,
-    show_progress: bool = False,
+    show_progress: bool | None = False,
 ) -> RunSummary:
     """Run stored raw documents through the pipeline again: the quarantined ones, or every current one."""
     with told_failures(settings), writer_lock(settings):
@@ -329,7 +329,7 @@ def reprocess(
 def run_batches(
     prepare: BatchSource,
     settings: Settings,
-    show_progress: bool,
+    show_progress: bool | None,
     force: bool,
     finish: Callable[[duckdb.DuckDBPyConnection, RunSummary, datetime], None] | None = None,
 ) -> RunSummary:
@@ -439,7 +439,7 @@ def run_on_cluster(
     total: int | None,
     settings: Settings,
     summary: RunSummary,
-    show_progress: bool,
+    show_progress: bool | None,
     force: bool,
 ) -> None:
     """Plan each batch here and hand it to the Dask cluster, whose worker processes, validates and
@@ -487,7 +487,7 @@ def run_pipeline(
     total: int | None,
     settings: Settings,
     summary: RunSummary,
-    show_progress: bool,
+    show_progress: bool | None,
     force: bool,
 ) -> None:
     """Plan, process, validate and load the batches, with the workers a batch ahead of the warehouse
@@ -512,12 +512,30 @@ def run_pipeline(
                 runner.start()  # imports Great Expectations while the workers take the first batch
                 freeze_imports()
             if pending:
-                finish_batch(con, runner, pending, settings, summary)
-                progress.advance(pending.given.size, progress_note(summary))
+                finish_with_progress(con, runner, pending, settings, summary, progress)
             pending = started_batch
         if pending:
-            finish_batch(con, runner, pending, settings, summary)
-            progress.advance(pending.given.size, progress_note(summary))
+            finish_with_progress(con, runner, pending, settings, summary, progress)
+
+
+def finish_with_progress(
+    con: duckdb.DuckDBPyConnection,
+    runner: SuiteRunner,
+    batch_in: InFlight,
+    settings: Settings,
+    summary: RunSummary,
+    progress: RunProgress,
+) -> None:
+    """Finish a batch, moving the progress as each chunk of its documents comes back from the workers."""
+    counted = 0
+
+    def chunk_done(size: int) -> None:
+        nonlocal counted
+        counted += size
+        progress.advance(size, progress_note(summary), batch_end=False)
+
+    finish_batch(con, runner, batch_in, settings, summary, chunk_done)
+    progress.advance(batch_in.given.size - counted, progress_note(summary))
 
 
 def freeze_imports() -> None:
@@ -574,14 +592,24 @@ def publish_summary(summary: RunSummary, log: bool = True) -> None:
 
 
 def finish_batch(
-    con: duckdb.DuckDBPyConnection, runner: SuiteRunner, batch_in: InFlight, settings: Settings, summary: RunSummary
+    con: duckdb.DuckDBPyConnection,
+    runner: SuiteRunner,
+    batch_in: InFlight,
+    settings: Settings,
+    summary: RunSummary,
+    chunk_done: Callable[[int], None] | None = None,
 ) -> None:
-    """Collect a batch from the workers, validate and load it, and add its counts to the summary."""
+    """Collect a batch from the workers (telling chunk_done each chunk's size as it comes back),
+    validate and load it, and add its counts to the summary."""
     summary.seen += batch_in.given.size
     summary.unchanged += batch_in.work.unchanged
     if not has_writes(batch_in.given, batch_in.work):
         return  # every document unchanged: nothing to validate or write
-    processed = [item for chunk in stoppable(batch_in.results) for item in chunk]
+    processed = []
+    for chunk in stoppable(batch_in.results):
+        processed += chunk
+        if chunk_done is not None:
+            chunk_done(len(chunk))
     outcome = complete_batch(
         con, runner, settings, summary.run_id, batch_in.number, batch_in.given, batch_in.work, processed
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from types import TracebackType
 
 from rich.console import Console
@@ -17,10 +19,15 @@ from rich.progress import (
 
 
 class RunProgress:
-    """A progress bar when enabled, nothing otherwise."""
+    """A progress bar (enabled True), one plain line per batch (None: for logs and pipes), or nothing
+    (False). The bar moves as the workers finish each chunk of documents."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool | None) -> None:
         self._progress: Progress | None = None
+        self._lines = enabled is None
+        self._total: int | None = None
+        self._done = 0
+        self._started = time.monotonic()
         if enabled:
             self._progress = Progress(
                 TextColumn("[bold]ingest[/]"),
@@ -48,11 +55,29 @@ class RunProgress:
 
     def start(self, total: int | None) -> None:
         """Show the bar for total items (None: a count and rate without an end, until it is known)."""
+        self._total, self._done, self._started = total, 0, time.monotonic()
         if self._progress:
             self._task = self._progress.add_task("ingest", total=total, rate="", note="")
 
-    def advance(self, done: int, note: str) -> None:
+    def advance(self, done: int, note: str, batch_end: bool = True) -> None:
+        """Count done items; a batch's end also refreshes the note (and prints a plain line)."""
+        self._done += done
         if self._progress and self._task is not None:
-            self._progress.update(self._task, advance=done, note=note)
+            if batch_end:
+                self._progress.update(self._task, advance=done, note=note)
+            else:
+                self._progress.update(self._task, advance=done)
             speed = self._progress.tasks[0].speed
             self._progress.update(self._task, rate=f"{speed:.1f}/s" if speed else "")
+        elif self._lines and batch_end:
+            print(self.line(note), file=sys.stderr, flush=True)
+
+    def line(self, note: str) -> str:
+        """Give back the plain progress line: done (of total), rate, time left when known, and the note."""
+        elapsed = max(time.monotonic() - self._started, 1e-6)
+        rate = self._done / elapsed
+        of = f"/{self._total}" if self._total is not None else ""
+        left = ""
+        if self._total is not None and rate > 0 and self._done < self._total:
+            left = f", about {round((self._total - self._done) / rate)} s left"
+        return f"newslake: {self._done}{of} docs, {rate:.1f} docs/s{left}; {note}"

@@ -35,6 +35,8 @@ def test_an_archive_loads_its_pages_and_a_second_run_changes_nothing(newslake: C
     lake = tmp_path / "lake"
     first = newslake("run", str(archive), "--lake", str(lake), "--batch-size", "2")
     assert "archive records passed over" in first.stdout
+    # Not on a terminal: one plain progress line per batch (of 2), the total unknown for an archive.
+    assert first.stderr.count(" docs/s; ") >= 3 and "newslake: 5 docs," in first.stderr
     articles = query(lake, "SELECT url, title, published_at IS NOT NULL FROM articles ORDER BY url")
     assert [a[0] for a in articles] == [f"https://news.example/a/{n}" for n in (1, 2, 4)]
     assert all(a[1] and a[2] for a in articles)
