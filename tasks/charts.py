@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import altair as alt
@@ -62,9 +64,23 @@ def top_entities(rows: Records) -> alt.HConcatChart | alt.Chart:
     return alt.hconcat(*panels)
 
 
+LAND_COLOUR = "#dcd8c8"
+
+
+@lru_cache(maxsize=1)
+def _land() -> dict[str, Any]:
+    """Give back the world's land as TopoJSON (Natural Earth 1:110m, from world-atlas; see tasks/data)."""
+    data: dict[str, Any] = json.loads((resources.files("tasks") / "data" / "land-110m.json").read_text("utf-8"))
+    return data
+
+
 def places_map(rows: Records) -> Any:
-    """Give back a world map (graticule only: no tiles to download) with a circle per place mentioned."""
+    """Give back a world map with a circle per place mentioned: land from a basemap shipped in the
+    package (nothing to download), a graticule, and the place names on hover."""
     sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#eef4f8", stroke="#bbb")
+    land = alt.Chart(
+        alt.InlineData(values=_land(), format=alt.DataFormat(type="topojson", feature="land"))
+    ).mark_geoshape(fill=LAND_COLOUR, stroke="#b8b2a0", strokeWidth=0.4)
     grid = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#ccc", strokeWidth=0.5)
     places = (
         alt.Chart(_data(rows))
@@ -76,7 +92,7 @@ def places_map(rows: Records) -> Any:
             tooltip=["name:N", "country_code:N", "mentions:Q", "articles:Q"],
         )
     )
-    return alt.layer(sphere, grid, places).project(type="equalEarth").properties(width=WIDTH, height=330)
+    return alt.layer(sphere, land, grid, places).project(type="equalEarth").properties(width=WIDTH, height=330)
 
 
 def cooccurrence(rows: Records) -> alt.Chart:

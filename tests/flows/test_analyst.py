@@ -10,8 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tasks.charts import LAND_COLOUR
 from tests.conftest import SEED_000, SEED_003, CliRunner
 from tests.lakes import query
+from tests.pngs import share_of_colour
 from tests.site import article_html
 from warehouse.migrate import table_names
 
@@ -134,12 +136,15 @@ def test_the_report_renders_every_chart_offline_in_chromium(newslake: CliRunner,
             page.wait_for_selector("#quality svg", timeout=30_000)
             marks = {section: page.locator(f"#{section} svg path, #{section} svg rect").count() for section in SECTIONS}
             page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+            the_map = page.locator("#places").screenshot()
         finally:
             browser.close()
     assert errors == [] and remote == []
     assert all(n > 0 for n in marks.values()), marks
     assert (tmp_path / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "report.png").stat().st_size > 20_000
+    # The map has land (the basemap shipped with newslake), not only a sphere and a graticule.
+    assert share_of_colour(the_map, LAND_COLOUR) > 0.05
 
 
 def test_each_run_can_refresh_the_report_and_link_it(newslake: CliRunner, prefect_api: str, tmp_path: Path) -> None:
