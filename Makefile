@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast test-cluster lint docs bench bench-cluster bench-entities bench-quotes bench-clusters bench-archive eval eval-check lock lock-check clean
+.PHONY: help setup run test test-fast test-cluster lint docs bench bench-cluster bench-entities bench-quotes bench-clusters bench-archive bench-noop eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ bench-clusters: setup ## Story clusters: precision and recall on a labelled samp
 
 bench-archive: setup ## A WARC against a folder of the same pages: pages/s, reading cost, memory on a 1 GB archive
 	$(BIN)/python -m tests.bench.bench_archive
+
+bench-noop: setup ## A no-op run of the seeds against `newslake sql "select 1"`, shared vs temporary Prefect server
+	$(BIN)/python -m tests.bench.bench_noop
 
 bench-quotes: setup ## Quote attribution on ../shared/eval/quotes (PolNeAR dev): speaker precision and recall
 	$(BIN)/python -m tests.bench.bench_quotes

@@ -128,6 +128,30 @@ def stoppable_run() -> Iterator[None]:
         leave(stopping_signal(exc), "newslake: interrupted before the run began; run the same command again to go on")
 
 
+@contextmanager
+def prefect_api(settings: Any) -> Iterator[None]:
+    """Run the block against the shared local Prefect server (flows.prefect_server) when none is
+    configured and `run.prefect_server` is `shared`; say where its UI is."""
+    if settings.prefect_server == "temporary" or os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    if get_current_settings().api.url:  # set in the active Prefect profile
+        yield
+        return
+    from flows.prefect_server import ServerStartError, shared_server
+
+    try:
+        server, started = shared_server()
+    except ServerStartError as exc:
+        raise click.ClickException(f'{exc}; or set run.prefect_server = "temporary"') from exc
+    kept = " (started now and kept for later commands; `newslake ui --stop` stops it)" if started else ""
+    click.echo(f"newslake: runs are recorded by the Prefect server at {server.ui_url}{kept}", err=True)
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
+
+
 def start_workers(settings: Any) -> None:
     """Start the run's document workers before the flow's imports and start-up, so their models load
     meanwhile instead of after."""
@@ -305,7 +329,7 @@ def run(
     show = progress_mode(progress)
     what = [*map(str, paths), *(s.name for s in sources)]
     click.echo(f"newslake: ingesting {', '.join(what)} into {where(settings.location())}", err=True)
-    with stoppable_run():
+    with prefect_api(settings), stoppable_run():
         summary = on_cluster(ingest, settings.dask_address)(
             [str(p) for p in paths], settings, show_progress=show, sources=sources
         )
@@ -364,6 +388,31 @@ def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
     if not rows:
         click.echo("no sources configured: add [[sources]] tables to newslake.toml (see the README)", err=True)
     write_rows(columns, rows, fmt)
+
+
+@main.command()
+@click.option("--stop", is_flag=True, help="Stop the shared local Prefect server.")
+def ui(stop: bool) -> None:
+    """Say where the Prefect UI with newslake's runs is, starting the shared local server when needed.
+
+    With PREFECT_API_URL set, that server is the one runs go to. Otherwise runs go to a local
+    `prefect server start` that newslake starts once and keeps (see `run.prefect_server`).
+    """
+    from flows.prefect_server import ServerStartError, shared_server, stop_shared_server
+
+    if stop:
+        stopped = stop_shared_server()
+        click.echo(f"stopped the Prefect server at {stopped.ui_url}" if stopped else "no shared Prefect server runs")
+        return
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        click.echo(f"{configured.removesuffix('/api')} (PREFECT_API_URL)")
+        return
+    try:
+        server, started = shared_server()
+    except ServerStartError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{server.ui_url}{' (started now)' if started else ''}")
 
 
 @main.command()
@@ -458,7 +507,7 @@ def reprocess(
     from flows.ingest import reprocess as reprocess_flow
 
     show = progress_mode(progress)
-    with stoppable_run():
+    with prefect_api(settings), stoppable_run():
         summary = on_cluster(reprocess_flow, settings.dask_address)(
             settings, run_id, reason, source, everything, show_progress=show
         )

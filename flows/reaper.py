@@ -35,22 +35,25 @@ def start_reaper() -> None:
     )
 
 
-def _stat(pid: int) -> tuple[int, str] | None:
-    """Give back a process's parent id and start time, or None when it is gone or a zombie."""
+def _stat(pid: int) -> tuple[int, str, int] | None:
+    """Give back a process's parent id, start time and session id, or None when it is gone or a zombie."""
     try:
         fields = (_PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return None
     if fields[0] == "Z":
         return None
-    return int(fields[1]), fields[19]
+    return int(fields[1]), fields[19], int(fields[3])
 
 
 def descendants(pid: int) -> dict[int, str]:
-    """Give back every process below pid, with its start time."""
+    """Give back every process below pid in its session, with its start time. A process started in a
+    session of its own (the shared local Prefect server) is meant to outlive the command: left out."""
+    watched = _stat(pid)
+    session = watched[2] if watched is not None else None
     parents: dict[int, list[tuple[int, str]]] = {}
     for entry in _PROC.iterdir():
-        if entry.name.isdigit() and (found := _stat(int(entry.name))) is not None:
+        if entry.name.isdigit() and (found := _stat(int(entry.name))) is not None and found[2] == session:
             parents.setdefault(found[0], []).append((int(entry.name), found[1]))
     below: dict[int, str] = {}
     todo = [pid]

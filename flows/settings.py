@@ -27,6 +27,7 @@ CONFIG_KEYS: dict[str, str] = {
     "run.max_document_bytes": "max_document_bytes",
     "run.document_timeout": "document_timeout",
     "run.dask_address": "dask_address",
+    "run.prefect_server": "prefect_server",
     "entities.model": "ner_model",
     "quality.min_words": "min_words",
     "quality.title_min_length": "title_min_length",
@@ -152,6 +153,15 @@ class Settings(BaseModel):
             "Address of an existing Dask scheduler (`tcp://HOST:8786`): each batch is then processed, "
             "validated and loaded by a Dask worker, through Prefect's Dask task runner. Needs a shared "
             "warehouse (`lake.catalog` on PostgreSQL) that every worker reaches."
+        ),
+    )
+    prefect_server: Literal["shared", "temporary"] = Field(
+        default="shared",
+        description=(
+            "Where runs are recorded when no Prefect server is configured (PREFECT_API_URL or the Prefect "
+            "profile): `shared` starts a local `prefect server start` on 127.0.0.1 once, in the background, "
+            "and every later command reuses it (its UI shows the runs; `newslake ui --stop` stops it); "
+            "`temporary` lets Prefect start a temporary server for each command, which costs seconds each time."
         ),
     )
     ner_model: str = Field(

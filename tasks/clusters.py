@@ -12,9 +12,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -54,12 +54,16 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
 def banding() -> tuple[tuple[int, int], ...]:
     """Give back the hash value ranges of the LSH bands datasketch chooses for THRESHOLD and NUM_PERM
     (the b and r that balance false positives and false negatives)."""
+    from datasketch import MinHashLSH  # imports scipy: only when a run has texts to sign
+
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     return tuple((int(start), int(end)) for start, end in lsh.hashranges)
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> MinHash:
+def _permutations() -> Any:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
 
 
@@ -68,6 +72,8 @@ def story_signature(text: str) -> StorySignature | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations().permutations, scheme=_SCHEME)
     minhash.update_batch(list(grams))
     values = np.asarray(minhash.hashvalues, dtype="<u4")

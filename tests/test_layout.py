@@ -83,5 +83,8 @@ def test_only_the_fetch_module_touches_the_network() -> None:
     for folder in ("tasks", "flows", "warehouse"):
         for path in (REPO / folder).glob("*.py"):
             network = _imports(path) & {"httpx", "socket", "urllib3", "requests"}
+            if path.name == "prefect_server.py":
+                # The local Prefect server: binds a loopback port to find a free one, nothing more.
+                network -= {"socket"}
             if path.name != "fetch.py":
                 assert not network, f"{folder}/{path.name} imports {network}"

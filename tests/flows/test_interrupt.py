@@ -55,9 +55,11 @@ def _alive(pids: set[int]) -> dict[int, str]:
 
 
 def _start(tmp_path: Path, inbox: Path) -> subprocess.Popen[str]:
-    # No PREFECT_API_URL: Prefect starts its temporary server, which a terminal's Ctrl-C also reaches.
+    # No PREFECT_API_URL and a temporary server: Prefect starts one, which a terminal's Ctrl-C also
+    # reaches. (The shared server lives in a session of its own: tests/flows/test_prefect_server.py.)
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "NEWSLAKE_LAKE")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    env["NEWSLAKE_PREFECT_SERVER"] = "temporary"
     return subprocess.Popen(
         [str(BIN / "newslake"), "run", str(inbox), "--lake", str(tmp_path / "lake"), "--batch-size", "20"],
         cwd=tmp_path,

@@ -1,0 +1,176 @@
+"""The local Prefect server newslake commands share.
+
+Without PREFECT_API_URL, Prefect starts a temporary server for every command, which costs several
+seconds each time and keeps no history a user can look at. Instead, the first command starts
+`prefect server start` on 127.0.0.1 in the background (in a session of its own, so it outlives the
+command and the run's reaper leaves it alone), notes it in PREFECT_HOME, and later commands reuse it.
+The user gets the Prefect UI with every run; `newslake ui --stop` stops it. A server named by
+PREFECT_API_URL (or the Prefect profile) always wins, and `run.prefect_server = "temporary"` keeps
+Prefect's own behaviour.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+_STATE = "newslake-server.json"
+_LOG = "newslake-server.log"
+_PREFERRED_PORT = 4200  # Prefect's own default, so its docs and habits apply
+_START_SECONDS = 120.0
+
+
+class ServerStartError(RuntimeError):
+    """Raised when the local Prefect server does not come up; the message says where its log is."""
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    """A running local Prefect server: its API URL, its UI and its process."""
+
+    api_url: str
+    pid: int
+
+    @property
+    def ui_url(self) -> str:
+        return self.api_url.removesuffix("/api")
+
+
+def prefect_home() -> Path:
+    """Give back Prefect's home folder (PREFECT_HOME, else ~/.prefect), where the server is noted."""
+    return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+
+
+def answers(api_url: str, timeout: float = 1.0) -> bool:
+    """Tell whether a Prefect server answers its health check at api_url."""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as response:
+            return bool(response.status == 200)
+    except (OSError, ValueError):
+        return False
+
+
+def running_server(home: Path | None = None) -> LocalServer | None:
+    """Give back the shared server noted in PREFECT_HOME when it still answers, else None."""
+    state = (home or prefect_home()) / _STATE
+    try:
+        noted = json.loads(state.read_text(encoding="utf-8"))
+        server = LocalServer(str(noted["api_url"]), int(noted["pid"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return server if _alive(server.pid) and answers(server.api_url) else None
+
+
+def shared_server(home: Path | None = None) -> tuple[LocalServer, bool]:
+    """Give back the shared local server, starting it when none answers; and whether it was started now.
+    Two commands starting at once start one server: the second waits for the first and reuses it."""
+    folder = home or prefect_home()
+    if (server := running_server(folder)) is not None:
+        return server, False
+    folder.mkdir(parents=True, exist_ok=True)
+    with _locked(folder / "newslake-server.lock"):
+        if (server := running_server(folder)) is not None:
+            return server, False
+        server = _start(folder)
+        (folder / _STATE).write_text(json.dumps({"api_url": server.api_url, "pid": server.pid}), encoding="utf-8")
+        return server, True
+
+
+def stop_shared_server(home: Path | None = None) -> LocalServer | None:
+    """Stop the shared local server; give back the one stopped, or None when none was running."""
+    folder = home or prefect_home()
+    server = running_server(folder)
+    (folder / _STATE).unlink(missing_ok=True)
+    if server is None:
+        return None
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)  # the server and its workers: a session of their own
+    deadline = time.monotonic() + 15
+    while _alive(server.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    return server
+
+
+def _start(folder: Path) -> LocalServer:
+    port = _PREFERRED_PORT if _free(_PREFERRED_PORT) else _any_free_port()
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update({"PREFECT_HOME": str(folder), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+    log = folder / _LOG
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "prefect"),
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+            env=env,
+            start_new_session=True,  # outlives the command; Ctrl-C in the terminal does not reach it
+            close_fds=True,
+        )
+    server = LocalServer(f"http://127.0.0.1:{port}/api", process.pid)
+    deadline = time.monotonic() + _START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerStartError(f"the local Prefect server exited at start (code {process.returncode}); see {log}")
+        if answers(server.api_url, timeout=0.5):
+            return server
+        time.sleep(0.25)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    raise ServerStartError(f"the local Prefect server did not answer within {_START_SECONDS:.0f} s; see {log}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _any_free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

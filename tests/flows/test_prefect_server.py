@@ -1,0 +1,100 @@
+"""The shared local Prefect server: started once by the first command without a configured server,
+reused by the next ones (its UI shows their runs), left alone when a run is killed, stopped on demand."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flows.prefect_server import answers, running_server, stop_shared_server
+from tests.conftest import BIN, SEEDS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "prefect"
+    yield folder
+    stop_shared_server(folder)  # whatever the test did, no server outlives it
+
+
+def newslake(home: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "NEWSLAKE_LAKE", "NEWSLAKE_PREFECT_SERVER")
+    }
+    env["PREFECT_HOME"] = str(home)
+    result = subprocess.run(
+        [str(BIN / "newslake"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def flow_runs(api_url: str) -> list[dict[str, object]]:
+    request = urllib.request.Request(
+        f"{api_url}/flow_runs/filter", data=json.dumps({}).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())  # type: ignore[no-any-return]
+
+
+def test_the_first_command_starts_the_server_and_the_next_reuse_it(home: Path, tmp_path: Path) -> None:
+    lake = str(tmp_path / "lake")
+    first = newslake(home, "run", str(SEEDS), "--lake", lake, "--no-progress", cwd=tmp_path)
+    assert "started now and kept for later commands" in first.stderr
+    server = running_server(home)
+    assert server is not None, "the server outlives the command that started it"
+    assert server.ui_url in first.stderr
+
+    second = newslake(home, "run", str(SEEDS), "--lake", lake, "--no-progress", cwd=tmp_path)
+    assert f"recorded by the Prefect server at {server.ui_url}" in second.stderr
+    assert "started now" not in second.stderr
+    assert running_server(home) == server
+    names = {run["name"] for run in flow_runs(server.api_url)}
+    assert len(names) >= 2, "both runs are in the server's history (its UI)"
+
+    assert newslake(home, "ui", cwd=tmp_path).stdout.strip() == server.ui_url
+    stopped = newslake(home, "ui", "--stop", cwd=tmp_path)
+    assert "stopped the Prefect server" in stopped.stdout
+    time.sleep(0.5)
+    assert running_server(home) is None and not answers(server.api_url)
+
+
+def test_a_killed_run_leaves_the_shared_server_it_started_running(home: Path, tmp_path: Path) -> None:
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "NEWSLAKE_LAKE", "NEWSLAKE_PREFECT_SERVER")
+    }
+    env["PREFECT_HOME"] = str(home)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n in range(30):
+        (inbox / f"{n}.txt").write_text((SEEDS / "000_8d381c327fafc0c6.txt").read_text() + f"\ncopy {n}\n")
+    process = subprocess.Popen(
+        [str(BIN / "newslake"), "run", str(inbox), "--lake", str(tmp_path / "lake"), "--no-progress"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:  # the run starts the server (its own child until the run ends), then begins
+        if "recorded by the Prefect server" in line:
+            break
+    time.sleep(3)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    process.stderr.close()
+    time.sleep(8)  # the reaper ends what the run started in its own session
+    server = running_server(home)
+    assert server is not None and answers(server.api_url)
