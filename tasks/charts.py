@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -30,19 +31,48 @@ def _empty(message: str) -> alt.Chart:
     )
 
 
+def time_grain(days: list[str]) -> tuple[str, str]:
+    """Give back the Vega-Lite time unit and its name for a span of ISO days: a day up to two months, a
+    week up to two years, a month beyond; ("", "day") for a single day (an ordinal axis, one label)."""
+    known = sorted({d[:10] for d in days if d})
+    if len(known) <= 1:
+        return "", "day"
+    span = (date.fromisoformat(known[-1]) - date.fromisoformat(known[0])).days
+    if span <= 62:
+        return "yearmonthdate", "day"
+    return ("yearweek", "week") if span <= 730 else ("yearmonth", "month")
+
+
+def spiky(values: list[float]) -> bool:
+    """Tell whether one value dwarfs the rest (over ten times the median of the non-zero ones), so a
+    linear axis would flatten everything else."""
+    positive = sorted(v for v in values if v > 0)
+    return len(positive) >= 3 and positive[-1] > 10 * positive[len(positive) // 2]
+
+
+def _time_axis(rows: Records, field: str, title: str) -> tuple[Any, Any, bool]:
+    """Give back the x and y encodings of a chart over time, and whether it has a single day."""
+    unit, grain = time_grain([str(r["day"]) for r in rows])
+    totals: dict[str, float] = {}
+    for row in rows:
+        totals[str(row["day"])] = totals.get(str(row["day"]), 0) + float(row[field] or 0)
+    scale = alt.Scale(type="symlog") if spiky(list(totals.values())) else alt.Undefined
+    y_title = f"{title} (log scale)" if scale is not alt.Undefined else title
+    y = alt.Y(f"sum({field}):Q", title=y_title, scale=scale)
+    if not unit:
+        return alt.X("day:O", title=grain), y, True
+    return alt.X(f"{unit}(day):T", title=grain), y, False
+
+
 def articles_over_time(rows: Records) -> alt.Chart:
-    """Give back a line per site of articles per day."""
-    return (
-        alt.Chart(_data(rows))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("yearmonthdate(day):T", title="day"),
-            y=alt.Y("articles:Q", title="articles"),
-            color=alt.Color("site:N", title="site"),
-            tooltip=["day:T", "site:N", "articles:Q"],
-        )
-        .properties(width=WIDTH, height=220)
-    )
+    """Give back a line per site of articles per day, week or month (by the span), on a log scale when
+    one spike would flatten the rest; bars for a single day."""
+    x, y, single = _time_axis(rows, "articles", "articles")
+    chart = alt.Chart(_data(rows))
+    marked = chart.mark_bar() if single else chart.mark_line(point=True)
+    return marked.encode(
+        x=x, y=y, color=alt.Color("site:N", title="site"), tooltip=["day:T", "site:N", "articles:Q"]
+    ).properties(width=WIDTH, height=220)
 
 
 def top_entities(rows: Records) -> alt.HConcatChart | alt.Chart:
@@ -157,13 +187,14 @@ def source_health(rows: Records) -> alt.Chart:
 
 
 def quality_trend(rows: Records) -> alt.Chart:
-    """Give back failed checks per day and suite."""
+    """Give back failed checks per day (week, month) and suite; one labelled bar group for a single day."""
+    x, y, _ = _time_axis(rows, "failed_checks", "failed checks")
     return (
         alt.Chart(_data(rows))
         .mark_bar()
         .encode(
-            x=alt.X("yearmonthdate(day):T", title="day"),
-            y=alt.Y("failed_checks:Q", title="failed checks"),
+            x=x,
+            y=y,
             color=alt.Color("suite:N"),
             tooltip=["day:T", "suite:N", "checks:Q", "failed_checks:Q", "failing_rows:Q"],
         )
