@@ -336,9 +336,11 @@ def run(
     print_summary(summary.lines())
     if summary.status == "failed":
         click.echo("newslake: the run breached a run-level expectation (quality.on_breach = failed)", err=True)
-    if summary.articles or summary.unchanged:
+    if summary.articles:
         click.echo("\nSample query: " + SAMPLE_QUERY)
         answer_query(settings, SAMPLE_QUERY, "table")
+    elif summary.unchanged:  # nothing new: the query to run, not the same answer again
+        click.echo(f'\nNothing new. Query what is there: newslake sql "{SAMPLE_QUERY}"')
     if summary.status == "failed":
         sys.exit(1)
 

@@ -60,7 +60,8 @@ def test_seeds_load_and_a_second_run_changes_nothing(newslake: CliRunner, tmp_pa
     before = _counts(newslake, lake)
     assert before["articles"] == 2 and before["links"] >= 4 and before["mentions"] > 10
 
-    newslake("run", str(SEEDS), "--lake", str(lake))
+    again = newslake("run", str(SEEDS), "--lake", str(lake))
+    assert "Nothing new. Query what is there: newslake sql" in again.stdout and "The Word 360" not in again.stdout
     run = _last_run(newslake, lake)
     assert (run["documents_seen"], run["documents_unchanged"], run["documents_new"]) == (2, 2, 0)
     assert _counts(newslake, lake) == before
