@@ -406,9 +406,11 @@ def ui(stop: bool) -> None:
         stopped = stop_shared_server()
         click.echo(f"stopped the Prefect server at {stopped.ui_url}" if stopped else "no shared Prefect server runs")
         return
-    configured = os.environ.get("PREFECT_API_URL")
+    from prefect.settings import get_current_settings
+
+    configured = get_current_settings().api.url  # PREFECT_API_URL, or the active Prefect profile
     if configured:
-        click.echo(f"{configured.removesuffix('/api')} (PREFECT_API_URL)")
+        click.echo(f"{str(configured).removesuffix('/api')} (PREFECT_API_URL)")
         return
     try:
         server, started = shared_server()

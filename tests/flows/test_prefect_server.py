@@ -98,3 +98,10 @@ def test_a_killed_run_leaves_the_shared_server_it_started_running(home: Path, tm
     time.sleep(8)  # the reaper ends what the run started in its own session
     server = running_server(home)
     assert server is not None and answers(server.api_url)
+
+
+def test_with_a_configured_server_ui_names_it_and_starts_nothing(prefect_api: str, tmp_path: Path) -> None:
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
+    result = subprocess.run([str(BIN / "newslake"), "ui"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == f"{prefect_api.removesuffix('/api')} (PREFECT_API_URL)"
+    assert running_server(tmp_path / "prefect") is None
