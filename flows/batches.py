@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 
 from flows.quality import BatchVerdict, link_key, mention_key
-from flows.sources import PageTask, fetch_row, fetched_document
-from flows.summary import RunSummary
+from flows.sources import ArchiveDownload, PageTask, fetch_row, fetched_document
+from flows.summary import RunSummary, SourceCounts
 from tasks.clusters import story_signature
 from tasks.discover import read_document
 from tasks.fetch import FetchResult
@@ -186,6 +186,32 @@ def archive_batches(path: Path, batch_size: int, max_bytes: int, passed_over: Co
             batch = InputBatch()
     if batch.size:
         yield batch
+
+
+def download_batches(
+    download: ArchiveDownload, batch_size: int, max_bytes: int, summary: RunSummary
+) -> Iterator[InputBatch]:
+    """Give back a downloaded web archive's batches, counting them for its source, then remove the
+    file. The archive's fetch is logged with the first batch; a failed or unchanged download gives one
+    batch with its refusal (if any) and its fetch."""
+    refused = download.rejection
+    counts = summary.sources[download.source] = SourceCounts(
+        "warc", not_modified=download.not_modified, error=f"{refused.reason}: {refused.detail}" if refused else None
+    )
+    logged = InputBatch(refused=[refused] if refused else [], fetches=[download.fetch])
+    if download.path is None:
+        yield logged
+        return
+    try:
+        for batch in archive_batches(download.path, batch_size, max_bytes, summary.passed_over):
+            counts.found += batch.size
+            counts.fetched += len(batch.docs)
+            batch.fetches, logged = batch.fetches + logged.fetches, InputBatch()
+            yield batch
+    finally:
+        download.path.unlink(missing_ok=True)
+    if logged.fetches:
+        yield logged  # an archive without documents still logs its fetch
 
 
 def page_batch(

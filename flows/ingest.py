@@ -31,6 +31,7 @@ from flows.batches import (
     assign_article_ids,
     build_batch,
     decide_work,
+    download_batches,
     enforce_languages,
     page_batch,
     read_files,
@@ -171,29 +172,7 @@ def ingest_sources(
                 settings.archive_timeout,
             )
             downloads.append(download)
-            yield from read_download(download, summary)
-
-    def read_download(download: ArchiveDownload, summary: RunSummary) -> Iterator[InputBatch]:
-        refused = download.rejection
-        counts = summary.sources[download.source] = SourceCounts(
-            "warc", not_modified=download.not_modified, error=f"{refused.reason}: {refused.detail}" if refused else None
-        )
-        logged = InputBatch(refused=[refused] if refused else [], fetches=[download.fetch])
-        if download.path is None:
-            yield logged
-            return
-        try:
-            for batch in archive_batches(
-                download.path, settings.batch_size, settings.max_document_bytes, summary.passed_over
-            ):
-                counts.found += batch.size
-                counts.fetched += len(batch.docs)
-                batch.fetches, logged = batch.fetches + logged.fetches, InputBatch()
-                yield batch
-        finally:
-            download.path.unlink(missing_ok=True)
-        if logged.fetches:
-            yield logged  # an archive without documents still logs its fetch
+            yield from download_batches(download, settings.batch_size, settings.max_document_bytes, summary)
 
     with ExitStack() as stack:
         for source in sources:
