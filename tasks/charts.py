@@ -44,8 +44,8 @@ def time_grain(days: list[str]) -> tuple[str, str]:
 
 
 def spiky(values: list[float]) -> bool:
-    """Tell whether one value dwarfs the rest (over ten times the median of the non-zero ones), so a
-    linear axis would flatten everything else."""
+    """Tell whether one value (a day's total) dwarfs the rest (over ten times the median of the
+    non-zero ones), so a linear axis would flatten everything else."""
     positive = sorted(v for v in values if v > 0)
     return len(positive) >= 3 and positive[-1] > 10 * positive[len(positive) // 2]
 

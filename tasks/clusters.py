@@ -86,11 +86,6 @@ def _band_key(index: int, values: np.ndarray) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
-def signature_from(hashvalues: bytes) -> StorySignature:
-    """Give back a stored signature (its hash values; bands are not needed to compare)."""
-    return StorySignature(hashvalues, ())
-
-
 @dataclass(frozen=True)
 class Placement:
     """Where a new article goes: an existing story (with the similarity to its closest member) or a

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -75,7 +74,3 @@ def write_warc(path: Path, records: Sequence[Record | bytes], compress: bool = T
     """Write the records (or raw bytes, for damaged parts) to path, and give back the path."""
     path.write_bytes(b"".join(r if isinstance(r, bytes) else record_bytes(r, compress) for r in records))
     return path
-
-
-def gunzip(member: bytes) -> bytes:
-    return gzip.decompress(member)

@@ -4,6 +4,7 @@ initdb/pg_ctl on a temporary folder and port) and an S3-compatible server (moto'
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PG_BIN = Path(os.environ.get("NEWSLAKE_PG_BIN", "/usr/lib/postgresql/15/bin"))
 BIN = Path(sys.executable).parent
@@ -200,3 +202,12 @@ def dask_cluster(workers: int, environ: dict[str, str] | None = None) -> Iterato
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def prefect_filter(api_url: str, what: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Give back what a Prefect server's `/{what}/filter` endpoint answers (flow_runs, artifacts)."""
+    request = urllib.request.Request(
+        f"{api_url}/{what}/filter", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return list(json.loads(response.read()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -14,6 +13,7 @@ from tasks.charts import LAND_COLOUR
 from tests.conftest import SEED_000, SEED_003, CliRunner
 from tests.lakes import query
 from tests.pngs import share_of_colour
+from tests.services import prefect_filter
 from tests.site import article_html
 from warehouse.migrate import table_names
 
@@ -151,11 +151,6 @@ def test_each_run_can_refresh_the_report_and_link_it(newslake: CliRunner, prefec
     report = tmp_path / "reports" / "news.html"
     newslake("run", str(SEED_003), "--lake", str(tmp_path / "lake"), env={"NEWSLAKE_REPORT_PATH": str(report)})
     assert report.exists() and "vegaEmbed" in report.read_text()
-    body = json.dumps({"artifacts": {"key": {"any_": ["newslake-report"]}}}).encode()
-    request = urllib.request.Request(
-        f"{prefect_api}/artifacts/filter", data=body, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        artifacts = json.loads(response.read())
+    artifacts = prefect_filter(prefect_api, "artifacts", {"artifacts": {"key": {"any_": ["newslake-report"]}}})
     assert any(report.as_uri() in str(a.get("data")) for a in artifacts)
     assert report.stat().st_size > 100_000  # the charting libraries are inlined

@@ -3,12 +3,10 @@ reused by the next ones (its UI shows their runs), left alone when a run is kill
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pytest
 
 from flows.prefect_server import answers, running_server, stop_shared_server
 from tests.conftest import BIN, SEEDS
+from tests.services import prefect_filter
 
 pytestmark = pytest.mark.slow
 
@@ -40,14 +39,6 @@ def newslake(home: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[s
     return result
 
 
-def flow_runs(api_url: str) -> list[dict[str, object]]:
-    request = urllib.request.Request(
-        f"{api_url}/flow_runs/filter", data=json.dumps({}).encode(), headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())  # type: ignore[no-any-return]
-
-
 def test_the_first_command_starts_the_server_and_the_next_reuse_it(home: Path, tmp_path: Path) -> None:
     lake = str(tmp_path / "lake")
     first = newslake(home, "run", str(SEEDS), "--lake", lake, "--no-progress", cwd=tmp_path)
@@ -60,7 +51,7 @@ def test_the_first_command_starts_the_server_and_the_next_reuse_it(home: Path, t
     assert f"recorded by the Prefect server at {server.ui_url}" in second.stderr
     assert "started now" not in second.stderr
     assert running_server(home) == server
-    names = {run["name"] for run in flow_runs(server.api_url)}
+    names = {run["name"] for run in prefect_filter(server.api_url, "flow_runs", {})}
     assert len(names) >= 2, "both runs are in the server's history (its UI)"
 
     assert newslake(home, "ui", cwd=tmp_path).stdout.strip() == server.ui_url

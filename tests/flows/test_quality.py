@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED_000, SEED_003, CliRunner
+from tests.services import prefect_filter
 
 pytestmark = pytest.mark.slow
 
@@ -78,14 +79,7 @@ def _query(newslake: CliRunner, lake: Path, sql: str) -> list[dict[str, object]]
 
 
 def _artifacts(prefect_api: str) -> list[dict[str, object]]:
-    import urllib.request
-
-    body = json.dumps({"artifacts": {"key": {"any_": ["newslake-run-summary"]}}}).encode()
-    request = urllib.request.Request(
-        f"{prefect_api}/artifacts/filter", data=body, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return list(json.loads(response.read()))
+    return prefect_filter(prefect_api, "artifacts", {"artifacts": {"key": {"any_": ["newslake-run-summary"]}}})
 
 
 def test_bad_inputs_end_loaded_or_quarantined_and_the_summary_adds_up(

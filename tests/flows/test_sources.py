@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import BIN, CliRunner
 from tests.lakes import count_articles, query
+from tests.services import prefect_filter
 from tests.site import NewsSite, article_html, serve_site
 from warehouse.lake import LakeLocation
 
@@ -51,6 +52,18 @@ def source(name: str, kind: str, location: str, **options: Any) -> str:
     lines = [f'name = "{name}"', f'kind = "{kind}"', f'location = "{location}"']
     lines += [f"{key} = {json.dumps(value)}" for key, value in options.items()]
     return "\n[[sources]]\n" + "\n".join(lines) + "\n"
+
+
+def stop_serve(server: subprocess.Popen[bytes], log: Any) -> None:
+    """Stop a `newslake serve` process as Ctrl-C would, killing it if it lingers, and close its log
+    (reaped either way, so a failure before is reported as itself)."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
+    log.close()
 
 
 @pytest.fixture
@@ -267,13 +280,7 @@ def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):
         site.feed([(f"/articles/{n}", datetime(2026, 11, 1, tzinfo=UTC)) for n in (1, 2, 3)], '"s2"')
         wait_for(lambda: query(lake, "SELECT count(*) FROM articles") == [(3,)], "a later scheduled run")
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=30)  # reaped, so a failure above is reported as itself
-        log.close()
+        stop_serve(server, log)
     assert site.hits["/articles/1"] == 1 and site.hits["/articles/2"] == 1 and site.hits["/articles/3"] == 1
     flow_runs = query(lake, "SELECT count(*) FROM runs WHERE flow_run_id <> '' AND status <> 'failed'")[0][0]
     assert flow_runs >= 2
@@ -334,13 +341,7 @@ def test_serve_runs_on_the_shared_warehouse_its_flags_name(prefect_api, tmp_path
             assert server.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
             time.sleep(1)
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=30)
-        log.close()
+        stop_serve(server, log)
     assert count_articles(shared) == 2, (tmp_path / "serve.log").read_text()[-3000:]
     assert not (tmp_path / "lake" / "catalog.sqlite").exists()
 
@@ -353,8 +354,6 @@ print("status:", ingest_source(sys.argv[1], sys.argv[2])["status"])
 
 
 def test_a_scheduled_run_shows_its_summary_on_the_deployments_run(prefect_api: str, tmp_path: Path) -> None:
-    import urllib.request
-
     from tests.conftest import SEED_000
 
     inbox = tmp_path / "inbox"
@@ -372,14 +371,8 @@ def test_a_scheduled_run_shows_its_summary_on_the_deployments_run(prefect_api: s
     )
     assert "status: completed" in result.stdout, result.stderr[-3000:]
 
-    def post(path: str, body: dict[str, Any]) -> list[dict[str, Any]]:
-        request = urllib.request.Request(
-            f"{prefect_api}{path}", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())  # type: ignore[no-any-return]
-
-    parents = post("/flow_runs/filter", {"flows": {"name": {"any_": ["ingest-source"]}}, "sort": "START_TIME_DESC"})
-    artifacts = post("/artifacts/filter", {"artifacts": {"key": {"any_": ["newslake-run-summary"]}}})
+    newest_first = {"flows": {"name": {"any_": ["ingest-source"]}}, "sort": "START_TIME_DESC"}
+    parents = prefect_filter(prefect_api, "flow_runs", newest_first)
+    artifacts = prefect_filter(prefect_api, "artifacts", {"artifacts": {"key": {"any_": ["newslake-run-summary"]}}})
     on_parent = [a for a in artifacts if a.get("flow_run_id") == parents[0]["id"]]
     assert on_parent and "newslake run" in str(on_parent[0]["data"])
