@@ -17,6 +17,9 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@# mypy cannot follow the editable install's import hook: it reads newslake.* through these links.
+	@mkdir -p $(VENV)/typecheck/newslake
+	@for d in flows tasks warehouse expectations; do ln -sfn ../../../$$d $(VENV)/typecheck/newslake/$$d; done
 	@touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv from the committed lock file
@@ -64,8 +67,8 @@ eval-check: setup ## Fail when extraction falls below tests/bench/extraction_flo
 	$(BIN)/python -m tests.bench.page_types --check tests/bench/extraction_floor.json
 
 docs: setup ## Regenerate docs/data-dictionary.md, docs/cli.md and docs/config.md from the code
-	$(BIN)/python -m warehouse.dictionary docs/data-dictionary.md
-	$(BIN)/python -m flows.reference docs
+	$(BIN)/python -m newslake.warehouse.dictionary docs/data-dictionary.md
+	$(BIN)/python -m newslake.flows.reference docs
 
 lint: setup ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .

@@ -9,6 +9,6 @@ from typing import Any
 
 def load_suite(name: str) -> dict[str, Any]:
     """Give back the suite stored as expectations/<name>.json."""
-    text = (resources.files("expectations") / f"{name}.json").read_text(encoding="utf-8")
+    text = (resources.files("newslake.expectations") / f"{name}.json").read_text(encoding="utf-8")
     suite: dict[str, Any] = json.loads(text)
     return suite

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import duckdb
 
-from flows.quality import BatchVerdict, link_key, mention_key
-from flows.sources import ArchiveDownload, PageTask, fetch_row, fetched_document
-from flows.summary import RunSummary, SourceCounts
-from tasks.clusters import story_signature
-from tasks.discover import read_document
-from tasks.fetch import FetchResult
-from tasks.identify import article_id_for, extractor_version
-from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
-from tasks.warc import PassedOver, read_archive
-from warehouse.load import FetchRow, LoadBatch, SourcePlan, StoredDocument
+from newslake.flows.quality import BatchVerdict, link_key, mention_key
+from newslake.flows.sources import ArchiveDownload, PageTask, fetch_row, fetched_document
+from newslake.flows.summary import RunSummary, SourceCounts
+from newslake.tasks.clusters import story_signature
+from newslake.tasks.discover import read_document
+from newslake.tasks.fetch import FetchResult
+from newslake.tasks.identify import article_id_for, extractor_version
+from newslake.tasks.records import Article, ProcessedDocument, RawDocument, Rejection
+from newslake.tasks.warc import PassedOver, read_archive
+from newslake.warehouse.load import FetchRow, LoadBatch, SourcePlan, StoredDocument
 
 
 @dataclass

@@ -100,7 +100,7 @@ def common_options(func: F) -> F:
 
 def load_settings(config_file: Path | None, **overrides: Any) -> Any:
     """Give back the resolved settings, or exit with a one-line message when they are invalid."""
-    from flows.settings import SettingsError, resolve_settings
+    from newslake.flows.settings import SettingsError, resolve_settings
 
     context = click.get_current_context(silent=True)
     if context is not None:
@@ -117,8 +117,8 @@ def stoppable_run() -> Iterator[None]:
     before the run has started ends the command with one line."""
     from prefect.exceptions import TerminationSignal
 
-    from flows.interrupt import install_stop_handlers, leave, stopping_signal
-    from flows.reaper import start_reaper
+    from newslake.flows.interrupt import install_stop_handlers, leave, stopping_signal
+    from newslake.flows.reaper import start_reaper
 
     install_stop_handlers()
     start_reaper()  # ends what the run starts (Prefect's temporary server) should the run be killed
@@ -140,7 +140,7 @@ def prefect_api(settings: Any) -> Iterator[None]:
     if get_current_settings().api.url:  # set in the active Prefect profile
         yield
         return
-    from flows.prefect_server import ServerStartError, shared_server
+    from newslake.flows.prefect_server import ServerStartError, shared_server
 
     try:
         server, started = shared_server()
@@ -155,7 +155,7 @@ def prefect_api(settings: Any) -> Iterator[None]:
 def start_workers(settings: Any) -> None:
     """Start the run's document workers before the flow's imports and start-up, so their models load
     meanwhile instead of after."""
-    from flows.workers import start_workers_early
+    from newslake.flows.workers import start_workers_early
 
     if settings.dask_address:
         return  # the documents are processed on the Dask cluster
@@ -184,8 +184,8 @@ def check_cluster(settings: Any) -> None:
     """Exit with one line when a Dask cluster is configured and does not answer or has no workers."""
     if not settings.dask_address:
         return
-    from flows.cluster import cluster_workers
-    from flows.errors import ClusterUnavailableError
+    from newslake.flows.cluster import cluster_workers
+    from newslake.flows.errors import ClusterUnavailableError
 
     try:
         cluster_workers(settings.dask_address)
@@ -204,7 +204,7 @@ def check_paths(paths: Sequence[Path]) -> None:
 
 def open_reader(settings: Any) -> Any:
     """Give back a read-only connection to the warehouse, or exit saying how to create it."""
-    from warehouse.lake import LakeMissingError, connect
+    from newslake.warehouse.lake import LakeMissingError, connect
 
     try:
         return connect(settings.location(), read_only=True)
@@ -217,7 +217,7 @@ class _Commands(click.Group):
     command with one line instead of a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from flows.errors import explain_failure
+        from newslake.flows.errors import explain_failure
 
         try:
             return super().invoke(ctx)
@@ -235,7 +235,7 @@ class _Commands(click.Group):
 @click.version_option(package_name="newslake")
 def main() -> None:
     """newslake: messy news documents in, a queryable DuckLake warehouse out."""
-    from flows.errors import hide_expected_failures_in_logs
+    from newslake.flows.errors import hide_expected_failures_in_logs
 
     _quiet_libraries()
     hide_expected_failures_in_logs()
@@ -306,7 +306,7 @@ def run(
         if not url.startswith(("http://", "https://")):
             raise click.UsageError(f"--warc takes the URL of a web archive; give a local one as a path: {url}")
     check_paths(paths)
-    from flows.settings import SettingsError
+    from newslake.flows.settings import SettingsError
 
     try:
         sources = [settings.source(name) for name in source_names]
@@ -316,9 +316,9 @@ def run(
         raise click.ClickException(str(exc)) from exc
     check_cluster(settings)
     start_workers(settings)
-    from flows.cluster import on_cluster
-    from flows.ingest import ingest
-    from flows.sources import adhoc_source
+    from newslake.flows.cluster import on_cluster
+    from newslake.flows.ingest import ingest
+    from newslake.flows.sources import adhoc_source
 
     sources += [adhoc_source("feed", url) for url in feeds]
     sources += [adhoc_source("sitemap", url) for url in sitemaps]
@@ -353,8 +353,8 @@ def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
     settings = load_settings(config_file, lake=lake)
     import duckdb
 
-    from warehouse.lake import LakeMissingError, LakeUnreachableError, connect
-    from warehouse.sources import list_sources
+    from newslake.warehouse.lake import LakeMissingError, LakeUnreachableError, connect
+    from newslake.warehouse.sources import list_sources
 
     try:
         con = connect(settings.location(), read_only=True)
@@ -400,7 +400,7 @@ def ui(stop: bool) -> None:
     With PREFECT_API_URL set, that server is the one runs go to. Otherwise runs go to a local
     `prefect server start` that newslake starts once and keeps (see `run.prefect_server`).
     """
-    from flows.prefect_server import ServerStartError, shared_server, stop_shared_server
+    from newslake.flows.prefect_server import ServerStartError, shared_server, stop_shared_server
 
     if stop:
         stopped = stop_shared_server()
@@ -428,7 +428,7 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
 
     Needs a Prefect server: PREFECT_API_URL points at it (see the README).
     """
-    from flows.settings import CONFIG_FILE, SettingsError
+    from newslake.flows.settings import CONFIG_FILE, SettingsError
 
     path = config_file or (Path(os.environ["NEWSLAKE_CONFIG"]) if os.environ.get("NEWSLAKE_CONFIG") else None)
     path = path or Path(CONFIG_FILE)
@@ -444,7 +444,7 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
         )
     check_prefect_server(str(get_current_settings().api.url))
     settings = load_settings(path, lake=lake)
-    from flows.schedule import scheduled_sources, serve_sources
+    from newslake.flows.schedule import scheduled_sources, serve_sources
 
     try:
         chosen = scheduled_sources(settings, list(source_names))
@@ -473,7 +473,7 @@ def quarantine(
 ) -> None:
     """List refused documents with their reasons, newest first."""
     settings = load_settings(config_file, lake=lake)
-    from warehouse.quarantine import list_quarantine
+    from newslake.warehouse.quarantine import list_quarantine
 
     con = open_reader(settings)
     try:
@@ -507,8 +507,8 @@ def reprocess(
     settings = load_settings(config_file, lake=lake, workers=workers, dask_address=dask)
     check_cluster(settings)
     start_workers(settings)
-    from flows.cluster import on_cluster
-    from flows.ingest import reprocess as reprocess_flow
+    from newslake.flows.cluster import on_cluster
+    from newslake.flows.ingest import reprocess as reprocess_flow
 
     show = progress_mode(progress)
     with prefect_api(settings), stoppable_run():
@@ -527,10 +527,10 @@ def reprocess(
 def retry(lake: Path | None, config_file: Path | None, source: str | None, reason: str | None) -> None:
     """Make failed page URLs pending again, so the next run of their source fetches them."""
     settings = load_settings(config_file, lake=lake)
-    from flows.locks import writer_lock
-    from warehouse.lake import LakeMissingError, connect
-    from warehouse.migrate import migrate
-    from warehouse.sources import retry_failed_urls
+    from newslake.flows.locks import writer_lock
+    from newslake.warehouse.lake import LakeMissingError, connect
+    from newslake.warehouse.migrate import migrate
+    from newslake.warehouse.sources import retry_failed_urls
 
     try:
         con = connect(settings.location(), read_only=True)
@@ -575,8 +575,8 @@ def answer_query(settings: Any, query: str, fmt: str, allow_files: bool = False)
     """Print the answer to a read-only query in the chosen format."""
     import duckdb
 
-    from warehouse.lake import LakeMissingError
-    from warehouse.query import WriteRefusedError, open_query_connection, run_query
+    from newslake.warehouse.lake import LakeMissingError
+    from newslake.warehouse.query import WriteRefusedError, open_query_connection, run_query
 
     try:
         con = open_query_connection(settings.location(), allow_files)
@@ -697,9 +697,9 @@ def search(
     settings = load_settings(config_file, lake=lake)
     from datetime import UTC
 
-    from tasks.snippets import make_snippet, query_terms
-    from warehouse.lake import LakeMissingError
-    from warehouse.search import SearchIndexMissingError, search_articles
+    from newslake.tasks.snippets import make_snippet, query_terms
+    from newslake.warehouse.lake import LakeMissingError
+    from newslake.warehouse.search import SearchIndexMissingError, search_articles
 
     try:
         columns, rows = search_articles(
@@ -727,7 +727,7 @@ def search(
 def export(lake: Path | None, config_file: Path | None, fmt: str, target: Path, since: datetime | None) -> None:
     """Write every table and view to a folder, atomically: Parquet partitioned by day, CSV or JSON lines."""
     settings = load_settings(config_file, lake=lake)
-    from warehouse.export import export_lake
+    from newslake.warehouse.export import export_lake
 
     con = open_reader(settings)
     try:
@@ -750,8 +750,8 @@ def export(lake: Path | None, config_file: Path | None, fmt: str, target: Path, 
 def report(lake: Path | None, config_file: Path | None, out: Path) -> None:
     """Write a self-contained HTML report: articles, entities, places, quotes, source health and quality."""
     settings = load_settings(config_file, lake=lake)
-    from flows.report import write_report
-    from warehouse.lake import LakeMissingError
+    from newslake.flows.report import write_report
+    from newslake.warehouse.lake import LakeMissingError
 
     try:
         path = write_report(settings.location(), out)
@@ -768,7 +768,7 @@ def report(lake: Path | None, config_file: Path | None, out: Path) -> None:
 def entities(infile: Any, lake: Path | None, config_file: Path | None, model: str | None, workers: int | None) -> None:
     """Find entities in JSON lines {"id", "text"} from INFILE ('-' for stdin); write one JSON line per input."""
     settings = load_settings(config_file, lake=lake, ner_model=model, workers=workers)
-    from flows.workers import document_workers, entities_for_texts, worker_chunks
+    from newslake.flows.workers import document_workers, entities_for_texts, worker_chunks
 
     records = []
     for number, line in enumerate(infile, start=1):
@@ -808,9 +808,9 @@ def extract(paths: Sequence[Path], lake: Path | None, config_file: Path | None, 
     """Extract articles from PATHS without loading them: one JSON line per document, refusals included."""
     settings = load_settings(config_file, lake=lake)
     check_paths(paths)
-    from flows.workers import init_worker, process_document
-    from tasks.discover import as_given, discover_files, read_document
-    from tasks.records import Rejection
+    from newslake.flows.workers import init_worker, process_document
+    from newslake.tasks.discover import as_given, discover_files, read_document
+    from newslake.tasks.records import Rejection
 
     init_worker(settings.ner_model, settings.max_document_bytes, settings.document_timeout)
     for path in discover_files(paths):

@@ -20,12 +20,12 @@ import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from flows.batches import BatchWork, InputBatch
-from flows.errors import ClusterUnavailableError
-from flows.settings import Settings
-from flows.workers import init_worker, process_chunk
-from tasks.validate import SuiteRunner
-from warehouse.lake import LakeLocation, connect
+from newslake.flows.batches import BatchWork, InputBatch
+from newslake.flows.errors import ClusterUnavailableError
+from newslake.flows.settings import Settings
+from newslake.flows.workers import init_worker, process_chunk
+from newslake.tasks.validate import SuiteRunner
+from newslake.warehouse.lake import LakeLocation, connect
 
 # Per worker thread: one warehouse connection and one Great Expectations context, kept between
 # batches (a Dask worker runs many tasks; opening the lake and building the context cost seconds).
@@ -71,7 +71,7 @@ def batch_payload(given: InputBatch, work: BatchWork) -> bytes:
 def ingest_batch(settings: Settings, run_id: str, number: int, payload: bytes) -> Any:
     """Process, validate and load one batch (from batch_payload) on a cluster worker; give back its
     BatchOutcome."""
-    from flows.ingest import complete_batch  # the flow module imports this one
+    from newslake.flows.ingest import complete_batch  # the flow module imports this one
 
     given, work = pickle.loads(payload)  # made by batch_payload in the run's own flow
     init_worker(settings.ner_model, settings.max_document_bytes, settings.document_timeout)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from warehouse.lake import LakeUnreachableError
+from newslake.warehouse.lake import LakeUnreachableError
 
 
 class ExpectedError(RuntimeError):

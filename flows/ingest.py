@@ -22,7 +22,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows.batches import (
+from newslake.flows.batches import (
     BatchSource,
     BatchWork,
     InFlight,
@@ -36,16 +36,24 @@ from flows.batches import (
     page_batch,
     read_files,
 )
-from flows.cluster import batch_payload, cluster_workers, ingest_batch
-from flows.errors import ExpectedError, expected_failures, explain_failure, first_line
-from flows.interrupt import check_stop, leave, stopping_signal, take_back_sigterm
-from flows.locks import gone_runs, run_lock, source_lock, writer_lock
-from flows.progress import RunProgress
-from flows.quality import BatchVerdict, validate_batch, validate_run
-from flows.settings import Settings, SourceConfig
-from flows.sources import ArchiveDownload, PageTask, SourcePoll, download_archive, fetch_pages, is_local, poll_source
-from flows.summary import RunSummary, SourceCounts
-from flows.workers import (
+from newslake.flows.cluster import batch_payload, cluster_workers, ingest_batch
+from newslake.flows.errors import ExpectedError, expected_failures, explain_failure, first_line
+from newslake.flows.interrupt import check_stop, leave, stopping_signal, take_back_sigterm
+from newslake.flows.locks import gone_runs, run_lock, source_lock, writer_lock
+from newslake.flows.progress import RunProgress
+from newslake.flows.quality import BatchVerdict, validate_batch, validate_run
+from newslake.flows.settings import Settings, SourceConfig
+from newslake.flows.sources import (
+    ArchiveDownload,
+    PageTask,
+    SourcePoll,
+    download_archive,
+    fetch_pages,
+    is_local,
+    poll_source,
+)
+from newslake.flows.summary import RunSummary, SourceCounts
+from newslake.flows.workers import (
     DocumentExecutor,
     InlineExecutor,
     available_cores,
@@ -55,26 +63,26 @@ from flows.workers import (
     process_chunk,
     worker_chunks,
 )
-from tasks.clusters import story_signature
-from tasks.discover import SkippedPath, discover_files
-from tasks.fetch import Fetcher
-from tasks.records import Article, ProcessedDocument, RawDocument, Rejection
-from tasks.validate import ExpectationOutcome, SuiteRunner
-from tasks.warc import is_archive
-from warehouse.clusters import store_clusters, unclustered_articles
-from warehouse.lake import LakeLocation, connect, threads_limited
-from warehouse.load import (
+from newslake.tasks.clusters import story_signature
+from newslake.tasks.discover import SkippedPath, discover_files
+from newslake.tasks.fetch import Fetcher
+from newslake.tasks.records import Article, ProcessedDocument, RawDocument, Rejection
+from newslake.tasks.validate import ExpectationOutcome, SuiteRunner
+from newslake.tasks.warc import is_archive
+from newslake.warehouse.clusters import store_clusters, unclustered_articles
+from newslake.warehouse.lake import LakeLocation, connect, threads_limited
+from newslake.warehouse.load import (
     LoadBatch,
     LoadCounts,
     load_batch,
     plan_batch,
     record_validation,
 )
-from warehouse.migrate import migrate
-from warehouse.quarantine import reprocess_candidates
-from warehouse.runs import finish_run, mark_interrupted, running_runs, start_run, this_host
-from warehouse.search import mark_search_stale, refresh_search_index, search_needs_refresh
-from warehouse.sources import listing_validators, record_poll, record_source_run
+from newslake.warehouse.migrate import migrate
+from newslake.warehouse.quarantine import reprocess_candidates
+from newslake.warehouse.runs import finish_run, mark_interrupted, running_runs, start_run, this_host
+from newslake.warehouse.search import mark_search_stale, refresh_search_index, search_needs_refresh
+from newslake.warehouse.sources import listing_validators, record_poll, record_source_run
 
 T = TypeVar("T")
 
@@ -240,7 +248,7 @@ def refresh_report(settings: Settings, summary: RunSummary) -> None:
     """Rewrite the HTML report when report.path is set, and link it from the run's Prefect artifacts."""
     if settings.report_path is None:
         return
-    from flows.report import write_report  # imports the charting libraries: only when a report is wanted
+    from newslake.flows.report import write_report  # imports the charting libraries: only when a report is wanted
 
     try:
         path = write_report(settings.location(), settings.report_path)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flows.settings import Settings
+from newslake.flows.settings import Settings
 
 
 def lock_folder(settings: Settings) -> Path:

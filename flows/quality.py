@@ -8,12 +8,12 @@ from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from expectations import load_suite
-from flows.settings import Settings
-from tasks.entities import ENTITY_LABELS
-from tasks.identify import entity_id_for
-from tasks.records import Article, Mention, ProcessedDocument, RawDocument, Rejection
-from tasks.validate import ExpectationOutcome, SuiteRunner, failures_by_row
+from newslake.expectations import load_suite
+from newslake.flows.settings import Settings
+from newslake.tasks.entities import ENTITY_LABELS
+from newslake.tasks.identify import entity_id_for
+from newslake.tasks.records import Article, Mention, ProcessedDocument, RawDocument, Rejection
+from newslake.tasks.validate import ExpectationOutcome, SuiteRunner, failures_by_row
 
 
 @dataclass

@@ -26,7 +26,7 @@ def start_reaper() -> None:
     if not _PROC.is_dir():
         return
     subprocess.Popen(
-        [sys.executable, "-m", "flows.reaper", str(os.getpid())],
+        [sys.executable, "-m", "newslake.flows.reaper", str(os.getpid())],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from flows.cli import main
-from flows.settings import CONFIG_KEYS, LIST_FIELDS, Settings, SourceConfig
+from newslake.flows.cli import main
+from newslake.flows.settings import CONFIG_KEYS, LIST_FIELDS, Settings, SourceConfig
 
 CLI_FILE = "cli.md"
 CONFIG_FILE = "config.md"

@@ -6,9 +6,9 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tasks.charts import render_report
-from warehouse.lake import LakeLocation, connect
-from warehouse.report import report_data
+from newslake.tasks.charts import render_report
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.report import report_data
 
 
 def write_report(location: LakeLocation, out: Path) -> Path:

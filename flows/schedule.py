@@ -9,9 +9,9 @@ from prefect import flow, serve
 from prefect.deployments.runner import RunnerDeployment
 from prefect.types.entrypoint import EntrypointType
 
-from flows.cluster import on_cluster
-from flows.ingest import ingest, publish_summary
-from flows.settings import Settings, SourceConfig, resolve_settings
+from newslake.flows.cluster import on_cluster
+from newslake.flows.ingest import ingest, publish_summary
+from newslake.flows.settings import Settings, SourceConfig, resolve_settings
 
 
 @flow(name="ingest-source", log_prints=False)

@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from tasks.fetch import DEFAULT_CONTENT_TYPES, FetchPolicy
-from warehouse.lake import LakeLocation
+from newslake.tasks.fetch import DEFAULT_CONTENT_TYPES, FetchPolicy
+from newslake.warehouse.lake import LakeLocation
 
 CONFIG_FILE = "newslake.toml"
 

@@ -14,17 +14,17 @@ from typing import Literal
 
 import duckdb
 
-from flows.interrupt import check_stop, stop_requested
-from flows.locks import file_name
-from flows.settings import SourceConfig
-from tasks.discover import hash_bytes
-from tasks.feeds import parse_feed
-from tasks.fetch import Fetcher, FetchResult
-from tasks.records import FetchInfo, ListedItem, ListingError, RawDocument, Rejection
-from tasks.sitemaps import parse_sitemap
-from tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list
-from warehouse.load import FetchPurpose, FetchRow
-from warehouse.sources import (
+from newslake.flows.interrupt import check_stop, stop_requested
+from newslake.flows.locks import file_name
+from newslake.flows.settings import SourceConfig
+from newslake.tasks.discover import hash_bytes
+from newslake.tasks.feeds import parse_feed
+from newslake.tasks.fetch import Fetcher, FetchResult
+from newslake.tasks.records import FetchInfo, ListedItem, ListingError, RawDocument, Rejection
+from newslake.tasks.sitemaps import parse_sitemap
+from newslake.tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list
+from newslake.warehouse.load import FetchPurpose, FetchRow
+from newslake.warehouse.sources import (
     ListedRow,
     Validators,
     listing_validators,

@@ -7,9 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasks.discover import SkippedPath
-from tasks.records import Rejection
-from tasks.validate import ExpectationOutcome
+from newslake.tasks.discover import SkippedPath
+from newslake.tasks.records import Rejection
+from newslake.tasks.validate import ExpectationOutcome
 
 
 @dataclass

@@ -16,11 +16,11 @@ from contextlib import contextmanager, suppress
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from flows.interrupt import stopping_signal
-from tasks.entities import NerModel, find_entities, group_mentions, load_ner_model
-from tasks.normalize import normalize_document
-from tasks.quotes import find_quotes
-from tasks.records import Article, EntitySpan, ProcessedDocument, RawDocument, Rejection
+from newslake.flows.interrupt import stopping_signal
+from newslake.tasks.entities import NerModel, find_entities, group_mentions, load_ner_model
+from newslake.tasks.normalize import normalize_document
+from newslake.tasks.quotes import find_quotes
+from newslake.tasks.records import Article, EntitySpan, ProcessedDocument, RawDocument, Rejection
 
 _MODEL: NerModel | None = None
 _MORE_MODELS: dict[str, NerModel] = {}  # the models for other languages, loaded when an article needs one
@@ -128,9 +128,9 @@ def _warm() -> None:
     # and stop lists, the NER model, the language model and the place gazetteer (about 1 s in all).
     # A model that does not load fails again, with its own message, where it is first used.
     with suppress(Exception):
-        import tasks.extract  # noqa: F401  (trafilatura and lxml: their import is most of the extractor's start)
-        from tasks.gazetteer import place_index
-        from tasks.language import identifier
+        import newslake.tasks.extract  # noqa: F401  (trafilatura and lxml: their import is most of the extractor's start)
+        from newslake.tasks.gazetteer import place_index
+        from newslake.tasks.language import identifier
 
         model()
         identifier()
@@ -234,7 +234,7 @@ def parse_texts(ner: NerModel, texts: Sequence[str]) -> list[Any]:
 
 def process_document(raw: RawDocument) -> ProcessedDocument:
     """Give back one document normalized and extracted; unexpected errors become rejections."""
-    from tasks.extract import extract_article  # imports trafilatura: only worker processes need it
+    from newslake.tasks.extract import extract_article  # imports trafilatura: only worker processes need it
 
     try:
         with time_limit(_DOCUMENT_SECONDS):  # one pathological page must not stall its chunk

@@ -100,7 +100,9 @@ LAND_COLOUR = "#dcd8c8"
 @lru_cache(maxsize=1)
 def _land() -> dict[str, Any]:
     """Give back the world's land as TopoJSON (Natural Earth 1:110m, from world-atlas; see tasks/data)."""
-    data: dict[str, Any] = json.loads((resources.files("tasks") / "data" / "land-110m.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads(
+        (resources.files("newslake.tasks") / "data" / "land-110m.json").read_text("utf-8")
+    )
     return data
 
 

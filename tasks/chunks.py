@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from lxml import etree
 from trafilatura.xpaths import BODY_XPATH
 
-from tasks.records import count_words
+from newslake.tasks.records import count_words
 
 _MIN_PARAGRAPHS = 2
 _MIN_WORDS = 50

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tasks.records import RawDocument, Rejection
+from newslake.tasks.records import RawDocument, Rejection
 
 _CHUNK = 1 << 20
 

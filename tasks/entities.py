@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from tasks.gazetteer import is_known_place, lookup_place
-from tasks.records import EntitySpan, Mention
+from newslake.tasks.gazetteer import is_known_place, lookup_place
+from newslake.tasks.records import EntitySpan, Mention
 
 if TYPE_CHECKING:
     from spacy.language import Language

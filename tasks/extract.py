@@ -14,16 +14,16 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from tasks.authors import choose_authors
-from tasks.chunks import element_text, find_chunks, join_split_body, restore_chunks
-from tasks.dates import choose_published, choose_updated, search_page_date
-from tasks.embedded import filter_by_reference, find_embedded_markup
-from tasks.language import detect_language
-from tasks.metadata import choose_title, read_claims, title_candidates
-from tasks.pagetype import judge_page, read_page_signals
-from tasks.records import Article, Link, NormalizedDocument, Rejection, count_words
-from tasks.standfirst import find_standfirst, with_standfirst
-from tasks.urls import host_of, join_url, split_url
+from newslake.tasks.authors import choose_authors
+from newslake.tasks.chunks import element_text, find_chunks, join_split_body, restore_chunks
+from newslake.tasks.dates import choose_published, choose_updated, search_page_date
+from newslake.tasks.embedded import filter_by_reference, find_embedded_markup
+from newslake.tasks.language import detect_language
+from newslake.tasks.metadata import choose_title, read_claims, title_candidates
+from newslake.tasks.pagetype import judge_page, read_page_signals
+from newslake.tasks.records import Article, Link, NormalizedDocument, Rejection, count_words
+from newslake.tasks.standfirst import find_standfirst, with_standfirst
+from newslake.tasks.urls import host_of, join_url, split_url
 
 # Calls to action and sign-up prompts: page furniture, never article text.
 _CALL_TO_ACTION = re.compile(

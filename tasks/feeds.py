@@ -10,8 +10,8 @@ from typing import Any
 
 import feedparser
 
-from tasks.records import ListedItem, ListingError
-from tasks.sitemaps import gunzip_listing, parse_w3c_datetime, parse_xml
+from newslake.tasks.records import ListedItem, ListingError
+from newslake.tasks.sitemaps import gunzip_listing, parse_w3c_datetime, parse_xml
 
 
 def parse_feed(content: bytes) -> list[ListedItem]:

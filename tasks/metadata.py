@@ -10,8 +10,8 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from tasks.dates import DateClaims, read_date_claims
-from tasks.embedded import body_text
+from newslake.tasks.dates import DateClaims, read_date_claims
+from newslake.tasks.embedded import body_text
 
 _SEPARATORS = re.compile(r"\s+[-|–—·•»›‹:]\s+|\s*[｜|：]\s*|\s+(?:::|//)\s+")
 # Characters that are invisible in a headline and only break comparisons: zero-width spaces and

@@ -9,7 +9,7 @@ import zlib
 
 from charset_normalizer import from_bytes
 
-from tasks.records import NormalizedDocument, RawDocument, Rejection
+from newslake.tasks.records import NormalizedDocument, RawDocument, Rejection
 
 # Magic numbers of formats that are never news text.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from tasks.metadata import PageClaims
-from tasks.records import count_words
-from tasks.urls import split_url
+from newslake.tasks.metadata import PageClaims
+from newslake.tasks.records import count_words
+from newslake.tasks.urls import split_url
 
 PageKind = Literal["article", "listing", "search", "login", "not_found", "product", "data_docs", "code"]
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tasks.entities import SPEECH_VERBS
-from tasks.records import EntitySpan, Quote
+from newslake.tasks.entities import SPEECH_VERBS
+from newslake.tasks.records import EntitySpan, Quote
 
 _OPEN, _CLOSE = '"“', '"”'
 _VERB = r"(?P<verb>" + SPEECH_VERBS + r"|according to)"

@@ -11,7 +11,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from tasks.records import ListedItem, ListingError
+from newslake.tasks.records import ListedItem, ListingError
 
 _MAX_UNZIPPED = 50_000_000  # the sitemap protocol's own limit is 50 MB uncompressed
 

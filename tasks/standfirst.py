@@ -9,7 +9,7 @@ import re
 
 from lxml import etree
 
-from tasks.embedded import trigrams
+from newslake.tasks.embedded import trigrams
 
 _WORD = re.compile(r"\w+")
 _MIN_WORDS = 5

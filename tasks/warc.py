@@ -20,9 +20,9 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from tasks.discover import hash_bytes
-from tasks.fetch import decode_layers
-from tasks.records import FetchInfo, RawDocument, Rejection
+from newslake.tasks.discover import hash_bytes
+from newslake.tasks.fetch import decode_layers
+from newslake.tasks.records import FetchInfo, RawDocument, Rejection
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz")
 # Payloads read as documents; any other media type is passed over. No Content-Type: read and sniffed.

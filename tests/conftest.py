@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from newslake.warehouse.lake import LakeLocation
 from tests.services import PG_BIN, S3, Postgres, postgres_available, postgres_server, s3_server
-from warehouse.lake import LakeLocation
 
 # Quiet, offline libraries for every test process (the CLI sets the same defaults).
 for _key, _value in {

@@ -9,9 +9,9 @@ from typing import Any
 
 import duckdb
 
-from tasks.records import Article, EntitySpan, Link, Mention, Quote, Rejection
-from warehouse.lake import LakeLocation, LakeMissingError, connect
-from warehouse.load import LoadBatch, StoredDocument
+from newslake.tasks.records import Article, EntitySpan, Link, Mention, Quote, Rejection
+from newslake.warehouse.lake import LakeLocation, LakeMissingError, connect
+from newslake.warehouse.load import LoadBatch, StoredDocument
 
 
 def query(lake: Path, sql: str) -> list[tuple[Any, ...]]:

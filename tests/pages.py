@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tasks.extract import extract_article
-from tasks.normalize import normalize_document
-from tasks.records import Article, RawDocument
+from newslake.tasks.extract import extract_article
+from newslake.tasks.normalize import normalize_document
+from newslake.tasks.records import Article, RawDocument
 
 
 def extract_page(page: str | bytes, uri: str = "file:///page.html") -> Article:

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from flows.workers import init_worker, process_chunk
-from tasks.discover import read_document
+from newslake.flows.workers import init_worker, process_chunk
+from newslake.tasks.discover import read_document
 from tests.conftest import SEEDS
 
 GOLDEN = Path(__file__).parent / "golden"

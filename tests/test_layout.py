@@ -7,23 +7,39 @@ from pathlib import Path
 
 import click
 
-from flows.cli import main
-from flows.settings import CONFIG_KEYS
-from warehouse.migrate import table_names
+from newslake.flows.cli import main
+from newslake.flows.settings import CONFIG_KEYS
+from newslake.warehouse.migrate import table_names
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
-def _imports(path: Path) -> set[str]:
+PACKAGES = ("flows", "tasks", "warehouse", "expectations")
+
+
+def _modules(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
+            found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module.split(".")[0])
+            found.add(node.module)
     return found
+
+
+def _imports(path: Path) -> set[str]:
+    """The top-level names a module imports, the project's own as `flows`, `tasks`, ... (not `newslake`)."""
+    return {module.removeprefix("newslake.").split(".")[0] for module in _modules(path)}
+
+
+def test_the_project_imports_itself_through_the_newslake_namespace() -> None:
+    # The folders install as newslake.flows, newslake.tasks ...: a bare `tasks` works only from the repo.
+    for folder in (*PACKAGES, "tests"):
+        for path in (REPO / folder).rglob("*.py"):
+            bare = {m for m in _modules(path) if m.split(".")[0] in PACKAGES}
+            assert not bare, f"{path.relative_to(REPO)} imports {bare} outside the newslake namespace"
 
 
 def test_tasks_import_neither_flows_nor_warehouse_nor_orchestration() -> None:
@@ -40,7 +56,7 @@ def test_warehouse_does_not_import_flows() -> None:
 
 
 def test_the_cli_reference_is_current_and_lists_every_command() -> None:
-    from flows.reference import cli_reference
+    from newslake.flows.reference import cli_reference
 
     reference = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert reference == cli_reference(), "docs/cli.md is out of date: run `make docs`"
@@ -50,7 +66,7 @@ def test_the_cli_reference_is_current_and_lists_every_command() -> None:
 
 
 def test_the_config_reference_is_current_and_lists_every_key_and_env_variable() -> None:
-    from flows.reference import config_reference
+    from newslake.flows.reference import config_reference
 
     reference = (REPO / "docs" / "config.md").read_text(encoding="utf-8")
     assert reference == config_reference(), "docs/config.md is out of date: run `make docs`"

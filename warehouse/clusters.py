@@ -9,8 +9,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from tasks.clusters import StorySignature, place_articles
-from warehouse.lake import read_sql, staged, write
+from newslake.tasks.clusters import StorySignature, place_articles
+from newslake.warehouse.lake import read_sql, staged, write
 
 _BANDS = pa.schema([("band_key", pa.int64()), ("article_id", pa.string())])
 _SIGNATURES = pa.schema([("article_id", pa.string()), ("minhash", pa.binary())])

@@ -15,8 +15,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse.lake import LakeLocation, connect
-from warehouse.migrate import migrate, table_names, view_names
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.migrate import migrate, table_names, view_names
 
 DEFAULT_OUT = Path("docs/data-dictionary.md")
 
@@ -27,7 +27,7 @@ class MissingDescriptionError(ValueError):
 
 def read_descriptions() -> dict[str, Any]:
     """Give back the contents of warehouse/dictionary.toml."""
-    text = (resources.files("warehouse") / "dictionary.toml").read_text(encoding="utf-8")
+    text = (resources.files("newslake.warehouse") / "dictionary.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

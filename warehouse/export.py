@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.lake import sql_literal, transaction
-from warehouse.migrate import table_names, view_names
+from newslake.warehouse.lake import sql_literal, transaction
+from newslake.warehouse.migrate import table_names, view_names
 
 FORMATS = ("parquet", "csv", "jsonl")
 # How each table's rows get their day: the article's publication day (its ingest day when the page gives

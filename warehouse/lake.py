@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
-from tasks.discover import LAKE_MARKER
+from newslake.tasks.discover import LAKE_MARKER
 
 LAKE_ALIAS = "lake"
 WRITE_ATTEMPTS = 30  # tries of one write transaction that keeps meeting concurrent writers
@@ -237,7 +237,7 @@ def _record_data_path(sqlite_file: Path, data_path: str) -> None:
 
 def read_sql(name: str) -> str:
     """Give back the text of warehouse/sql/<name>.sql."""
-    return (resources.files("warehouse") / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+    return (resources.files("newslake.warehouse") / "sql" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def sql_literal(value: str | Path) -> str:

@@ -10,12 +10,12 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from tasks.clusters import StorySignature
-from tasks.identify import entity_id_for
-from tasks.records import Article, EntitySpan, Mention, Quote, Rejection
-from tasks.validate import ExpectationOutcome
-from warehouse.clusters import cluster_articles
-from warehouse.lake import read_sql, staged, write
+from newslake.tasks.clusters import StorySignature
+from newslake.tasks.identify import entity_id_for
+from newslake.tasks.records import Article, EntitySpan, Mention, Quote, Rejection
+from newslake.tasks.validate import ExpectationOutcome
+from newslake.warehouse.clusters import cluster_articles
+from newslake.warehouse.lake import read_sql, staged, write
 
 # What a fetch was for: a page of an article, or a listing (feed, sitemap, URL list).
 FetchPurpose = Literal["page", "feed", "sitemap", "urls", "archive"]

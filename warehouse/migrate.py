@@ -9,14 +9,14 @@ from importlib import resources
 
 import duckdb
 
-from warehouse.lake import write
+from newslake.warehouse.lake import write
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 def list_migrations() -> list[tuple[int, str, str]]:
     """Give back (number, file name, SQL) of every migration, in order."""
-    folder = resources.files("warehouse") / "migrations"
+    folder = resources.files("newslake.warehouse") / "migrations"
     found = []
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
@@ -35,7 +35,7 @@ def table_names() -> list[str]:
 
 def list_views() -> list[tuple[str, str]]:
     """Give back (name, SQL) of every analyst view in warehouse/views, by name."""
-    folder = resources.files("warehouse") / "views"
+    folder = resources.files("newslake.warehouse") / "views"
     views = [(e.name.removesuffix(".sql"), e.read_text(encoding="utf-8")) for e in folder.iterdir()]
     return sorted((name, sql) for name, sql in views if re.fullmatch(r"[a-z0-9_]+", name))
 

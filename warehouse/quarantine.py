@@ -6,8 +6,8 @@ from typing import Any
 
 import duckdb
 
-from tasks.records import RawDocument
-from warehouse.lake import read_sql
+from newslake.tasks.records import RawDocument
+from newslake.warehouse.lake import read_sql
 
 
 def list_quarantine(

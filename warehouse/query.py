@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.lake import LakeLocation, connect
+from newslake.warehouse.lake import LakeLocation, connect
 
 # DuckLake table functions that change the catalog or write and delete files, by their bare name
 # (they are called as `ducklake_<name>(...)` or as `<lake>.<name>()`).

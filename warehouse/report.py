@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.lake import transaction
+from newslake.warehouse.lake import transaction
 
 REPORT_QUERIES = (
     "totals",
@@ -26,7 +26,7 @@ REPORT_QUERIES = (
 
 def report_data(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
     """Give back the rows of every report query, as JSON-ready records, read in one snapshot."""
-    folder = resources.files("warehouse") / "sql" / "report"
+    folder = resources.files("newslake.warehouse") / "sql" / "report"
     data = {}
     with transaction(con):
         for name in REPORT_QUERIES:

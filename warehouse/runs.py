@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.lake import read_sql, write
+from newslake.warehouse.lake import read_sql, write
 
 INTERRUPTED = "the run stopped before it finished (killed, or its machine went down); later runs pick up its work"
 

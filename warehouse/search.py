@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.lake import LakeLocation, connect, load_extensions, read_sql, sql_literal
+from newslake.warehouse.lake import LakeLocation, connect, load_extensions, read_sql, sql_literal
 
 INDEX_FILE = "search.duckdb"
 PENDING_FILE = ".search-pending"  # articles were loaded that the index may not hold yet

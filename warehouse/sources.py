@@ -9,8 +9,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse.lake import read_sql, staged, write
-from warehouse.load import FetchRow, fetch_table
+from newslake.warehouse.lake import read_sql, staged, write
+from newslake.warehouse.load import FetchRow, fetch_table
 
 # Transient failures are tried again by later runs, this many runs in all.
 MAX_FETCH_ATTEMPTS = 3

@@ -53,7 +53,7 @@ _READER = """
 import resource, sys
 from collections import Counter
 from pathlib import Path
-from flows.batches import archive_batches
+from newslake.flows.batches import archive_batches
 docs = 0
 for batch in archive_batches(Path(sys.argv[1]), 100, 20_000_000, Counter()):
     docs += len(batch.docs)
@@ -75,7 +75,7 @@ def reading_seconds(folder: Path, archive: Path) -> tuple[float, float]:
     """Give back the seconds to read the archive's records and the folder's files, as a run reads them."""
     from collections import Counter
 
-    from flows.batches import archive_batches, read_files
+    from newslake.flows.batches import archive_batches, read_files
 
     started = time.perf_counter()
     for _ in archive_batches(archive, 100, 20_000_000, Counter()):

@@ -34,12 +34,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.load import load_batch
+from newslake.warehouse.migrate import migrate
 from tests.bench.bench_pipeline import build_corpus, start_prefect
 from tests.lakes import sample_batch
 from tests.services import S3, Postgres, dask_cluster, postgres_server, s3_server
-from warehouse.lake import LakeLocation, connect
-from warehouse.load import load_batch
-from warehouse.migrate import migrate
 
 BIN = Path(sys.executable).parent
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.clusters import THRESHOLD, StorySignature, place_articles, story_signature
+from newslake.tasks.clusters import THRESHOLD, StorySignature, place_articles, story_signature
 from tests.bench.eval_extraction import load_truth, messy_pages, newslake_predict, pages
 
 
@@ -133,9 +133,9 @@ def sweep(items: list[tuple[str, str, str]], signatures: list[StorySignature | N
 
 def growth(sizes: list[int], vocabulary: list[str], rng: random.Random) -> None:
     """Time placing 1,000 new articles (signatures, candidate lookup, writes) on a real lake of each size."""
-    from warehouse.clusters import store_clusters
-    from warehouse.lake import LakeLocation, connect
-    from warehouse.migrate import migrate
+    from newslake.warehouse.clusters import store_clusters
+    from newslake.warehouse.lake import LakeLocation, connect
+    from newslake.warehouse.migrate import migrate
 
     def text() -> str:
         return " ".join(rng.choice(vocabulary) for _ in range(400))

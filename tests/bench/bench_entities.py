@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tasks.entities import ENTITY_LABELS, find_entities, load_ner_model
+from newslake.tasks.entities import ENTITY_LABELS, find_entities, load_ner_model
 
 # The scorer's label mapping (see ../shared/eval/ner/README.md).
 TO_CONLL = {

@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tasks.entities import find_entities, load_ner_model
-from tasks.quotes import find_quotes
+from newslake.tasks.entities import find_entities, load_ner_model
+from newslake.tasks.quotes import find_quotes
 
 
 def main() -> None:

@@ -19,9 +19,9 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.settings import Settings
-from flows.workers import init_worker, process_chunk
-from tasks.records import RawDocument
+from newslake.flows.settings import Settings
+from newslake.flows.workers import init_worker, process_chunk
+from newslake.tasks.records import RawDocument
 
 HERE = Path(__file__).resolve().parent
 LABELS = {"PERSON": "people", "ORG": "organisations", "GPE": "places"}

@@ -31,9 +31,9 @@ from typing import Any
 import htmldate
 import trafilatura
 
-from tasks.extract import extract_article
-from tasks.normalize import normalize_document
-from tasks.records import Article, RawDocument
+from newslake.tasks.extract import extract_article
+from newslake.tasks.normalize import normalize_document
+from newslake.tasks.records import Article, RawDocument
 from tests.bench.messy import escaped_variant, holds_article, page_title, text_variant
 
 Prediction = dict[str, Any]

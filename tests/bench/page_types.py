@@ -18,9 +18,9 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tasks.extract import extract_article
-from tasks.normalize import normalize_document
-from tasks.records import Article, RawDocument, Rejection
+from newslake.tasks.extract import extract_article
+from newslake.tasks.normalize import normalize_document
+from newslake.tasks.records import Article, RawDocument, Rejection
 from tests.bench.eval_extraction import load_truth, pages
 
 HERE = Path(__file__).resolve().parent

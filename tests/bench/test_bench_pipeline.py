@@ -6,9 +6,9 @@ import gzip
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tasks.extract import extract_article
-from tasks.normalize import normalize_document
-from tasks.records import Article, RawDocument
+from newslake.tasks.extract import extract_article
+from newslake.tasks.normalize import normalize_document
+from newslake.tasks.records import Article, RawDocument
 from tests.bench.bench_pipeline import build_corpus, pages_per_second, summary_line, with_own_url
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.charts import LAND_COLOUR
+from newslake.tasks.charts import LAND_COLOUR
+from newslake.warehouse.migrate import table_names
 from tests.conftest import SEED_000, SEED_003, CliRunner
 from tests.lakes import query
 from tests.pngs import share_of_colour
 from tests.services import prefect_filter
 from tests.site import article_html
-from warehouse.migrate import table_names
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.batches import BatchWork, build_batch
-from flows.quality import BatchVerdict
-from tasks.records import Article, EntitySpan, Link, Mention, ProcessedDocument, Quote, RawDocument, Rejection
+from newslake.flows.batches import BatchWork, build_batch
+from newslake.flows.quality import BatchVerdict
+from newslake.tasks.records import Article, EntitySpan, Link, Mention, ProcessedDocument, Quote, RawDocument, Rejection
 
 NOW = datetime(2026, 1, 2, tzinfo=UTC)
 
@@ -58,7 +58,7 @@ def test_a_refused_article_loads_no_mention_span_quote_or_link() -> None:
 def test_imports_are_frozen_once_per_process() -> None:
     import gc
 
-    from flows.ingest import freeze_imports
+    from newslake.flows.ingest import freeze_imports
 
     gc.unfreeze()
     try:
@@ -74,10 +74,10 @@ def test_imports_are_frozen_once_per_process() -> None:
 
 
 def test_while_the_pool_runs_the_warehouse_connection_uses_only_the_cores_the_workers_leave(tmp_path: Path) -> None:
-    from flows.ingest import processing
-    from flows.settings import Settings
-    from flows.workers import available_cores, loader_threads
-    from warehouse.lake import LakeLocation, connect
+    from newslake.flows.ingest import processing
+    from newslake.flows.settings import Settings
+    from newslake.flows.workers import available_cores, loader_threads
+    from newslake.warehouse.lake import LakeLocation, connect
 
     con = connect(LakeLocation.under(tmp_path / "lake"))
     before = available_cores() + 1  # never the limit, which is at most the cores the workers leave

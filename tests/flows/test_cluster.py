@@ -91,7 +91,7 @@ def test_batches_run_and_load_on_the_cluster_workers(
     from distributed import Client
 
     with Client(cluster.address, timeout=20, set_as_default=False) as client:  # type: ignore[no-untyped-call]
-        loaded = client.run(lambda: __import__("flows.workers").workers._MODEL is not None)
+        loaded = client.run(lambda: __import__("newslake.flows.workers", fromlist=["_MODEL"])._MODEL is not None)
     assert list(loaded.values()) == [True, True]
     runs = _rows(newslake, env, "SELECT status, documents_new, articles_loaded FROM runs")
     assert runs == [{"status": "completed", "documents_new": 24, "articles_loaded": 24}]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.errors import ExpectedError, explain_failure, first_line
+from newslake.flows.errors import ExpectedError, explain_failure, first_line
 from tests.conftest import SEEDS, CliRunner
 from tests.users import as_nobody
 
@@ -104,8 +104,8 @@ def test_a_run_on_a_read_only_lake_fails_in_a_few_lines_and_reads_still_answer(
 def test_an_object_store_that_does_not_answer_is_explained() -> None:
     import duckdb
 
+    from newslake.warehouse.lake import load_extensions, s3_secret_sql
     from tests.services import free_port
-    from warehouse.lake import load_extensions, s3_secret_sql
 
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     load_extensions(con, "httpfs")

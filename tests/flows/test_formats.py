@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flows.cli import main
+from newslake.flows.cli import main
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.load import load_batch
+from newslake.warehouse.migrate import migrate
 from tests.lakes import sample_batch
-from warehouse.lake import LakeLocation, connect
-from warehouse.load import load_batch
-from warehouse.migrate import migrate
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.migrate import migrate, table_names
 from tests.conftest import BIN, SEED_000, SEED_003, SEEDS, CliRunner
-from warehouse.lake import LakeLocation, connect
-from warehouse.migrate import migrate, table_names
 
 pytestmark = pytest.mark.slow
 
@@ -85,17 +85,17 @@ def test_an_unknown_source_is_refused_before_any_worker_starts(tmp_path: Path, m
     # not replaced.
     from click.testing import CliRunner as ClickRunner
 
-    import flows.workers
-    from flows.cli import main
+    from newslake.flows import workers
+    from newslake.flows.cli import main
 
     started: list[int] = []
-    start = flows.workers.start_workers_early
+    start = workers.start_workers_early
 
     def watched(workers: int, model_name: str, max_bytes: int) -> bool:
         started.append(workers)
         return start(workers, model_name, max_bytes)
 
-    monkeypatch.setattr(flows.workers, "start_workers_early", watched)
+    monkeypatch.setattr(workers, "start_workers_early", watched)
     result = ClickRunner().invoke(main, ["run", "--source", "nope", "--workers", "2", "--lake", str(tmp_path / "l")])
     assert result.exit_code == 1 and "no source named 'nope'" in result.output
     assert started == []

@@ -147,7 +147,7 @@ def test_a_signal_that_interrupts_a_duckdb_statement_is_still_the_stop() -> None
     # Prefect's SIGTERM handler raises inside DuckDB's statement, which then ends as "Query interrupted".
     import duckdb
 
-    from flows.interrupt import stopping_signal
+    from newslake.flows.interrupt import stopping_signal
 
     assert stopping_signal(RuntimeError("Query interrupted")) == signal.SIGTERM
     assert stopping_signal(duckdb.InterruptException("INTERRUPT Error: Interrupted!")) == signal.SIGTERM
@@ -157,7 +157,7 @@ def test_a_signal_that_interrupts_a_duckdb_statement_is_still_the_stop() -> None
 _FLOW_WITH_SIGTERM = """
 import os, signal, time
 from prefect import flow
-from flows.interrupt import install_stop_handlers, stop_requested, take_back_sigterm
+from newslake.flows.interrupt import install_stop_handlers, stop_requested, take_back_sigterm
 
 install_stop_handlers()
 

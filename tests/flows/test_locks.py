@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.locks import gone_runs, run_lock, source_lock
-from flows.settings import resolve_settings
+from newslake.flows.locks import gone_runs, run_lock, source_lock
+from newslake.flows.settings import resolve_settings
 from tests.conftest import BIN, SEED_000, SEED_003
 from tests.lakes import query
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.prefect_server import answers, running_server, stop_shared_server
+from newslake.flows.prefect_server import answers, running_server, stop_shared_server
 from tests.conftest import BIN, SEEDS
 from tests.services import prefect_filter
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.cli import progress_mode
-from flows.progress import RunProgress
+from newslake.flows.cli import progress_mode
+from newslake.flows.progress import RunProgress
 
 
 def test_plain_progress_prints_a_line_per_batch_with_rate_and_time_left(capsys: pytest.CaptureFixture[str]) -> None:

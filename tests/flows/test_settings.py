@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import SettingsError, resolve_settings
+from newslake.flows.settings import SettingsError, resolve_settings
 
 
 def test_defaults(tmp_path: Path) -> None:
@@ -91,8 +91,8 @@ def test_bad_sources_say_what_is_wrong(tmp_path: Path, sources: str, message: st
 def test_one_off_sources_are_named_after_kind_and_location_and_configured_names_cannot_look_alike(
     tmp_path: Path,
 ) -> None:
-    from flows.locks import file_name
-    from flows.sources import adhoc_source
+    from newslake.flows.locks import file_name
+    from newslake.flows.sources import adhoc_source
 
     assert adhoc_source("feed", "https://example.com/rss.xml").name == "feed:example.com/rss.xml"
     assert adhoc_source("urls", "/home/me/morning.txt").name == "urls:/home/me/morning.txt"

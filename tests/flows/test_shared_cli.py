@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from newslake.warehouse.lake import LakeLocation
 from tests.conftest import BIN, SEEDS, CliRunner
 from tests.lakes import count_articles
 from tests.services import S3, Postgres, free_port, postgres_server
 from tests.site import article_html
-from warehouse.lake import LakeLocation
 
 
 def test_a_catalog_server_that_does_not_answer_is_told_in_one_line(newslake: CliRunner) -> None:

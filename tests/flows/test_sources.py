@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
+from newslake.warehouse.lake import LakeLocation
 from tests.conftest import BIN, CliRunner
 from tests.lakes import count_articles, query
 from tests.services import prefect_filter
 from tests.site import NewsSite, article_html, serve_site
-from warehouse.lake import LakeLocation
 
 pytestmark = pytest.mark.slow
 
@@ -184,8 +184,8 @@ def test_max_urls_caps_each_source_for_the_run(newslake: CliRunner, tmp_path, si
 
 
 def test_fetched_pages_load_in_batches_as_they_fill_not_after_the_slowest(site):
-    from flows.sources import PageTask, fetch_pages
-    from tasks.fetch import Fetcher, FetchPolicy
+    from newslake.flows.sources import PageTask, fetch_pages
+    from newslake.tasks.fetch import Fetcher, FetchPolicy
 
     site.set("/slow", article_html(8), delay=3.0)
     pages = [PageTask(site.url(p), "s") for p in ("/articles/1", "/slow", "/articles/2", "/articles/3")]
@@ -348,7 +348,7 @@ def test_serve_runs_on_the_shared_warehouse_its_flags_name(prefect_api, tmp_path
 
 _SCHEDULED_RUN = """
 import sys
-from flows.schedule import ingest_source
+from newslake.flows.schedule import ingest_source
 print("status:", ingest_source(sys.argv[1], sys.argv[2])["status"])
 """
 

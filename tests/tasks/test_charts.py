@@ -1,4 +1,4 @@
-from tasks.charts import SECTIONS, articles_over_time, quality_trend, render_report, spiky, time_grain
+from newslake.tasks.charts import SECTIONS, articles_over_time, quality_trend, render_report, spiky, time_grain
 
 
 def test_an_empty_warehouse_gets_a_page_that_says_what_is_missing():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
-from tasks.chunks import find_chunks, restore_chunks
+from newslake.tasks.chunks import find_chunks, restore_chunks
 from tests.pages import extract_page
 
 PARAGRAPH = (
@@ -101,7 +101,7 @@ def test_a_body_split_by_ad_slots_is_joined_before_extraction() -> None:
 
 
 def test_join_split_body_moves_twin_containers_only() -> None:
-    from tasks.chunks import join_split_body
+    from newslake.tasks.chunks import join_split_body
 
     tree = lxml_html.fromstring(
         "<html><body>"

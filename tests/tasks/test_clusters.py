@@ -3,7 +3,7 @@ placing new articles never moves or renames a story."""
 
 from __future__ import annotations
 
-from tasks.clusters import THRESHOLD, place_articles, shingles, story_signature
+from newslake.tasks.clusters import THRESHOLD, place_articles, shingles, story_signature
 
 WIRE = (
     "The city council of Lisbon approved a new transport plan on Tuesday after a long debate, officials said. "

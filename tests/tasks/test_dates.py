@@ -3,8 +3,15 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from trafilatura.utils import load_html
 
-from tasks.dates import DateClaims, Published, choose_published, choose_updated, parse_timestamp, search_page_date
-from tasks.metadata import read_claims
+from newslake.tasks.dates import (
+    DateClaims,
+    Published,
+    choose_published,
+    choose_updated,
+    parse_timestamp,
+    search_page_date,
+)
+from newslake.tasks.metadata import read_claims
 from tests.pages import extract_page
 
 CET = timezone(timedelta(hours=1))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.discover import NotAFileOrFolderError, SkippedPath, discover_files, read_document
-from tasks.records import Rejection
+from newslake.tasks.discover import NotAFileOrFolderError, SkippedPath, discover_files, read_document
+from newslake.tasks.records import Rejection
 from tests.users import as_nobody
 
 
@@ -55,7 +55,7 @@ def test_oversized_document_is_hashed_but_not_kept(tmp_path: Path) -> None:
 
 
 def test_a_discovered_path_is_shown_as_the_user_wrote_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tasks.discover import as_given
+    from newslake.tasks.discover import as_given
 
     (tmp_path / "pages" / "sub").mkdir(parents=True)
     (tmp_path / "pages" / "sub" / "a.html").write_text("<p>a</p>")
@@ -107,7 +107,7 @@ def test_a_file_that_vanished_before_it_was_read_is_refused(tmp_path: Path) -> N
 
 
 def test_warehouse_folders_are_never_discovered(tmp_path: Path) -> None:
-    from warehouse.lake import LakeLocation, connect
+    from newslake.warehouse.lake import LakeLocation, connect
 
     (tmp_path / "pages").mkdir()
     (tmp_path / "pages" / "a.html").write_text("<p>a</p>")

@@ -6,8 +6,8 @@ import json
 
 from lxml import html as lxml_html
 
-from tasks.embedded import body_text, filter_by_reference, find_embedded_markup
-from tasks.extract import reconcile_with_article_body
+from newslake.tasks.embedded import body_text, filter_by_reference, find_embedded_markup
+from newslake.tasks.extract import reconcile_with_article_body
 from tests.pages import extract_page
 
 PARAGRAPHS = [

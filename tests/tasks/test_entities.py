@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from flows.workers import init_worker, model
-from tasks.entities import (
+from newslake.flows.workers import init_worker, model
+from newslake.tasks.entities import (
     clean_span,
     find_entities,
     group_mentions,
@@ -19,7 +19,7 @@ from tasks.entities import (
     settle_label,
     split_span,
 )
-from tasks.identify import entity_id_for
+from newslake.tasks.identify import entity_id_for
 from tests.conftest import SEED_000, SEED_003
 
 
@@ -59,9 +59,9 @@ def test_seed_000_places_and_organisations(ner) -> None:  # type: ignore[no-unty
 
 
 def test_seed_003_people(ner) -> None:  # type: ignore[no-untyped-def]
-    from tasks.discover import read_document
-    from tasks.extract import extract_article
-    from tasks.normalize import normalize_document
+    from newslake.tasks.discover import read_document
+    from newslake.tasks.extract import extract_article
+    from newslake.tasks.normalize import normalize_document
 
     article = extract_article(normalize_document(read_document(SEED_003, 10**7), 10**7))  # type: ignore[arg-type]
     assert _people(ner, article.text) == {"Donald Trump"}  # type: ignore[union-attr]
@@ -175,7 +175,7 @@ def test_missed_mentions_of_a_known_name_are_added(ner) -> None:  # type: ignore
 
 
 def test_field_labels_and_headline_categories_are_not_names() -> None:
-    from tasks.entities import is_field_label
+    from newslake.tasks.entities import is_field_label
 
     text = "Attendance: 15,000\nSOCCER - LEICESTER WIN\nMen\nPutin spoke."
     assert is_field_label(text, 0, 10)
@@ -185,7 +185,7 @@ def test_field_labels_and_headline_categories_are_not_names() -> None:
 
 
 def test_acronyms_in_prose_are_organisations_but_codes_are_not() -> None:
-    from tasks.entities import find_acronyms
+    from newslake.tasks.entities import find_acronyms
 
     text = "The KDP said on Monday that prices in USD rose 3 PCT, the US said."
     found = {text[s:e] for s, e, _ in find_acronyms(text, [])}
@@ -198,7 +198,7 @@ def test_a_name_used_as_a_team_in_results_becomes_an_organisation() -> None:
 
 
 def test_people_marked_by_form_are_found() -> None:
-    from tasks.entities import find_pattern_people
+    from newslake.tasks.entities import find_pattern_people
 
     text = "Essex 532 ( A. Dale 120 ). Pete Sampras ( U.S. ) beat Todd Martin ( U.S. ) 6-3."
     found = {text[s:e] for s, e, _ in find_pattern_people(text, [])}
@@ -216,7 +216,7 @@ def test_spans_split_at_parentheses() -> None:
 
 
 def test_teams_in_results_lines_are_organisations() -> None:
-    from tasks.entities import find_result_teams
+    from newslake.tasks.entities import find_result_teams
 
     text = "Results on Sunday:\nSan Diego 4 Montreal 3\nThe mayor said 3 people were hurt."
     assert {text[s:e] for s, e, _ in find_result_teams(text, [])} == {"San Diego", "Montreal"}

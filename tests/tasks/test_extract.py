@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.discover import read_document
-from tasks.extract import (
+from newslake.tasks.discover import read_document
+from newslake.tasks.extract import (
     extract_article,
     is_call_to_action,
     looks_like_heading,
     parse_sign_off,
     read_preamble,
 )
-from tasks.normalize import normalize_document
-from tasks.records import Article
+from newslake.tasks.normalize import normalize_document
+from newslake.tasks.records import Article
 from tests.conftest import SEED_000, SEED_003
 
 
@@ -162,7 +162,7 @@ def test_html_page_uses_metadata_and_keeps_links() -> None:
         )
         + "</article></body></html>"
     )
-    from tasks.normalize import classify_text
+    from newslake.tasks.normalize import classify_text
 
     doc = classify_text("d1", "file:///x.html", page, "utf-8")
     article = extract_article(doc)
@@ -198,13 +198,13 @@ def test_html_page_uses_metadata_and_keeps_links() -> None:
     ],
 )
 def test_strip_site_name(title: str, sites: tuple[str, ...], host: str | None, expected: str) -> None:
-    from tasks.metadata import strip_site_name
+    from newslake.tasks.metadata import strip_site_name
 
     assert strip_site_name(title, sites, host) == expected
 
 
 def test_h1_wins_when_the_metadata_agrees_with_it() -> None:
-    from tasks.metadata import choose_title, read_claims
+    from newslake.tasks.metadata import choose_title, read_claims
 
     page = (
         "<html><head><title>Budget passes after a long night of debate - Example News</title>"
@@ -230,14 +230,14 @@ def test_h1_wins_when_the_metadata_agrees_with_it() -> None:
     ],
 )
 def test_a_navigation_label_site_name_or_date_is_never_the_title(head: str, h1: str, expected: str) -> None:
-    from tasks.metadata import choose_title, read_claims
+    from newslake.tasks.metadata import choose_title, read_claims
 
     page = f"<html><head>{head}</head><body><h1>{h1}</h1><p>x</p></body></html>"
     assert choose_title(read_claims(page), None) == expected
 
 
 def test_a_whole_escaped_page_keeps_its_own_structure():
-    from tasks.extract import wrap_fragment
+    from newslake.tasks.extract import wrap_fragment
 
     fragment = wrap_fragment("<p>Story text.</p>", "Title", "Site")
     assert "<body><article><p>Story text.</p></article></body>" in fragment
@@ -246,7 +246,7 @@ def test_a_whole_escaped_page_keeps_its_own_structure():
 
 
 def _title(head: str, body: str = "") -> str | None:
-    from tasks.metadata import choose_title, read_claims
+    from newslake.tasks.metadata import choose_title, read_claims
 
     return choose_title(read_claims(f"<html><head>{head}</head><body>{body}<p>x</p></body></html>"), None)
 
@@ -342,7 +342,7 @@ def test_a_headline_meta_tag_does_not_outrank_og_title() -> None:
 def test_drop_link_blocks_removes_teasers_of_other_stories_and_their_label() -> None:
     from lxml import etree
 
-    from tasks.extract import drop_link_blocks
+    from newslake.tasks.extract import drop_link_blocks
 
     body = etree.fromstring(
         "<body><p>The council met on Tuesday and approved the plan.</p>"
@@ -365,7 +365,7 @@ def test_drop_link_blocks_removes_teasers_of_other_stories_and_their_label() -> 
 def test_drop_link_blocks_removes_lists_of_linked_headlines_with_kickers() -> None:
     from lxml import etree
 
-    from tasks.extract import drop_link_blocks
+    from newslake.tasks.extract import drop_link_blocks
 
     body = etree.fromstring(
         "<body><p>The council met on Tuesday and approved the plan.</p>"
@@ -382,7 +382,7 @@ def test_drop_link_blocks_removes_lists_of_linked_headlines_with_kickers() -> No
 def test_drop_teaser_runs_removes_a_more_stories_rail_and_its_label() -> None:
     from lxml import etree
 
-    from tasks.extract import drop_teaser_runs
+    from newslake.tasks.extract import drop_teaser_runs
 
     def teaser(slug: str, standfirst: str) -> str:
         return (
@@ -407,7 +407,7 @@ def test_drop_teaser_runs_removes_a_more_stories_rail_and_its_label() -> None:
 def test_drop_teaser_runs_leaves_a_single_teaser() -> None:
     from lxml import etree
 
-    from tasks.extract import drop_teaser_runs
+    from newslake.tasks.extract import drop_teaser_runs
 
     body = etree.fromstring(
         "<body><p>The council met on Tuesday.</p><p><ref target='/a'/></p>"
@@ -420,7 +420,7 @@ def test_drop_teaser_runs_leaves_a_single_teaser() -> None:
 def test_drop_calls_to_action_in_html_bodies() -> None:
     from lxml import etree
 
-    from tasks.extract import drop_calls_to_action
+    from newslake.tasks.extract import drop_calls_to_action
 
     body = etree.fromstring(
         "<body><p>The vote passed 52 to 48 after a long debate.</p>"
@@ -439,7 +439,7 @@ def test_drop_calls_to_action_in_html_bodies() -> None:
 def test_drop_sign_up_boxes_removes_a_paywall_box_and_keeps_the_story() -> None:
     from lxml import html as lxml_html
 
-    from tasks.extract import drop_sign_up_boxes
+    from newslake.tasks.extract import drop_sign_up_boxes
 
     paragraph = "The council approved the budget after a long night of debate in the town hall."
     page = lxml_html.fromstring(
@@ -463,7 +463,7 @@ def test_drop_sign_up_boxes_removes_a_paywall_box_and_keeps_the_story() -> None:
 def test_drop_sign_up_boxes_spares_headers_and_running_text() -> None:
     from lxml import html as lxml_html
 
-    from tasks.extract import drop_sign_up_boxes
+    from newslake.tasks.extract import drop_sign_up_boxes
 
     page = lxml_html.fromstring(
         "<html><body><header><div class='top'><h1>Main story</h1><a href='/login'>Log in</a></div></header>"
@@ -479,7 +479,7 @@ def test_drop_sign_up_boxes_spares_headers_and_running_text() -> None:
 def test_drop_other_articles_keeps_the_story_with_the_headline() -> None:
     from lxml import html as lxml_html
 
-    from tasks.extract import drop_other_articles
+    from newslake.tasks.extract import drop_other_articles
 
     story = "<p>" + "The main story goes on at length. " * 40 + "</p>"
     page = lxml_html.fromstring(
@@ -518,15 +518,15 @@ def test_drop_other_articles_keeps_the_story_with_the_headline() -> None:
     ],
 )
 def test_lines_that_are_not_article_text(predicate: str, line: str, expected: bool) -> None:
-    import tasks.extract
+    from newslake.tasks import extract
 
-    assert getattr(tasks.extract, predicate)(line) is expected
+    assert getattr(extract, predicate)(line) is expected
 
 
 def test_story_cards_that_link_elsewhere_are_dropped_but_the_pages_own_headline_stays() -> None:
     from lxml import html as lxml_html
 
-    from tasks.extract import drop_teaser_cards
+    from newslake.tasks.extract import drop_teaser_cards
 
     card = '<a href="/other"><div><h2>Another story</h2><p>Its lead paragraph, teased here.</p></div></a>'
     own = '<a href="/self"><div><h2>The bridge opens</h2><p>The council opened the bridge.</p></div></a>'

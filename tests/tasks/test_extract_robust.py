@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasks.extract import extract_article
-from tasks.normalize import normalize_document
-from tasks.records import Article, RawDocument, Rejection
-from tasks.urls import host_of, join_url, split_url
+from newslake.tasks.extract import extract_article
+from newslake.tasks.normalize import normalize_document
+from newslake.tasks.records import Article, RawDocument, Rejection
+from newslake.tasks.urls import host_of, join_url, split_url
 from tests.pages import extract_page
 
 _STORY = "".join(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tasks.fetch import Fetcher, FetchPolicy, _RefusedError, checked_address
+from newslake.tasks.fetch import Fetcher, FetchPolicy, _RefusedError, checked_address
 from tests.site import NewsSite, article_html, serve_site
 
 LOOPBACK = ("127.0.0.1/32",)
@@ -147,7 +147,7 @@ def test_robots_can_be_switched_off(site):
 def test_the_address_guard_also_holds_when_connecting(site):
     """The connection itself is checked, not only the URL before the request, so a host that resolves
     differently between the two (DNS rebinding) cannot reach a private address."""
-    from tasks.fetch import _GuardedBackend
+    from newslake.tasks.fetch import _GuardedBackend
 
     port = int(site.base.rsplit(":", 1)[1])
     with pytest.raises(_RefusedError) as refused:

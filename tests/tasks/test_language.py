@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.language import detect_language
+from newslake.tasks.language import detect_language
 
 ENGLISH = "The council met on Tuesday to discuss the new budget for the city's schools and its roads. "
 GERMAN = "Der Stadtrat hat am Dienstag über den neuen Haushalt für die Schulen und Straßen der Stadt beraten. "

@@ -3,9 +3,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tasks.feeds import parse_feed
-from tasks.records import ListingError
-from tasks.sitemaps import parse_sitemap
+from newslake.tasks.feeds import parse_feed
+from newslake.tasks.records import ListingError
+from newslake.tasks.sitemaps import parse_sitemap
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
 <item><title>A</title><link>https://news.example/a</link><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>

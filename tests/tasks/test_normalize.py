@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.discover import hash_bytes
-from tasks.normalize import classify_text, decode_bytes, normalize_document
-from tasks.records import NormalizedDocument, RawDocument, Rejection
+from newslake.tasks.discover import hash_bytes
+from newslake.tasks.normalize import classify_text, decode_bytes, normalize_document
+from newslake.tasks.records import NormalizedDocument, RawDocument, Rejection
 from tests.conftest import SEED_000, SEED_003
 
 LIMIT = 1_000_000

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from trafilatura.utils import load_html
 
-from tasks.metadata import read_claims
-from tasks.pagetype import judge_page, read_page_signals
+from newslake.tasks.metadata import read_claims
+from newslake.tasks.pagetype import judge_page, read_page_signals
 from tests.pages import extract_page
 
 PAGES = Path(__file__).resolve().parents[1] / "bench" / "page_types"
@@ -78,9 +78,9 @@ def test_a_fetched_home_page_is_a_listing_but_a_file_is_judged_on_its_content() 
 def test_a_style_sheet_script_or_svg_read_as_text_is_not_an_article(content: str) -> None:
     from datetime import UTC, datetime
 
-    from tasks.extract import extract_article
-    from tasks.normalize import normalize_document
-    from tasks.records import Article, RawDocument
+    from newslake.tasks.extract import extract_article
+    from newslake.tasks.normalize import normalize_document
+    from newslake.tasks.records import Article, RawDocument
 
     body = content.encode()
     doc = normalize_document(RawDocument("d1", "file:///a.txt", body, datetime.now(UTC), len(body)), 10_000_000)

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tasks.quotes import find_quotes
-from tasks.records import EntitySpan
+from newslake.tasks.quotes import find_quotes
+from newslake.tasks.records import EntitySpan
 
 
 def _people(text: str, *names: str) -> list[EntitySpan]:

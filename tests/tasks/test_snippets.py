@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.snippets import make_snippet, query_terms
+from newslake.tasks.snippets import make_snippet, query_terms
 
 
 @pytest.mark.parametrize(

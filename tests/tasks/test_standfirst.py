@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
-from tasks.metadata import read_claims
-from tasks.standfirst import find_standfirst, with_standfirst
+from newslake.tasks.metadata import read_claims
+from newslake.tasks.standfirst import find_standfirst, with_standfirst
 from tests.pages import extract_page
 
 SUMMARY = "The council approved the new bridge after a decade of delays and three failed votes."

@@ -1,6 +1,6 @@
 import pytest
 
-from tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list
+from newslake.tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list
 
 
 @pytest.mark.parametrize(

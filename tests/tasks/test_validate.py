@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tasks.validate import SuiteRunner
+from newslake.tasks.validate import SuiteRunner
 
 SUITE = {
     "name": "things",

@@ -11,8 +11,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tasks.records import RawDocument, Rejection
-from tasks.warc import PassedOver, is_archive, read_archive
+from newslake.tasks.records import RawDocument, Rejection
+from newslake.tasks.warc import PassedOver, is_archive, read_archive
 from tests.archives import Record, record_bytes, write_warc
 from tests.site import article_html
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.clusters import story_signature
-from tasks.records import Article, Mention
+from newslake.tasks.clusters import story_signature
+from newslake.tasks.records import Article, Mention
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.load import LoadBatch, StoredDocument, load_batch
+from newslake.warehouse.migrate import migrate
+from newslake.warehouse.report import report_data
 from tests.tasks.test_clusters import OTHER, WIRE, rewrite
-from warehouse.lake import LakeLocation, connect
-from warehouse.load import LoadBatch, StoredDocument, load_batch
-from warehouse.migrate import migrate
-from warehouse.report import report_data
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_views_count_a_story_once_beside_the_articles(con: duckdb.DuckDBPyConnec
 
 
 def test_articles_loaded_before_clustering_get_their_stories_oldest_first(con: duckdb.DuckDBPyConnection) -> None:
-    from flows.ingest import catch_up_clusters
+    from newslake.flows.ingest import catch_up_clusters
 
     old = batch_of(
         "r1", 2, ("wire", "wire.example", WIRE), ("farm", "farm.example", OTHER), ("short", "x.example", "Hi.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.dictionary import MissingDescriptionError, read_descriptions, read_schema, render_dictionary
+from newslake.warehouse.dictionary import MissingDescriptionError, read_descriptions, read_schema, render_dictionary
 
 REPO = Path(__file__).resolve().parents[2]
 

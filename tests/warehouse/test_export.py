@@ -8,11 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from newslake.warehouse.export import export_lake, exported_names
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.load import load_batch
+from newslake.warehouse.migrate import migrate
 from tests.lakes import sample_batch
-from warehouse.export import export_lake, exported_names
-from warehouse.lake import LakeLocation, connect
-from warehouse.load import load_batch
-from warehouse.migrate import migrate
 
 
 @pytest.fixture

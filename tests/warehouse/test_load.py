@@ -9,12 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.validate import ExpectationOutcome
+from newslake.tasks.validate import ExpectationOutcome
+from newslake.warehouse.lake import LakeLocation, LakeMissingError, connect, threads_limited
+from newslake.warehouse.load import FetchRow, LoadBatch, StoredDocument, blob_column, load_batch, plan_batch
+from newslake.warehouse.migrate import list_migrations, migrate, table_names
+from newslake.warehouse.query import WriteRefusedError, run_query
 from tests.lakes import sample_batch
-from warehouse.lake import LakeLocation, LakeMissingError, connect, threads_limited
-from warehouse.load import FetchRow, LoadBatch, StoredDocument, blob_column, load_batch, plan_batch
-from warehouse.migrate import list_migrations, migrate, table_names
-from warehouse.query import WriteRefusedError, run_query
 
 # Data tables; runs, validation_runs and validation_results are run logs that grow by one run each time,
 # schema_views is schema bookkeeping.

@@ -7,11 +7,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.load import load_batch
+from newslake.warehouse.migrate import migrate
+from newslake.warehouse.query import WriteRefusedError, open_query_connection, run_query
 from tests.lakes import sample_batch
-from warehouse.lake import LakeLocation, connect
-from warehouse.load import load_batch
-from warehouse.migrate import migrate
-from warehouse.query import WriteRefusedError, open_query_connection, run_query
 
 
 @pytest.fixture

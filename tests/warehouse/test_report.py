@@ -6,11 +6,11 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.load import load_batch
+from newslake.warehouse.migrate import migrate
+from newslake.warehouse.report import REPORT_QUERIES, report_data
 from tests.lakes import sample_batch
-from warehouse.lake import LakeLocation, connect
-from warehouse.load import load_batch
-from warehouse.migrate import migrate
-from warehouse.report import REPORT_QUERIES, report_data
 
 
 def test_every_chart_gets_rows_of_plain_values(tmp_path: Path) -> None:

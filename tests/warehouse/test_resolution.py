@@ -8,11 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.identify import entity_id_for
-from tasks.records import Article, Mention, Quote
-from warehouse.lake import LakeLocation, connect
-from warehouse.load import LoadBatch, StoredDocument, load_batch
-from warehouse.migrate import migrate
+from newslake.tasks.identify import entity_id_for
+from newslake.tasks.records import Article, Mention, Quote
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.load import LoadBatch, StoredDocument, load_batch
+from newslake.warehouse.migrate import migrate
 
 # Each article names its people the way a real one would: resolved within the article only.
 ARTICLES = {

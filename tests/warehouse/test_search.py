@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.lake import LakeLocation, connect, load_extensions
-from warehouse.migrate import migrate
-from warehouse.search import (
+from newslake.warehouse.lake import LakeLocation, connect, load_extensions
+from newslake.warehouse.migrate import migrate
+from newslake.warehouse.search import (
     index_path,
     mark_search_stale,
     refresh_search_index,
@@ -168,9 +168,9 @@ def test_a_run_killed_before_its_refresh_is_caught_up_by_the_next_run(
 
 
 def test_an_index_knows_whether_it_holds_the_lakes_articles_as_they_are(tmp_path: Path) -> None:
+    from newslake.warehouse.load import load_batch
+    from newslake.warehouse.search import index_is_current
     from tests.lakes import sample_batch
-    from warehouse.load import load_batch
-    from warehouse.search import index_is_current
 
     location = LakeLocation.under(tmp_path / "lake")
     con = connect(location)

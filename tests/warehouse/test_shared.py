@@ -10,12 +10,12 @@ from dataclasses import replace
 import duckdb
 import pytest
 
+from newslake.warehouse.lake import LakeLocation, LakeMissingError, connect, s3_secret_sql, write
+from newslake.warehouse.load import load_batch
+from newslake.warehouse.migrate import migrate
+from newslake.warehouse.query import open_query_connection, run_query
 from tests.lakes import sample_batch
 from tests.services import S3
-from warehouse.lake import LakeLocation, LakeMissingError, connect, s3_secret_sql, write
-from warehouse.load import load_batch
-from warehouse.migrate import migrate
-from warehouse.query import open_query_connection, run_query
 
 
 def test_s3_credentials_come_from_the_standard_variables() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse.lake import LakeLocation, connect
-from warehouse.migrate import migrate
-from warehouse.sources import list_sources, record_source_run
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.migrate import migrate
+from newslake.warehouse.sources import list_sources, record_source_run
 
 
 def _run(run_id: str, status: str, error: str | None = None) -> dict[str, object]:
@@ -44,8 +44,8 @@ def test_a_failed_run_keeps_the_last_success(tmp_path: Path) -> None:
 def test_one_off_sources_saved_under_their_old_names_keep_their_state(tmp_path: Path, monkeypatch) -> None:
     import hashlib
 
-    import warehouse.migrate as migrations
-    from flows.sources import adhoc_source
+    import newslake.warehouse.migrate as migrations
+    from newslake.flows.sources import adhoc_source
 
     everything = migrations.list_migrations()
     con = connect(LakeLocation.under(tmp_path / "lake"))

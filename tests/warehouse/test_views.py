@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.lake import LakeLocation, connect
-from warehouse.migrate import apply_views, list_views, migrate, view_names
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.migrate import apply_views, list_views, migrate, view_names
 
 pytestmark = pytest.mark.slow
 
