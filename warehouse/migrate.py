@@ -41,34 +41,39 @@ def list_views() -> list[tuple[str, str]]:
 
 
 def apply_views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """(Re)create the views whose SQL changed since they were created; give back their names.
-
-    A view may read another view, so views that fail for a missing view are retried after the rest.
-    """
+    """(Re)create the views whose SQL changed since they were created, inside the caller's transaction;
+    give back their names. A view that reads another view is created after it."""
     recorded = dict(con.execute("SELECT name, sha256 FROM schema_views").fetchall())
-    todo = [(n, sql) for n, sql in list_views() if recorded.get(n) != _sha256(sql)]
+    views = dict(list_views())
     applied: list[str] = []
-    while todo:
-        failed: list[tuple[str, str, Exception]] = []
-        for name, sql in todo:
-            try:
-                _create_view(con, name, sql)
-                applied.append(name)
-            except duckdb.CatalogException as exc:
-                failed.append((name, sql, exc))
-        if len(failed) == len(todo):
-            raise failed[0][2]
-        todo = [(name, sql) for name, sql, _ in failed]
-    return applied
-
-
-def _create_view(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
-    def create() -> None:
+    for name in _dependency_order(views):
+        sql = views[name]
+        if recorded.get(name) == _sha256(sql):
+            continue
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")  # name is [a-z0-9_]+ (see list_views)
         con.execute("DELETE FROM schema_views WHERE name = ?", [name])
         con.execute("INSERT INTO schema_views VALUES (?, ?, now())", [name, _sha256(sql)])
+        applied.append(name)
+    return applied
 
-    write(con, create)
+
+def _reads(sql: str, views: dict[str, str]) -> set[str]:
+    """The other views a view's SQL names."""
+    words = set(re.findall(r"[a-z0-9_]+", sql.lower()))
+    return {name for name in views if name in words}
+
+
+def _dependency_order(views: dict[str, str]) -> list[str]:
+    """The view names, each after the views it reads (by name), else alphabetical."""
+    ordered: list[str] = []
+    todo = sorted(views)
+    while todo:
+        ready = [n for n in todo if _reads(views[n], views) - {n} <= set(ordered)]
+        if not ready:
+            raise ValueError(f"views that read each other: {', '.join(todo)}")
+        ordered += ready
+        todo = [n for n in todo if n not in ready]
+    return ordered
 
 
 def _sha256(sql: str) -> str:
@@ -81,11 +86,11 @@ def view_names() -> list[str]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations not applied yet, each in its own transaction, then (re)create changed views;
-    give back the names of the migrations applied.
+    """Apply the migrations not applied yet and (re)create changed views, in as few transactions as
+    DuckLake allows (see _transactions); give back the names of the migrations applied.
 
-    Several processes may migrate one shared warehouse at once: a migration another one applied first
-    makes this one's commit conflict, and the retry finds it applied and skips it."""
+    Several processes may migrate one shared warehouse at once: the one that commits second conflicts,
+    and its retry finds the migrations applied and skips them."""
     write(
         con,
         lambda: con.execute(
@@ -94,18 +99,32 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         token=False,
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    applied = []
-    for number, name, sql in list_migrations():
-        if number not in done and write(con, partial(_apply, con, number, name, sql), token=False):
-            applied.append(name)
-    apply_views(con)
+    applied: list[str] = []
+    for group in _transactions([m for m in list_migrations() if m[0] not in done]):
+        applied += write(con, partial(_apply, con, group), token=False)
+    write(con, partial(apply_views, con), token=False)
     return applied
 
 
-def _apply(con: duckdb.DuckDBPyConnection, number: int, name: str, sql: str) -> bool:
-    """Apply one migration unless it is recorded as applied; tell whether it was applied here."""
-    if con.execute("SELECT 1 FROM schema_migrations WHERE version = ?", [number]).fetchone():
-        return False
-    con.execute(sql)
-    con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
-    return True
+def _transactions(pending: list[tuple[int, str, str]]) -> list[list[tuple[int, str, str]]]:
+    """Group the pending migrations into transactions: one transaction for all of them, except that a
+    migration setting a table's options starts a new one (DuckLake refuses options on a table created
+    in the same transaction)."""
+    groups: list[list[tuple[int, str, str]]] = []
+    for migration in pending:
+        if not groups or "set_option(" in migration[2]:
+            groups.append([])
+        groups[-1].append(migration)
+    return groups
+
+
+def _apply(con: duckdb.DuckDBPyConnection, group: list[tuple[int, str, str]]) -> list[str]:
+    """Apply the group's migrations that are not recorded as applied; give back their names."""
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for number, name, sql in group:
+        if number not in done:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
+            applied.append(name)
+    return applied

@@ -1,0 +1,40 @@
+"""Migrations and views: applied in as few transactions as DuckLake allows, views after what they read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.migrate import _dependency_order, _transactions, list_migrations, migrate
+
+
+def test_migrations_share_a_transaction_unless_one_sets_a_tables_options() -> None:
+    pending = [
+        (1, "001_a.sql", "CREATE TABLE a (x INT);"),
+        (2, "002_b.sql", "ALTER TABLE a ADD COLUMN y INT;"),
+        (3, "003_c.sql", "CALL lake.set_option('data_inlining_row_limit', 10, table_name => 'a');"),
+        (4, "004_d.sql", "CREATE TABLE d (x INT);"),
+    ]
+    assert [[m[0] for m in group] for group in _transactions(pending)] == [[1, 2], [3, 4]]
+    assert _transactions([]) == []
+
+
+def test_a_view_that_reads_another_is_created_after_it() -> None:
+    views = {"a_top": "SELECT * FROM z_base", "z_base": "SELECT 1 AS n", "m_other": "SELECT 2 AS n"}
+    assert _dependency_order(views) == ["m_other", "z_base", "a_top"]
+    with pytest.raises(ValueError, match="read each other"):
+        _dependency_order({"a": "SELECT * FROM b", "b": "SELECT * FROM a"})
+
+
+def test_a_new_warehouse_gets_every_migration_once(tmp_path: Path) -> None:
+    con = connect(LakeLocation.under(tmp_path / "lake"))
+    try:
+        applied = migrate(con)
+        assert applied == [name for _, name, _ in list_migrations()]
+        assert migrate(con) == []
+        versions = [row[0] for row in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
+        assert versions == [number for number, _, _ in list_migrations()]
+    finally:
+        con.close()
