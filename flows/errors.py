@@ -115,5 +115,7 @@ def hide_expected_failures_in_logs() -> None:
     """Keep Prefect's console from printing tracebacks of expected failures, and Great Expectations'
     Data Docs builder from printing its own (a failed Data Docs page never fails a run)."""
     for name in ("prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
-        logging.getLogger(name).addFilter(_HideExpectedErrors())
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _HideExpectedErrors) for f in logger.filters):
+            logger.addFilter(_HideExpectedErrors())
     logging.getLogger("great_expectations").setLevel(logging.CRITICAL)

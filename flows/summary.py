@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from newslake.tasks.discover import SkippedPath
 from newslake.tasks.records import Rejection
@@ -52,7 +52,7 @@ class RunSummary:
     quotes: int = 0
     copies: int = 0  # articles that joined a story already told (syndicated copies, rewrites)
     seconds: float = 0.0
-    status: str = "running"
+    status: Literal["running", "completed", "warning", "failed", "interrupted"] = "running"
     data_docs: str | None = None
     report: str | None = None  # the HTML report refreshed after the run, when report.path is set
     # Per live source: items its listing held, fetched, failed, left pending; whether the listing was unchanged.

@@ -1,7 +1,8 @@
-"""Shared fixtures: seed paths, a real Prefect server on 127.0.0.1, and the CLI in a subprocess."""
+"""Shared fixtures: seed paths, a real Prefect server on 127.0.0.1, and the CLI in process or as a process."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from newslake.warehouse.lake import LakeLocation
+from tests.cli import Outcome, invoke
 from tests.services import PG_BIN, S3, Postgres, postgres_available, postgres_server, s3_server
 
 # Quiet, offline libraries for every test process (the CLI sets the same defaults).
@@ -40,6 +42,18 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _send_what_is_queued() -> None:
+    """Send the logs and events that commands run in this process still hold, while the server is up:
+    after it, their workers retry against a closed port for a minute at exit."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogHandler
+
+    with contextlib.suppress(Exception):
+        APILogHandler.flush()
+    with contextlib.suppress(Exception):
+        EventsWorker.drain_all(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +85,7 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.terminate()
         raise RuntimeError("prefect server did not become healthy in 120 s")
     yield url
+    _send_what_is_queued()
     server.terminate()
     try:
         server.wait(timeout=20)
@@ -108,12 +123,34 @@ def shared_lake(postgres: Postgres, s3: S3, tmp_path: Path, monkeypatch: pytest.
     )
 
 
-CliRunner = Callable[..., subprocess.CompletedProcess[str]]
+CliRunner = Callable[..., "subprocess.CompletedProcess[str] | Outcome"]
+
+
+def _checked(args: tuple[str, ...], result: subprocess.CompletedProcess[str] | Outcome, check: bool) -> None:
+    if check and result.returncode != 0:
+        raise AssertionError(f"newslake {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    # Every failure a test provokes is an expected one: it is told in a line or two, never a traceback.
+    assert "Traceback" not in result.stderr, f"newslake {' '.join(args)} printed a traceback:\n{result.stderr[-3000:]}"
 
 
 @pytest.fixture
 def newslake(prefect_api: str, tmp_path: Path) -> CliRunner:
-    """Give back a function that runs the `newslake` command against the session's Prefect server."""
+    """Give back a function that runs the `newslake` command in this process, from tmp_path, against the
+    session's Prefect server. Its documents are processed inline (one worker) unless a test asks for
+    more: the model then loads once per session."""
+
+    def run(*args: str, check: bool = True, env: dict[str, str] | None = None) -> Outcome:
+        result = invoke(args, cwd=tmp_path, prefect_api=prefect_api, env={"NEWSLAKE_WORKERS": "1", **(env or {})})
+        _checked(args, result, check)
+        return result
+
+    return run
+
+
+@pytest.fixture
+def newslake_process(prefect_api: str, tmp_path: Path) -> CliRunner:
+    """Give back a function that runs the real `newslake` command in its own process, for the tests where
+    the process boundary is the point (signals, exit codes of the interpreter, concurrent processes)."""
 
     def run(*args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         full_env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
@@ -127,12 +164,7 @@ def newslake(prefect_api: str, tmp_path: Path) -> CliRunner:
             text=True,
             timeout=600,
         )
-        if check and result.returncode != 0:
-            raise AssertionError(f"newslake {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
-        # Every failure a test provokes is an expected one: it is told in a line or two, never a traceback.
-        assert "Traceback" not in result.stderr, (
-            f"newslake {' '.join(args)} printed a traceback:\n{result.stderr[-3000:]}"
-        )
+        _checked(args, result, check)
         return result
 
     return run
@@ -142,15 +174,6 @@ def newslake(prefect_api: str, tmp_path: Path) -> CliRunner:
 def seed_lake(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Give back a warehouse that ingested the bundled seeds (shared by read-only tests; do not write to it)."""
     home = tmp_path_factory.mktemp("seed-lake")
-    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(home / "prefect")}
-    env.pop("NEWSLAKE_LAKE", None)
-    result = subprocess.run(
-        [str(BIN / "newslake"), "run", str(SEEDS), "--lake", str(home / "lake"), "--workers", "1", "--no-progress"],
-        cwd=home,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    args = ("run", str(SEEDS), "--lake", str(home / "lake"), "--workers", "1", "--no-progress")
+    _checked(args, invoke(args, cwd=home, prefect_api=prefect_api), check=True)
     return home / "lake"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
@@ -14,6 +14,7 @@ from newslake.warehouse.load import FetchRow, fetch_table
 
 # Transient failures are tried again by later runs, this many runs in all.
 MAX_FETCH_ATTEMPTS = 3
+UrlStatus = Literal["pending", "done", "failed", "skipped"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class SeenUrl:
     """What the warehouse knows of one listed URL."""
 
     url: str
-    status: str  # pending | done | failed | skipped
+    status: UrlStatus
     modified_at: datetime | None
     doc_id: str | None
     attempts: int
@@ -36,7 +37,7 @@ class ListedRow:
     source: str
     listed_at: datetime
     modified_at: datetime | None
-    status: str = "pending"
+    status: UrlStatus = "pending"
     reason: str | None = None
 
 

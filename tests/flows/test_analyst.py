@@ -17,7 +17,6 @@ from tests.pngs import share_of_colour
 from tests.services import prefect_filter
 from tests.site import article_html
 
-pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SECTIONS = ("articles_over_time", "top_entities", "places", "cooccurrence", "quoted", "source_health", "quality")
 
@@ -112,6 +111,7 @@ def test_csv_and_jsonl_exports_hold_every_row(newslake: CliRunner, seed_lake: Pa
         assert rows == counts[table], table
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium package (.ci/run installs it)")
 def test_the_report_renders_every_chart_offline_in_chromium(newslake: CliRunner, seed_lake: Path, tmp_path: Path):
     from playwright.sync_api import sync_playwright

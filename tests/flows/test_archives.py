@@ -6,14 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.archives import Record, record_bytes, write_warc
 from tests.conftest import CliRunner
 from tests.lakes import query
 from tests.site import article_html
-
-pytestmark = pytest.mark.slow
 
 
 def test_an_archive_loads_its_pages_and_a_second_run_changes_nothing(newslake: CliRunner, tmp_path: Path) -> None:

@@ -60,7 +60,8 @@ def test_other_errors_keep_their_traceback() -> None:
 
 
 @pytest.mark.slow
-def test_a_run_on_a_full_disk_fails_in_a_few_lines(newslake: CliRunner, tmp_path: Path) -> None:
+def test_a_run_on_a_full_disk_fails_in_a_few_lines(newslake_process: CliRunner, tmp_path: Path) -> None:
+    # A process of its own: the small file system is unmounted after it, which an open file would stop.
     disk = tmp_path / "disk"
     disk.mkdir()
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True)
@@ -68,7 +69,7 @@ def test_a_run_on_a_full_disk_fails_in_a_few_lines(newslake: CliRunner, tmp_path
         pytest.skip(f"a small file system for the full disk needs mount (as root): {mounted.stderr.decode()[:200]}")
     try:
         (disk / "filler").write_bytes(b"\0" * 2_700_000)  # leaves about 400 KB: less than a run writes
-        result = newslake("run", str(SEEDS), "--lake", str(disk / "lake"), "--workers", "1", check=False)
+        result = newslake_process("run", str(SEEDS), "--lake", str(disk / "lake"), "--workers", "1", check=False)
     finally:
         subprocess.run(["umount", str(disk)], check=True)
     assert result.returncode == 1

@@ -7,12 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import SEED_000, SEED_003, CliRunner
 from tests.services import prefect_filter
-
-pytestmark = pytest.mark.slow
 
 PARAGRAPH = (
     "The city council approved the new budget on Tuesday after a long debate about schools, roads and "

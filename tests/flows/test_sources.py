@@ -22,8 +22,6 @@ from tests.lakes import count_articles, query
 from tests.services import prefect_filter
 from tests.site import NewsSite, article_html, serve_site
 
-pytestmark = pytest.mark.slow
-
 FETCH = """
 [lake]
 path = "lake"
@@ -215,6 +213,7 @@ def test_max_items_leaves_the_rest_for_the_next_run(newslake: CliRunner, tmp_pat
     assert all(site.hits[f"/articles/{n}"] == 1 for n in (1, 2, 3, 4))
 
 
+@pytest.mark.slow
 def test_a_run_killed_mid_fetch_loses_nothing(prefect_api, tmp_path, site):
     hold = threading.Event()
     site.pages["/articles/2"].hold = hold
@@ -250,6 +249,7 @@ def test_a_run_killed_mid_fetch_loses_nothing(prefect_api, tmp_path, site):
     assert statuses == [("interrupted", True), ("completed", False)]
 
 
+@pytest.mark.slow
 def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):
     """A real Prefect server runs the source's deployment every few seconds; the second ingest of the
     feed fetches only the item that changed."""
@@ -287,6 +287,7 @@ def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):
     assert query(lake, "SELECT DISTINCT source FROM source_state") == [("scheduled-feed",)]
 
 
+@pytest.mark.slow
 def test_serve_without_a_prefect_server_says_what_to_do(tmp_path):
     write_config(tmp_path, source("feed", "feed", "https://news.example/feed.xml", interval="15m"))
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
@@ -296,6 +297,7 @@ def test_serve_without_a_prefect_server_says_what_to_do(tmp_path):
     assert "prefect server start" in result.stderr and "PREFECT_API_URL" in result.stderr
 
 
+@pytest.mark.slow
 def test_serve_with_its_prefect_server_down_says_what_to_do(tmp_path):
     write_config(tmp_path, source("feed", "feed", "https://news.example/feed.xml", interval="15m"))
     with socket.socket() as sock:  # a port nothing listens on
@@ -353,6 +355,7 @@ print("status:", ingest_source(sys.argv[1], sys.argv[2])["status"])
 """
 
 
+@pytest.mark.slow
 def test_a_scheduled_run_shows_its_summary_on_the_deployments_run(prefect_api: str, tmp_path: Path) -> None:
     from tests.conftest import SEED_000
 

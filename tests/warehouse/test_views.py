@@ -10,8 +10,6 @@ import pytest
 from newslake.warehouse.lake import LakeLocation, connect
 from newslake.warehouse.migrate import apply_views, list_views, migrate, view_names
 
-pytestmark = pytest.mark.slow
-
 
 def test_every_view_runs_on_the_seed_warehouse(seed_lake: Path) -> None:
     con = connect(LakeLocation.under(seed_lake), read_only=True)
