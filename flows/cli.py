@@ -58,7 +58,7 @@ dask_option = click.option(
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     # --catalog and --data-path reach load_settings through the context, not each command's arguments.
     if value is not None and param.name:
-        ctx.meta.setdefault("newslake.overrides", {})[param.name] = value
+        ctx.meta.setdefault("newslake.overrides", {})[f"lake.{param.name}"] = value
     return value
 
 
@@ -98,15 +98,17 @@ def common_options(func: F) -> F:
     return func
 
 
-def load_settings(config_file: Path | None, **overrides: Any) -> Any:
-    """Give back the resolved settings, or exit with a one-line message when they are invalid."""
+def load_settings(config_file: Path | None, lake: Path | None, flags: dict[str, Any] | None = None) -> Any:
+    """Give back the resolved settings, or exit with a one-line message when they are invalid. Flags are
+    keyed by config key (`run.workers`); those not given are None."""
     from newslake.flows.settings import SettingsError, resolve_settings
 
+    given = {"lake.path": lake, **(flags or {})}
     context = click.get_current_context(silent=True)
     if context is not None:
-        overrides = {**context.meta.get("newslake.overrides", {}), **overrides}
+        given = {**context.meta.get("newslake.overrides", {}), **given}
     try:
-        return resolve_settings(config_file=config_file, overrides=overrides)
+        return resolve_settings(config_file=config_file, overrides=given)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -132,7 +134,7 @@ def stoppable_run() -> Iterator[None]:
 def prefect_api(settings: Any) -> Iterator[None]:
     """Run the block against the shared local Prefect server (flows.prefect_server) when none is
     configured and `run.prefect_server` is `shared`; say where its UI is."""
-    if settings.prefect_server == "temporary" or os.environ.get("PREFECT_API_URL"):
+    if settings.run.prefect_server == "temporary" or os.environ.get("PREFECT_API_URL"):
         yield
         return
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
@@ -157,9 +159,11 @@ def start_workers(settings: Any) -> None:
     meanwhile instead of after."""
     from newslake.flows.workers import start_workers_early
 
-    if settings.dask_address:
+    if settings.run.dask_address:
         return  # the documents are processed on the Dask cluster
-    start_workers_early(settings.workers, settings.ner_model, settings.max_document_bytes, settings.document_timeout)
+    start_workers_early(
+        settings.run.workers, settings.entities.model, settings.run.max_document_bytes, settings.run.document_timeout
+    )
 
 
 def check_prefect_server(url: str) -> None:
@@ -182,13 +186,13 @@ def where(location: Any) -> str:
 
 def check_cluster(settings: Any) -> None:
     """Exit with one line when a Dask cluster is configured and does not answer or has no workers."""
-    if not settings.dask_address:
+    if not settings.run.dask_address:
         return
     from newslake.flows.cluster import cluster_workers
     from newslake.flows.errors import ClusterUnavailableError
 
     try:
-        cluster_workers(settings.dask_address)
+        cluster_workers(settings.run.dask_address)
     except ClusterUnavailableError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -291,12 +295,14 @@ def run(
     """
     settings = load_settings(
         config_file,
-        lake=lake,
-        batch_size=batch_size,
-        workers=workers,
-        allow_private=allow_private,
-        max_urls=max_urls,
-        dask_address=dask,
+        lake,
+        {
+            "run.batch_size": batch_size,
+            "run.workers": workers,
+            "run.dask_address": dask,
+            "fetch.allow_private": allow_private,
+            "fetch.max_urls": max_urls,
+        },
     )
     if not (paths or source_names or feeds or sitemaps or warcs or url_lists or settings.sources):
         raise click.UsageError(
@@ -330,7 +336,7 @@ def run(
     what = [*map(str, paths), *(s.name for s in sources)]
     click.echo(f"newslake: ingesting {', '.join(what)} into {where(settings.location())}", err=True)
     with prefect_api(settings), stoppable_run():
-        summary = on_cluster(ingest, settings.dask_address)(
+        summary = on_cluster(ingest, settings.run.dask_address)(
             [str(p) for p in paths], settings, show_progress=show, sources=sources
         )
     print_summary(summary.lines())
@@ -350,7 +356,7 @@ def run(
 @row_format
 def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
     """List the configured sources with their schedule and the state of their last runs."""
-    settings = load_settings(config_file, lake=lake)
+    settings = load_settings(config_file, lake)
     import duckdb
 
     from newslake.warehouse.lake import LakeMissingError, LakeUnreachableError, connect
@@ -443,7 +449,7 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
             "PREFECT_API_URL=http://127.0.0.1:4200/api (see the README)"
         )
     check_prefect_server(str(get_current_settings().api.url))
-    settings = load_settings(path, lake=lake)
+    settings = load_settings(path, lake)
     from newslake.flows.schedule import scheduled_sources, serve_sources
 
     try:
@@ -472,7 +478,7 @@ def quarantine(
     lake: Path | None, config_file: Path | None, run_id: str | None, reason: str | None, source: str | None, fmt: str
 ) -> None:
     """List refused documents with their reasons, newest first."""
-    settings = load_settings(config_file, lake=lake)
+    settings = load_settings(config_file, lake)
     from newslake.warehouse.quarantine import list_quarantine
 
     con = open_reader(settings)
@@ -504,7 +510,7 @@ def reprocess(
     progress: bool | None,
 ) -> None:
     """Run stored raw documents through extraction, validation and load again, without reading sources."""
-    settings = load_settings(config_file, lake=lake, workers=workers, dask_address=dask)
+    settings = load_settings(config_file, lake, {"run.workers": workers, "run.dask_address": dask})
     check_cluster(settings)
     start_workers(settings)
     from newslake.flows.cluster import on_cluster
@@ -512,7 +518,7 @@ def reprocess(
 
     show = progress_mode(progress)
     with prefect_api(settings), stoppable_run():
-        summary = on_cluster(reprocess_flow, settings.dask_address)(
+        summary = on_cluster(reprocess_flow, settings.run.dask_address)(
             settings, run_id, reason, source, everything, show_progress=show
         )
     print_summary(summary.lines())
@@ -526,7 +532,7 @@ def reprocess(
 @click.option("--reason", default=None, help="Only failures whose reason starts with this code, e.g. http_4.")
 def retry(lake: Path | None, config_file: Path | None, source: str | None, reason: str | None) -> None:
     """Make failed page URLs pending again, so the next run of their source fetches them."""
-    settings = load_settings(config_file, lake=lake)
+    settings = load_settings(config_file, lake)
     from newslake.flows.locks import writer_lock
     from newslake.warehouse.lake import LakeMissingError, connect
     from newslake.warehouse.migrate import migrate
@@ -567,7 +573,7 @@ def retry(lake: Path | None, config_file: Path | None, source: str | None, reaso
 )
 def sql(query: str, lake: Path | None, config_file: Path | None, fmt: str, allow_files: bool) -> None:
     """Answer a read-only SQL QUERY from the warehouse (writes are refused)."""
-    settings = load_settings(config_file, lake=lake)
+    settings = load_settings(config_file, lake)
     answer_query(settings, query, fmt, allow_files)
 
 
@@ -694,7 +700,7 @@ def search(
     fmt: str,
 ) -> None:
     """Find articles matching QUERY, ranked by BM25: title, site, date and a snippet."""
-    settings = load_settings(config_file, lake=lake)
+    settings = load_settings(config_file, lake)
     from datetime import UTC
 
     from newslake.tasks.snippets import make_snippet, query_terms
@@ -726,7 +732,7 @@ def search(
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only rows of this day or later.")
 def export(lake: Path | None, config_file: Path | None, fmt: str, target: Path, since: datetime | None) -> None:
     """Write every table and view to a folder, atomically: Parquet partitioned by day, CSV or JSON lines."""
-    settings = load_settings(config_file, lake=lake)
+    settings = load_settings(config_file, lake)
     from newslake.warehouse.export import export_lake
 
     con = open_reader(settings)
@@ -749,7 +755,7 @@ def export(lake: Path | None, config_file: Path | None, fmt: str, target: Path, 
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("report.html"), show_default=True)
 def report(lake: Path | None, config_file: Path | None, out: Path) -> None:
     """Write a self-contained HTML report: articles, entities, places, quotes, source health and quality."""
-    settings = load_settings(config_file, lake=lake)
+    settings = load_settings(config_file, lake)
     from newslake.flows.report import write_report
     from newslake.warehouse.lake import LakeMissingError
 
@@ -767,7 +773,7 @@ def report(lake: Path | None, config_file: Path | None, out: Path) -> None:
 @click.option("--workers", type=int, default=None, help="Worker processes (default: run.workers).")
 def entities(infile: Any, lake: Path | None, config_file: Path | None, model: str | None, workers: int | None) -> None:
     """Find entities in JSON lines {"id", "text"} from INFILE ('-' for stdin); write one JSON line per input."""
-    settings = load_settings(config_file, lake=lake, ner_model=model, workers=workers)
+    settings = load_settings(config_file, lake, {"entities.model": model, "run.workers": workers})
     from newslake.flows.workers import document_workers, entities_for_texts, worker_chunks
 
     records = []
@@ -784,8 +790,8 @@ def entities(infile: Any, lake: Path | None, config_file: Path | None, model: st
             raise click.ClickException(f'line {number}: each input line must be a JSON object with "id" and "text"')
         records.append(record)
     texts = [r["text"] for r in records]
-    chunks = worker_chunks(list(range(len(texts))), settings.workers)
-    with document_workers(settings.workers, settings.ner_model, settings.max_document_bytes) as pool:
+    chunks = worker_chunks(list(range(len(texts))), settings.run.workers)
+    with document_workers(settings.run.workers, settings.entities.model, settings.run.max_document_bytes) as pool:
         results = pool.map_chunks(entities_for_texts, [[texts[i] for i in chunk] for chunk in chunks])
         spans_by_index = {
             i: spans
@@ -806,15 +812,15 @@ def entities(infile: Any, lake: Path | None, config_file: Path | None, model: st
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 def extract(paths: Sequence[Path], lake: Path | None, config_file: Path | None, fmt: str) -> None:
     """Extract articles from PATHS without loading them: one JSON line per document, refusals included."""
-    settings = load_settings(config_file, lake=lake)
+    settings = load_settings(config_file, lake)
     check_paths(paths)
     from newslake.flows.workers import init_worker, process_document
     from newslake.tasks.discover import as_given, discover_files, read_document
     from newslake.tasks.records import Rejection
 
-    init_worker(settings.ner_model, settings.max_document_bytes, settings.document_timeout)
+    init_worker(settings.entities.model, settings.run.max_document_bytes, settings.run.document_timeout)
     for path in discover_files(paths):
-        raw = read_document(path, settings.max_document_bytes)
+        raw = read_document(path, settings.run.max_document_bytes)
         # The run's own per-document step: a page that breaks extraction is one rejected line, not the end.
         processed = raw if isinstance(raw, Rejection) else process_document(raw)
         result = processed if isinstance(processed, Rejection) else (processed.rejection or processed.article)

@@ -74,7 +74,7 @@ def ingest_batch(settings: Settings, run_id: str, number: int, payload: bytes) -
     from newslake.flows.ingest import complete_batch  # the flow module imports this one
 
     given, work = pickle.loads(payload)  # made by batch_payload in the run's own flow
-    init_worker(settings.ner_model, settings.max_document_bytes, settings.document_timeout)
+    init_worker(settings.entities.model, settings.run.max_document_bytes, settings.run.document_timeout)
     processed = process_chunk(work.process)
     return complete_batch(
         _connection(settings.location()),

@@ -161,10 +161,12 @@ def ingest_sources(
     downloads: list[ArchiveDownload] = []
 
     def file_batches(summary: RunSummary) -> Iterator[InputBatch]:
-        for chunk in batched(files, settings.batch_size):
-            yield read_files(chunk, settings.max_document_bytes)
+        for chunk in batched(files, settings.run.batch_size):
+            yield read_files(chunk, settings.run.max_document_bytes)
         for archive in archives:  # read as they go: their records are not counted up front
-            yield from archive_batches(archive, settings.batch_size, settings.max_document_bytes, summary.passed_over)
+            yield from archive_batches(
+                archive, settings.run.batch_size, settings.run.max_document_bytes, summary.passed_over
+            )
 
     def downloaded_batches(
         con: duckdb.DuckDBPyConnection, fetcher: Fetcher, summary: RunSummary
@@ -176,16 +178,16 @@ def ingest_sources(
                 source,
                 listing_validators(con, source.name),
                 settings.location().root / "downloads",
-                settings.max_archive_bytes,
-                settings.archive_timeout,
+                settings.fetch.max_archive_bytes,
+                settings.fetch.archive_timeout,
             )
             downloads.append(download)
-            yield from download_batches(download, settings.batch_size, settings.max_document_bytes, summary)
+            yield from download_batches(download, settings.run.batch_size, settings.run.max_document_bytes, summary)
 
     with ExitStack() as stack:
         for source in sources:
             stack.enter_context(source_lock(settings, source.name))
-        fetcher = stack.enter_context(Fetcher(settings.fetch_policy())) if live else None
+        fetcher = stack.enter_context(Fetcher(settings.fetch.policy())) if live else None
 
         def prepare(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> tuple[Iterator[InputBatch], int | None]:
             summary.skipped = skipped
@@ -193,7 +195,7 @@ def ingest_sources(
                 summary.sources[name] = SourceCounts("folder", found=len(found))
             if fetcher is None:
                 return file_batches(summary), None if archives else len(files)
-            polls = poll_sources(con, fetcher, polled, summary, settings.max_urls)
+            polls = poll_sources(con, fetcher, polled, summary, settings.fetch.max_urls)
             pages = [page for poll in polls for page in poll.pages]
             listing = InputBatch(refused=[r for poll in polls for r in poll.rejections])
             batches = chain(
@@ -207,7 +209,7 @@ def ingest_sources(
 
         def page_batches(fetcher: Fetcher, pages: list[PageTask], summary: RunSummary) -> Iterator[InputBatch]:
             languages = {s.name: s.language for s in live if s.language}
-            for fetched in fetch_pages(fetcher, pages, settings.batch_size, settings.fetch_concurrency):
+            for fetched in fetch_pages(fetcher, pages, settings.run.batch_size, settings.fetch.concurrency):
                 yield page_batch(fetched, summary, languages)
 
         def record_sources(con: duckdb.DuckDBPyConnection, summary: RunSummary, polled_at: datetime) -> None:
@@ -246,18 +248,18 @@ def told_failures(settings: Settings) -> Iterator[None]:
 
 def refresh_report(settings: Settings, summary: RunSummary) -> None:
     """Rewrite the HTML report when report.path is set, and link it from the run's Prefect artifacts."""
-    if settings.report_path is None:
+    if settings.report.path is None:
         return
     from newslake.flows.report import write_report  # imports the charting libraries: only when a report is wanted
 
     try:
-        path = write_report(settings.location(), settings.report_path)
+        path = write_report(settings.location(), settings.report.path)
         summary.report = str(path)
         create_link_artifact(
             link=path.as_uri(), link_text="newslake report", key="newslake-report", description="newslake report"
         )
     except Exception as exc:  # the report must never fail a run that loaded its data
-        get_run_logger().warning("could not refresh the report %s: %s", settings.report_path, exc)
+        get_run_logger().warning("could not refresh the report %s: %s", settings.report.path, exc)
 
 
 def poll_sources(
@@ -306,7 +308,7 @@ def reprocess(
             con.close()
 
     def prepare(_con: duckdb.DuckDBPyConnection, _summary: RunSummary) -> tuple[Iterator[InputBatch], int]:
-        batches = (InputBatch(docs=list(chunk)) for chunk in batched(docs, settings.batch_size))
+        batches = (InputBatch(docs=list(chunk)) for chunk in batched(docs, settings.run.batch_size))
         return batches, len(docs)
 
     with told_failures(settings):
@@ -408,14 +410,17 @@ def catch_up_clusters(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
 def processing(con: duckdb.DuckDBPyConnection, settings: Settings) -> Iterator[DocumentExecutor]:
     """Give back the run's document workers, with the warehouse connection left the cores they do not
     take while they run. With a Dask cluster the documents are processed there: no local workers."""
-    if settings.dask_address:
+    if settings.run.dask_address:
         yield InlineExecutor()
         return
     with (
         document_workers(
-            settings.workers, settings.ner_model, settings.max_document_bytes, settings.document_timeout
+            settings.run.workers,
+            settings.entities.model,
+            settings.run.max_document_bytes,
+            settings.run.document_timeout,
         ) as workers,
-        threads_limited(con, loader_threads(settings.workers, available_cores())),
+        threads_limited(con, loader_threads(settings.run.workers, available_cores())),
     ):
         yield workers
 
@@ -431,7 +436,7 @@ def run_on_cluster(
 ) -> None:
     """Plan each batch here and hand it to the Dask cluster, whose worker processes, validates and
     loads it (flows.cluster); keep at most two batches per worker in flight."""
-    address = settings.dask_address or ""
+    address = settings.run.dask_address or ""
     limit = 2 * cluster_workers(address)
     get_run_logger().info("running batches on the Dask cluster at %s (%d slots)", address, limit)
     pending: dict[PrefectFuture[Any], tuple[set[str], int]] = {}
@@ -479,7 +484,7 @@ def run_pipeline(
 ) -> None:
     """Plan, process, validate and load the batches, with the workers a batch ahead of the warehouse
     (or on a Dask cluster, with `run.dask_address`)."""
-    if settings.dask_address:
+    if settings.run.dask_address:
         run_on_cluster(con, batches, total, settings, summary, show_progress, force)
         return
     with RunProgress(show_progress) as progress:
@@ -493,7 +498,7 @@ def run_pipeline(
             work = plan_work(con, unwalked(given.docs), force, unwalked(in_flight))
             # Many small chunks: a worker that finishes early takes the next one, so the last batch of
             # a run does not leave a core idle while the other finishes a big share.
-            chunks = worker_chunks(work.process, settings.workers)
+            chunks = worker_chunks(work.process, settings.run.workers)
             started_batch = InFlight(number, given, work, workers.map_chunks(process_chunk, chunks))
             if work.process and not runner.started:
                 runner.start()  # imports Great Expectations while the workers take the first batch
@@ -549,7 +554,7 @@ def finish_quality(
     record_validation(con, summary.run_id, outcomes, datetime.now(UTC))
     summary.add_outcomes(outcomes)
     summary.breaches = [f"{o.expectation}: observed {o.observed}" for o in outcomes if not o.success]
-    summary.status = settings.on_breach if summary.breaches else "completed"
+    summary.status = settings.quality.on_breach if summary.breaches else "completed"
 
 
 def refresh_search(con: duckdb.DuckDBPyConnection, location: LakeLocation, summary: RunSummary) -> None:

@@ -38,18 +38,18 @@ def suite_parameters(settings: Settings, now: datetime) -> dict[str, Any]:
     """Give back the values the suites' {"$PARAMETER": ...} thresholds take, from configuration."""
     import re
 
-    phrases = [re.escape(p.strip()) for p in settings.boilerplate_phrases if p.strip()]
+    phrases = [re.escape(p.strip()) for p in settings.quality.boilerplate_phrases if p.strip()]
     return {
-        "min_words": settings.min_words,
-        "title_min_length": settings.title_min_length,
-        "title_max_length": settings.title_max_length,
-        "earliest_published_at": datetime.combine(settings.earliest_published_at, time(), UTC),
+        "min_words": settings.quality.min_words,
+        "title_min_length": settings.quality.title_min_length,
+        "title_max_length": settings.quality.title_max_length,
+        "earliest_published_at": datetime.combine(settings.quality.earliest_published_at, time(), UTC),
         "latest_published_at": now + timedelta(days=1),
         "language_codes": list(language_codes()),
         "boilerplate_regex": "(?i)\\b(?:" + "|".join(phrases) + ")\\b" if phrases else "(?!x)x",
-        "max_document_bytes": settings.max_document_bytes,
+        "max_document_bytes": settings.run.max_document_bytes,
         "entity_labels": sorted(ENTITY_LABELS),
-        "max_quarantine_share": settings.max_quarantine_share,
+        "max_quarantine_share": settings.quality.max_quarantine_share,
     }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from newslake.flows.cli import main
-from newslake.flows.settings import CONFIG_KEYS, LIST_FIELDS, Settings, SourceConfig
+from newslake.flows.settings import CONFIG_KEYS, LIST_KEYS, SECTIONS, SourceConfig
 
 CLI_FILE = "cli.md"
 CONFIG_FILE = "config.md"
@@ -50,7 +50,6 @@ def _option_row(option: click.Option, context: click.Context) -> str:
 
 def config_reference() -> str:
     """Give back docs/config.md: every config key with its environment variable, default and meaning."""
-    fields = Settings.model_fields
     out = [
         "# Configuration reference",
         "",
@@ -62,9 +61,10 @@ def config_reference() -> str:
         "| config key | environment | default | meaning |",
         "| --- | --- | --- | --- |",
     ]
-    for key, name in CONFIG_KEYS.items():
-        field = fields[name]
-        env = f"`NEWSLAKE_{name.upper()}`" + (" (comma-separated)" if name in LIST_FIELDS else "")
+    for key, variable in CONFIG_KEYS.items():
+        section, name = key.split(".", 1)
+        field = SECTIONS[section].model_fields[name]
+        env = f"`{variable}`" + (" (comma-separated)" if key in LIST_KEYS else "")
         out.append(f"| `{key}` | {env} | {_default(field.default)} | {_cell(field.description or '')} |")
     out += ["", "## Sources", "", "| key | meaning |", "| --- | --- |"]
     for name, field in SourceConfig.model_fields.items():

@@ -18,7 +18,7 @@ from newslake.flows.settings import Settings, SourceConfig, resolve_settings
 def ingest_source(source: str, config_file: str) -> dict[str, Any]:
     """Ingest one configured source (the flow each deployment runs); give back the run's counts."""
     settings = resolve_settings(config_file=Path(config_file))
-    summary = on_cluster(ingest, settings.dask_address)(
+    summary = on_cluster(ingest, settings.run.dask_address)(
         [], settings, show_progress=False, sources=[settings.source(source)]
     )
     publish_summary(summary, log=False)  # on the deployment's run too, where the Prefect UI shows it first

