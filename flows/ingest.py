@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain
+from functools import partial
 from typing import Any, TypeVar, cast
 
 import duckdb
@@ -27,48 +27,33 @@ from newslake.flows.batches import (
     BatchWork,
     InFlight,
     InputBatch,
-    archive_batches,
     assign_article_ids,
     build_batch,
     decide_work,
-    download_batches,
     enforce_languages,
-    page_batch,
-    read_files,
 )
 from newslake.flows.cluster import batch_payload, cluster_workers, ingest_batch
 from newslake.flows.errors import ExpectedError, expected_failures, explain_failure, first_line
+from newslake.flows.inputs import input_batches, plan_inputs, record_sources, stored_batches
 from newslake.flows.interrupt import check_stop, leave, stopping_signal, take_back_sigterm
 from newslake.flows.locks import gone_runs, run_lock, source_lock, writer_lock
 from newslake.flows.progress import RunProgress
 from newslake.flows.quality import BatchVerdict, validate_batch, validate_run
 from newslake.flows.settings import Settings, SourceConfig
-from newslake.flows.sources import (
-    ArchiveDownload,
-    PageTask,
-    SourcePoll,
-    download_archive,
-    fetch_pages,
-    is_local,
-    poll_source,
-)
-from newslake.flows.summary import RunSummary, SourceCounts
+from newslake.flows.summary import RunSummary
 from newslake.flows.workers import (
     DocumentExecutor,
     InlineExecutor,
     available_cores,
-    batched,
     document_workers,
     loader_threads,
     process_chunk,
     worker_chunks,
 )
 from newslake.tasks.clusters import story_signature
-from newslake.tasks.discover import SkippedPath, discover_files
 from newslake.tasks.fetch import Fetcher
 from newslake.tasks.records import Article, ProcessedDocument, RawDocument, Rejection
 from newslake.tasks.validate import ExpectationOutcome, SuiteRunner
-from newslake.tasks.warc import is_archive
 from newslake.warehouse.clusters import store_clusters, unclustered_articles
 from newslake.warehouse.lake import LakeLocation, connect, threads_limited
 from newslake.warehouse.load import (
@@ -82,7 +67,6 @@ from newslake.warehouse.migrate import migrate
 from newslake.warehouse.quarantine import reprocess_candidates
 from newslake.warehouse.runs import finish_run, mark_interrupted, running_runs, start_run, this_host
 from newslake.warehouse.search import mark_search_stale, refresh_search_index, search_needs_refresh
-from newslake.warehouse.sources import listing_validators, record_poll, record_source_run
 
 T = TypeVar("T")
 
@@ -149,92 +133,18 @@ def ingest_sources(
     paths: list[str], settings: Settings, show_progress: bool | None, sources: list[SourceConfig]
 ) -> RunSummary:
     """The body of the ingest flow."""
-    skipped: list[SkippedPath] = []
-    local = [s for s in sources if is_local(s)]
-    folder_files = {s.name: list(discover_files([s.location], skipped)) for s in local}
-    live = [s for s in sources if not is_local(s)]
-    polled = [s for s in live if s.kind != "warc"]
-    remote_archives = [s for s in live if s.kind == "warc"]
-    found_files = [*discover_files(paths, skipped), *(f for found in folder_files.values() for f in found)]
-    files = [f for f in dict.fromkeys(found_files) if not is_archive(f)]
-    archives = [f for f in dict.fromkeys(found_files) if is_archive(f)]
-    downloads: list[ArchiveDownload] = []
-
-    def file_batches(summary: RunSummary) -> Iterator[InputBatch]:
-        for chunk in batched(files, settings.run.batch_size):
-            yield read_files(chunk, settings.run.max_document_bytes)
-        for archive in archives:  # read as they go: their records are not counted up front
-            yield from archive_batches(
-                archive, settings.run.batch_size, settings.run.max_document_bytes, summary.passed_over
-            )
-
-    def downloaded_batches(
-        con: duckdb.DuckDBPyConnection, fetcher: Fetcher, summary: RunSummary
-    ) -> Iterator[InputBatch]:
-        for source in remote_archives:
-            check_stop()
-            download = download_archive(
-                fetcher,
-                source,
-                listing_validators(con, source.name),
-                settings.location().root / "downloads",
-                settings.fetch.max_archive_bytes,
-                settings.fetch.archive_timeout,
-            )
-            downloads.append(download)
-            yield from download_batches(download, settings.run.batch_size, settings.run.max_document_bytes, summary)
-
+    inputs = plan_inputs(paths, sources)
     with ExitStack() as stack:
         for source in sources:
             stack.enter_context(source_lock(settings, source.name))
-        fetcher = stack.enter_context(Fetcher(settings.fetch.policy())) if live else None
-
-        def prepare(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> tuple[Iterator[InputBatch], int | None]:
-            summary.skipped = skipped
-            for name, found in folder_files.items():
-                summary.sources[name] = SourceCounts("folder", found=len(found))
-            if fetcher is None:
-                return file_batches(summary), None if archives else len(files)
-            polls = poll_sources(con, fetcher, polled, summary, settings.fetch.max_urls)
-            pages = [page for poll in polls for page in poll.pages]
-            listing = InputBatch(refused=[r for poll in polls for r in poll.rejections])
-            batches = chain(
-                file_batches(summary),
-                [listing] if listing.size else [],
-                page_batches(fetcher, pages, summary),
-                downloaded_batches(con, fetcher, summary),
-            )
-            unknown = archives or remote_archives
-            return batches, None if unknown else len(files) + len(pages) + listing.size
-
-        def page_batches(fetcher: Fetcher, pages: list[PageTask], summary: RunSummary) -> Iterator[InputBatch]:
-            languages = {s.name: s.language for s in live if s.language}
-            for fetched in fetch_pages(fetcher, pages, settings.run.batch_size, settings.fetch.concurrency):
-                yield page_batch(fetched, summary, languages)
-
-        def record_sources(con: duckdb.DuckDBPyConnection, summary: RunSummary, polled_at: datetime) -> None:
-            if summary.status in ("completed", "warning"):
-                # Only an archive read to its end is skipped next time it answers 304.
-                record_poll(con, summary.run_id, [], [d.validators for d in downloads if d.validators], [])
-            for source in sources:
-                counts = summary.sources.get(source.name, SourceCounts(source.kind))
-                record_source_run(
-                    con,
-                    {
-                        "source": source.name,
-                        "kind": source.kind,
-                        "location": source.location,
-                        "run_id": summary.run_id,
-                        "polled_at": polled_at,
-                        "status": "failed" if counts.error and not counts.fetched else summary.status,
-                        "items_found": counts.found,
-                        "items_new": counts.fetched,
-                        "items_failed": counts.failed,
-                        "error": counts.error,
-                    },
-                )
-
-        summary = run_batches(prepare, settings, show_progress, force=False, finish=record_sources if sources else None)
+        fetcher = stack.enter_context(Fetcher(settings.fetch.policy())) if inputs.live else None
+        summary = run_batches(
+            partial(input_batches, inputs, fetcher, settings),
+            settings,
+            show_progress,
+            force=False,
+            finish=partial(record_sources, inputs) if sources else None,
+        )
     refresh_report(settings, summary)
     return summary
 
@@ -262,33 +172,6 @@ def refresh_report(settings: Settings, summary: RunSummary) -> None:
         get_run_logger().warning("could not refresh the report %s: %s", settings.report.path, exc)
 
 
-def poll_sources(
-    con: duckdb.DuckDBPyConnection,
-    fetcher: Fetcher,
-    sources: list[SourceConfig],
-    summary: RunSummary,
-    max_urls: int | None = None,
-) -> list[SourcePoll]:
-    """Poll each live source once; a URL two sources list is fetched once, for the first."""
-    claimed: set[str] = set()
-    polls = []
-    logger = get_run_logger()
-    for source in sources:
-        poll = poll_source(con, fetcher, source, summary.run_id, claimed, max_urls)
-        summary.sources[source.name] = SourceCounts(
-            source.kind, found=poll.found, pending=poll.pending, not_modified=poll.not_modified, error=poll.error
-        )
-        logger.info(
-            "source %s: %s items listed, %s to fetch%s",
-            source.name,
-            poll.found,
-            len(poll.pages),
-            f" ({poll.error})" if poll.error else "",
-        )
-        polls.append(poll)
-    return polls
-
-
 @flow(name="reprocess", log_prints=False)
 def reprocess(
     settings: Settings,
@@ -307,12 +190,8 @@ def reprocess(
         finally:
             con.close()
 
-    def prepare(_con: duckdb.DuckDBPyConnection, _summary: RunSummary) -> tuple[Iterator[InputBatch], int]:
-        batches = (InputBatch(docs=list(chunk)) for chunk in batched(docs, settings.run.batch_size))
-        return batches, len(docs)
-
     with told_failures(settings):
-        return run_batches(prepare, settings, show_progress, force=True)
+        return run_batches(partial(stored_batches, docs, settings), settings, show_progress, force=True)
 
 
 def run_batches(

@@ -104,3 +104,15 @@ def test_only_the_fetch_module_touches_the_network() -> None:
                 network -= {"socket"}
             if path.name != "fetch.py":
                 assert not network, f"{folder}/{path.name} imports {network}"
+
+
+def test_the_article_day_is_defined_once_in_a_staging_view() -> None:
+    # Views, the export and the report join article_days; only an article version's own day is apart.
+    defining = {
+        str(path.relative_to(REPO))
+        for path in (REPO / "warehouse").rglob("*")
+        if path.suffix in (".sql", ".py") and "migrations" not in path.parts
+        if "coalesce(published_on" in path.read_text(encoding="utf-8").replace("a.published_on", "published_on")
+    }
+    assert defining == {"warehouse/views/article_days.sql", "warehouse/export.py"}
+    assert (REPO / "warehouse" / "export.py").read_text(encoding="utf-8").count("coalesce(published_on") == 1

@@ -23,7 +23,7 @@ FORMATS = ("parquet", "csv", "jsonl")
 # How each table's rows get their day: the article's publication day (its ingest day when the page gives
 # none) for article data, the ingest or event day for the rest. Tables not listed are not partitioned.
 _DAY_OF = {
-    "articles": "coalesce(published_on, CAST(extracted_at AS DATE))",
+    # A version's own day: what article_days says of the article when that version was current.
     "article_versions": "coalesce(published_on, CAST(extracted_at AS DATE))",
     "documents": "CAST(discovered_at AS DATE)",
     "document_sources": "CAST(seen_at AS DATE)",
@@ -33,7 +33,7 @@ _DAY_OF = {
     "validation_runs": "CAST(validated_at AS DATE)",
     "validation_results": "CAST(validated_at AS DATE)",
 }
-_BY_ARTICLE = ("mentions", "entity_mentions", "quotes", "links")
+_BY_ARTICLE = ("articles", "mentions", "entity_mentions", "quotes", "links")  # their article's day (article_days)
 _NOT_EXPORTED = ("schema_migrations", "schema_views", "listing_validators")
 _DROPPED_COLUMNS = {"documents": "content"}  # raw bytes: in the lake for re-extraction, not for BI tools
 
@@ -106,8 +106,7 @@ def _select(name: str) -> tuple[str, bool]:
     if name in _DAY_OF:
         return f"SELECT *{dropped}, {_DAY_OF[name]} AS day FROM {name}", True
     if name in _BY_ARTICLE:
-        day = "coalesce(a.published_on, CAST(a.extracted_at AS DATE))"
-        return f"SELECT t.*, {day} AS day FROM {name} AS t JOIN articles AS a ON a.article_id = t.article_id", True
+        return f"SELECT t.*, d.day FROM {name} AS t JOIN article_days AS d ON d.article_id = t.article_id", True
     return f"SELECT *{dropped} FROM {name}", False
 
 

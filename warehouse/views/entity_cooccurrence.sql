@@ -9,11 +9,11 @@ SELECT
     eb.resolved_name AS name_b,
     eb.label AS label_b,
     count(DISTINCT a.article_id) AS articles,
-    min(coalesce(art.published_on, CAST(art.extracted_at AS DATE))) AS first_day,
-    max(coalesce(art.published_on, CAST(art.extracted_at AS DATE))) AS last_day
+    min(art.day) AS first_day,
+    max(art.day) AS last_day
 FROM mentions AS a
 JOIN mentions AS b ON b.article_id = a.article_id
 JOIN resolved_entities AS ea ON ea.entity_id = a.entity_id
 JOIN resolved_entities AS eb ON eb.entity_id = b.entity_id AND ea.resolved_id < eb.resolved_id
-JOIN articles AS art ON art.article_id = a.article_id
+JOIN article_days AS art ON art.article_id = a.article_id
 GROUP BY ALL

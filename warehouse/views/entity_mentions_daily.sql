@@ -2,7 +2,7 @@
 -- Grain: one row per day and entity. Keys: day, entity_id.
 -- Chart: lines of mentions per day for a few entities; a heatmap of day x entity.
 SELECT
-    coalesce(a.published_on, CAST(a.extracted_at AS DATE)) AS day,
+    a.day,
     e.resolved_id AS entity_id,
     e.resolved_name AS name,
     e.label,
@@ -10,5 +10,5 @@ SELECT
     CAST(sum(m.mention_count) AS BIGINT) AS mentions
 FROM mentions AS m
 JOIN resolved_entities AS e USING (entity_id)  -- one person, however the articles spell them
-JOIN articles AS a USING (article_id)
+JOIN article_days AS a USING (article_id)
 GROUP BY ALL

@@ -4,14 +4,14 @@
 -- Windows count back from the newest article in the warehouse, so a back-fill reads the same as live data.
 -- stories counts a story told by many articles (syndicated copies, rewrites: story_clusters) once.
 WITH newest AS (
-    SELECT max(coalesce(published_on, CAST(extracted_at AS DATE))) AS last_day FROM articles
+    SELECT max(day) AS last_day FROM article_days
 ),
 windows AS (
     SELECT * FROM (VALUES (7), (30), (NULL)) AS w(window_days)
 ),
 mentioned AS (
     SELECT
-        coalesce(a.published_on, CAST(a.extracted_at AS DATE)) AS day,
+        a.day,
         e.resolved_id AS entity_id,
         e.resolved_name AS name,
         e.label,
@@ -20,7 +20,7 @@ mentioned AS (
         m.mention_count
     FROM mentions AS m
     JOIN resolved_entities AS e USING (entity_id)  -- one person, however the articles spell them
-    JOIN articles AS a USING (article_id)
+    JOIN article_days AS a USING (article_id)
     LEFT JOIN article_clusters AS c USING (article_id)
 ),
 counted AS (

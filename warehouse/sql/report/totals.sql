@@ -6,5 +6,5 @@ SELECT
     (SELECT count(*) FROM entities) AS entities,
     (SELECT count(*) FROM quotes) AS quotes,
     (SELECT count(*) FROM runs) AS runs,
-    (SELECT min(coalesce(published_on, CAST(extracted_at AS DATE))) FROM articles) AS first_day,
-    (SELECT max(coalesce(published_on, CAST(extracted_at AS DATE))) FROM articles) AS last_day
+    (SELECT min(day) FROM article_days) AS first_day,
+    (SELECT max(day) FROM article_days) AS last_day
