@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from newslake.flows.output import print_summary, write_rows
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -603,84 +603,12 @@ def answer_query(settings: Any, query: str, fmt: str, allow_files: bool = False)
     write_rows(columns, rows, fmt)
 
 
-def write_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
-    """Print rows as a table, CSV, one JSON array (json) or one JSON object per line (jsonl)."""
-    records = (dict(zip(columns, row, strict=True)) for row in rows)
-    if fmt == "json":
-        click.echo(json.dumps(list(records), default=_json_default, ensure_ascii=False))
-    elif fmt == "jsonl":
-        for record in records:
-            click.echo(json.dumps(record, default=_json_default, ensure_ascii=False))
-    elif fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
-    else:
-        from rich.table import Table
-
-        table = Table(show_lines=False)
-        for column in columns:
-            table.add_column(column, overflow="fold")  # a long value wraps in its cell, never cut to "…"
-        for row in rows:
-            table.add_row(*(_cell(v, _CELL_CHARACTERS) for v in row))
-        _console().print(table)
-        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-
-
 def progress_mode(flag: bool | None) -> bool | None:
     """Give back how a run shows progress: a bar (True) on a terminal or with --progress, nothing (False)
     with --no-progress, else one plain line per batch (None), for logs and pipes."""
     if flag is None:
         return True if sys.stderr.isatty() else None
     return flag
-
-
-def print_summary(lines: list[tuple[str, str]]) -> None:
-    """Print the run summary as a two-column table."""
-    from rich.table import Table
-
-    table = Table(show_header=True)
-    table.add_column("run summary", overflow="fold")
-    table.add_column("", overflow="fold")
-    for label, value in lines:
-        table.add_row(label, value)
-    _console().print(table)
-
-
-# A table cell shows at most this much of a long value (an article's text); reasons and details fit.
-_CELL_CHARACTERS = 300
-
-
-def _console() -> Any:
-    """Give back the console tables print on: the terminal's width (at least 120 columns), or, when
-    the output goes to a file or a pipe, wide enough that no line wraps and no two values that
-    differ print alike."""
-    from rich.console import Console
-
-    if sys.stdout.isatty():
-        return Console(width=max(120, Console().width))
-    return Console(width=1_000, force_terminal=False, no_color=True)
-
-
-def _cell(value: Any, limit: int | None = None) -> str:
-    if value is None:
-        return ""
-    text = (
-        json.dumps(value, default=_json_default, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
-    )
-    if limit and len(text) > limit:
-        return text[: limit - 1] + "…"
-    return text
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, bytes):
-        return f"<{len(value)} bytes>"
-    return str(value)
 
 
 @main.command()

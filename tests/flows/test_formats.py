@@ -57,3 +57,19 @@ def test_a_table_piped_to_a_file_never_cuts_or_wraps_a_value(lake: Path) -> None
     assert reason in out and other in out  # two reasons that differ at their end print apart
     assert "…" not in out
     assert out.rstrip().endswith("(2 rows)")
+
+
+def test_a_table_cell_keeps_codes_whole_and_shortens_only_long_text() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from newslake.flows.output import cell, json_default
+
+    assert cell(None) == "" and cell("expectation_failed:enough_words") == "expectation_failed:enough_words"
+    assert cell("x" * 500, 300) == "x" * 299 + "…"
+    assert cell({"b": [1, 2]}) == '{"b": [1, 2]}'
+    assert (json_default(date(2026, 1, 2)), json_default(Decimal("1.5")), json_default(b"abc")) == (
+        "2026-01-02",
+        1.5,
+        "<3 bytes>",
+    )
