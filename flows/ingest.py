@@ -12,6 +12,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import duckdb
@@ -38,7 +39,7 @@ from newslake.flows.inputs import input_batches, plan_inputs, record_sources, st
 from newslake.flows.interrupt import check_stop, leave, stopping_signal, take_back_sigterm
 from newslake.flows.locks import gone_runs, run_lock, source_lock, writer_lock
 from newslake.flows.progress import RunProgress
-from newslake.flows.quality import BatchVerdict, validate_batch, validate_run
+from newslake.flows.quality import BatchVerdict, validate_batch, validate_run, write_validation_page
 from newslake.flows.settings import Settings, SourceConfig
 from newslake.flows.summary import RunSummary
 from newslake.flows.workers import (
@@ -233,7 +234,8 @@ def run_batches(
         with ThreadPoolExecutor(1) as side:
             docs = side.submit(runner.build_docs)  # nothing to render when nothing was validated
             refresh_search(con, location, summary)
-        summary.data_docs = str(index) if (index := docs.result()) else None
+        if docs.result() is not None and (page := validation_page(con, settings, summary)):
+            summary.data_docs = str(page)  # the run validated something: its results join the page
     except BaseException as exc:
         stopped_by = stopping_signal(exc)
         summary.status = "failed" if stopped_by is None else "interrupted"
@@ -434,6 +436,16 @@ def finish_quality(
     summary.add_outcomes(outcomes)
     summary.breaches = [f"{o.expectation}: observed {o.observed}" for o in outcomes if not o.success]
     summary.status = settings.quality.on_breach if summary.breaches else "completed"
+
+
+def validation_page(con: duckdb.DuckDBPyConnection, settings: Settings, summary: RunSummary) -> Path | None:
+    """Write the offline validation page beside the Data Docs; a page that cannot be written is told in a
+    warning and never fails the run."""
+    try:
+        return write_validation_page(con, settings.data_docs(), summary.run_id, summary.status)
+    except Exception as exc:
+        get_run_logger().warning("could not write the validation page: %s", first_line(exc))
+        return None
 
 
 def refresh_search(con: duckdb.DuckDBPyConnection, location: LakeLocation, summary: RunSummary) -> None:

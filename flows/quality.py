@@ -6,7 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from newslake.expectations import load_suite
 from newslake.flows.settings import Settings
@@ -14,6 +17,8 @@ from newslake.tasks.entities import ENTITY_LABELS
 from newslake.tasks.identify import entity_id_for
 from newslake.tasks.records import Article, Mention, ProcessedDocument, RawDocument, Rejection
 from newslake.tasks.validate import ExpectationOutcome, SuiteRunner, failures_by_row
+from newslake.tasks.validation_page import render_validation_page
+from newslake.warehouse.runs import validation_page_rows
 
 
 @dataclass
@@ -148,3 +153,18 @@ def validate_run(
         }
     ]
     return runner.run(load_suite("runs"), frame, "run_id", suite_parameters(settings, datetime.now(UTC)))
+
+
+VALIDATION_PAGE = "validation.html"
+
+
+def write_validation_page(con: duckdb.DuckDBPyConnection, folder: Path, run_id: str, status: str) -> Path:
+    """Write the offline validation page of the latest runs into folder (replacing it whole); give back its
+    path. The run still going is shown with the status it is about to be recorded with."""
+    rows = [{**r, "status": status} if r["run_id"] == run_id else r for r in validation_page_rows(con)]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / VALIDATION_PAGE
+    partial = path.with_name(f".{VALIDATION_PAGE}.partial")
+    partial.write_text(render_validation_page(rows, datetime.now(UTC)), encoding="utf-8")
+    partial.replace(path)
+    return path

@@ -185,7 +185,11 @@ class QualitySettings(Section):
         default=DEFAULT_BOILERPLATE, description="Phrases that must not appear in article text (whole words, any case)."
     )
     data_docs_dir: Path | None = Field(
-        default=None, description="Where Great Expectations Data Docs are written after each run."
+        default=None,
+        description=(
+            "Where the validation page (`validation.html`, readable offline) and Great Expectations' own Data "
+            "Docs are written after each run."
+        ),
     )
 
 

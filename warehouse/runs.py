@@ -57,3 +57,12 @@ def mark_interrupted(con: duckdb.DuckDBPyConnection, run_ids: list[str], error: 
     """Record runs whose process is gone as interrupted."""
     if run_ids:
         write(con, lambda: con.execute(read_sql("mark_interrupted"), {"run_ids": run_ids, "error": error}))
+
+
+def validation_page_rows(con: duckdb.DuckDBPyConnection, runs: int = 20) -> list[dict[str, Any]]:
+    """Give back each expectation of the latest runs that validated anything, summed over the run's
+    batches (run_id, started_at, status, suite, expectation, severity, checks, failed_checks,
+    failing_rows, failing_ids, observed), newest run first."""
+    result = con.execute(read_sql("validation_page"), {"runs": runs})
+    columns = [d[0] for d in result.description or []]
+    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]

@@ -127,6 +127,11 @@ def test_bad_inputs_end_loaded_or_quarantined_and_the_summary_adds_up(
     results = _query(newslake, lake, "SELECT DISTINCT suite FROM validation_results")
     assert {r["suite"] for r in results} == {"documents", "articles", "entities", "links", "runs"}
     assert (lake / "data_docs" / "index.html").exists()
+    # The run links its own validation page, which reads offline: no script or style from elsewhere.
+    page = (lake / "data_docs" / "validation.html").read_text(encoding="utf-8")
+    assert f"Run {run['run_id']}" in page and "expectations failed" in page
+    assert "https://" not in page and "http://" not in page
+    assert str(lake / "data_docs" / "validation.html") in " ".join(result.stdout.split())
     reports = [str(a.get("data")) for a in _artifacts(prefect_api)]
     assert any(str(run["run_id"]) in report and "binary_content" in report for report in reports)
 
