@@ -434,7 +434,7 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
 
     Needs a Prefect server: PREFECT_API_URL points at it (see the README).
     """
-    from newslake.flows.settings import CONFIG_FILE, SettingsError
+    from newslake.flows.settings import CONFIG_FILE, CONFIG_KEYS, SettingsError
 
     path = config_file or (Path(os.environ["NEWSLAKE_CONFIG"]) if os.environ.get("NEWSLAKE_CONFIG") else None)
     path = path or Path(CONFIG_FILE)
@@ -460,8 +460,8 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
         raise click.ClickException(f"no source in {path} has a schedule: give sources a cron or interval")
     if lake is not None:
         os.environ["NEWSLAKE_LAKE"] = str(lake.resolve())  # scheduled runs resolve their settings themselves
-    for name, value in click.get_current_context().meta.get("newslake.overrides", {}).items():
-        os.environ[f"NEWSLAKE_{name.upper()}"] = str(value)  # --catalog and --data-path, likewise
+    for key, value in click.get_current_context().meta.get("newslake.overrides", {}).items():
+        os.environ[CONFIG_KEYS[key]] = str(value)  # --catalog and --data-path, likewise
     for source in chosen:
         when = f"cron {source.cron}" if source.cron else f"every {source.interval:g} s"
         click.echo(f"newslake: serving {source.name} ({source.kind}, {when})", err=True)
