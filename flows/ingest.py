@@ -234,7 +234,8 @@ def run_batches(
         with ThreadPoolExecutor(1) as side:
             docs = side.submit(runner.build_docs)  # nothing to render when nothing was validated
             refresh_search(con, location, summary)
-        if docs.result() is not None and (page := validation_page(con, settings, summary)):
+        docs.result()  # GX's own site: a failure to render it surfaces here, as before
+        if runner.started and (page := validation_page(con, settings, summary)):
             summary.data_docs = str(page)  # the run validated something: its results join the page
     except BaseException as exc:
         stopped_by = stopping_signal(exc)

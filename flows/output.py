@@ -1,4 +1,5 @@
-"""How commands print: rows as a table, CSV, a JSON array or JSON lines, and the run summary.
+"""How commands print: rows as a table, CSV, a JSON array or JSON lines, and the run summary; and how
+pages people open in a browser are written (whole, never half).
 
 Tables never cut a reason or a code (a long value wraps in its cell; only long free text is shortened),
 and output to a file or a pipe is plain and wide enough that two values that differ never print alike.
@@ -9,8 +10,10 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
@@ -84,3 +87,14 @@ def json_default(value: Any) -> Any:
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
     return str(value)
+
+
+def write_page(out: Path, text: str) -> Path:
+    """Write a page atomically (a browser never opens half of it, two writers never mix); give back its
+    absolute path."""
+    out = out.expanduser().resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(out)
+    return out

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from newslake.expectations import load_suite
+from newslake.flows.output import write_page
 from newslake.flows.settings import Settings
 from newslake.tasks.entities import ENTITY_LABELS
 from newslake.tasks.identify import entity_id_for
@@ -162,9 +163,4 @@ def write_validation_page(con: duckdb.DuckDBPyConnection, folder: Path, run_id: 
     """Write the offline validation page of the latest runs into folder (replacing it whole); give back its
     path. The run still going is shown with the status it is about to be recorded with."""
     rows = [{**r, "status": status} if r["run_id"] == run_id else r for r in validation_page_rows(con)]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / VALIDATION_PAGE
-    partial = path.with_name(f".{VALIDATION_PAGE}.partial")
-    partial.write_text(render_validation_page(rows, datetime.now(UTC)), encoding="utf-8")
-    partial.replace(path)
-    return path
+    return write_page(folder / VALIDATION_PAGE, render_validation_page(rows, datetime.now(UTC)))

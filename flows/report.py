@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newslake.flows.output import write_page
 from newslake.tasks.charts import render_report
 from newslake.warehouse.lake import LakeLocation, connect
 from newslake.warehouse.report import report_data
@@ -18,10 +18,4 @@ def write_report(location: LakeLocation, out: Path) -> Path:
         data = report_data(con)
     finally:
         con.close()
-    page = render_report(data, f"{datetime.now(UTC):%Y-%m-%d %H:%M UTC}", location.describe())
-    out = out.expanduser().resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(out)
-    return out
+    return write_page(out, render_report(data, f"{datetime.now(UTC):%Y-%m-%d %H:%M UTC}", location.describe()))

@@ -6,9 +6,10 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
@@ -311,20 +312,9 @@ class FetchSettings(Section):
     )
 
     def policy(self) -> FetchPolicy:
-        """Give back the limits and manners every request follows."""
+        """Give back the limits and manners every request follows: FetchPolicy's fields, from this section."""
         return FetchPolicy(
-            user_agent=self.user_agent,
-            timeout=self.timeout,
-            max_bytes=self.max_bytes,
-            max_redirects=self.max_redirects,
-            retries=self.retries,
-            backoff=self.backoff,
-            per_host_concurrency=self.per_host_concurrency,
-            per_host_delay=self.per_host_delay,
-            respect_robots=self.respect_robots,
-            allow_private=self.allow_private,
-            allowed_networks=self.allowed_networks,
-            content_types=self.content_types,
+            **{f.name: getattr(self, f.name) for f in fields(FetchPolicy) if f.name in type(self).model_fields}
         )
 
 
@@ -399,11 +389,17 @@ CONFIG_KEYS: dict[str, str] = {
     for section, model in SECTIONS.items()
     for name, field in model.model_fields.items()
 }
+
+
+def _typed(key: str, kind: type) -> bool:
+    section, name = key.split(".", 1)
+    annotation = SECTIONS[section].model_fields[name].annotation
+    return kind in (annotation, get_origin(annotation), *get_args(annotation))
+
+
 # Settings given as lists (comma-separated in the environment), and paths (relative to the config file).
-LIST_KEYS = frozenset(
-    key for key in CONFIG_KEYS if isinstance(SECTIONS[key.split(".")[0]].model_fields[key.split(".")[1]].default, tuple)
-)
-PATH_KEYS = frozenset({"lake.path", "quality.data_docs_dir", "report.path"})
+LIST_KEYS = frozenset(key for key in CONFIG_KEYS if _typed(key, tuple))
+PATH_KEYS = frozenset(key for key in CONFIG_KEYS if _typed(key, Path))
 
 
 def resolve_settings(

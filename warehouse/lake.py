@@ -13,7 +13,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from importlib import import_module, resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import duckdb
@@ -238,6 +238,12 @@ def _record_data_path(sqlite_file: Path, data_path: str) -> None:
 def read_sql(name: str) -> str:
     """Give back the text of warehouse/sql/<name>.sql."""
     return (resources.files("newslake.warehouse") / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def records(result: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Give back the rows of an executed query as dicts by column name."""
+    columns = [d[0] for d in result.description or []]
+    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
 
 
 def sql_literal(value: str | Path) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from newslake.warehouse.lake import read_sql, write
+from newslake.warehouse.lake import read_sql, records, write
 
 INTERRUPTED = "the run stopped before it finished (killed, or its machine went down); later runs pick up its work"
 
@@ -63,6 +63,4 @@ def validation_page_rows(con: duckdb.DuckDBPyConnection, runs: int = 20) -> list
     """Give back each expectation of the latest runs that validated anything, summed over the run's
     batches (run_id, started_at, status, suite, expectation, severity, checks, failed_checks,
     failing_rows, failing_ids, observed), newest run first."""
-    result = con.execute(read_sql("validation_page"), {"runs": runs})
-    columns = [d[0] for d in result.description or []]
-    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+    return records(con.execute(read_sql("validation_page"), {"runs": runs}))

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from newslake.warehouse.lake import read_sql, staged, write
+from newslake.warehouse.lake import read_sql, records, staged, write
 from newslake.warehouse.load import FetchRow, fetch_table
 
 # Transient failures are tried again by later runs, this many runs in all.
@@ -131,9 +131,7 @@ def record_source_run(con: duckdb.DuckDBPyConnection, values: dict[str, Any]) ->
 
 def list_sources(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     """Give back the recorded state of every source that has run, by name."""
-    result = con.execute(read_sql("sources_list"))
-    columns = [d[0] for d in result.description or []]
-    return {row[0]: dict(zip(columns, row, strict=True)) for row in result.fetchall()}
+    return {row["source"]: row for row in records(con.execute(read_sql("sources_list")))}
 
 
 def retry_failed_urls(
