@@ -12,6 +12,7 @@ from lxml import html as lxml_html
 
 from newslake.tasks.dates import DateClaims, read_date_claims
 from newslake.tasks.embedded import body_text
+from newslake.tasks.urls import host_label, host_of, split_url
 
 _SEPARATORS = re.compile(r"\s+[-|–—·•»›‹:]\s+|\s*[｜|：]\s*|\s+(?:::|//)\s+")
 # Characters that are invisible in a headline and only break comparisons: zero-width spaces and
@@ -49,6 +50,9 @@ class PageClaims:
     schema_types: frozenset[str] = frozenset()
     og_type: str = ""
     generator: str = ""
+    # What the page's links to its own home page say (the logo's text or alt text): the site's name as
+    # the page shows it. Matched only whole, since a home link can also read "Blogs" or "LD".
+    home_names: tuple[str, ...] = ()
 
 
 def read_claims(page: str | Any) -> PageClaims:
@@ -66,7 +70,10 @@ def read_claims(page: str | Any) -> PageClaims:
     og_title = metas.get("og:title")
     html_title = _clean(tree.findtext(".//title") or "")
     jsonld = list(_jsonld_objects(tree))
-    headline = next((_clean(str(o["headline"])) for o in jsonld if o.get("headline")), None)
+    # The article object's headline; another object's only when no article object has one (an
+    # organisation's "headline" is its tagline).
+    article = _main_article(jsonld, ("headline",))
+    headline = next((_clean(str(o["headline"])) for o in ([article] if article else jsonld) if o.get("headline")), None)
     sites = [metas.get("og:site_name"), metas.get("application-name")]
     sites += [_publisher_name(o) for o in jsonld]
     persons, organisations = _jsonld_authors(jsonld)
@@ -86,7 +93,33 @@ def read_claims(page: str | Any) -> PageClaims:
         frozenset(t for o in jsonld for t in _types(o)),
         (metas.get("og:type") or "").lower(),
         (metas.get("generator") or "").lower(),
+        _home_names(tree, metas.get("og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), "")),
     )
+
+
+_HOME_PATHS = frozenset(("", "/", "./", "index.html", "/index.html", "/index.php", "/index.htm"))
+
+
+def _home_names(tree: Any, page_url: str) -> tuple[str, ...]:
+    """Give back what the page's logo links say: the text of its first link to its own home page ("/"
+    or the root of the page's host; any host's root when the page does not state its address) that is
+    not a navigation label, and the alt text of every home link's image. A menu entry that links home
+    ("Willkommen") is not the site's name."""
+    page_host = host_of(page_url).removeprefix("www.")
+    names: list[str] = []
+    text_taken = False
+    for link in tree.iter("a"):
+        parts = split_url((link.get("href") or "").strip())
+        if parts is None or parts.path not in _HOME_PATHS or parts.query or (not parts.netloc and not parts.path):
+            continue
+        if parts.netloc and page_host and (parts.hostname or "").removeprefix("www.") != page_host:
+            continue
+        names += [_clean(i.get("alt") or "") for i in link.iter("img") if i.get("alt")]
+        text = _clean(link.text_content())
+        if not text_taken and text and text.casefold() not in _NAVIGATION_LABELS:
+            names.append(text)
+            text_taken = True
+    return tuple(dict.fromkeys(n for n in names if n and len(n.split()) <= 8))
 
 
 def _descriptions(structured: object, metas: dict[str, str]) -> tuple[str, ...]:
@@ -146,23 +179,32 @@ def _jsonld_authors(objects: list[dict[str, Any]]) -> tuple[tuple[str, ...], tup
 def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None = None) -> str | None:
     """Give back the headline the page claims most explicitly, without the site name.
 
-    Evidence, strongest first: the article's JSON-LD headline, og:title, the page's h1 (when it shares
-    words with the metadata, so a logo or a newsletter box is not taken for it), <title>,
+    Evidence, strongest first: the article's JSON-LD headline, og:title, the page's h1 (the one that
+    shares most words with the metadata, so a logo or a newsletter box is not taken for it), <title>,
     twitter:title, a `headline` meta tag (some sites put the subheading there), the extractor's guess.
-    A candidate that is another one plus a separator and a tail ("Headline | Sport") is that other
+    A claim that is the site's name (as its metadata or its home link gives it) is no headline. A
+    candidate that is another one plus a separator and a tail ("Headline | Sport") is that other
     one: the tail names a section or the site. Another metadata claim that gives the chosen headline
     more plainly wins (`_plainest`).
     """
+    sites = (*claims.site_names, *claims.home_names)
+
+    def strip(title: str) -> str:
+        return strip_site_name(title, claims.site_names, hostname, claims.home_names)
+
     metadata_claims = (claims.jsonld_headline, claims.og_title, claims.html_title)
     reference = next(
         (
             c
             for c in metadata_claims
-            if c and _is_headline(strip_site_name(c, claims.site_names, hostname), claims.site_names, hostname)
+            if c and _is_headline(c, sites, hostname) and _is_headline(strip(c), sites, hostname)
         ),
         None,
     )
-    h1 = next((h for h in claims.h1 if reference is None or _overlap(h, reference) >= 0.5), None)
+    h1s = [h for h in claims.h1 if _is_headline(h, sites, hostname)]
+    h1 = max(h1s, key=lambda h: _overlap(h, reference), default=None) if reference else next(iter(h1s), None)
+    if h1 is not None and reference is not None and _overlap(h1, reference) < 0.5:
+        h1 = None
     ordered = [
         claims.jsonld_headline,
         claims.og_title,
@@ -172,9 +214,9 @@ def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None 
         claims.meta_headline,
         fallback,
     ]
-    candidates = [strip_site_name(_unescaped(c), claims.site_names, hostname) for c in ordered if c]
-    metadata = {strip_site_name(c, claims.site_names, hostname) for c in title_candidates(claims, with_h1=False)}
-    candidates = [c for c in candidates if c and _is_headline(c, claims.site_names, hostname)]
+    candidates = [strip(_unescaped(c)) for c in ordered if c and _is_headline(_unescaped(c), sites, hostname)]
+    metadata = {strip(c) for c in title_candidates(claims, with_h1=False)}
+    candidates = [c for c in candidates if c and _is_headline(c, sites, hostname)]
     if not candidates:
         return None
     claimed = [candidates[0], *(c for c in candidates[1:] if c in metadata)]
@@ -187,13 +229,7 @@ def _is_headline(candidate: str, site_names: tuple[str, ...], hostname: str | No
     key = _key(candidate)
     if _DATE_ONLY.match(candidate) or candidate.casefold() in _NAVIGATION_LABELS:
         return False
-    return key not in {_key(n) for n in site_names} | {_key(_host_label(hostname))} and key != _key(hostname or "")
-
-
-def _host_label(hostname: str | None) -> str:
-    """Give back the distinctive part of a host name: "www.time4talks.com" -> "time4talks"."""
-    labels = [label for label in (hostname or "").lower().split(".") if label not in ("www", "m", "amp")]
-    return labels[-2] if len(labels) >= 2 else "".join(labels)
+    return key not in {_key(n) for n in site_names} | {_key(host_label(hostname))} and key != _key(hostname or "")
 
 
 def _plainest(title: str, others: list[str]) -> str:
@@ -240,13 +276,17 @@ def _without_tail(title: str, others: list[str]) -> str:
     return title
 
 
-def strip_site_name(title: str, site_names: tuple[str, ...], hostname: str | None = None) -> str:
-    """Give back the title without a leading or trailing site name ("Headline - Golem.de")."""
+def strip_site_name(
+    title: str, site_names: tuple[str, ...], hostname: str | None = None, home_names: tuple[str, ...] = ()
+) -> str:
+    """Give back the title without a leading or trailing site name ("Headline - Golem.de"): one the
+    metadata names (or that holds it), the host's words, or a home link's text, whole."""
     title = _TRAILING_SEPARATOR.sub("", title)
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     names = {_key(n) for n in site_names}
+    homes = {_key(n) for n in home_names}
     host_words = set(_TOKEN.findall((hostname or "").lower())) - {"www", "com", "org", "net", "co", "de", "uk"}
 
     def is_site(part: str) -> bool:
@@ -255,6 +295,7 @@ def strip_site_name(title: str, site_names: tuple[str, ...], hostname: str | Non
         return bool(key) and (
             bool(_DATE_ONLY.match(part))
             or key in names
+            or key in homes
             or any(key in n or n in key for n in names if n)
             or bool(tokens and tokens <= host_words)
         )

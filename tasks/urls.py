@@ -69,6 +69,19 @@ def host_of(url: str) -> str:
     return ((parts.hostname if parts else None) or "").lower()
 
 
+# Second-level labels under a country's domain that name a kind of site, not the site ("co.uk", "com.br").
+_SECOND_LEVEL = frozenset(("co", "com", "org", "net", "gov", "gob", "ac", "edu", "or", "ne"))
+
+
+def host_label(hostname: str | None) -> str:
+    """Give back the distinctive part of a host name: "www.time4talks.com" -> "time4talks",
+    "lanacion.com.ar" -> "lanacion"."""
+    labels = [label for label in (hostname or "").lower().split(".") if label not in ("www", "m", "amp")]
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else "".join(labels)
+
+
 def host_allowed(url: str, allowed_hosts: Iterable[str]) -> bool:
     """Tell whether the URL's host is one of the allowed hosts or a subdomain of one; no list allows all."""
     allowed = [h.lower().lstrip(".") for h in allowed_hosts]

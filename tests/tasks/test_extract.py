@@ -537,3 +537,54 @@ def test_story_cards_that_link_elsewhere_are_dropped_but_the_pages_own_headline_
     assert "Another story" not in text and "after card" in text
     assert "The council opened the bridge." in text
     assert "Lost tag" in text  # more than a card's worth of text: a parser slip, not a teaser
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # a blog whose logo link (text) is also its h1 and the <title>'s tail
+        (
+            "<title>Lemon cake with thyme | Kitchen Notes</title>",
+            "<a href='http://www.kitchen.example'>Kitchen Notes</a><h1>Kitchen Notes</h1>",
+            "Lemon cake with thyme",
+        ),
+        # the logo is an image whose alt text names the site; a menu entry linking home is not the site
+        (
+            "<title>Rain ends drought | Weekly Post</title>",
+            "<a href='/'>Home</a><a href='/'><img alt='Weekly Post'></a><h1>Weekly Post</h1><h1>Rain ends drought</h1>",
+            "Rain ends drought",
+        ),
+        # a home link on another host tells nothing about this page
+        (
+            "<title>Valley Voice</title><link rel='canonical' href='https://valley.example/story'>",
+            "<a href='https://other.example/'>Valley Voice</a><h1>Valley Voice</h1>",
+            "Valley Voice",
+        ),
+    ],
+)
+def test_the_site_name_from_a_home_link_is_never_the_title(head: str, body: str, expected: str) -> None:
+    assert _title(head, body) == expected
+
+
+def test_the_h1_that_shares_most_words_with_the_metadata_is_the_headline() -> None:
+    head = "<title>Agency - Press releases 2022 - Messaging services are no lawless space</title>"
+    body = "<h1>Federal Agency (Agency)</h1><h1>Messaging services are no lawless space</h1>"
+    assert _title(head, body) == "Messaging services are no lawless space"
+
+
+def test_an_og_title_that_is_the_site_name_is_no_headline() -> None:
+    head = (
+        "<meta property='og:title' content='World Rowing Union - WRU'>"
+        "<meta property='og:site_name' content='World Rowing Union - WRU'>"
+        "<title>Crews gather for the final regatta</title>"
+    )
+    assert _title(head, "<h1>Crews gather for the final regatta</h1>") == "Crews gather for the final regatta"
+
+
+def test_an_organisations_json_ld_tagline_is_not_the_articles_headline() -> None:
+    head = (
+        '<script type="application/ld+json">[{"@type": "NewsArticle", "headline": "Officers sent 88 questions'
+        ' to the court"}, {"@type": "NewsMediaOrganization", "name": "Daily 24",'
+        ' "headline": "Welcome to Daily 24. Independent news, all day"}]</script>'
+    )
+    assert _title(head) == "Officers sent 88 questions to the court"

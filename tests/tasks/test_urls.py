@@ -32,3 +32,13 @@ def test_host_allowed_takes_subdomains_and_an_empty_list_allows_all():
 def test_parse_url_list_skips_comments_and_blank_lines():
     text = "# morning list\nhttps://a.example/1\n\n  https://a.example/2   note\n#https://a.example/3\n"
     assert list(parse_url_list(text)) == ["https://a.example/1", "https://a.example/2"]
+
+
+@pytest.mark.parametrize(
+    ("host", "label"),
+    [("www.time4talks.com", "time4talks"), ("lanacion.com.ar", "lanacion"), ("news.bbc.co.uk", "bbc"), ("", "")],
+)
+def test_host_label_is_the_sites_own_part_of_the_host(host: str, label: str) -> None:
+    from newslake.tasks.urls import host_label
+
+    assert host_label(host) == label
