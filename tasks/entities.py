@@ -96,7 +96,9 @@ SPEECH_VERBS = (
     "emphasized|emphasizes|emphasised|emphasises|stressed|stresses|insisted|insists|warned|warns|claimed|claims|"
     "asked|asks|replied|replies|commented|comments|continued|continues|concluded|concludes|believes|believed|"
     "shows|showed|announced|announces|declared|declares|suggested|suggests|admitted|admits|acknowledged|"
-    "acknowledges|recalled|recalls|predicted|predicts|tweeted|posted"
+    "acknowledges|recalled|recalls|predicted|predicts|tweeted|posted|boasted|boasts|joked|jokes|quipped|quips|"
+    "responded|responds|remarked|remarks|countered|counters|conceded|concedes|vowed|vows|urged|urges|"
+    "cautioned|cautions|complained|complains|lamented|laments|retorted|shouted|testified|testifies"
 )
 _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:" + SPEECH_VERBS + r")\b")
 _SPEECH_BEFORE = re.compile(r"\b(?:" + SPEECH_VERBS + r"|according to)\s*,?\s*$", re.IGNORECASE)

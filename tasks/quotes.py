@@ -45,6 +45,8 @@ _PRONOUN_AFTER = re.compile(
 _TITLE_CASE = re.compile(
     r"^[A-Z0-9][\w’'.&-]*(?:[\s,]+(?:[A-Z0-9][\w’'.&-]*|the|of|and|a|an|in|on|for|to)){0,6}[\s,.]*$"
 )
+# Words that, right after a speech verb, are its own object ("said yes", "said nothing").
+_OWN_OBJECT = re.compile(r"\s+(?:yes|no|nothing|something|anything|little|goodbye|hello|sorry|thanks)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“A-Z])|\n")
 _WINDOW = 80
 _MIN_QUOTE = 8
@@ -52,9 +54,11 @@ _MIN_QUOTE = 8
 
 def find_quotes(text: str, spans: Sequence[EntitySpan]) -> list[Quote]:
     """Give back each quotation whose speaker the text names (or refers to as he/she right after)."""
-    people = people_in(spans)
+    quotations = _quotations(text)
+    # A name inside a quotation is something said, never who said it.
+    people = [p for p in people_in(spans) if not any(o <= p.start < e for _, _, o, e in quotations)]
     quotes: list[Quote] = []
-    for start, end, outer_start, outer_end in _quotations(text):
+    for start, end, outer_start, outer_end in quotations:
         if _TITLE_CASE.match(text[start:end].strip()):
             continue
         found = (
@@ -152,7 +156,9 @@ def _speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan]) -> t
             # After a quotation that ends its sentence ('…timing." Gov. Roe said'), a name and a verb
             # open the next sentence: they attribute what follows, not this.
             ended = text[quote_end - 2 : quote_end - 1] == "."
-            if says and _DESCRIBED_NAME.match(between) and not ended:
+            # "…," NAME said yes: the verb has its own object, so the quotation is not what was said.
+            has_object = says is not None and _OWN_OBJECT.match(text[span.end + says.end() :])
+            if says and _DESCRIBED_NAME.match(between) and not ended and not has_object:
                 return span.canonical, says.group("verb")
             return None  # the nearest name after the quotation is not its speaker: look no further
     return None

@@ -45,9 +45,11 @@ def main() -> None:
         predictions, metrics = Path(tmp) / "quotes.jsonl", Path(tmp) / "quotes.json"
         predictions.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
         command = [sys.executable, str(args.eval / "score_extra.py"), "polnear", f"--pred=newslake={predictions}"]
-        command += ["--json", str(metrics)] + (["--per-doc", str(args.per_doc)] if args.per_doc else [])
+        per_doc = args.per_doc or Path(tmp) / "per_doc.jsonl"
+        command += ["--json", str(metrics), "--per-doc", str(per_doc)]
         subprocess.run(command, capture_output=True, text=True, check=True)
         result = json.loads(metrics.read_text(encoding="utf-8"))["newslake"]
+        titled = titled_head_verdicts(per_doc)
     for split in [s for s in result if s != "all" and isinstance(result[s], dict)]:
         figures = result[split]
         print(
@@ -55,7 +57,27 @@ def main() -> None:
             f"f1={figures['f1']:.3f} recall_person_source={figures['recall_person_source']:.3f} "
             f"predicted={figures['predicted']} gold_named={figures['gold_named_source']} n={figures['articles']}"
         )
+    # The scorer compares first names, so a gold head written with its title ("Spokeswoman Jane Roe")
+    # makes the right full name ("Jane Roe") "wrong". Counted apart here; the scorer's figures stand.
+    figures = result.get("dev", result)
+    judged = figures["correct"] + figures["wrong"] + figures["false_positive"]
+    print(
+        f"newslake     quotes wrong_with_titled_gold_head={titled} of wrong={figures['wrong']} "
+        f"(precision counting them right: {(figures['correct'] + titled) / max(judged, 1):.3f})"
+    )
     print(f"speed articles_per_s={len(texts) / elapsed:.1f}")
+
+
+def titled_head_verdicts(per_doc: Path) -> int:
+    """Count the "wrong" verdicts whose gold head is a title or description followed by exactly the
+    predicted speaker's full name ("White House Press Secretary Josh Earnest" for "Josh Earnest")."""
+    count = 0
+    for line in per_doc.read_text(encoding="utf-8").splitlines():
+        for row in json.loads(line).get("pred", []):
+            speaker, head = (row.get("speaker") or "").split(), (row.get("gold_head") or "").split()
+            if row.get("verdict") == "wrong" and len(speaker) >= 2 and len(head) > len(speaker):
+                count += head[-len(speaker) :] == speaker
+    return count
 
 
 if __name__ == "__main__":

@@ -141,3 +141,26 @@ def test_a_name_labelled_otherwise_is_the_speaker_when_it_is_a_person_elsewhere_
     assert [(q.speaker, q.speaker_label) for q in find_quotes(text, spans)] == [("Maria Lopez", "PERSON")]
     # A name that is no person anywhere in the article stays what it is.
     assert find_quotes(text, spans[1:]) == []
+
+
+def test_a_name_inside_a_quotation_is_never_its_speaker() -> None:
+    # the second quotation continues the first speaker; the name inside the first is what was said
+    text = (
+        '"It was a fine deal for Carter," said Maria Lopez, a professor who has studied such cases since the'
+        ' 1970s. "This company shed every liability it had."'
+    )
+    quotes = find_quotes(text, _people(text, "Carter", "Maria Lopez"))
+    assert [q.speaker for q in quotes] == ["Maria Lopez", "Maria Lopez"]
+
+
+def test_a_name_whose_verb_has_its_own_object_is_not_the_speaker() -> None:
+    text = 'As James Carter went on about "our own struggling citizens," Maria Lopez said yes, over and over.'
+    assert find_quotes(text, _people(text, "James Carter", "Maria Lopez")) == []
+    said = 'As the crowd cheered, "our own struggling citizens," Maria Lopez said on Monday.'
+    assert [q.speaker for q in find_quotes(said, _people(said, "Maria Lopez"))] == ["Maria Lopez"]
+
+
+def test_a_less_common_speech_verb_names_the_nearest_speaker() -> None:
+    text = 'When Maria Lopez noted that he paid no tax, James Carter boasted, "That makes me smart."'
+    quotes = find_quotes(text, _people(text, "Maria Lopez", "James Carter"))
+    assert [(q.speaker, q.verb) for q in quotes] == [("James Carter", "boasted")]
