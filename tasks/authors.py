@@ -126,13 +126,28 @@ def _looks_like_full_name(text: str) -> bool:
 
 
 def choose_authors(
-    persons: Iterable[str], organisations: Iterable[str], found: Iterable[str], publishers: Iterable[str]
+    persons: Iterable[str],
+    organisations: Iterable[str],
+    found: Iterable[str],
+    publishers: Iterable[str],
+    bylines: Iterable[tuple[str, bool]] = (),
 ) -> tuple[str, ...]:
     """Give back the article's authors.
 
     Structured-data persons win; else the names the extractor found, less the publisher's own name;
-    an organisation is the author only when no person is named (a wire service, a desk).
+    an organisation is the author only when no person is named (a wire service, a desk); else the
+    names of the page's first visible byline that gives any (`byline_names`).
     """
+    chosen = _claimed_authors(persons, organisations, found, publishers)
+    if chosen:
+        return chosen
+    # A visible byline is kept even when it is the site's name: a personal blog is named after its author.
+    return next((_unique(names) for text, marked in bylines if (names := byline_names(text, marked))), ())
+
+
+def _claimed_authors(
+    persons: Iterable[str], organisations: Iterable[str], found: Iterable[str], publishers: Iterable[str]
+) -> tuple[str, ...]:
     publisher_keys = {_key(p) for p in publishers if _key(p)}
     people = _unique(n for value in persons for n in split_names(value) if is_person_name(n))
     if people:
@@ -146,6 +161,53 @@ def choose_authors(
     if people and (len(people) == len(named) or not organisations):
         return people
     return organisations
+
+
+# A byline cue before the names: "Von", "By", "Autorin:", "Text:" (a bare "Text" or "Autor" word opens
+# other things too, so those need their colon unless a name follows the longer cues).
+_BYLINE_CUE = re.compile(
+    r"^[\W_]*(?:(?:von|by|par|por|door|af|av)\s+(?=[^\W\d_])|"
+    r"(?:autor(?:in|en)?|authors?|text|verfasst von|geschrieben von|written by|posted by)\s*:\s*|"
+    r"(?:autor(?:in|en)?|verfasst von|geschrieben von|written by|posted by)\s+)",
+    re.IGNORECASE,
+)
+# Credits that are not the story's byline: "Foto von …", "Quelle: …".
+_CREDIT = re.compile(r"^[\W_]*(?:foto|photo|bild|image|illustration|grafik|quelle|source)", re.IGNORECASE)
+_BYLINE_PARTS = re.compile(r"\s*(?:[,;|/&]|\s(?:and|und|et|y|e|og|och)\s)\s*", re.IGNORECASE)
+_PLAIN_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z\u00c0-\u00de]+")  # "Daniel", not "SeglerBlog" or "AFP"
+
+
+def byline_names(text: str, marked: bool) -> list[str]:
+    """Give back the names a visible byline gives: "Von Jane Roe und John Doe, dpa" gives both names.
+
+    The text is a byline when it opens with a cue ("Von", "Autorin:") or its element is marked as one.
+    A part of it with a lower-case word that is not a name particle is not a name; two such words make
+    the whole text prose ("Von Einheimischen, Gästen und ganz viel Kühen"), and it gives none. A
+    one-word name must be a plain capitalised word, and only a marked element gives one ("By Method"
+    is a recipe filter, "SeglerBlog" a site). Only scripts with capitals give names: elsewhere nothing
+    tells a name from a section label.
+    """
+    if _CREDIT.match(text):
+        return []
+    cue = _BYLINE_CUE.match(text)
+    if cue is None and not marked:
+        return []
+    names = []
+    for part in _BYLINE_PARTS.split(text[cue.end() :] if cue else text):
+        words = part.split()
+        lower = [w for w in words if w[:1].islower() and w not in _PARTICLES]
+        if len(lower) >= 2:
+            return []
+        if not words or lower or len(words) > 4 or any(c.isdigit() or c in ":!?" for c in part):
+            continue
+        if not all(w[:1].isupper() or w in _PARTICLES for w in words):
+            continue  # a script without capitals gives no sign that this is a name
+        if len(words) == 1 and (not marked or not _PLAIN_WORD.fullmatch(words[0]) or _BY.match(part + " ")):
+            continue
+        name = clean_name(part)
+        if name and is_person_name(name):
+            names.append(name)
+    return names
 
 
 def is_person_name(name: str) -> bool:

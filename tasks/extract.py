@@ -232,6 +232,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
             claims.author_organisations,
             split_authors(result.author),
             (*claims.site_names, *([result.sitename] if result.sitename else [])),
+            claims.bylines,
         ),
         published_at=published.at,
         published_on=published.day,

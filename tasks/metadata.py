@@ -53,6 +53,11 @@ class PageClaims:
     # What the page's links to its own home page say (the logo's text or alt text): the site's name as
     # the page shows it. Matched only whole, since a home link can also read "Blogs" or "LD".
     home_names: tuple[str, ...] = ()
+    # The page's visible bylines, in page order: the short texts of elements marked as the author or
+    # byline ("author vcard", itemprop=author) and of elements that open with a byline cue ("Von",
+    # "Autorin:"), outside comments, sidebars and teasers, each with whether it was marked. Raw text:
+    # tasks/authors.py reads the names.
+    bylines: tuple[tuple[str, bool], ...] = ()
 
 
 def read_claims(page: str | Any) -> PageClaims:
@@ -94,10 +99,65 @@ def read_claims(page: str | Any) -> PageClaims:
         (metas.get("og:type") or "").lower(),
         (metas.get("generator") or "").lower(),
         _home_names(tree, metas.get("og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), "")),
+        _bylines(tree),
     )
 
 
 _HOME_PATHS = frozenset(("", "/", "./", "index.html", "/index.html", "/index.php", "/index.htm"))
+
+
+# Attribute values that mark an author's name or a byline, in the languages newslake meets most.
+_BYLINE_MARK = re.compile(
+    r"(?:^|[\s_-])(?:author|byline|autor|autorin|auteur|writer|verfasser)(?:$|[\s_-]|name|s\b)", re.IGNORECASE
+)
+# A byline cue at the start of an element's own text ("Von ", "By ", "Autorin:").
+_BYLINE_CUE = re.compile(
+    r"^[^\w]*(?:von|by|par|por|door|af|av|autor(?:in|en)?|authors?|text|verfasst von|geschrieben von|"
+    r"written by|posted by)\b",
+    re.I,
+)
+# Containers whose author names are someone else's: comments, sidebars, teasers, author biographies.
+_NOT_THE_BYLINE = re.compile(r"comment|sidebar|widget|related|teaser|recommend|footer|reply|avatar|bio\b|about", re.I)
+_BYLINE_CHARS = 80
+_MARK_ATTRIBUTES = ("class", "id", "itemprop", "rel")
+_NOT_TEXT = frozenset(("script", "style", "head", "title", "meta", "html", "link", "noscript"))
+
+
+def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
+    """Give back the page's visible bylines (see PageClaims.bylines), at most the first ten."""
+    found: list[tuple[str, bool]] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
+            continue
+        attributes = element.attrib
+        marks = " ".join(attributes[a] for a in _MARK_ATTRIBUTES if a in attributes) if attributes else ""
+        marked = bool(marks) and _BYLINE_MARK.search(marks) is not None
+        if not marked and not (element.text and _BYLINE_CUE.match(element.text)):
+            continue
+        text = _short_text(element, _BYLINE_CHARS)
+        if not text:
+            continue
+        around = (" ".join(filter(None, (e.get("class"), e.get("id")))) for e in (element, *element.iterancestors()))
+        if any(_NOT_THE_BYLINE.search(marks) for marks in around):
+            continue
+        found.append((text, marked))
+        if len(found) == 10:
+            break
+    return tuple(found)
+
+
+def _short_text(element: Any, limit: int) -> str:
+    """Give back an element's text, whitespace collapsed, or "" when it runs over limit characters
+    (read only as far as the limit, so a large container costs little)."""
+    pieces: list[str] = []
+    size = 0
+    for piece in element.itertext():
+        size += len(piece)
+        if size > 4 * limit:
+            return ""
+        pieces.append(piece)
+    text = _clean("".join(pieces))
+    return text if len(text) <= limit else ""
 
 
 def _home_names(tree: Any, page_url: str) -> tuple[str, ...]:

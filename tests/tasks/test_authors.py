@@ -96,3 +96,50 @@ def test_a_web_address_or_an_organisation_is_not_a_person(byline):
 )
 def test_lead_ins_and_entities_are_not_part_of_a_name(given, expected):
     assert split_names(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "marked", "expected"),
+    [
+        ("Von Claudia Lindner", False, ["Claudia Lindner"]),
+        ("Autorin: Uta Staschewski, Projektleiterin der Stiftung", False, ["Uta Staschewski"]),
+        (
+            "Von Volkmar Kabisch, Jan Lukas Strozyk und Benedikt Strunz, NDR",
+            False,
+            ["Volkmar Kabisch", "Jan Lukas Strozyk", "Benedikt Strunz"],
+        ),
+        ("Von David Hutzler, dpa", False, ["David Hutzler"]),
+        ("By Daniel | Published: 23. Juli 2017 | Kommentare geschlossen", True, ["Daniel"]),
+        ("Realiberry", True, ["Realiberry"]),
+        # prose, credits, filters and site names are no byline
+        ("Von Einheimischen, Gästen und ganz viel Kühen", False, []),
+        ("Von Barzahler-Rabatten profitieren", False, []),
+        ("Foto von Josh Willink von Pexels", False, []),
+        ("By Method", False, []),
+        ("Text - Planung", False, []),
+        ("SeglerBlog", True, []),
+        ("AFP", True, []),
+        ("Veröffentlicht am", True, []),
+        ("منوعات", True, []),  # a section label in a script without capitals
+        ("Jane Roe", False, []),  # neither a cue nor a marked element
+    ],
+)
+def test_byline_names_read_a_visible_byline(text: str, marked: bool, expected: list[str]) -> None:
+    from newslake.tasks.authors import byline_names
+
+    assert byline_names(text, marked) == expected
+
+
+def test_a_visible_byline_names_the_author_when_nothing_else_does() -> None:
+    page = (
+        "<html><head><title>Heat pumps in old houses</title></head><body>"
+        "<div class='sidebar'><span class='author'>Sam Other</span></div>"
+        "<ol class='comment-list'><li><span class='comment-author'>Kim Reader</span></li></ol>"
+        "<h1>Heat pumps in old houses</h1><ul><li class='hero-meta'>von Alexander Rosenkranz</li></ul>"
+        "<p>Text.</p></body></html>"
+    )
+    claims = read_claims(page)
+    assert choose_authors((), (), (), (), claims.bylines) == ("Alexander Rosenkranz",)
+    # a name the structured data or the extractor gives wins over the visible byline
+    assert choose_authors(("Jane Roe",), (), (), (), claims.bylines) == ("Jane Roe",)
+    assert choose_authors((), (), (), (), read_claims(page.replace("von Alexander", "Alexander")).bylines) == ()
