@@ -314,7 +314,19 @@ def find_entities(doc: Doc, text: str) -> list[EntitySpan]:
     spans += find_acronyms(text, spans)
     spans += find_pattern_people(text, spans)  # may drop model spans inside a name it finds
     spans += find_result_teams(text, spans)
-    return propagate_entities(resolve_entities(spans, text), text)
+    return propagate_entities(drop_common_words(resolve_entities(spans, text), text), text)
+
+
+def drop_common_words(spans: list[EntitySpan], text: str) -> list[EntitySpan]:
+    """Give back the spans without one-word people and organisations the same article also writes in
+    lower case as an ordinary word: "Level", "State" or "Luggage" capitalised at the start of a
+    sentence or in a heading, beside "level", "state" and "luggage" in its running text."""
+    lower_words = {word for word in _WORD.findall(text) if word.islower()}
+    return [
+        span
+        for span in spans
+        if not (span.label in ("PERSON", "ORG") and " " not in span.canonical and span.canonical.lower() in lower_words)
+    ]
 
 
 def find_pattern_people(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

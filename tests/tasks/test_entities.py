@@ -280,3 +280,19 @@ def test_an_article_has_one_mention_per_entity_whatever_the_casing(ner) -> None:
     ids = [entity_id_for(m.name, m.label) for m in mentions]
     assert len(ids) == len(set(ids)), [(m.name, m.label) for m in mentions]
     assert any(m.name == "Toyota" for m in mentions)
+
+
+def test_a_one_word_name_the_article_also_writes_as_an_ordinary_word_is_dropped() -> None:
+    from newslake.tasks.entities import drop_common_words
+    from newslake.tasks.records import EntitySpan
+
+    text = "Level\nThe next level of the game is hard. Jane Roe of Acme said so. Acme grew."
+    spans = [
+        EntitySpan(0, 5, "Level", "ORG", "Level"),
+        EntitySpan(42, 50, "Jane Roe", "PERSON", "Jane Roe"),
+        EntitySpan(54, 58, "Acme", "ORG", "Acme"),
+    ]
+    assert [s.text for s in drop_common_words(spans, text)] == ["Jane Roe", "Acme"]
+    # a place keeps its name even where the word is also common ("Reading", "reading")
+    place = "Reading\nShe likes reading."
+    assert drop_common_words([EntitySpan(0, 7, "Reading", "GPE", "Reading")], place)[0].text == "Reading"
