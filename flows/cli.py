@@ -322,8 +322,6 @@ def run(
         raise click.ClickException(str(exc)) from exc
     check_cluster(settings)
     start_workers(settings)
-    from newslake.flows.cluster import on_cluster
-    from newslake.flows.ingest import ingest
     from newslake.flows.sources import adhoc_source
 
     sources += [adhoc_source("feed", url) for url in feeds]
@@ -335,10 +333,19 @@ def run(
     show = progress_mode(progress)
     what = [*map(str, paths), *(s.name for s in sources)]
     click.echo(f"newslake: ingesting {', '.join(what)} into {where(settings.location())}", err=True)
-    with prefect_api(settings), stoppable_run():
-        summary = on_cluster(ingest, settings.run.dask_address)(
-            [str(p) for p in paths], settings, show_progress=show, sources=sources
-        )
+    from newslake.flows.progress import hide_starting, show_starting
+
+    show_starting(show)  # at once, not after the orchestrator's start-up
+    try:
+        from newslake.flows.cluster import on_cluster
+        from newslake.flows.ingest import ingest
+
+        with prefect_api(settings), stoppable_run():
+            summary = on_cluster(ingest, settings.run.dask_address)(
+                [str(p) for p in paths], settings, show_progress=show, sources=sources
+            )
+    finally:
+        hide_starting()
     print_summary(summary.lines())
     if summary.status == "failed":
         click.echo("newslake: the run breached a run-level expectation (quality.on_breach = failed)", err=True)

@@ -38,7 +38,7 @@ from newslake.flows.errors import ExpectedError, expected_failures, explain_fail
 from newslake.flows.inputs import input_batches, plan_inputs, record_sources, stored_batches
 from newslake.flows.interrupt import check_stop, leave, stopping_signal, take_back_sigterm
 from newslake.flows.locks import gone_runs, run_lock, source_lock, writer_lock
-from newslake.flows.progress import RunProgress
+from newslake.flows.progress import RunProgress, run_progress
 from newslake.flows.quality import BatchVerdict, validate_batch, validate_run, write_validation_page
 from newslake.flows.settings import Settings, SourceConfig
 from newslake.flows.summary import RunSummary
@@ -330,7 +330,7 @@ def run_on_cluster(
             add_batch_outcome(summary, done.result())
             progress.advance(size, progress_note(summary))
 
-    with RunProgress(show_progress) as progress:
+    with run_progress(show_progress) as progress:
         progress.start(total)
         try:
             for number, given in enumerate(batches, start=1):
@@ -369,7 +369,7 @@ def run_pipeline(
     if settings.run.dask_address:
         run_on_cluster(con, batches, total, settings, summary, show_progress, force)
         return
-    with RunProgress(show_progress) as progress:
+    with run_progress(show_progress) as progress:
         progress.start(total)
         # Batch n+1 is planned and handed to the workers before batch n is validated and loaded,
         # so the workers never wait for the warehouse.

@@ -53,11 +53,14 @@ class RunProgress:
         if self._progress:
             self._progress.stop()
 
-    def start(self, total: int | None) -> None:
-        """Show the bar for total items (None: a count and rate without an end, until it is known)."""
+    def start(self, total: int | None, note: str = "") -> None:
+        """Show the bar for total items (None: a count and rate without an end, until it is known); a
+        bar already shown starts over."""
         self._total, self._done, self._started = total, 0, time.monotonic()
-        if self._progress:
-            self._task = self._progress.add_task("ingest", total=total, rate="", note="")
+        if self._progress and self._task is not None:
+            self._progress.reset(self._task, total=total, rate="", note=note)
+        elif self._progress:
+            self._task = self._progress.add_task("ingest", total=total, rate="", note=note)
 
     def advance(self, done: int, note: str, batch_end: bool = True) -> None:
         """Count done items; a batch's end also refreshes the note (and prints a plain line)."""
@@ -81,3 +84,31 @@ class RunProgress:
         if self._total is not None and rate > 0 and self._done < self._total:
             left = f", about {round((self._total - self._done) / rate)} s left"
         return f"newslake: {self._done}{of} docs, {rate:.1f} docs/s{left}; {note}"
+
+
+# The bar a command shows as it starts, before the orchestrator is imported, until its run takes it.
+_SHOWN: RunProgress | None = None
+
+
+def show_starting(enabled: bool | None) -> None:
+    """Show the bar now, reading "starting" (only a bar: plain lines wait for the first batch), so a
+    terminal shows the run at once rather than after the orchestrator's start-up."""
+    global _SHOWN
+    if enabled and _SHOWN is None:
+        _SHOWN = RunProgress(enabled).__enter__()
+        _SHOWN.start(None, note="starting")
+
+
+def run_progress(enabled: bool | None) -> RunProgress:
+    """Give back the bar shown at start (once), or a new one."""
+    global _SHOWN
+    shown, _SHOWN = _SHOWN, None
+    return shown if shown is not None and enabled else RunProgress(enabled)
+
+
+def hide_starting() -> None:
+    """Take down a bar shown at start that no run took (the command stopped before its run began)."""
+    global _SHOWN
+    shown, _SHOWN = _SHOWN, None
+    if shown is not None:
+        shown.__exit__(None, None, None)
