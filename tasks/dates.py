@@ -89,6 +89,19 @@ def search_page_date(tree: Any, url: str | None) -> date | None:
     return day
 
 
+def local_day(tree: Any, moment: datetime) -> date | None:
+    """Give back the calendar day of a `<time datetime>` on the page that states the same moment (to
+    the minute) with a UTC offset of its own: the publisher's day for a claim written in UTC."""
+    for element in tree.iter("time"):
+        written = element.get("datetime") or ""
+        stated = parse_timestamp(written)
+        if stated is None or _UTC_SUFFIX.search(written) or not stated.utcoffset():
+            continue
+        if abs((stated - moment).total_seconds()) <= 60:
+            return stated.date()
+    return None
+
+
 def _writes_new_year(tree: Any, year: int) -> bool:
     spellings = (f"{year}-01-01", f"01.01.{year}", f"1.1.{year}", f"01/01/{year}", f"1/1/{year}", f"{year}/01/01")
     markup = " ".join(

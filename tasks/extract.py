@@ -16,7 +16,7 @@ from trafilatura.xml import xmltotxt
 
 from newslake.tasks.authors import choose_authors
 from newslake.tasks.chunks import element_text, find_chunks, join_split_body, restore_chunks
-from newslake.tasks.dates import choose_published, choose_updated, search_page_date
+from newslake.tasks.dates import choose_published, choose_updated, local_day, search_page_date
 from newslake.tasks.embedded import filter_by_reference, find_embedded_markup
 from newslake.tasks.language import detect_language
 from newslake.tasks.metadata import choose_title, read_claims, title_candidates
@@ -176,8 +176,16 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     claims = read_claims(tree)
     signals = read_page_signals(tree, claims)
     # htmldate reads the whole page, before anything is pruned; a page's own claim makes it unneeded
-    # unless that claim is written in UTC (then the page's day decides the publisher's day).
-    page_day = search_page_date(tree, url) if claims.dates.published is None or claims.dates.published_in_utc else None
+    # unless that claim is written in UTC: then a <time> stating the same moment with the publisher's
+    # offset, or else the day the page shows, decides the publisher's day.
+    stated = claims.dates.published
+    page_day = (
+        search_page_date(tree, url)
+        if stated is None
+        else (local_day(tree, stated) or search_page_date(tree, url))
+        if claims.dates.published_in_utc
+        else None
+    )
     drop_other_articles(tree)
     join_split_body(tree)
     drop_sign_up_boxes(tree)

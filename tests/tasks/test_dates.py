@@ -119,3 +119,23 @@ def test_an_update_before_publication_is_ignored():
     assert choose_updated(earlier, published) == (None, None)
     later = DateClaims(modified=datetime(2026, 11, 3, tzinfo=UTC), modified_source="meta")
     assert choose_updated(later, published) == (datetime(2026, 11, 3, tzinfo=UTC), "meta")
+
+
+def test_a_time_element_stating_the_utc_claim_in_local_time_gives_the_publishers_day() -> None:
+    story = " ".join(["Police investigate a stabbing in the neighbourhood overnight, officials said."] * 12)
+    page = (
+        "<html><head><title>Two stabbed</title>"
+        '<meta property="article:published_time" content="2023-11-09T02:11:03+00:00"></head><body><article>'
+        "<h1>Two stabbed</h1>"
+        '<time datetime="2023-11-08T21:11:03-05:00">November 8, 2023</time>'
+        '<time datetime="2023-11-01T10:00:00-05:00">Related: November 1</time>'
+        f"<p>{story}</p></article></body></html>"
+    )
+    article = extract_page(page)
+    assert article.published_at == datetime(2023, 11, 9, 2, 11, 3, tzinfo=UTC)
+    assert article.published_on == date(2023, 11, 8)
+    from newslake.tasks.dates import local_day
+
+    tree = load_html(page)
+    assert local_day(tree, datetime(2023, 11, 9, 2, 11, 3, tzinfo=UTC)) == date(2023, 11, 8)
+    assert local_day(tree, datetime(2023, 11, 9, 5, 0, 0, tzinfo=UTC)) is None  # no element states it
