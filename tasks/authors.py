@@ -66,8 +66,8 @@ _HOST_NAME = re.compile(
 _ORGANISATION_WORDS = re.compile(
     r"\b(?:gmbh|ag|e\.?\s?v|inc|ltd|llc|corp|plc|s\.?a|se|kg|verband|bundesverband|stiftung|foundation|"
     r"ministerium|ministry|ministère|ministerio|department|association|verein|institut|institute|universität|"
-    r"university|gesellschaft|society|agency|agentur|pressestelle|press office)\b\.?$|"
-    r"\b(?:bundesministerium|bundesverband|bundesamt|landesanstalt)\b",
+    r"university|gesellschaft|society|agency|agentur|pressestelle|press office|eg)\b\.?$|"
+    r"\b(?:bundesministerium|bundesverband|bundesamt|landesanstalt|feuerwehr|polizei|abteilung)\b",
     re.IGNORECASE,
 )
 # Phrases that lead into a name on author pages and in bylines ("Alle Beiträge von", "Interview:").
@@ -81,7 +81,8 @@ _LEAD_IN = re.compile(
 def clean_name(name: str) -> str:
     """Give back a person's name without a leading "By", and "Last, First" turned into "First Last";
     a name followed by a description ("Jane Roe, professor at X") keeps only the name."""
-    name = _TRAILING_NOTE.sub("", _BY.sub("", _LEAD_IN.sub("", html.unescape(" ".join(name.split()))))).strip(" ,.;:-")
+    name = _TRAILING_NOTE.sub("", _BY.sub("", _LEAD_IN.sub("", html.unescape(" ".join(name.split())))))
+    name = _WRITTEN_FOR.sub("", name).strip(" ,.;:-")
     parts = [p.strip() for p in name.split(",") if p.strip()]
     if len(parts) == 2 and all(" " not in p for p in parts) and all(_capitalised(p) for p in parts):
         return f"{parts[1]} {parts[0]}"
@@ -210,10 +211,23 @@ def byline_names(text: str, marked: bool) -> list[str]:
     return names
 
 
+# Short conjunctions that join two names a byline keeps together ("Le Figaro et AFP").
+_CONJUNCTIONS = frozenset(("et", "y", "e", "i", "and", "und", "og", "och"))
+# A byline's closing credit to the publication it was written for: "Jane Roe for The Mail on Sunday".
+_WRITTEN_FOR = re.compile(r"\s+(?i:for|für)\s+(?:(?i:the)\s+)?[A-Z].*$")
+
+
 def is_person_name(name: str) -> bool:
-    """Tell whether a byline can be a person: not a placeholder ("Admin", "Redaktion"), a web address
-    or an organisation (a legal form or a kind of institution in its name)."""
-    return not (_is_placeholder(name) or _HOST_NAME.search(name) or _ORGANISATION_WORDS.search(name))
+    """Tell whether a byline can be a person: not a placeholder ("Admin", "Redaktion"), a web address,
+    an organisation (a legal form or a kind of institution in its name), nor a phrase: more than five
+    words, or several with a lower-case word that is neither a name particle nor an abbreviation
+    ("Theme Pirate Rogue von xwolf", "Art Edwards says"). A one-word handle ("gnaddrig") is a name."""
+    words = name.split()
+    phrase = len(words) > 5 or (
+        len(words) > 1
+        and any(w[:1].islower() and w not in _PARTICLES | _CONJUNCTIONS and not w.endswith(".") for w in words)
+    )
+    return not (phrase or _is_placeholder(name) or _HOST_NAME.search(name) or _ORGANISATION_WORDS.search(name))
 
 
 def _is_placeholder(name: str) -> bool:

@@ -78,9 +78,16 @@ def test_a_placeholder_is_never_an_author(byline):
         "Acme Software GmbH",
         "Bund der Leser e V",
         "Bundesamt für Wetter",
+        "Leser Genossenschaft eG",
+        "Feuerwehr Musterstadt",
+        "Abteilung Wasserrettung",
+        # phrases: more than five words, or a lower-case word that is no particle or abbreviation
+        "Linksc Creating Search Engine Api Message",
+        "Theme Pirate Rogue von xwolf",
+        "Art Edwards says",
     ],
 )
-def test_a_web_address_or_an_organisation_is_not_a_person(byline):
+def test_a_web_address_an_organisation_or_a_phrase_is_not_a_person(byline):
     assert choose_authors([], [], [byline], []) == ()
     assert choose_authors([], [], [byline, "Jane Roe"], []) == ("Jane Roe",)
 
@@ -92,6 +99,11 @@ def test_a_web_address_or_an_organisation_is_not_a_person(byline):
         ("Interview: Julia Roe", ["Julia Roe"]),
         ("Redacci&oacute;n Diario", ["Redacción Diario"]),
         ("Posted by Jane Roe", ["Jane Roe"]),
+        ("By Glen Roe And Brendan Doe For The Sunday Paper", ["Glen Roe", "Brendan Doe"]),
+        ("Jane Roe for Reuters", ["Jane Roe"]),
+        ("Fortune Smith", ["Fortune Smith"]),
+        ("Ursula von der Leyen", ["Ursula von der Leyen"]),
+        ("Prof. Dr. med. Hans Roe", ["Prof. Dr. med. Hans Roe"]),
     ],
 )
 def test_lead_ins_and_entities_are_not_part_of_a_name(given, expected):
@@ -143,3 +155,10 @@ def test_a_visible_byline_names_the_author_when_nothing_else_does() -> None:
     # a name the structured data or the extractor gives wins over the visible byline
     assert choose_authors(("Jane Roe",), (), (), (), claims.bylines) == ("Jane Roe",)
     assert choose_authors((), (), (), (), read_claims(page.replace("von Alexander", "Alexander")).bylines) == ()
+
+
+def test_particles_abbreviations_and_joined_names_stay_people() -> None:
+    from newslake.tasks.authors import is_person_name
+
+    assert is_person_name("Ursula von der Leyen") and is_person_name("Prof. Dr. med. Hans Roe")
+    assert is_person_name("Le Figaro et AFP") and is_person_name("gnaddrig")
