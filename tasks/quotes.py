@@ -47,6 +47,9 @@ _TITLE_CASE = re.compile(
 )
 # Words that, right after a speech verb, are its own object ("said yes", "said nothing").
 _OWN_OBJECT = re.compile(r"\s+(?:yes|no|nothing|something|anything|little|goodbye|hello|sorry|thanks)\b", re.I)
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?][\"”’)]?\s+|\n\s*)$")
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Prof|St)\.\s*$")
+_POSSESSIVE = re.compile(r"['’]s?\b")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“A-Z])|\n")
 _WINDOW = 80
 _MIN_QUOTE = 8
@@ -72,7 +75,15 @@ def find_quotes(text: str, spans: Sequence[EntitySpan]) -> list[Quote]:
         if found is None and previous is not None and same_paragraph:
             pronoun = _PRONOUN_AFTER.match(text[outer_end : outer_end + 30])
             between = text[previous.end : outer_start]
-            others = {p.canonical for p in people if previous.end <= p.start < outer_start} - {previous.speaker}
+            # Another person named in between blocks it only in a speaker's place (followed by a verb),
+            # not in a possessive or an aside ("speaking of Clinton's health").
+            others = {
+                p.canonical
+                for p in people
+                if previous.end <= p.start < outer_start
+                and not _POSSESSIVE.match(text, p.end)
+                and (_NAME_THEN_VERB.match(text[p.end : p.end + 80]) or _opens_sentence(text, p.start))
+            } - {previous.speaker}
             if pronoun or (not others and len(between) < 200):
                 # "…," she added; or the next quotation of the same speaker in one paragraph.
                 found = (previous.speaker, pronoun.group("verb") if pronoun else previous.verb)
@@ -139,6 +150,12 @@ def _multi_paragraph_end(text: str, newline: int) -> int | None:
 def _find_any(text: str, characters: str, start: int) -> int:
     positions = [p for p in (text.find(c, start) for c in characters) if p >= 0]
     return min(positions) if positions else -1
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Tell whether the name at start opens a sentence (a title before it, "Mr. Roe", counts with it)."""
+    title = _TITLE_BEFORE.search(text, max(0, start - 8), start)
+    return _OPENS_SENTENCE.search(text, max(0, start - 300), title.start() if title else start) is not None
 
 
 def _speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan]) -> tuple[str, str] | None:

@@ -164,3 +164,21 @@ def test_a_less_common_speech_verb_names_the_nearest_speaker() -> None:
     text = 'When Maria Lopez noted that he paid no tax, James Carter boasted, "That makes me smart."'
     quotes = find_quotes(text, _people(text, "Maria Lopez", "James Carter"))
     assert [(q.speaker, q.verb) for q in quotes] == [("James Carter", "boasted")]
+
+
+def test_a_person_named_in_an_aside_does_not_break_a_speakers_run_of_quotes() -> None:
+    text = (
+        '"This is in their heads," said Maria Lopez, speaking of James Carter\'s health. "It worries them."'
+        '\n\n"Wall Street is cynical," said Ann Lee, who introduced Mr. Carter to her bankers. "But he has passion."'
+    )
+    quotes = find_quotes(text, _people(text, "Maria Lopez", "James Carter", "Carter", "Ann Lee"))
+    assert [q.speaker for q in quotes] == ["Maria Lopez", "Maria Lopez", "Ann Lee", "Ann Lee"]
+
+
+def test_a_person_who_opens_a_sentence_or_speaks_in_between_breaks_the_run() -> None:
+    opens = '"The plan works," said Maria Lopez. James Carter disagreed. "It will fail."'
+    speaks = '"The plan works," said Maria Lopez, and James Carter said it would not. "It will fail."'
+    quotes = find_quotes(opens, _people(opens, "Maria Lopez", "James Carter"))
+    assert [q.speaker for q in quotes] == ["Maria Lopez"]  # unclear: no speaker for the second
+    quotes = find_quotes(speaks, _people(speaks, "Maria Lopez", "James Carter"))
+    assert [q.speaker for q in quotes] == ["Maria Lopez", "James Carter"]  # the one who spoke last
