@@ -98,7 +98,8 @@ SPEECH_VERBS = (
     "shows|showed|announced|announces|declared|declares|suggested|suggests|admitted|admits|acknowledged|"
     "acknowledges|recalled|recalls|predicted|predicts|tweeted|posted|boasted|boasts|joked|jokes|quipped|quips|"
     "responded|responds|remarked|remarks|countered|counters|conceded|concedes|vowed|vows|urged|urges|"
-    "cautioned|cautions|complained|complains|lamented|laments|retorted|shouted|testified|testifies"
+    "cautioned|cautions|complained|complains|lamented|laments|retorted|shouted|testified|testifies|"
+    "demanded|demands|asserted|asserts|wondered|pleaded"
 )
 _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:" + SPEECH_VERBS + r")\b")
 _SPEECH_BEFORE = re.compile(r"\b(?:" + SPEECH_VERBS + r"|according to)\s*,?\s*$", re.IGNORECASE)

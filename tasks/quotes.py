@@ -36,6 +36,9 @@ _DASH_THEN_NAME = re.compile(r"^\s*[―—–-]\s*$")  # "…" ― NAME (a list 
 _BEFORE_NAME_VERB = re.compile(
     r"^(?:\s*\([^()\n]{1,40}\))?\s+" + _VERB + r"(?:\s+[\w’'-]+){0,4}?(?:\s+that)?\s*[:,]?\s*$"
 )  # NAME said on Tuesday: "…"
+# NAME asking, "…": a participle right after the name (after a comma it would describe the clause's
+# subject: "Roe chimed in on Twitter, saying …").
+_BEFORE_NAME_PARTICIPLE = re.compile(r"^\s+(?P<verb>saying|asking|adding|telling reporters|writing)\s*[:,]?\s*$")
 _ACCORDING_TO = re.compile(r"according to\s+" + _DESCRIPTION + r"$", re.IGNORECASE)
 _PRONOUN_AFTER = re.compile(
     r"^\s*[,.]?\s*(?:he|she)\s+" + _VERB + r"\b|^\s*[,.]?\s*(?:" + SPEECH_VERBS + r")\s+(?:he|she)\b"
@@ -185,7 +188,7 @@ def _speaker_before(text: str, quote_start: int, people: Sequence[EntitySpan]) -
     for span in reversed(people):
         if quote_start - _WINDOW <= span.end <= quote_start:
             between = text[span.end : quote_start]
-            says = _BEFORE_NAME_VERB.match(between)
+            says = _BEFORE_NAME_VERB.match(between) or _BEFORE_NAME_PARTICIPLE.match(between)
             if says and "\n" not in between:
                 return span.canonical, says.group("verb")
             if _ACCORDING_TO.search(text[max(0, span.start - 60) : span.start]) and between.strip() in ("", ","):

@@ -182,3 +182,16 @@ def test_a_person_who_opens_a_sentence_or_speaks_in_between_breaks_the_run() -> 
     assert [q.speaker for q in quotes] == ["Maria Lopez"]  # unclear: no speaker for the second
     quotes = find_quotes(speaks, _people(speaks, "Maria Lopez", "James Carter"))
     assert [q.speaker for q in quotes] == ["Maria Lopez", "James Carter"]  # the one who spoke last
+
+
+def test_a_participle_right_after_the_name_introduces_its_quotation() -> None:
+    text = 'The ad shows Maria Lopez asking, "Why am I not 50 points ahead?"'
+    assert [(q.speaker, q.verb) for q in find_quotes(text, _people(text, "Maria Lopez"))] == [("Maria Lopez", "asking")]
+    # after a comma the participle belongs to the clause's subject, not to the name before it
+    text = 'Maria Lopez chimed in on Twitter, saying officials should act "without delay."'
+    spans = _people(text, "Maria Lopez") + [
+        EntitySpan(text.index("Twitter"), text.index("Twitter") + 7, "Twitter", "PERSON", "Twitter")
+    ]
+    assert [q.speaker for q in find_quotes(text, sorted(spans, key=lambda s: s.start))] != ["Twitter"]
+    demanded = '"Why is this not proof that it is too big to manage?" James Carter demanded.'
+    assert [q.speaker for q in find_quotes(demanded, _people(demanded, "James Carter"))] == ["James Carter"]
