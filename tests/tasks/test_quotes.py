@@ -189,9 +189,8 @@ def test_a_participle_right_after_the_name_introduces_its_quotation() -> None:
     assert [(q.speaker, q.verb) for q in find_quotes(text, _people(text, "Maria Lopez"))] == [("Maria Lopez", "asking")]
     # after a comma the participle belongs to the clause's subject, not to the name before it
     text = 'Maria Lopez chimed in on Twitter, saying officials should act "without delay."'
-    spans = _people(text, "Maria Lopez") + [
-        EntitySpan(text.index("Twitter"), text.index("Twitter") + 7, "Twitter", "PERSON", "Twitter")
-    ]
+    twitter = EntitySpan(text.index("Twitter"), text.index("Twitter") + 7, "Twitter", "PERSON", "Twitter")
+    spans = [*_people(text, "Maria Lopez"), twitter]
     assert [q.speaker for q in find_quotes(text, sorted(spans, key=lambda s: s.start))] != ["Twitter"]
     demanded = '"Why is this not proof that it is too big to manage?" James Carter demanded.'
     assert [q.speaker for q in find_quotes(demanded, _people(demanded, "James Carter"))] == ["James Carter"]
