@@ -9,7 +9,7 @@ from collections.abc import Iterable
 # Conjunctions that join two names in a byline, in the languages newslake meets most.
 # Short words such as "et", "y" or "e" are left alone: they also join parts of one organisation's name.
 _JOINERS = re.compile(r"\s*(?:;|\||&|/|\s(?:and|und|og|och)\s)\s*", re.IGNORECASE)
-_TRAILING_NOTE = re.compile(r"\s*\([^)]*\)\s*$")
+_TRAILING_NOTE = re.compile(r"\s*\([^)]*\)\s*$|\s*(?:기자|記者)\s*$")  # a note, or "reporter" after a name
 _BY = re.compile(r"^(?:by|von|par|por|door|di|da|af|av|od|przez|от)\s+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 # What content systems print where a byline goes when nobody is named: account roles, default
@@ -53,6 +53,9 @@ _PLACEHOLDERS = frozenset(
         "editorialteam",
         "newsdesk",
         "onlineredaktion",
+        "news",
+        "nachrichten",
+        "noticias",
         "webredaktion",
         "none",
         "null",

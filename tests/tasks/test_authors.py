@@ -13,6 +13,8 @@ from newslake.tasks.metadata import read_claims
         ("Jane Roe, professor of history at Example University, Example.org", "Jane Roe"),
         ("Elena Oberholzer (obe)", "Elena Oberholzer"),
         ("  Jane   Roe ", "Jane Roe"),
+        ("신현주 기자", "신현주"),  # "reporter" after the name
+        ("山田太郎 記者", "山田太郎"),
     ],
 )
 def test_clean_name(given, expected):
@@ -63,7 +65,7 @@ def test_json_ld_authors_of_the_main_article_are_read():
 
 @pytest.mark.parametrize(
     "byline",
-    ["Admin", "Super User", "Wordpressadmin", "Unknown", "Redaktion", "Submitted", "Name", "Anonymous"],
+    ["Admin", "Super User", "Wordpressadmin", "Unknown", "Redaktion", "Submitted", "Name", "Anonymous", "Nachrichten"],
 )
 def test_a_placeholder_is_never_an_author(byline):
     assert choose_authors([byline], [byline], [byline], []) == ()
