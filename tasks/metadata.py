@@ -110,7 +110,8 @@ _HOME_PATHS = frozenset(("", "/", "./", "index.html", "/index.html", "/index.php
 _BYLINE_MARK = re.compile(
     r"(?:^|[\s_-])(?:author|byline|autor|autorin|auteur|writer|verfasser)(?:$|[\s_-]|name|s\b)", re.IGNORECASE
 )
-# A byline cue at the start of an element's own text ("Von ", "By ", "Autorin:").
+# A byline cue at the start of an element's own text ("Von ", "By ", "Autorin:"): a loose first sieve;
+# tasks/authors.py's byline_names decides what the text names.
 _BYLINE_CUE = re.compile(
     r"^[^\w]*(?:von|by|par|por|door|af|av|autor(?:in|en)?|authors?|text|verfasst von|geschrieben von|"
     r"written by|posted by)\b",
