@@ -323,11 +323,14 @@ def drop_common_words(spans: list[EntitySpan], text: str) -> list[EntitySpan]:
     lower case as an ordinary word: "Level", "State" or "Luggage" capitalised at the start of a
     sentence or in a heading, beside "level", "state" and "luggage" in its running text."""
     lower_words = {word for word in _WORD.findall(text) if word.islower()}
-    return [
-        span
-        for span in spans
-        if not (span.label in ("PERSON", "ORG") and " " not in span.canonical and span.canonical.lower() in lower_words)
-    ]
+
+    def common(span: EntitySpan) -> bool:
+        words = _WORD.findall(span.canonical.lower())
+        if span.label == "PERSON":  # "Post-Workout Meal": every word an ordinary one of the article
+            return all(w in lower_words for w in words)
+        return span.label == "ORG" and len(words) == 1 and words[0] in lower_words
+
+    return [span for span in spans if not common(span)]
 
 
 def find_pattern_people(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

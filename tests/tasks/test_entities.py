@@ -293,6 +293,13 @@ def test_a_one_word_name_the_article_also_writes_as_an_ordinary_word_is_dropped(
         EntitySpan(54, 58, "Acme", "ORG", "Acme"),
     ]
     assert [s.text for s in drop_common_words(spans, text)] == ["Jane Roe", "Acme"]
+    # a "person" whose every word the article also writes as an ordinary word is a heading
+    heading = "Post-Workout Meal\nEat a post-workout meal within an hour. Jane Roe agrees."
+    people = [
+        EntitySpan(0, 17, "Post-Workout Meal", "PERSON", "Post-Workout Meal"),
+        EntitySpan(58, 66, "Jane Roe", "PERSON", "Jane Roe"),
+    ]
+    assert [s.text for s in drop_common_words(people, heading)] == ["Jane Roe"]
     # a place keeps its name even where the word is also common ("Reading", "reading")
     place = "Reading\nShe likes reading."
     assert drop_common_words([EntitySpan(0, 7, "Reading", "GPE", "Reading")], place)[0].text == "Reading"
