@@ -167,6 +167,9 @@ def _claimed_authors(
     return organisations
 
 
+# Conjunctions that join two names in a visible byline; a name may hold one ("Le Figaro et AFP").
+_NAME_JOINERS = ("and", "und", "et", "y", "e", "og", "och")
+_CONJUNCTIONS = frozenset((*_NAME_JOINERS, "i"))
 # A byline cue before the names: "Von", "By", "Autorin:", "Text:" (a bare "Text" or "Autor" word opens
 # other things too, so those need their colon unless a name follows the longer cues).
 _BYLINE_CUE = re.compile(
@@ -177,7 +180,7 @@ _BYLINE_CUE = re.compile(
 )
 # Credits that are not the story's byline: "Foto von …", "Quelle: …".
 _CREDIT = re.compile(r"^[\W_]*(?:foto|photo|bild|image|illustration|grafik|quelle|source)", re.IGNORECASE)
-_BYLINE_PARTS = re.compile(r"\s*(?:[,;|/&]|\s(?:and|und|et|y|e|og|och)\s)\s*", re.IGNORECASE)
+_BYLINE_PARTS = re.compile(r"\s*(?:[,;|/&]|\s(?:" + "|".join(_NAME_JOINERS) + r")\s)\s*", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z\u00c0-\u00de]+")  # "Daniel", not "SeglerBlog" or "AFP"
 
 
@@ -214,8 +217,6 @@ def byline_names(text: str, marked: bool) -> list[str]:
     return names
 
 
-# Short conjunctions that join two names a byline keeps together ("Le Figaro et AFP").
-_CONJUNCTIONS = frozenset(("et", "y", "e", "i", "and", "und", "og", "och"))
 # A byline's closing credit to the publication it was written for: "Jane Roe for The Mail on Sunday".
 _WRITTEN_FOR = re.compile(r"\s+(?i:for|für)\s+(?:(?i:the)\s+)?[A-Z].*$")
 

@@ -176,8 +176,8 @@ def _home_names(tree: Any, page_url: str) -> tuple[str, ...]:
         if parts.netloc and page_host and (parts.hostname or "").removeprefix("www.") != page_host:
             continue
         names += [_clean(i.get("alt") or "") for i in link.iter("img") if i.get("alt")]
-        text = _clean(link.text_content())
-        if not text_taken and text and text.casefold() not in _NAVIGATION_LABELS:
+        text = "" if text_taken else _clean(link.text_content())
+        if text and text.casefold() not in _NAVIGATION_LABELS:
             names.append(text)
             text_taken = True
     return tuple(dict.fromkeys(n for n in names if n and len(n.split()) <= 8))
