@@ -1,8 +1,11 @@
-"""Reading a test's or a bench's warehouse (rows of a query over a lake folder, read-only), and a small
-batch to load into one."""
+"""Reading a test's or a bench's warehouse (rows of a query over a lake folder, read-only), a small
+batch to load into one, and new migrated warehouses copied from one built once per test process."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +14,10 @@ import duckdb
 
 from newslake.tasks.records import Article, EntitySpan, Link, Mention, Quote, Rejection
 from newslake.warehouse.lake import LakeLocation, LakeMissingError, connect
-from newslake.warehouse.load import LoadBatch, StoredDocument
+from newslake.warehouse.load import LoadBatch, StoredDocument, load_batch
+from newslake.warehouse.migrate import migrate
+
+_TEMPLATES: dict[bool, Path] = {}
 
 
 def query(lake: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -61,3 +67,22 @@ def sample_batch(doc_id: str = "d1", text: str = "Some words " * 30, run_id: str
     batch.quotes.append(("art1", Quote(40, 60, "We will win", "Jane Doe", "PERSON", "said")))
     batch.rejections.append(Rejection("bad", "file:///bad.png", "normalize", "binary_content", "PNG image"))
     return batch
+
+
+def new_lake(root: Path, *, sample: bool = False) -> LakeLocation:
+    """Give back a migrated warehouse under root, holding sample_batch() when sample is true. It is a copy
+    of one built once per test process: migrating takes most of a second, copying a few milliseconds.
+    Tests of migrating itself build theirs with migrate()."""
+    if sample not in _TEMPLATES:
+        template = Path(tempfile.mkdtemp(prefix="newslake-test-lake-")) / "lake"
+        atexit.register(shutil.rmtree, template.parent, True)
+        con = connect(LakeLocation.under(template))
+        try:
+            migrate(con)
+            if sample:
+                load_batch(con, sample_batch())
+        finally:
+            con.close()
+        _TEMPLATES[sample] = template
+    shutil.copytree(_TEMPLATES[sample], root)
+    return LakeLocation.under(root)

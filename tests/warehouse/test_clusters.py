@@ -11,18 +11,16 @@ import pytest
 
 from newslake.tasks.clusters import story_signature
 from newslake.tasks.records import Article, Mention
-from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.lake import connect
 from newslake.warehouse.load import LoadBatch, StoredDocument, load_batch
-from newslake.warehouse.migrate import migrate
 from newslake.warehouse.report import report_data
+from tests.lakes import new_lake
 from tests.tasks.test_clusters import OTHER, WIRE, rewrite
 
 
 @pytest.fixture
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    connection = connect(LakeLocation.under(tmp_path / "lake"))
-    migrate(connection)
-    return connection
+    return connect(new_lake(tmp_path / "lake"))
 
 
 def batch_of(run_id: str, day: int, *articles: tuple[str, str, str]) -> LoadBatch:

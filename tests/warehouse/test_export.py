@@ -9,18 +9,13 @@ import duckdb
 import pytest
 
 from newslake.warehouse.export import export_lake, exported_names
-from newslake.warehouse.lake import LakeLocation, connect
-from newslake.warehouse.load import load_batch
-from newslake.warehouse.migrate import migrate
-from tests.lakes import sample_batch
+from newslake.warehouse.lake import connect
+from tests.lakes import new_lake
 
 
 @pytest.fixture
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    connection = connect(LakeLocation.under(tmp_path / "lake"))
-    migrate(connection)
-    load_batch(connection, sample_batch())
-    return connection
+    return connect(new_lake(tmp_path / "lake", sample=True))
 
 
 def test_parquet_holds_every_table_and_view_with_article_data_by_day(

@@ -14,7 +14,7 @@ from newslake.warehouse.lake import LakeLocation, LakeMissingError, connect, thr
 from newslake.warehouse.load import FetchRow, LoadBatch, StoredDocument, blob_column, load_batch, plan_batch
 from newslake.warehouse.migrate import list_migrations, migrate, table_names
 from newslake.warehouse.query import WriteRefusedError, run_query
-from tests.lakes import sample_batch
+from tests.lakes import new_lake, sample_batch
 
 # Data tables; runs, validation_runs and validation_results are run logs that grow by one run each time,
 # schema_views is schema bookkeeping.
@@ -23,9 +23,7 @@ TABLES = tuple(t for t in table_names() if t not in ("runs", "validation_runs", 
 
 @pytest.fixture
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    connection = connect(LakeLocation.under(tmp_path / "lake"))
-    migrate(connection)
-    return connection
+    return connect(new_lake(tmp_path / "lake"))
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

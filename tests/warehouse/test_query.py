@@ -7,21 +7,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newslake.warehouse.lake import LakeLocation, connect
-from newslake.warehouse.load import load_batch
-from newslake.warehouse.migrate import migrate
+from newslake.warehouse.lake import LakeLocation
 from newslake.warehouse.query import WriteRefusedError, open_query_connection, run_query
-from tests.lakes import sample_batch
+from tests.lakes import new_lake
 
 
 @pytest.fixture
 def location(tmp_path: Path) -> LakeLocation:
-    where = LakeLocation.under(tmp_path / "lake")
-    writer = connect(where)
-    migrate(writer)
-    load_batch(writer, sample_batch())
-    writer.close()
-    return where
+    return new_lake(tmp_path / "lake", sample=True)
 
 
 def _data_files(location: LakeLocation) -> set[Path]:

@@ -6,17 +6,13 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from newslake.warehouse.lake import LakeLocation, connect
-from newslake.warehouse.load import load_batch
-from newslake.warehouse.migrate import migrate
+from newslake.warehouse.lake import connect
 from newslake.warehouse.report import REPORT_QUERIES, report_data
-from tests.lakes import sample_batch
+from tests.lakes import new_lake
 
 
 def test_every_chart_gets_rows_of_plain_values(tmp_path: Path) -> None:
-    con = connect(LakeLocation.under(tmp_path / "lake"))
-    migrate(con)
-    load_batch(con, sample_batch())
+    con = connect(new_lake(tmp_path / "lake", sample=True))
     data = report_data(con)
     assert list(data) == list(REPORT_QUERIES)
     json.dumps(data)  # dates as ISO strings, decimals as floats: nothing a JSON encoder refuses
@@ -27,7 +23,6 @@ def test_every_chart_gets_rows_of_plain_values(tmp_path: Path) -> None:
 
 
 def test_an_empty_lake_gives_empty_charts_not_errors(tmp_path: Path) -> None:
-    con = connect(LakeLocation.under(tmp_path / "lake"))
-    migrate(con)
+    con = connect(new_lake(tmp_path / "lake"))
     data = report_data(con)
     assert all(rows == [] for name, rows in data.items() if name != "totals")

@@ -10,9 +10,9 @@ import pytest
 
 from newslake.tasks.identify import entity_id_for
 from newslake.tasks.records import Article, Mention, Quote
-from newslake.warehouse.lake import LakeLocation, connect
+from newslake.warehouse.lake import connect
 from newslake.warehouse.load import LoadBatch, StoredDocument, load_batch
-from newslake.warehouse.migrate import migrate
+from tests.lakes import new_lake
 
 # Each article names its people the way a real one would: resolved within the article only.
 ARTICLES = {
@@ -40,8 +40,7 @@ def _load(con: duckdb.DuckDBPyConnection, order: list[str]) -> None:
 
 @pytest.fixture(params=[["a1", "a2", "a3", "a4"], ["a4", "a3", "a2", "a1"]], ids=["in-order", "reversed"])
 def con(tmp_path: Path, request: pytest.FixtureRequest) -> duckdb.DuckDBPyConnection:
-    connection = connect(LakeLocation.under(tmp_path / "lake"))
-    migrate(connection)
+    connection = connect(new_lake(tmp_path / "lake"))
     _load(connection, request.param)
     return connection
 

@@ -19,6 +19,7 @@ from newslake.warehouse.search import (
     search_articles,
     search_needs_refresh,
 )
+from tests.lakes import new_lake
 
 WORDS = ("harbour", "council", "bridge", "election", "budget", "storm", "river", "school", "hospital")
 WORDS += ("minister", "strike", "court", "festival", "museum", "railway", "airport", "vaccine", "drought")
@@ -28,10 +29,8 @@ QUERIES = ("harbour bridge", "election budget minister", "storm flood river", "f
 
 @pytest.fixture
 def lake(tmp_path: Path) -> tuple[duckdb.DuckDBPyConnection, LakeLocation]:
-    location = LakeLocation.under(tmp_path / "lake")
-    con = connect(location)
-    migrate(con)
-    return con, location
+    location = new_lake(tmp_path / "lake")
+    return connect(location), location
 
 
 def _text(rng: random.Random, words: int) -> str:
