@@ -27,11 +27,14 @@ setup: $(STAMP) ## Create .venv from the committed lock file
 run: setup ## Ingest seeds/ with the embedded defaults, then show a sample query
 	$(BIN)/newslake run seeds
 
+# The suite spreads over the cores (pytest-xdist), up to 4 processes: each starts its own Prefect server.
+PARALLEL ?= -n auto --maxprocesses 4
+
 test: setup ## Run the whole test suite (the shared-warehouse tests are `make test-cluster`)
-	$(BIN)/pytest -m "not cluster"
+	$(BIN)/pytest $(PARALLEL) -m "not cluster"
 
 test-fast: setup ## Run the suite without the tests marked slow (those that start processes)
-	$(BIN)/pytest -m "not slow and not cluster"
+	$(BIN)/pytest $(PARALLEL) -m "not slow and not cluster"
 
 test-cluster: setup ## Shared warehouse on real PostgreSQL, S3 (moto) and Dask servers on loopback
 	$(BIN)/pytest -m cluster
