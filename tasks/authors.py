@@ -152,12 +152,12 @@ def choose_authors(
 def _claimed_authors(
     persons: Iterable[str], organisations: Iterable[str], found: Iterable[str], publishers: Iterable[str]
 ) -> tuple[str, ...]:
-    publisher_keys = {_key(p) for p in publishers if _key(p)}
+    publishers = [p for p in publishers if _key(p)]
     people = _unique(n for value in persons for n in split_names(value) if is_person_name(n))
     if people:
         return people
     named = _unique(n for value in found for n in split_names(value) if not _is_initials(n) and not _is_placeholder(n))
-    people = tuple(n for n in named if is_person_name(n) and not _is_publisher(n, publisher_keys))
+    people = tuple(n for n in named if is_person_name(n) and not _is_publisher(n, publishers))
     # An organisation the structured data names as author (a wire service, a desk, the publisher's
     # newsroom) is kept as it is written: it is the page's own explicit claim.
     organisations = _unique(n for value in organisations for n in split_names(value) if not _is_placeholder(n))
@@ -244,9 +244,20 @@ def _is_initials(name: str) -> bool:
     return len(name) <= 3 and name.isalpha() and name[0].isupper() and name[1:].islower() and len(name) > 1
 
 
-def _is_publisher(name: str, publisher_keys: set[str]) -> bool:
+def _is_publisher(name: str, publishers: Iterable[str]) -> bool:
+    """Tell whether a byline is the publisher's name, or a part of it ("Tagesschau" of "tagesschau.de").
+    A name shaped like a person's is not a part of the site's address: "Wolfgang Michal" on the site
+    "wolfgangmichal.de" is the author of a personal site."""
     key = _key(name)
-    return bool(key) and any(key == p or (len(p) > 3 and (p in key or key in p)) for p in publisher_keys)
+    person = _looks_like_full_name(name) and not name.isupper()
+    for publisher in publishers:
+        other = _key(publisher)
+        if key == other:
+            return bool(key)
+        address = "." in publisher and " " not in publisher.strip()
+        if len(other) > 3 and (other in key or key in other) and not (person and address):
+            return True
+    return False
 
 
 def _unique(names: Iterable[str]) -> tuple[str, ...]:

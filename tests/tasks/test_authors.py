@@ -46,6 +46,13 @@ def test_the_publisher_is_dropped_when_a_person_is_named():
     assert choose_authors([], [], ["Example News", "Ralf Euler"], ["Example News"]) == ("Ralf Euler",)
 
 
+def test_a_person_named_like_the_sites_address_is_its_author_and_a_part_of_the_sites_name_is_not():
+    # A personal site is named after its author; a news site's name split up is no person.
+    assert choose_authors([], [], ["Wolfgang Michal"], ["wolfgangmichal.de"]) == ("Wolfgang Michal",)
+    assert choose_authors([], [], ["Tagesschau De"], ["tagesschau.de"]) == ()
+    assert choose_authors([], [], ["The Local"], ["The Local Sweden"]) == ()
+
+
 def test_an_organisation_is_the_author_only_when_no_person_is_named():
     assert choose_authors([], ["BBC News"], [], ["BBC"]) == ("BBC News",)
     assert choose_authors([], ["Example Desk"], ["example.com", "Frankfurt"], ["example.com"]) == ("Example Desk",)
