@@ -252,12 +252,15 @@ def _is_publisher(name: str, publishers: Iterable[str]) -> bool:
     person = _looks_like_full_name(name) and not name.isupper()
     for publisher in publishers:
         other = _key(publisher)
-        if key == other:
-            return bool(key)
-        address = "." in publisher and " " not in publisher.strip()
-        if len(other) > 3 and (other in key or key in other) and not (person and address):
+        part = len(other) > 3 and (other in key or key in other)
+        if key == other or (part and not (person and _is_address(publisher))):
             return True
     return False
+
+
+def _is_address(text: str) -> bool:
+    """Tell whether a name is written as a web address ("wolfgangmichal.de"), not as words."""
+    return "." in text and " " not in text.strip()
 
 
 def _unique(names: Iterable[str]) -> tuple[str, ...]:

@@ -89,7 +89,7 @@ def _wait_for_a_loaded_batch(run: subprocess.Popen[str], lake: Path) -> set[int]
 
 
 @pytest.mark.parametrize(
-    ("stop", "code", "own_server"),
+    ("stop", "code", "session_server"),
     [
         # Ctrl-C on a terminal reaches the whole group, the temporary Prefect server included.
         (lambda pid: os.killpg(pid, signal.SIGINT), 130, False),
@@ -99,11 +99,11 @@ def _wait_for_a_loaded_batch(run: subprocess.Popen[str], lake: Path) -> set[int]
     ids=["ctrl-c", "sigterm"],
 )
 def test_a_signal_stops_the_run_within_seconds_and_the_next_run_finishes(
-    tmp_path: Path, prefect_api: str, stop, code, own_server
+    tmp_path: Path, prefect_api: str, stop, code, session_server
 ) -> None:
     inbox = _pages(tmp_path / "inbox")
     lake = tmp_path / "lake"
-    run = _start(tmp_path, inbox, prefect_api if own_server else None)
+    run = _start(tmp_path, inbox, prefect_api if session_server else None)
     try:
         helpers = _wait_for_a_loaded_batch(run, lake)
         assert helpers, "the run should have worker processes"

@@ -31,7 +31,8 @@ def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES if t != "write_token"}  # type: ignore[index]
 
 
-def test_migrations_apply_from_empty_and_only_once(con: duckdb.DuckDBPyConnection) -> None:
+def test_a_migrated_lake_is_empty_and_takes_no_migration_twice(con: duckdb.DuckDBPyConnection) -> None:
+    # Migrating from empty is tests/warehouse/test_migrate.py's; `con` is a copy of a migrated lake.
     assert migrate(con) == []
     applied = con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
     assert [row[0] for row in applied] == [number for number, _, _ in list_migrations()]
