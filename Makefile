@@ -55,7 +55,7 @@ bench-clusters: setup ## Story clusters: precision and recall on a labelled samp
 bench-archive: setup ## A WARC against a folder of the same pages: pages/s, reading cost, memory on a 1 GB archive
 	$(BIN)/python -m tests.bench.bench_archive
 
-bench-noop: setup ## A no-op run of the seeds against `newslake sql "select 1"`, shared vs temporary Prefect server
+bench-noop: setup ## A no-op run of the seeds and a run of one new file, against `newslake sql "select 1"`
 	$(BIN)/python -m tests.bench.bench_noop
 
 bench-quotes: setup ## Quote attribution on ../shared/eval/quotes (PolNeAR dev): speaker precision and recall

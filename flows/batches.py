@@ -55,6 +55,11 @@ class BatchWork:
     unchanged: int = 0
 
 
+def has_writes(given: InputBatch, work: BatchWork) -> bool:
+    """Tell whether a planned batch has anything to validate or write."""
+    return bool(work.process or work.duplicate_sources or given.refused or given.fetches)
+
+
 def decide_work(
     docs: Sequence[RawDocument],
     plans: dict[tuple[str, str], SourcePlan],

@@ -320,6 +320,17 @@ def run(
         # Before any worker starts: a pool dropped while its processes start up can print a traceback
         # from the interpreter's exit.
         raise click.ClickException(str(exc)) from exc
+    if paths and not (sources or feeds or sitemaps or warcs or url_lists):
+        from newslake.flows.unchanged import unchanged_run
+
+        # Nothing new under the paths (the common case of a scheduled or repeated run): recorded without
+        # the orchestrator, the workers and the suites. Anything to do goes through the flow below.
+        if (quiet := unchanged_run([str(p) for p in paths], settings)) is not None:
+            given = ", ".join(map(str, paths))
+            click.echo(f"newslake: nothing new in {given} ({where(settings.location())})", err=True)
+            print_summary(quiet.lines())
+            click.echo(f'\nNothing new. Query what is there: newslake sql "{SAMPLE_QUERY}"')
+            return
     check_cluster(settings)
     start_workers(settings)
     from newslake.flows.sources import adhoc_source

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import signal
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -32,6 +31,7 @@ from newslake.flows.batches import (
     build_batch,
     decide_work,
     enforce_languages,
+    has_writes,
 )
 from newslake.flows.cluster import batch_payload, cluster_workers, ingest_batch
 from newslake.flows.errors import ExpectedError, expected_failures, explain_failure, first_line
@@ -41,7 +41,7 @@ from newslake.flows.locks import gone_runs, run_lock, source_lock, writer_lock
 from newslake.flows.progress import RunProgress, run_progress
 from newslake.flows.quality import BatchVerdict, validate_batch, validate_run, write_validation_page
 from newslake.flows.settings import Settings, SourceConfig
-from newslake.flows.summary import RunSummary
+from newslake.flows.summary import RunSummary, new_run_id
 from newslake.flows.workers import (
     DocumentExecutor,
     InlineExecutor,
@@ -109,11 +109,6 @@ def load_work(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:
     """Write one batch in one transaction."""
     with expected_failures("the warehouse"):
         return load_batch(con, batch)
-
-
-def new_run_id() -> str:
-    """Give back a run id that sorts by start time."""
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
 @flow(name="ingest", log_prints=False)
@@ -503,11 +498,6 @@ def finish_batch(
 def progress_note(summary: RunSummary) -> str:
     """Give back what the progress bar says beside its count."""
     return f"{summary.articles} articles, {summary.quarantined} quarantined"
-
-
-def has_writes(given: InputBatch, work: BatchWork) -> bool:
-    """Tell whether a planned batch has anything to validate or write."""
-    return bool(work.process or work.duplicate_sources or given.refused or given.fetches)
 
 
 def complete_batch(

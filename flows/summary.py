@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from newslake.tasks.discover import SkippedPath
 from newslake.tasks.records import Rejection
 from newslake.tasks.validate import ExpectationOutcome
+
+
+def new_run_id() -> str:
+    """Give back a run id that sorts by start time."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
 @dataclass

@@ -61,6 +61,13 @@ class LakeLocation:
         return self.catalog.startswith(("postgres:", "postgresql:"))
 
     @property
+    def missing(self) -> bool:
+        """Tell whether the warehouse is known not to exist yet: an embedded one without its catalog file.
+        A catalog on a server is not looked for here (False)."""
+        sqlite_file = _sqlite_file(self)
+        return sqlite_file is not None and not sqlite_file.exists()
+
+    @property
     def remote_data(self) -> bool:
         """Tell whether the data files are in object storage (s3://) rather than a local folder."""
         return self.data_path.startswith("s3://")

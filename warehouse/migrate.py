@@ -106,6 +106,19 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Tell whether every migration is applied and every view is as its SQL says, so `migrate` would
+    change nothing. A warehouse no run has migrated is not current."""
+    try:
+        done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        recorded = dict(con.execute("SELECT name, sha256 FROM schema_views").fetchall())
+    except duckdb.CatalogException:
+        return False
+    return {m[0] for m in list_migrations()} <= done and all(
+        recorded.get(name) == _sha256(sql) for name, sql in list_views()
+    )
+
+
 def _transactions(pending: list[tuple[int, str, str]]) -> list[list[tuple[int, str, str]]]:
     """Group the pending migrations into transactions: one transaction for all of them, except that a
     migration setting a table's options starts a new one (DuckLake refuses options on a table created

@@ -31,6 +31,23 @@ def start_run(
     )
 
 
+def record_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, settings: dict[str, Any], values: dict[str, Any], seconds: float
+) -> None:
+    """Record a run that has already ended, with its outcome and counts, in one write: a run that found
+    nothing to do (see flows.unchanged)."""
+
+    def insert() -> None:
+        con.execute(
+            "INSERT INTO runs (run_id, started_at, status, settings, host) "
+            "VALUES (?, now() - to_microseconds(?), 'running', ?, ?)",
+            [run_id, round(seconds * 1e6), json.dumps(settings, default=str, sort_keys=True), this_host()],
+        )
+        con.execute(read_sql("finish_run"), {**values, "run_id": run_id, "error": None})
+
+    write(con, insert)
+
+
 def this_host() -> str:
     """Give back the name runs of this machine are recorded with."""
     return platform.node()

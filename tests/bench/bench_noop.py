@@ -1,11 +1,11 @@
 """No-op benchmark: what a command costs before it does anything, as a new user meets it.
 
 In a fresh PREFECT_HOME and without PREFECT_API_URL, measures the wall time of `newslake run seeds` on
-a warehouse that already holds the seeds (nothing to do), with the shared local Prefect server
-(`run.prefect_server = "shared"`, the default, started once before) and with Prefect's temporary
-server per command ("temporary", as before), against `newslake sql "select 1"`, in alternation.
-The last line is:
-noop shared_s=A temporary_s=B sql_s=C ratio_shared=A/C ratio_temporary=B/C
+a warehouse that already holds the seeds (nothing to do), and of a run of one new file (the seeds'
+folder and a folder with one new file in it), with the shared local Prefect server (the default,
+started once before) and with Prefect's temporary server per command. Each is set against
+`newslake sql "select 1"`, in alternation. The last line is:
+noop noop_s=A new_file_s=B new_file_temporary_s=C sql_s=D ratio=A/D
 Usage: python -m tests.bench.bench_noop [--rounds 3]
 """
 
@@ -22,6 +22,7 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEED = SEEDS / "000_8d381c327fafc0c6.txt"
 
 
 def timed(args: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -31,6 +32,14 @@ def timed(args: list[str], env: dict[str, str], cwd: Path) -> float:
     if result.returncode != 0:
         sys.exit(f"newslake {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return elapsed
+
+
+def new_file(folder: Path, number: int) -> Path:
+    """Write a new article (the first seed with a sentence of its own) into a folder of its own."""
+    folder.mkdir(parents=True)
+    text = SEED.read_text(encoding="utf-8")
+    (folder / "new.txt").write_text(f"{text}\n\nThis is addition number {number} to the article.\n", encoding="utf-8")
+    return folder
 
 
 def main() -> None:
@@ -47,22 +56,23 @@ def main() -> None:
         try:
             first = timed(run, env, tmp)  # loads the seeds and starts the shared server
             print(f"first run (loads the seeds, starts the shared server): {first:.1f} s", flush=True)
-            shared, temp, sql = [], [], []
+            noop, added, added_temporary, sql = [], [], [], []
             for round_no in range(1, args.rounds + 1):
                 sql.append(timed(["sql", "select 1", "--lake", lake], env, tmp))
-                shared.append(timed(run, env, tmp))
-                temp.append(timed(run, temporary, tmp))
+                noop.append(timed(run, env, tmp))
+                one = new_file(tmp / f"new-{round_no}", round_no)
+                added.append(timed([*run, str(one)], env, tmp))
+                other = new_file(tmp / f"new-{round_no}-temporary", 100 + round_no)
+                added_temporary.append(timed([*run, str(other)], temporary, tmp))
                 print(
-                    f"round {round_no}: sql {sql[-1]:.2f} s, no-op run {shared[-1]:.2f} s (shared server), "
-                    f"{temp[-1]:.2f} s (temporary server)",
+                    f"round {round_no}: sql {sql[-1]:.2f} s, no-op run {noop[-1]:.2f} s, one new file "
+                    f"{added[-1]:.2f} s (shared server), {added_temporary[-1]:.2f} s (temporary server)",
                     flush=True,
                 )
         finally:
             subprocess.run([str(BIN / "newslake"), "ui", "--stop"], env=env, cwd=tmp, capture_output=True)
-    a, b, c = statistics.median(shared), statistics.median(temp), statistics.median(sql)
-    print(
-        f"noop shared_s={a:.2f} temporary_s={b:.2f} sql_s={c:.2f} ratio_shared={a / c:.1f} ratio_temporary={b / c:.1f}"
-    )
+    a, b, c, d = (statistics.median(x) for x in (noop, added, added_temporary, sql))
+    print(f"noop noop_s={a:.2f} new_file_s={b:.2f} new_file_temporary_s={c:.2f} sql_s={d:.2f} ratio={a / d:.1f}")
 
 
 if __name__ == "__main__":

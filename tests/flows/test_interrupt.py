@@ -85,7 +85,10 @@ def _wait_for_a_loaded_batch(run: subprocess.Popen[str], lake: Path) -> set[int]
         except Exception:
             pass  # the lake is not created yet
         time.sleep(0.5)
-    raise AssertionError("the run never loaded a batch")
+    if run.poll() is not None:
+        told = run.communicate()[1][-3000:]
+        raise AssertionError(f"the run ended ({run.returncode}) before it loaded a batch:\n{told}")
+    raise AssertionError("the run loaded no batch in 240 s")
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,10 @@ def test_the_first_command_starts_the_server_and_the_next_reuse_it(home: Path, t
     assert server is not None, "the server outlives the command that started it"
     assert server.ui_url in first.stderr
 
-    second = newslake(home, "run", str(SEEDS), "--lake", lake, "--no-progress", cwd=tmp_path)
+    more = tmp_path / "more"  # something new, so the second run is a flow run too
+    more.mkdir()
+    (more / "new.txt").write_text((SEEDS / "000_8d381c327fafc0c6.txt").read_text() + "\nA new last line.\n")
+    second = newslake(home, "run", str(SEEDS), str(more), "--lake", lake, "--no-progress", cwd=tmp_path)
     assert f"recorded by the Prefect server at {server.ui_url}" in second.stderr
     assert "started now" not in second.stderr
     assert running_server(home) == server
