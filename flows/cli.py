@@ -17,6 +17,7 @@ from newslake.flows.output import print_summary, write_rows
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+TEMPORARY_SERVER_WAIT = 120  # seconds a temporary Prefect server may take to answer (Prefect's own: 20)
 SAMPLE_QUERY = (
     "SELECT title, site_name, published_at, word_count FROM articles ORDER BY extracted_at DESC, title LIMIT 5"
 )
@@ -134,10 +135,27 @@ def stoppable_run() -> Iterator[None]:
 def prefect_api(settings: Any) -> Iterator[None]:
     """Run the block against the shared local Prefect server (flows.prefect_server) when none is
     configured and `run.prefect_server` is `shared`; say where its UI is."""
-    if settings.run.prefect_server == "temporary" or os.environ.get("PREFECT_API_URL"):
+    if os.environ.get("PREFECT_API_URL"):
         yield
         return
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        get_current_settings,
+        temporary_settings,
+    )
+
+    if settings.run.prefect_server == "temporary":
+        # Prefect gives its temporary server 20 s to answer, which a busy machine can exceed: the
+        # run then failed before it started. The same wait as the shared server's, unless set.
+        wait = (
+            {}
+            if "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" in os.environ
+            else {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: TEMPORARY_SERVER_WAIT}
+        )
+        with temporary_settings(updates=wait):
+            yield
+        return
 
     if get_current_settings().api.url:  # set in the active Prefect profile
         yield

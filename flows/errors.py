@@ -66,6 +66,11 @@ def explain_failure(exc: BaseException, where: object) -> str | None:
             "the object store does not answer (here or on a Dask worker): check AWS_ENDPOINT_URL where the "
             "run's processes run, or that the S3 server is running"
         )
+    if "Timed out while attempting to connect to ephemeral Prefect API server" in text:
+        return (
+            "the temporary Prefect server did not answer in time (a busy machine?): run again, or use the shared"
+            ' one (run.prefect_server = "shared") or a server of your own (PREFECT_API_URL)'
+        )
     if "database is locked" in text:
         return (
             f"another process was writing to the warehouse at {where} for too long (database is locked): "

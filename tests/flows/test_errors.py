@@ -114,3 +114,33 @@ def test_an_object_store_that_does_not_answer_is_explained() -> None:
     error = _raised(lambda: con.execute("COPY (SELECT 1 AS x) TO 's3://bucket/x.parquet'"))
     message = explain_failure(error, "s3://bucket/")
     assert message is not None and "object store does not answer" in message
+
+
+def test_a_temporary_prefect_server_that_does_not_answer_in_time_is_explained() -> None:
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+
+    server = SubprocessASGIServer()
+    try:
+        with temporary_settings(updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 0}):
+            error = _raised(server.start)  # the real timeout, as a busy machine meets it
+    finally:
+        server.stop()
+    message = explain_failure(error, "/data/lake")
+    assert message is not None and "did not answer in time" in message and "run.prefect_server" in message
+
+
+def test_a_temporary_prefect_server_is_given_two_minutes_to_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression: Prefect's own 20 s, counted in sleeps, ran out on a busy machine and the run failed.
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    from newslake.flows.cli import TEMPORARY_SERVER_WAIT, prefect_api
+    from newslake.flows.settings import Settings
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", raising=False)
+    with prefect_api(Settings.model_validate({"run": {"prefect_server": "temporary"}})):
+        assert PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value() == TEMPORARY_SERVER_WAIT == 120
+    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")  # the user's own choice stands
+    with prefect_api(Settings.model_validate({"run": {"prefect_server": "temporary"}})):
+        assert PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value() == 300
