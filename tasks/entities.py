@@ -484,6 +484,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
     letter = _TRAILING_LETTER.search(text, start, end)
     if letter:
         end = letter.start()
+    if label == "PERSON":
+        end = _trim_trailing_lower_words(text, start, end)
     if _ABBREVIATION.search(text[start : end + 1]):
         end += 1  # keep the closing period of "U.S."
     surface = text[start:end]
@@ -545,6 +547,19 @@ _NAME_PARTICLES = frozenset(
 )
 # A name ends before a lone lower-case letter: the elided "n'" of "Benalla n'a pas" is not part of it.
 _TRAILING_LETTER = re.compile(r"\s+[a-z]$")
+
+
+def _trim_trailing_lower_words(text: str, start: int, end: int) -> int:
+    # A person's name ends with a capitalised word: a lower-case word after it is the sentence going on
+    # ("Meghan cry", "Trump said"), whatever the language. Name particles stay inside a name only.
+    while (word := _TRAILING_WORD.search(text, start, end)) and word.start() > start:
+        if not word.group(1).islower():
+            break
+        end = word.start()
+    return end
+
+
+_TRAILING_WORD = re.compile(r"\s+([^\s]+)$")
 
 
 def _trim_trailing_numbers(text: str, start: int, end: int) -> int:

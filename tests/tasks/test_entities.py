@@ -122,6 +122,21 @@ def test_a_lower_case_article_or_noun_before_a_name_and_an_elided_letter_after_i
     assert cleaned is not None and surface[cleaned[0] : cleaned[1]] == expected
 
 
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [
+        ("Meghan cry", "Meghan"),
+        ("Olaf Scholz sagte", "Olaf Scholz"),
+        ("Ludwig van Beethoven", "Ludwig van Beethoven"),
+        ("Charles de Gaulle", "Charles de Gaulle"),
+        ("Mary-Jane O'Neil", "Mary-Jane O'Neil"),
+    ],
+)
+def test_a_lower_case_word_after_a_persons_name_is_cut(surface: str, expected: str) -> None:
+    cleaned = clean_span(surface, 0, len(surface), "PERSON")
+    assert cleaned is not None and surface[cleaned[0] : cleaned[1]] == expected
+
+
 def test_an_epithet_or_title_before_a_full_name_is_not_part_of_the_name() -> None:
     votes = {
         "Hillary Clinton": Counter(PERSON=3),
