@@ -6,6 +6,8 @@ import html
 import re
 from collections.abc import Iterable
 
+from newslake.tasks.gazetteer import is_known_place, lookup_place
+
 # Conjunctions that join two names in a byline, in the languages newslake meets most.
 # Short words such as "et", "y" or "e" are left alone: they also join parts of one organisation's name.
 _JOINERS = re.compile(r"\s*(?:;|\||&|/|\s(?:and|und|og|och)\s)\s*", re.IGNORECASE)
@@ -214,6 +216,8 @@ def byline_names(text: str, marked: bool) -> list[str]:
         name = clean_name(part)
         if name and is_person_name(name):
             names.append(name)
+    if names and (all(is_known_place(n) for n in names) or (len(names) > 1 and _is_country(names[-1]))):
+        return []  # a dateline ("Frankfurt, Germany") where a byline goes names no author
     return names
 
 
@@ -236,6 +240,11 @@ def is_person_name(name: str) -> bool:
 
 def _is_placeholder(name: str) -> bool:
     return _key(name) in _PLACEHOLDERS
+
+
+def _is_country(name: str) -> bool:
+    place = lookup_place(name)
+    return place is not None and place.kind == "country"
 
 
 def _is_initials(name: str) -> bool:

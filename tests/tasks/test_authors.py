@@ -1,6 +1,6 @@
 import pytest
 
-from newslake.tasks.authors import choose_authors, clean_name, split_names
+from newslake.tasks.authors import byline_names, choose_authors, clean_name, split_names
 from newslake.tasks.metadata import read_claims
 
 
@@ -171,3 +171,12 @@ def test_particles_abbreviations_and_joined_names_stay_people() -> None:
 
     assert is_person_name("Ursula von der Leyen") and is_person_name("Prof. Dr. med. Hans Roe")
     assert is_person_name("Le Figaro et AFP") and is_person_name("gnaddrig")
+
+
+@pytest.mark.parametrize("text", ["Frankfurt, Germany", "Münster, Germany", "Berlin", "Paris, France"])
+def test_a_dateline_where_a_byline_goes_names_no_author(text: str) -> None:
+    assert byline_names(text, marked=True) == []
+
+
+def test_a_person_named_like_a_place_is_still_an_author() -> None:
+    assert byline_names("By Chad Smith and Georgia Jones", marked=False) == ["Chad Smith", "Georgia Jones"]
