@@ -17,7 +17,6 @@ from newslake.flows.output import print_summary, write_rows
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-TEMPORARY_SERVER_WAIT = 120  # seconds a temporary Prefect server may take to answer (Prefect's own: 20)
 SAMPLE_QUERY = (
     "SELECT title, site_name, published_at, word_count FROM articles ORDER BY extracted_at DESC, title LIMIT 5"
 )
@@ -145,13 +144,15 @@ def prefect_api(settings: Any) -> Iterator[None]:
         temporary_settings,
     )
 
+    from newslake.flows.prefect_server import START_SECONDS
+
     if settings.run.prefect_server == "temporary":
         # Prefect gives its temporary server 20 s to answer, which a busy machine can exceed: the
         # run then failed before it started. The same wait as the shared server's, unless set.
         wait = (
             {}
             if "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" in os.environ
-            else {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: TEMPORARY_SERVER_WAIT}
+            else {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: int(START_SECONDS)}
         )
         with temporary_settings(updates=wait):
             yield

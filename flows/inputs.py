@@ -10,7 +10,6 @@ from itertools import chain
 from pathlib import Path
 
 import duckdb
-from prefect import get_run_logger
 
 from newslake.flows.batches import InputBatch, archive_batches, download_batches, page_batch, read_files
 from newslake.flows.interrupt import check_stop
@@ -174,6 +173,8 @@ def poll_sources(
     max_urls: int | None = None,
 ) -> list[SourcePoll]:
     """Poll each live source once; a URL two sources list is fetched once, for the first."""
+    from prefect import get_run_logger  # here only: the no-op check (flows.unchanged) reads files without Prefect
+
     claimed: set[str] = set()
     polls = []
     logger = get_run_logger()

@@ -29,7 +29,7 @@ from pathlib import Path
 _STATE = "newslake-server.json"
 _LOG = "newslake-server.log"
 _PREFERRED_PORT = 4200  # Prefect's own default, so its docs and habits apply
-_START_SECONDS = 120.0
+START_SECONDS = 120.0
 
 
 class ServerStartError(RuntimeError):
@@ -129,7 +129,7 @@ def _start(folder: Path) -> LocalServer:
             close_fds=True,
         )
     server = LocalServer(f"http://127.0.0.1:{port}/api", process.pid)
-    deadline = time.monotonic() + _START_SECONDS
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise ServerStartError(f"the local Prefect server exited at start (code {process.returncode}); see {log}")
@@ -138,7 +138,7 @@ def _start(folder: Path) -> LocalServer:
         time.sleep(0.25)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
-    raise ServerStartError(f"the local Prefect server did not answer within {_START_SECONDS:.0f} s; see {log}")
+    raise ServerStartError(f"the local Prefect server did not answer within {START_SECONDS:.0f} s; see {log}")
 
 
 def _alive(pid: int) -> bool:

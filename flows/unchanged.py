@@ -2,7 +2,7 @@
 
 Most runs of a folder on a schedule, or of the same command again, find every file already stored. Such
 a run reads the files, asks the warehouse what it holds, records the run in `runs` and stops, without
-the orchestrator, the document workers or the quality suites: a second or two instead of four or more.
+the orchestrator, the document workers or the quality suites (see docs/performance.md for its time).
 Whenever there is anything to do (a new or changed file, one to quarantine, a migration, a stale search
 index, a backlog of articles without a story) the full `ingest` flow runs instead and does all of it.
 """
@@ -13,12 +13,11 @@ import time
 
 import duckdb
 
-from newslake.flows.batches import decide_work, has_writes, read_files
+from newslake.flows.batches import decide_work, has_writes
+from newslake.flows.inputs import file_batches, plan_inputs
 from newslake.flows.locks import gone_runs, writer_lock
 from newslake.flows.settings import Settings
 from newslake.flows.summary import RunSummary, new_run_id
-from newslake.tasks.discover import SkippedPath, discover_files
-from newslake.tasks.warc import is_archive
 from newslake.warehouse.clusters import unclustered_articles
 from newslake.warehouse.lake import LakeMissingError, connect
 from newslake.warehouse.load import plan_batch
@@ -35,20 +34,17 @@ def unchanged_run(paths: list[str], settings: Settings) -> RunSummary | None:
     if location.missing or settings.report.path is not None or search_needs_refresh(location, 0):
         return None  # a new warehouse, a report to refresh, an index to build: the flow's work
     started = time.monotonic()
-    skipped: list[SkippedPath] = []
-    files = list(dict.fromkeys(discover_files(paths, skipped)))  # each file once, as the flow reads them
-    if not files or any(is_archive(f) for f in files):
+    inputs = plan_inputs(paths, [])
+    if not inputs.files or inputs.archives:
         return None  # web archives are read once, by the flow, as they are long to read
-    summary = RunSummary(run_id=new_run_id(), lake=location.describe(), skipped=skipped, status="completed")
+    summary = RunSummary(run_id=new_run_id(), lake=location.describe(), skipped=inputs.skipped, status="completed")
     try:
         with writer_lock(settings):
             con = connect(location)
             try:
                 if not is_current(con) or unclustered_articles(con, 1):
                     return None
-                size = settings.run.batch_size
-                for start in range(0, len(files), size):
-                    given = read_files(files[start : start + size], settings.run.max_document_bytes)
+                for given in file_batches(inputs, settings, summary):
                     plans = plan_batch(con, [(d.source_uri, d.doc_id) for d in given.docs])
                     work = decide_work(given.docs, {(p.source_uri, p.doc_id): p for p in plans})
                     if has_writes(given, work):

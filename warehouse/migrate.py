@@ -43,18 +43,27 @@ def list_views() -> list[tuple[str, str]]:
 def apply_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     """(Re)create the views whose SQL changed since they were created, inside the caller's transaction;
     give back their names. A view that reads another view is created after it."""
-    recorded = dict(con.execute("SELECT name, sha256 FROM schema_views").fetchall())
-    views = dict(list_views())
     applied: list[str] = []
-    for name in _dependency_order(views):
-        sql = views[name]
-        if recorded.get(name) == _sha256(sql):
-            continue
+    for name, sql in _changed_views(con):
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")  # name is [a-z0-9_]+ (see list_views)
         con.execute("DELETE FROM schema_views WHERE name = ?", [name])
         con.execute("INSERT INTO schema_views VALUES (?, ?, now())", [name, _sha256(sql)])
         applied.append(name)
     return applied
+
+
+def _changed_views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Give back (name, SQL) of the views whose SQL changed since they were created, each after the views
+    it reads."""
+    recorded = dict(con.execute("SELECT name, sha256 FROM schema_views").fetchall())
+    views = dict(list_views())
+    return [(n, views[n]) for n in _dependency_order(views) if recorded.get(n) != _sha256(views[n])]
+
+
+def _pending_migrations(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
+    """Give back the migrations not recorded as applied, in order."""
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    return [m for m in list_migrations() if m[0] not in done]
 
 
 def _reads(sql: str, views: dict[str, str]) -> set[str]:
@@ -98,9 +107,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         ),
         token=False,
     )
-    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied: list[str] = []
-    for group in _transactions([m for m in list_migrations() if m[0] not in done]):
+    for group in _transactions(_pending_migrations(con)):
         applied += write(con, partial(_apply, con, group), token=False)
     write(con, partial(apply_views, con), token=False)
     return applied
@@ -110,13 +118,9 @@ def is_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Tell whether every migration is applied and every view is as its SQL says, so `migrate` would
     change nothing. A warehouse no run has migrated is not current."""
     try:
-        done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
-        recorded = dict(con.execute("SELECT name, sha256 FROM schema_views").fetchall())
+        return not _pending_migrations(con) and not _changed_views(con)
     except duckdb.CatalogException:
         return False
-    return {m[0] for m in list_migrations()} <= done and all(
-        recorded.get(name) == _sha256(sql) for name, sql in list_views()
-    )
 
 
 def _transactions(pending: list[tuple[int, str, str]]) -> list[list[tuple[int, str, str]]]:

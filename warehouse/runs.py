@@ -21,13 +21,17 @@ def start_run(
     settings: dict[str, Any],
 ) -> None:
     """Record a run as running, on this machine."""
-    write(
-        con,
-        lambda: con.execute(
-            "INSERT INTO runs (run_id, flow_run_id, started_at, status, settings, host) "
-            "VALUES (?, ?, now(), 'running', ?, ?)",
-            [run_id, flow_run_id, json.dumps(settings, default=str, sort_keys=True), this_host()],
-        ),
+    write(con, lambda: _insert_running(con, run_id, flow_run_id, settings))
+
+
+def _insert_running(
+    con: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | None, settings: dict[str, Any], ago: float = 0.0
+) -> None:
+    """Insert the run's row as running, started `ago` seconds before now, inside the caller's transaction."""
+    con.execute(
+        "INSERT INTO runs (run_id, flow_run_id, started_at, status, settings, host) "
+        "VALUES (?, ?, now() - to_microseconds(?), 'running', ?, ?)",
+        [run_id, flow_run_id, round(ago * 1e6), json.dumps(settings, default=str, sort_keys=True), this_host()],
     )
 
 
@@ -38,11 +42,7 @@ def record_run(
     nothing to do (see flows.unchanged)."""
 
     def insert() -> None:
-        con.execute(
-            "INSERT INTO runs (run_id, started_at, status, settings, host) "
-            "VALUES (?, now() - to_microseconds(?), 'running', ?, ?)",
-            [run_id, round(seconds * 1e6), json.dumps(settings, default=str, sort_keys=True), this_host()],
-        )
+        _insert_running(con, run_id, None, settings, ago=seconds)
         con.execute(read_sql("finish_run"), {**values, "run_id": run_id, "error": None})
 
     write(con, insert)

@@ -4,6 +4,8 @@ with anything to do goes through the `ingest` flow, as before."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,3 +128,11 @@ def test_a_report_to_refresh_or_a_new_warehouse_goes_through_the_flow(copy: tupl
     assert unchanged_run([str(inbox)], _settings(lake, report={"path": str(lake.parent / "r.html")})) is None
     assert unchanged_run([str(inbox)], _settings(lake.parent / "new-lake")) is None
     assert not (lake.parent / "new-lake").exists()
+
+
+def test_the_check_does_not_import_the_orchestrator_or_the_models() -> None:
+    # Its point is to skip their start-up cost: importing the check must not pay it.
+    heavy = "{'prefect', 'spacy', 'great_expectations'}"
+    code = f"import sys, newslake.flows.unchanged; print(sorted({heavy} & set(sys.modules)))"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]", found.stdout + found.stderr
