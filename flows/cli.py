@@ -216,6 +216,27 @@ def check_cluster(settings: Any) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
+_ARGV: list[str] = []  # this command's arguments
+
+
+def hand_over_run(settings: Any) -> None:
+    """Run this command in the warm process (flows.warm) when one is ready, and exit with its code."""
+    if settings.run.keep_warm_minutes <= 0:
+        return
+    from newslake.flows.warm import hand_over, in_warm_process
+
+    if not in_warm_process() and (code := hand_over(_ARGV)) is not None:
+        sys.exit(code)
+
+
+def keep_warm(settings: Any) -> None:
+    """After a run this process carried out itself, leave a warm process for the next (flows.warm)."""
+    from newslake.flows.warm import in_warm_process, start_warm_process
+
+    if settings.run.keep_warm_minutes > 0 and not in_warm_process():
+        start_warm_process(settings.entities.model, settings.run.keep_warm_minutes)
+
+
 def check_paths(paths: Sequence[Path]) -> None:
     """Exit with a one-line message when a path given to read is neither a regular file nor a folder."""
     for path in paths:
@@ -238,6 +259,11 @@ def open_reader(settings: Any) -> Any:
 class _Commands(click.Group):
     """The command group: an expected failure (another writer, a full disk, no permission) ends any
     command with one line instead of a traceback."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        global _ARGV
+        _ARGV = list(sys.argv[1:] if args is None else args)  # what a warm process is handed (flows.warm)
+        return super().main(args, *rest, **options)
 
     def invoke(self, ctx: click.Context) -> Any:
         from newslake.flows.errors import explain_failure
@@ -339,7 +365,9 @@ def run(
         # Before any worker starts: a pool dropped while its processes start up can print a traceback
         # from the interpreter's exit.
         raise click.ClickException(str(exc)) from exc
-    if paths and not (sources or feeds or sitemaps or warcs or url_lists):
+    from newslake.flows.warm import in_warm_process
+
+    if paths and not (sources or feeds or sitemaps or warcs or url_lists) and not in_warm_process():
         from newslake.flows.unchanged import unchanged_run
 
         # Nothing new under the paths (the common case of a scheduled or repeated run): recorded without
@@ -350,6 +378,7 @@ def run(
             print_summary(quiet.lines())
             click.echo(f'\nNothing new. Query what is there: newslake sql "{SAMPLE_QUERY}"')
             return
+    hand_over_run(settings)  # something to do: in a warm process, when one is ready
     check_cluster(settings)
     start_workers(settings)
     from newslake.flows.sources import adhoc_source
@@ -384,6 +413,7 @@ def run(
         answer_query(settings, SAMPLE_QUERY, "table")
     elif summary.unchanged:  # nothing new: the query to run, not the same answer again
         click.echo(f'\nNothing new. Query what is there: newslake sql "{SAMPLE_QUERY}"')
+    keep_warm(settings)  # last: it loads while the user reads, not while this command still works
     if summary.status == "failed":
         sys.exit(1)
 
@@ -436,7 +466,9 @@ def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--stop", is_flag=True, help="Stop the shared local Prefect server.")
+@click.option(
+    "--stop", is_flag=True, help="Stop the shared local Prefect server and the warm processes newslake keeps."
+)
 def ui(stop: bool) -> None:
     """Say where the Prefect UI with newslake's runs is, starting the shared local server when needed.
 
@@ -446,8 +478,12 @@ def ui(stop: bool) -> None:
     from newslake.flows.prefect_server import ServerStartError, shared_server, stop_shared_server
 
     if stop:
+        from newslake.flows.warm import stop_warm_processes
+
         stopped = stop_shared_server()
         click.echo(f"stopped the Prefect server at {stopped.ui_url}" if stopped else "no shared Prefect server runs")
+        if warm := stop_warm_processes():
+            click.echo(f"stopped {warm} warm process{'es' if warm > 1 else ''} (each after its runs under way)")
         return
     from prefect.settings import get_current_settings
 

@@ -140,6 +140,15 @@ class RunSettings(Section):
             "`temporary` lets Prefect start a temporary server for each command, which costs seconds each time."
         ),
     )
+    keep_warm_minutes: float = Field(
+        default=30.0,
+        ge=0,
+        description=(
+            "After a run, a process with the orchestrator, the suites and the models loaded waits this long "
+            "for the next `newslake run` from the same folder, which then starts in about a second instead "
+            "of 10-20 (see flows/warm.py); `0` keeps none."
+        ),
+    )
 
 
 class EntitiesSettings(Section):

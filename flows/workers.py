@@ -113,7 +113,7 @@ def start_pool_worker(model_name: str, max_bytes: int, document_seconds: float =
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="newslake-parent-watch", daemon=True).start()
     keep_freed_memory()
     init_worker(model_name, max_bytes, document_seconds)
-    _WARMING = threading.Thread(target=_warm, name="newslake-warm-up", daemon=True)
+    _WARMING = threading.Thread(target=warm_up, name="newslake-warm-up", daemon=True)
     _WARMING.start()
 
 
@@ -123,16 +123,18 @@ def _exit_with_parent(parent: int, every: float = 0.5) -> None:
     os._exit(1)
 
 
-def _warm() -> None:
-    # Everything a worker loads on first use, loaded before its first chunk: the extractor's modules
-    # and stop lists, the NER model, the language model and the place gazetteer (about 1 s in all).
-    # A model that does not load fails again, with its own message, where it is first used.
+def warm_up() -> None:
+    """Load everything a worker loads on first use, before its first chunk: the extractor's modules
+    and stop lists, the NER models, the language model and the place gazetteer (about 1 s in all).
+    A model that does not load fails again, with its own message, where it is first used."""
     with suppress(Exception):
         import newslake.tasks.extract  # noqa: F401  (trafilatura and lxml: their import is most of the extractor's start)
         from newslake.tasks.gazetteer import place_index
         from newslake.tasks.language import identifier
 
         model()
+        for name in model_names(_MODEL_NAME)[1:]:
+            model_for(model_language(name))
         identifier()
         place_index()
     with suppress(Exception):  # trafilatura's own helper: last, so a rename upstream costs only this step
@@ -292,9 +294,17 @@ PoolKey = tuple[int, str, int, float]  # workers, model name, max document bytes
 _EARLY: tuple[PoolKey, ProcessPoolExecutor] | None = None
 
 
+def _start_method() -> str:
+    """Spawn, not fork: a command's process holds threads (Prefect, DuckDB) that must not be copied
+    mid-state. Except in a warm process's copy that has no thread yet (see flows.warm): its workers
+    are forked with the models it holds already loaded."""
+    from newslake.flows.warm import in_warm_process
+
+    return "fork" if in_warm_process() and threading.active_count() == 1 else "spawn"
+
+
 def _start_pool(workers: int, model_name: str, max_bytes: int, document_seconds: float) -> ProcessPoolExecutor:
-    # spawn, not fork: the parent holds threads (Prefect, DuckDB) that must not be copied mid-state.
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(_start_method())
     pool = ProcessPoolExecutor(
         workers, mp_context=context, initializer=start_pool_worker, initargs=(model_name, max_bytes, document_seconds)
     )

@@ -24,6 +24,8 @@ for _key, _value in {
     "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
     "GX_ANALYTICS_ENABLED": "false",
     "TQDM_DISABLE": "1",
+    # No warm process (flows.warm) outlives a test; the tests of it ask for one.
+    "NEWSLAKE_KEEP_WARM_MINUTES": "0",
 }.items():
     os.environ.setdefault(_key, _value)
 

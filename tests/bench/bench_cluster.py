@@ -139,6 +139,7 @@ def main() -> None:
         build_corpus(args.eval, corpus, args.pages)
         server, api = start_prefect(tmp / "prefect")
         base = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(tmp / "ph")}
+        base["NEWSLAKE_KEEP_WARM_MINUTES"] = "0"  # each run cold, as before the warm process
         try:
             with postgres_server() as postgres, s3_server() as s3:
                 default_s, _ = timed_run([str(corpus), "--lake", str(tmp / "default")], base)

@@ -124,7 +124,8 @@ def start_prefect(home: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 def run_newslake(folder: Path, lake: Path, api: str, home: Path) -> tuple[float, float]:
     """Give back (seconds, peak RSS in MB of the largest process) of one `newslake run`."""
-    env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(home)}
+    # Each run cold, as the figures before the warm process were: none is kept between runs.
+    env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(home), "NEWSLAKE_KEEP_WARM_MINUTES": "0"}
     command = [str(BIN / "python"), "-c", _RUNNER, str(folder), str(lake)]
     started = time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, text=True)
