@@ -127,6 +127,8 @@ def hand_over(argv: Sequence[str]) -> int | None:
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
         socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+        # It answers as soon as it has forked; giving up early would run the command twice.
+        sock.settimeout(60.0)
         replies = sock.makefile("rb")
         first = _message(replies.readline())
         if "pid" not in first:
