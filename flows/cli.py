@@ -220,7 +220,8 @@ _ARGV: list[str] = []  # this command's arguments
 
 
 def hand_over_run(settings: Any) -> None:
-    """Run this command in the warm process (flows.warm) when one is ready, and exit with its code."""
+    """Run this command (a run or a reprocess) in the warm process (flows.warm) when one is ready, and
+    exit with its code."""
     if settings.run.keep_warm_minutes <= 0:
         return
     from newslake.flows.warm import hand_over, in_warm_process
@@ -584,6 +585,7 @@ def reprocess(
 ) -> None:
     """Run stored raw documents through extraction, validation and load again, without reading sources."""
     settings = load_settings(config_file, lake, {"run.workers": workers, "run.dask_address": dask})
+    hand_over_run(settings)
     check_cluster(settings)
     start_workers(settings)
     from newslake.flows.cluster import on_cluster
@@ -595,6 +597,7 @@ def reprocess(
             settings, run_id, reason, source, everything, show_progress=show
         )
     print_summary(summary.lines())
+    keep_warm(settings)
     if summary.status == "failed":
         sys.exit(1)
 

@@ -131,12 +131,18 @@ def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_calle
     assert query(work / "lake", "SELECT count(*) FROM articles")[0][0] == 2
     # A copy of the warm process runs one command: it did not hand over again.
     assert log.read_text().count(": newslake run") == 1
+    # So does a reprocess.
+    again = subprocess.run(
+        [str(BIN / "newslake"), "reprocess", "--all", *lake], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert again.returncode == 0 and "run summary" in again.stdout, again.stderr[-3000:]
+    assert log.read_text().count(": newslake reprocess --all") == 1
 
     # Ctrl-C in the caller's terminal stops the run in the warm process, as it would in the caller.
     inbox = _pages(work / "inbox")
     third = _newslake(["run", str(inbox), *lake, "--batch-size", str(BATCH)], work, env)
     try:
-        copy = int(_wait_for_copy(log, 2))
+        copy = int(_wait_for_copy(log, 3))
         _wait_for("a batch of the run", lambda: query(work / "lake", "SELECT count(*) FROM articles")[0][0] > 2)
         helpers = _children(copy)
         # Its workers are forked from the warm process, with the models it holds already loaded.
@@ -157,7 +163,7 @@ def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_calle
 
     # A caller killed outright (its terminal closed) stops its run too.
     fourth = _newslake(["run", str(inbox), *lake, "--batch-size", str(BATCH)], work, env)
-    copy = int(_wait_for_copy(log, 3))
+    copy = int(_wait_for_copy(log, 4))
     time.sleep(2)
     fourth.kill()
     fourth.communicate()
@@ -174,7 +180,7 @@ def _wait_for_copy(log: Path, nth: int) -> str:
     found: list[str] = []
 
     def started() -> bool:
-        found[:] = re.findall(r"run (\d+): newslake run", log.read_text())
+        found[:] = re.findall(r"run (\d+): newslake (?:run|reprocess)", log.read_text())
         return len(found) >= nth
 
     _wait_for(f"run {nth} to reach the warm process", started, 120)
