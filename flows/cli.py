@@ -366,9 +366,8 @@ def run(
         # Before any worker starts: a pool dropped while its processes start up can print a traceback
         # from the interpreter's exit.
         raise click.ClickException(str(exc)) from exc
-    from newslake.flows.warm import in_warm_process
-
-    if paths and not (sources or feeds or sitemaps or warcs or url_lists) and not in_warm_process():
+    hand_over_run(settings)  # in the warm process, when one is ready: imports done, so the check costs less
+    if paths and not (sources or feeds or sitemaps or warcs or url_lists):
         from newslake.flows.unchanged import unchanged_run
 
         # Nothing new under the paths (the common case of a scheduled or repeated run): recorded without
@@ -379,7 +378,6 @@ def run(
             print_summary(quiet.lines())
             click.echo(f'\nNothing new. Query what is there: newslake sql "{SAMPLE_QUERY}"')
             return
-    hand_over_run(settings)  # something to do: in a warm process, when one is ready
     check_cluster(settings)
     start_workers(settings)
     from newslake.flows.sources import adhoc_source

@@ -2,11 +2,11 @@
 
 In a fresh PREFECT_HOME and without PREFECT_API_URL, measures the wall time of `newslake run seeds` on
 a warehouse that already holds the seeds (nothing to do), and of a run of one new file (the seeds'
-folder and a folder with one new file in it): handed to the warm process the first run left (the
-default, flows/warm.py), then carried out by the command itself (`run.keep_warm_minutes = 0`) with the
-shared local Prefect server and with Prefect's temporary server per command. Each is set against
-`newslake sql "select 1"`, in alternation. The last line is:
-noop noop_s=A new_file_warm_s=B new_file_s=C new_file_temporary_s=D sql_s=E ratio=A/E
+folder and a folder with one new file in it). Each is handed to the warm process the first run left
+(the default, flows/warm.py), then carried out by the command itself (`run.keep_warm_minutes = 0`),
+a new file with the shared local Prefect server and with Prefect's temporary server per command.
+Each is set against `newslake sql "select 1"`, in alternation. The last line is:
+noop noop_s=A noop_cold_s=B new_file_warm_s=C new_file_s=D new_file_temporary_s=E sql_s=F ratio=A/F
 Usage: python -m tests.bench.bench_noop [--rounds 3]
 """
 
@@ -61,26 +61,28 @@ def main() -> None:
             print(f"first run (loads the seeds, starts the shared server): {first:.1f} s", flush=True)
             loading = wait_for_warm_process(tmp)
             print(f"the warm process was ready {loading:.1f} s after the first run", flush=True)
-            noop, warm, added, added_temporary, sql = [], [], [], [], []
+            noop, noop_cold, warm, added, added_temporary, sql = [], [], [], [], [], []
             for round_no in range(1, args.rounds + 1):
                 sql.append(timed(["sql", "select 1", "--lake", lake], env, tmp))
                 noop.append(timed(run, env, tmp))
+                noop_cold.append(timed(run, cold, tmp))
                 warm.append(timed([*run, str(new_file(tmp / f"new-{round_no}-warm", 200 + round_no))], env, tmp))
                 added.append(timed([*run, str(new_file(tmp / f"new-{round_no}", round_no))], cold, tmp))
                 other = new_file(tmp / f"new-{round_no}-temporary", 100 + round_no)
                 added_temporary.append(timed([*run, str(other)], temporary, tmp))
                 print(
-                    f"round {round_no}: sql {sql[-1]:.2f} s, no-op run {noop[-1]:.2f} s, one new file "
+                    f"round {round_no}: sql {sql[-1]:.2f} s, no-op run {noop[-1]:.2f} s (warm process), "
+                    f"{noop_cold[-1]:.2f} s (without), one new file "
                     f"{warm[-1]:.2f} s (warm process), {added[-1]:.2f} s (shared server), "
                     f"{added_temporary[-1]:.2f} s (temporary server)",
                     flush=True,
                 )
         finally:
             subprocess.run([str(BIN / "newslake"), "ui", "--stop"], env=env, cwd=tmp, capture_output=True)
-    a, b, c, d, e = (statistics.median(x) for x in (noop, warm, added, added_temporary, sql))
+    a, b, c, d, e, f = (statistics.median(x) for x in (noop, noop_cold, warm, added, added_temporary, sql))
     print(
-        f"noop noop_s={a:.2f} new_file_warm_s={b:.2f} new_file_s={c:.2f} new_file_temporary_s={d:.2f} "
-        f"sql_s={e:.2f} ratio={a / e:.1f}"
+        f"noop noop_s={a:.2f} noop_cold_s={b:.2f} new_file_warm_s={c:.2f} new_file_s={d:.2f} "
+        f"new_file_temporary_s={e:.2f} sql_s={f:.2f} ratio={a / f:.1f}"
     )
 
 

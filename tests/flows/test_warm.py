@@ -137,12 +137,18 @@ def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_calle
     )
     assert again.returncode == 0 and "run summary" in again.stdout, again.stderr[-3000:]
     assert log.read_text().count(": newslake reprocess --all") == 1
+    # And a run with nothing new: the check runs in the copy, where its imports are done.
+    nothing = subprocess.run(
+        [str(BIN / "newslake"), "run", str(SEED_003), *lake], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert nothing.returncode == 0 and "Nothing new" in nothing.stdout, nothing.stderr[-3000:]
+    assert log.read_text().count(f": newslake run {SEED_003}") == 2
 
     # Ctrl-C in the caller's terminal stops the run in the warm process, as it would in the caller.
     inbox = _pages(work / "inbox")
     third = _newslake(["run", str(inbox), *lake, "--batch-size", str(BATCH)], work, env)
     try:
-        copy = int(_wait_for_copy(log, 3))
+        copy = int(_wait_for_copy(log, 4))
         _wait_for("a batch of the run", lambda: query(work / "lake", "SELECT count(*) FROM articles")[0][0] > 2)
         helpers = _children(copy)
         # Its workers are forked from the warm process, with the models it holds already loaded.
@@ -163,7 +169,7 @@ def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_calle
 
     # A caller killed outright (its terminal closed) stops its run too.
     fourth = _newslake(["run", str(inbox), *lake, "--batch-size", str(BATCH)], work, env)
-    copy = int(_wait_for_copy(log, 4))
+    copy = int(_wait_for_copy(log, 5))
     time.sleep(2)
     fourth.kill()
     fourth.communicate()
