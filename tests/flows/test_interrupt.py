@@ -65,14 +65,21 @@ def _start(tmp_path: Path, inbox: Path, prefect_api: str | None = None) -> subpr
         env["PREFECT_API_URL"] = prefect_api
     else:
         env["NEWSLAKE_PREFECT_SERVER"] = "temporary"
+    args = ["run", str(inbox), "--lake", str(tmp_path / "lake"), "--batch-size", str(BATCH)]
+    return start_newslake(args, tmp_path, env)
+
+
+def start_newslake(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """Start `newslake ARGS` as a terminal starts a command: in a process group of its own, which
+    Ctrl-C reaches as a whole."""
     return subprocess.Popen(
-        [str(BIN / "newslake"), "run", str(inbox), "--lake", str(tmp_path / "lake"), "--batch-size", str(BATCH)],
-        cwd=tmp_path,
+        [str(BIN / "newslake"), *args],
+        cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,  # its own process group, as a terminal gives a command
+        start_new_session=True,
     )
 
 

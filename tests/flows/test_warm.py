@@ -14,7 +14,7 @@ import pytest
 
 from newslake.flows import warm
 from tests.conftest import BIN, SEED_000, SEED_003
-from tests.flows.test_interrupt import BATCH, PAGES, _alive, _children, _pages
+from tests.flows.test_interrupt import BATCH, PAGES, _alive, _children, _pages, start_newslake
 from tests.lakes import query
 
 
@@ -83,19 +83,6 @@ def _env(home: Path, runtime: Path, prefect_api: str) -> dict[str, str]:
     return env
 
 
-def _newslake(args: list[str], cwd: Path, env: dict[str, str], **options) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [str(BIN / "newslake"), *args],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal gives a command
-        **options,
-    )
-
-
 def _wait_for(what: str, check, seconds: float = 240) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -116,14 +103,14 @@ def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_calle
     lake = ["--lake", str(work / "lake"), "--no-progress"]
 
     # A run carried out by the caller leaves a warm process behind.
-    first = _newslake(["run", str(SEED_000), *lake], work, env)
+    first = start_newslake(["run", str(SEED_000), *lake], work, env)
     out, err = first.communicate(timeout=600)
     assert first.returncode == 0, err[-3000:]
     _wait_for("the warm process to load", lambda: any(folder.glob("warm-*.sock")))
     [log] = folder.glob("warm-*.log")
 
     # The next run with something to do runs there: same output, same exit, the caller's terminal.
-    second = _newslake(["run", str(SEED_003), *lake], work, env)
+    second = start_newslake(["run", str(SEED_003), *lake], work, env)
     out, err = second.communicate(timeout=600)
     assert second.returncode == 0, err[-3000:]
     assert "run summary" in out and "articles loaded" in out and "Traceback" not in err
@@ -146,7 +133,7 @@ def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_calle
 
     # Ctrl-C in the caller's terminal stops the run in the warm process, as it would in the caller.
     inbox = _pages(work / "inbox")
-    third = _newslake(["run", str(inbox), *lake, "--batch-size", str(BATCH)], work, env)
+    third = start_newslake(["run", str(inbox), *lake, "--batch-size", str(BATCH)], work, env)
     try:
         copy = int(_wait_for_copy(log, 4))
         _wait_for("a batch of the run", lambda: query(work / "lake", "SELECT count(*) FROM articles")[0][0] > 2)
@@ -168,7 +155,7 @@ def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_calle
     assert status == "interrupted" and 0 < loaded < PAGES
 
     # A caller killed outright (its terminal closed) stops its run too.
-    fourth = _newslake(["run", str(inbox), *lake, "--batch-size", str(BATCH)], work, env)
+    fourth = start_newslake(["run", str(inbox), *lake, "--batch-size", str(BATCH)], work, env)
     copy = int(_wait_for_copy(log, 5))
     time.sleep(2)
     fourth.kill()
