@@ -51,6 +51,7 @@ _RUN_IMPORTS = (
     "datasketch",
     "pyarrow.dataset",
 )
+EXIT_HANDLER_SECONDS = 30.0  # the most a copy waits for the exit handlers (Prefect sending its logs)
 _SOCKET_PATH_LIMIT = 100  # bytes: the system's limit is 104 to 108
 _HANDED_OVER = False  # this process is a warm process's copy, running a caller's command
 _COPY_MARK = "NEWSLAKE_WARM_COPY"  # set in a copy's environment: what it starts never hands over again
@@ -387,9 +388,7 @@ def _run_copy(request: dict[str, Any], fds: list[int], closing: list[Any]) -> No
         os.environ[_COPY_MARK] = "1"
         time.tzset()
         os.umask(int(request.get("umask", 0o022)))
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-            stream.reconfigure(line_buffering=stream.isatty())  # type: ignore[union-attr]
+        _reopen_standard_streams()
         _HANDED_OVER = True
         from newslake.flows.cli import main
 
@@ -407,6 +406,23 @@ def _run_copy(request: dict[str, Any], fds: list[int], closing: list[Any]) -> No
     _exit_copy(code)
 
 
+def _reopen_standard_streams() -> None:
+    """Give the copy new standard streams on the caller's files, made as the interpreter makes them at
+    start-up: the warm process's were made for its log file (seekable, block-buffered), and a stream
+    library wrapping one of them anew on a terminal failed ("Illegal seek")."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    made = []
+    for fd, old in enumerate((sys.stdin, sys.stdout, sys.stderr)):
+        # stdout is line-buffered on a terminal, stderr always, as at start-up.
+        buffering = -1 if fd == 0 or (fd == 1 and not os.isatty(fd)) else 1
+        encoding, errors = getattr(old, "encoding", None), getattr(old, "errors", None)
+        made.append(open(fd, "r" if fd == 0 else "w", buffering, encoding, errors, closefd=False))  # noqa: SIM115
+    sys.stdin, sys.stdout, sys.stderr = made
+    sys.__stdin__, sys.__stdout__, sys.__stderr__ = made  # type: ignore[misc]
+
+
 def _exit_copy(code: int) -> None:
     """End a copy as a normal exit would (the exit handlers: Prefect sends the logs and events it
     holds, stops a temporary server, multiprocessing cleans up), but without tearing the interpreter
@@ -414,11 +430,18 @@ def _exit_copy(code: int) -> None:
     native code there), and a forked child is meant to leave with os._exit."""
     import atexit
 
+    from newslake.flows.workers import drop_early_workers
+
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
     with contextlib.suppress(Exception):
-        atexit._run_exitfuncs()
+        drop_early_workers()  # a pool started for a run that failed first: not waited for
+    # Bounded: a copy must end even when a handler waits on something that will not come (seen
+    # once, after a run failed while its progress display was up).
+    handlers = threading.Thread(target=atexit._run_exitfuncs, name="newslake-exit", daemon=True)
+    handlers.start()
+    handlers.join(EXIT_HANDLER_SECONDS)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()

@@ -3,7 +3,9 @@ caller; it is kept only for the same folder, code and environment, and only for 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pty
 import re
 import signal
 import subprocess
@@ -72,14 +74,10 @@ def test_a_socket_path_too_long_for_the_system_is_not_used(tmp_path: Path, monke
     assert warm.socket_path("k") is None
 
 
-def _env(home: Path, runtime: Path, prefect_api: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("NEWSLAKE_LAKE",)}
-    env.update(
-        PREFECT_API_URL=prefect_api,
-        PREFECT_HOME=str(home / "prefect"),
-        TMPDIR=str(runtime),
-        NEWSLAKE_KEEP_WARM_MINUTES="5",
-    )
+def _env(home: Path, runtime: Path) -> dict[str, str]:
+    # As a user has it: no PREFECT_API_URL, so the first run starts the shared local Prefect server.
+    env = {k: v for k, v in os.environ.items() if k not in ("NEWSLAKE_LAKE", "PREFECT_API_URL")}
+    env.update(PREFECT_HOME=str(home / "prefect"), TMPDIR=str(runtime), NEWSLAKE_KEEP_WARM_MINUTES="5")
     return env
 
 
@@ -94,12 +92,18 @@ def _wait_for(what: str, check, seconds: float = 240) -> None:
 
 @pytest.mark.slow
 def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_caller(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, prefect_api: str
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     work, runtime = tmp_path / "w", tmp_path_factory.mktemp("rt")  # short: a socket path has a length limit
     work.mkdir()
-    env = _env(tmp_path, runtime, prefect_api)
-    folder = runtime / f"newslake-{os.getuid()}"
+    env = _env(tmp_path, runtime)
+    try:
+        _lifecycle(work, env, runtime / f"newslake-{os.getuid()}")
+    finally:  # whatever happened: neither the shared server nor the warm process outlives the test
+        subprocess.run([str(BIN / "newslake"), "ui", "--stop"], cwd=work, env=env, capture_output=True)
+
+
+def _lifecycle(work: Path, env: dict[str, str], folder: Path) -> None:
     lake = ["--lake", str(work / "lake"), "--no-progress"]
 
     # A run carried out by the caller leaves a warm process behind.
@@ -118,6 +122,11 @@ def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_calle
     assert query(work / "lake", "SELECT count(*) FROM articles")[0][0] == 2
     # A copy of the warm process runs one command: it did not hand over again.
     assert log.read_text().count(": newslake run") == 1
+    # On a terminal too: the copy writes to it (with the progress bar) as the caller would.
+    (work / "more").mkdir()
+    (work / "more" / "a.txt").write_text(SEED_000.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    on_terminal = _on_a_terminal(["run", str(work / "more"), *lake[:2]], work, env)
+    assert "run summary" in on_terminal and "Traceback" not in on_terminal, on_terminal[-3000:]
     # So does a reprocess.
     again = subprocess.run(
         [str(BIN / "newslake"), "reprocess", "--all", *lake], cwd=work, env=env, capture_output=True, text=True
@@ -135,8 +144,8 @@ def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_calle
     inbox = _pages(work / "inbox")
     third = start_newslake(["run", str(inbox), *lake, "--batch-size", str(BATCH)], work, env)
     try:
-        copy = int(_wait_for_copy(log, 4))
-        _wait_for("a batch of the run", lambda: query(work / "lake", "SELECT count(*) FROM articles")[0][0] > 2)
+        copy = int(_wait_for_copy(log, 5))
+        _wait_for("a batch of the run", lambda: query(work / "lake", "SELECT count(*) FROM articles")[0][0] > 3)
         helpers = _children(copy)
         # Its workers are forked from the warm process, with the models it holds already loaded.
         commands = _alive(helpers).values()
@@ -156,7 +165,7 @@ def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_calle
 
     # A caller killed outright (its terminal closed) stops its run too.
     fourth = start_newslake(["run", str(inbox), *lake, "--batch-size", str(BATCH)], work, env)
-    copy = int(_wait_for_copy(log, 5))
+    copy = int(_wait_for_copy(log, 6))
     time.sleep(2)
     fourth.kill()
     fourth.communicate()
@@ -164,8 +173,24 @@ def test_a_run_hands_over_to_the_warm_process_and_stops_and_ends_as_in_the_calle
 
     # `newslake ui --stop` stops it; the next run is carried out by the caller again.
     stop = subprocess.run([str(BIN / "newslake"), "ui", "--stop"], cwd=work, env=env, capture_output=True, text=True)
-    assert "stopped 1 warm process" in stop.stdout, stop.stdout + stop.stderr
+    assert "stopped the Prefect server" in stop.stdout and "stopped 1 warm process" in stop.stdout, stop.stdout
     _wait_for("the warm process to exit", lambda: not any(folder.glob("warm-*.sock")), 30)
+
+
+def _on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """Run `newslake ARGS` with a pseudo-terminal as its stdout and stderr; give back what it wrote."""
+    main_end, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [str(BIN / "newslake"), *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal
+    )
+    os.close(terminal)
+    written = bytearray()
+    with contextlib.suppress(OSError):  # EIO once every holder of the terminal has closed it
+        while chunk := os.read(main_end, 65536):
+            written += chunk
+    os.close(main_end)
+    assert process.wait(timeout=600) == 0, written.decode(errors="replace")[-3000:]
+    return written.decode(errors="replace")
 
 
 def _wait_for_copy(log: Path, nth: int) -> str:
