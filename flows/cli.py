@@ -224,18 +224,17 @@ def hand_over_run(settings: Any) -> None:
     exit with its code."""
     if settings.run.keep_warm_minutes <= 0:
         return
-    from newslake.flows.warm import hand_over, in_warm_process
+    from newslake.flows.warm import hand_over
 
-    if not in_warm_process() and (code := hand_over(_ARGV)) is not None:
+    if (code := hand_over(_ARGV)) is not None:
         sys.exit(code)
 
 
 def keep_warm(settings: Any) -> None:
     """After a run this process carried out itself, leave a warm process for the next (flows.warm)."""
-    from newslake.flows.warm import in_warm_process, start_warm_process
+    from newslake.flows.warm import start_warm_process
 
-    if settings.run.keep_warm_minutes > 0 and not in_warm_process():
-        start_warm_process(settings.entities.model, settings.run.keep_warm_minutes)
+    start_warm_process(settings.entities.model, settings.run.keep_warm_minutes)
 
 
 def check_paths(paths: Sequence[Path]) -> None:

@@ -112,8 +112,9 @@ def socket_path(key: str) -> Path | None:
 
 def hand_over(argv: Sequence[str]) -> int | None:
     """Run `newslake ARGV` in the warm process for this folder, code and environment, if one is ready:
-    give back its exit code. None when there is none (or it refused): the caller runs the command."""
-    if os.environ.get(_COPY_MARK):
+    give back its exit code. None when there is none (or it refused), or when this process is already
+    a warm process's copy: the caller runs the command."""
+    if in_warm_process():
         return None
     path = socket_path(warm_key())
     if path is None or not path.exists():
@@ -190,10 +191,11 @@ def _same_user(sock: socket.socket) -> bool:
 
 def start_warm_process(model_name: str, minutes: float) -> None:
     """Start the warm process for this folder, code and environment in the background, unless one runs
-    (it exits at once then). Its output goes to a log beside its socket."""
-    key = warm_key()
-    path = socket_path(key)
-    if path is None or minutes <= 0:
+    (it exits at once then) or this is a warm process's copy. Its output goes to a log beside its socket."""
+    if minutes <= 0 or in_warm_process():
+        return
+    path = socket_path(warm_key())
+    if path is None:
         return
     with path.with_suffix(".log").open("ab") as log:
         subprocess.Popen(
