@@ -176,7 +176,7 @@ _CONJUNCTIONS = frozenset((*_NAME_JOINERS, "i"))
 # other things too, so those need their colon unless a name follows the longer cues).
 _BYLINE_CUE = re.compile(
     r"^[\W_]*(?:(?:von|by|par|por|door|af|av)\s+(?=[^\W\d_])|"
-    r"(?:autor(?:in|en)?|authors?|text|verfasst von|geschrieben von|written by|posted by)\s*:\s*|"
+    r"(?:autor(?:in|en)?|authors?|by|text|verfasst von|geschrieben von|written by|posted by)\s*:\s*|"
     r"(?:autor(?:in|en)?|verfasst von|geschrieben von|written by|posted by)\s+)",
     re.IGNORECASE,
 )

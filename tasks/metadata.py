@@ -136,7 +136,9 @@ def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
         if not marked and not (element.text and _BYLINE_CUE.match(element.text)):
             continue
         text = _short_text(element, _BYLINE_CHARS)
-        if not text:
+        if text and _BYLINE_LABEL.fullmatch(text):
+            text = _clean(f"{text} {_value_after(element)}")  # a label ("Autor:") and its value beside it
+        if not text or len(text) > _BYLINE_CHARS:
             continue
         around = (" ".join(filter(None, (e.get("class"), e.get("id")))) for e in (element, *element.iterancestors()))
         if any(_NOT_THE_BYLINE.search(marks) for marks in around):
@@ -145,6 +147,18 @@ def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
         if len(found) == 10:
             break
     return tuple(found)
+
+
+# A byline label on its own, its value beside it: "Autor:", "By:", "Text:".
+_BYLINE_LABEL = re.compile(r"[^\w]*(?:von|by|autor(?:in|en)?|authors?|auteur|autore|text|verfasser(?:in)?)\s*:", re.I)
+
+
+def _value_after(element: Any) -> str:
+    """Give back the text that follows a label element: its tail, else its next sibling's short text."""
+    if element.tail and element.tail.strip():
+        return str(element.tail)
+    following = element.getnext()
+    return _short_text(following, _BYLINE_CHARS) if following is not None else ""
 
 
 def _short_text(element: Any, limit: int) -> str:

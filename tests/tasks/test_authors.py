@@ -166,6 +166,24 @@ def test_a_visible_byline_names_the_author_when_nothing_else_does() -> None:
     assert choose_authors((), (), (), (), read_claims(page.replace("von Alexander", "Alexander")).bylines) == ()
 
 
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "<h5>Autor: </h5>Peter Roe/SP-X<br>",  # the label's value is the text after it
+        "<dl><dt>Text:</dt><dd>Peter Roe</dd></dl>",  # or the element after it
+        "<span>By:</span> <a href='/staff/roe'>Peter Roe</a>",
+    ],
+)
+def test_a_byline_label_names_the_author_beside_it(meta: str) -> None:
+    page = f"<html><body><h1>Skoda's long road</h1><div class='meta'><h5>Datum:</h5>03.11.2021 {meta}</div><p>T.</p>"
+    assert choose_authors((), (), (), (), read_claims(page + "</body></html>").bylines) == ("Peter Roe",)
+
+
+def test_a_label_with_nothing_beside_it_names_nobody() -> None:
+    page = "<html><body><h1>H</h1><div><h5>Autor:</h5></div><p>Short text about something.</p></body></html>"
+    assert choose_authors((), (), (), (), read_claims(page).bylines) == ()
+
+
 def test_particles_abbreviations_and_joined_names_stay_people() -> None:
     from newslake.tasks.authors import is_person_name
 
