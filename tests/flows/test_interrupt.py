@@ -111,6 +111,8 @@ def _wait_for_a_loaded_batch(run: subprocess.Popen[str], lake: Path) -> set[int]
 def test_a_signal_stops_the_run_within_seconds_and_the_next_run_finishes(
     tmp_path: Path, prefect_api: str, stop, code, session_server
 ) -> None:
+    # Both signals leave the same state (checked below for each); the next run finishing the work is
+    # checked after Ctrl-C only, the way a user stops a run: one full run of the pages is enough.
     inbox = _pages(tmp_path / "inbox")
     lake = tmp_path / "lake"
     run = _start(tmp_path, inbox, prefect_api if session_server else None)
@@ -136,6 +138,8 @@ def test_a_signal_stops_the_run_within_seconds_and_the_next_run_finishes(
     # committed, so the lake may hold one batch more than the run recorded.
     stored = query(lake, "SELECT count(*) FROM articles")[0][0]
     assert stored % BATCH == 0 and loaded <= stored <= loaded + BATCH, (stored, loaded)
+    if session_server:
+        return
 
     again = _start(tmp_path, inbox, prefect_api)  # the session's server: starting another adds nothing here
     _, stderr = again.communicate(timeout=600)
