@@ -136,7 +136,7 @@ def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
         if not marked and not (element.text and _BYLINE_CUE.match(element.text)):
             continue
         text = _short_text(element, _BYLINE_CHARS)
-        if text and _BYLINE_LABEL.fullmatch(text):
+        if _is_label(text):
             text = _clean(f"{text} {_value_after(element)}")  # a label ("Autor:") and its value beside it
         if not text or len(text) > _BYLINE_CHARS:
             continue
@@ -149,8 +149,10 @@ def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
     return tuple(found)
 
 
-# A byline label on its own, its value beside it: "Autor:", "By:", "Text:".
-_BYLINE_LABEL = re.compile(r"[^\w]*(?:von|by|autor(?:in|en)?|authors?|auteur|autore|text|verfasser(?:in)?)\s*:", re.I)
+def _is_label(text: str) -> bool:
+    """Tell whether a text is a byline cue and a colon alone ("Autor:", "By:"): its value is beside it."""
+    cue = _BYLINE_CUE.match(text)
+    return cue is not None and text[cue.end() :].strip() == ":"
 
 
 def _value_after(element: Any) -> str:

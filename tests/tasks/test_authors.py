@@ -180,7 +180,7 @@ def test_a_byline_label_names_the_author_beside_it(meta: str) -> None:
 
 
 def test_a_label_with_nothing_beside_it_names_nobody() -> None:
-    page = "<html><body><h1>H</h1><div><h5>Autor:</h5></div><p>Short text about something.</p></body></html>"
+    page = "<html><body><h1>H</h1><div><h5>Autor:</h5><p>Short text about something.</p></div></body></html>"
     assert choose_authors((), (), (), (), read_claims(page).bylines) == ()
 
 
