@@ -45,19 +45,28 @@ class DateClaims:
     modified_source: str | None = None
     # The publication claim was written in UTC ("Z", "+00:00"), not in the publisher's own time.
     published_in_utc: bool = False
+    # Publication claims of another source that name another day (meta beside JSON-LD), with sources.
+    published_elsewhere: tuple[tuple[datetime, str], ...] = ()
 
 
 def read_date_claims(article: dict[str, Any], metas: dict[str, str]) -> DateClaims:
     """Give back the publication and update dates a page states in its JSON-LD article object or its
     meta tags (by lower-case name)."""
-    published, published_source, written = _first(
-        [(article.get("datePublished"), "json-ld"), *((metas.get(k), "meta") for k in _PUBLISHED_META)]
-    )
+    candidates = [(article.get("datePublished"), "json-ld"), *((metas.get(k), "meta") for k in _PUBLISHED_META)]
+    published, published_source, written = _first(candidates)
     modified, modified_source, _ = _first(
         [(article.get("dateModified"), "json-ld"), *((metas.get(k), "meta") for k in _MODIFIED_META)]
     )
     in_utc = bool(_UTC_SUFFIX.search(written))
-    return DateClaims(published, published_source, modified, modified_source, in_utc)
+    # The first claim of each other source, when it names another day than the claim taken.
+    elsewhere: dict[str, datetime] = {}
+    for value, source in candidates:
+        parsed = parse_timestamp(value)
+        if parsed is not None and source != published_source:
+            elsewhere.setdefault(source, parsed)
+    day = published.date() if published is not None else None
+    others = tuple((moment, source) for source, moment in elsewhere.items() if day is not None and moment.date() != day)
+    return DateClaims(published, published_source, modified, modified_source, in_utc, others)
 
 
 @dataclass(frozen=True)
@@ -113,22 +122,31 @@ def _writes_new_year(tree: Any, year: int) -> bool:
 def choose_published(claims: DateClaims, page_day: date | None, url: str | None) -> Published:
     """Give back when the page was published: its own claim, else the day htmldate's search found.
 
+    When the page's claims disagree (its JSON-LD names one day, its meta tags another), the claim on
+    the day the page itself shows is taken; the first claim stands when the page shows neither.
     A claim written in UTC whose neighbouring day is the day the page shows, and that a time zone
     (UTC-12 to UTC+14) could move it to, is the publisher's day: `2023-11-09T01:09:55Z` on a page that
     shows 8 November is the 8th. A day from the search is "url" when the URL holds it, else "page".
     """
-    stated = claims.published
+    stated, source = claims.published, claims.published_source
+    if stated is not None and page_day is not None and not _shows(claims, stated, page_day):
+        stated, source = next(((m, s) for m, s in claims.published_elsewhere if m.date() == page_day), (stated, source))
     if stated is not None:
         day = stated.date()
         if page_day is not None and claims.published_in_utc and page_day in _time_zone_days(stated):
             day = page_day
-        return Published(stated, day, claims.published_source)
+        return Published(stated, day, source)
     if page_day is None:
         return Published()
     match = _URL_DATE.search(url or "")
     in_url = match is not None and tuple(map(int, match.groups())) == (page_day.year, page_day.month, page_day.day)
     at = datetime(page_day.year, page_day.month, page_day.day, tzinfo=UTC)
     return Published(at, page_day, "url" if in_url else "page")
+
+
+def _shows(claims: DateClaims, stated: datetime, page_day: date) -> bool:
+    """Tell whether the day a page shows is the claim's own day, or a time zone's day of a UTC claim."""
+    return page_day == stated.date() or (claims.published_in_utc and page_day in _time_zone_days(stated))
 
 
 def _time_zone_days(moment: datetime) -> set[date]:

@@ -177,11 +177,13 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     signals = read_page_signals(tree, claims)
     # htmldate reads the whole page, before anything is pruned; a page's own claim makes it unneeded
     # unless that claim is written in UTC: then a <time> stating the same moment with the publisher's
-    # offset, or else the day the page shows, decides the publisher's day.
+    # offset, or else the day the page shows, decides the publisher's day. Claims that disagree on
+    # the day are decided by the day the page shows too.
     stated, page_day = claims.dates.published, None
     if stated is not None and claims.dates.published_in_utc:
         page_day = local_day(tree, stated)
-    if stated is None or (claims.dates.published_in_utc and page_day is None):
+    disputed = bool(claims.dates.published_elsewhere)
+    if stated is None or (claims.dates.published_in_utc and page_day is None) or (disputed and page_day is None):
         page_day = search_page_date(tree, url)
     drop_other_articles(tree)
     join_split_body(tree)

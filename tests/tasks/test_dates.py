@@ -50,8 +50,48 @@ def test_json_ld_dates_win_over_meta_tags():
         )
     ).dates
     assert claims == DateClaims(
-        datetime(2026, 11, 2, 8, tzinfo=CET), "json-ld", datetime(2026, 11, 3, 9, 15, tzinfo=CET), "json-ld", False
+        datetime(2026, 11, 2, 8, tzinfo=CET),
+        "json-ld",
+        datetime(2026, 11, 3, 9, 15, tzinfo=CET),
+        "json-ld",
+        False,
+        ((datetime(2026, 11, 1, 10, tzinfo=UTC), "meta"),),  # the meta tags name another day
     )
+
+
+def test_claims_that_agree_on_the_day_are_not_disputed():
+    claims = read_claims(
+        page(
+            '<meta property="article:published_time" content="2026-11-02T10:00:00+01:00">'
+            '<meta name="pubdate" content="2026-10-30">'  # a later meta tag of the same source is not read
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget passes", '
+            '"datePublished": "2026-11-02T08:00:00+01:00"}</script>'
+        )
+    ).dates
+    assert claims.published_elsewhere == ()
+
+
+def test_disputed_claims_are_decided_by_the_day_the_page_shows():
+    json_ld, meta = datetime(2023, 11, 3, 10, 25, tzinfo=UTC), datetime(2023, 11, 6, 14, 25, tzinfo=UTC)
+    claims = DateClaims(json_ld, "json-ld", published_elsewhere=((meta, "meta"),))
+    assert choose_published(claims, date(2023, 11, 6), None) == Published(meta, date(2023, 11, 6), "meta")
+    assert choose_published(claims, date(2023, 11, 3), None) == Published(json_ld, date(2023, 11, 3), "json-ld")
+    # A page that shows neither day leaves the first claim standing.
+    assert choose_published(claims, date(2023, 10, 1), None) == Published(json_ld, date(2023, 11, 3), "json-ld")
+    assert choose_published(claims, None, None) == Published(json_ld, date(2023, 11, 3), "json-ld")
+
+
+def test_an_article_whose_json_ld_and_meta_tags_disagree_gets_the_day_it_shows() -> None:
+    story = " ".join(["The council approved the new harbour budget after a long debate, members said."] * 12)
+    article = extract_page(
+        "<html><head><title>Budget passes</title>"
+        '<meta property="article:published_time" content="2023-11-06T15:25:00+01:00">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget passes", '
+        '"datePublished": "2023-11-03T10:25:56+00:00"}</script></head><body><article>'
+        '<h1>Budget passes</h1><time datetime="2023-11-06T15:25:00+01:00">6. November 2023</time>'
+        f"<p>{story}</p></article></body></html>"
+    )
+    assert (article.published_on, article.published_at_source) == (date(2023, 11, 6), "meta")
 
 
 def test_meta_tags_when_there_is_no_structured_data():
