@@ -13,6 +13,7 @@ apart by the warehouse's write token (warehouse.lake.write), so the rows end up 
 from __future__ import annotations
 
 import pickle
+import socket
 import threading
 from typing import Any, TypeVar, cast
 
@@ -34,10 +35,20 @@ F = TypeVar("F")
 
 
 def cluster_workers(address: str, timeout: float = 20.0) -> int:
-    """Give back how many workers the Dask scheduler at address has, or raise ClusterUnavailableError."""
+    """Give back how many workers the Dask scheduler at address has, or raise ClusterUnavailableError.
+
+    An address where nothing listens is told at once: Dask's client retries a refused connection
+    until its timeout, since a scheduler may still be starting."""
     from distributed import Client
+    from distributed.comm.addressing import get_address_host_port
 
     try:
+        host, port = get_address_host_port(address)
+    except ValueError:
+        host, port = None, None  # an address kind with no host and port (inproc, ucx): Dask checks it
+    try:
+        if host is not None:
+            socket.create_connection((host, port), timeout=timeout).close()
         with Client(address, timeout=timeout, set_as_default=False) as client:  # type: ignore[no-untyped-call]
             workers = len(client.scheduler_info(n_workers=-1)["workers"])
     except OSError as exc:

@@ -41,6 +41,7 @@ def test_a_scheduler_that_does_not_answer_is_told_in_one_line(newslake: CliRunne
     result = newslake("run", str(tmp_path), "--catalog", catalog, "--dask", address, check=False)
     assert result.returncode == 1
     assert f"the Dask scheduler at {address} does not answer" in result.stderr
+    assert "refused" in result.stderr  # nothing listens there: told at once, not after Dask's retries
 
 
 @pytest.fixture(scope="module")
