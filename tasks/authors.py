@@ -158,7 +158,13 @@ def _claimed_authors(
     people = _unique(n for value in persons for n in split_names(value) if is_person_name(n))
     if people:
         return people
-    named = _unique(n for value in found for n in split_names(value) if not _is_initials(n) and not _is_placeholder(n))
+    # A place is an address's part ("Kirche und Leben, Münster, Germany"), never an author.
+    named = _unique(
+        n
+        for value in found
+        for n in split_names(value)
+        if not _is_initials(n) and not _is_placeholder(n) and not is_known_place(n)
+    )
     people = tuple(n for n in named if is_person_name(n) and not _is_publisher(n, publishers))
     # An organisation the structured data names as author (a wire service, a desk, the publisher's
     # newsroom) is kept as it is written: it is the page's own explicit claim.

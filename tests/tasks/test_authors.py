@@ -196,5 +196,11 @@ def test_a_dateline_where_a_byline_goes_names_no_author(text: str) -> None:
     assert byline_names(text, marked=True) == []
 
 
+def test_the_places_of_an_address_given_as_author_name_nobody() -> None:
+    # The extractor splits "Kirche und Leben, Münster, Germany" at its "und" and its commas.
+    assert choose_authors([], [], ["Kirche; Leben; Münster; Germany"], ["kirche-und-leben.de"]) == ()
+    assert choose_authors([], [], ["Jane Roe, Berlin"], []) == ("Jane Roe",)
+
+
 def test_a_person_named_like_a_place_is_still_an_author() -> None:
     assert byline_names("By Chad Smith and Georgia Jones", marked=False) == ["Chad Smith", "Georgia Jones"]
