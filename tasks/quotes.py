@@ -2,7 +2,7 @@
 
 A quotation's speaker is a person the text names, found by the shapes news writing uses:
 - next to the quotation: `"…," said Rep. Jane Roe`, `"…," White House press secretary Jane Roe said`,
-  `Jane Roe (D-Wis.) said: "…"`, `according to Jane Roe`;
+  `"…," Doe lawyer Jane Roe said`, `Jane Roe (D-Wis.) said: "…"`, `Said Roe: "…"`, `according to Jane Roe`;
 - as the subject of the sentence that holds it: `Roe says the plan "would be one hell of a way to lose."`;
 - in a paragraph that introduces it: `Roe continued:` followed by the quotation's paragraph;
 - by "he said" / "she added", or by following another of the speaker's quotations in one paragraph.
@@ -26,12 +26,12 @@ _CLAUSE_WORDS = (
 )
 # A word of a description is an abbreviation ("Rep.", "Lt.") or a word with no period that neither opens
 # a clause nor is a speech verb ('the engineer said. Roe…' is two sentences).
-_DESCRIPTION = r"(?:(?:[A-Z][a-z]{0,3}\.|(?!(?:" + _CLAUSE_WORDS + "|" + SPEECH_VERBS + r")\b)[\w'’-]+),?\s+){0,6}?"
+_DESCRIPTION = r"(?:(?:[A-Z][a-z]{0,3}\.|(?!(?:" + _CLAUSE_WORDS + "|" + SPEECH_VERBS + r")\b)[\w'’/-]+),?\s+){0,6}?"
 # What may stand between a quotation and its speaker's name, on either side.
 _AFTER_THEN_NAME = re.compile(r"^\s*[,.]?\s*" + _VERB + r"\s+" + _DESCRIPTION + r"$")  # "…," said Rep. NAME
 _DESCRIBED_NAME = re.compile(r"^\s*,?\s*" + _DESCRIPTION + r"$")  # "…," White House press secretary NAME said
 # NAME (D-Wis.) said; NAME, the foreign minister of France, a member of the council, said
-_NAME_THEN_VERB = re.compile(r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,60}){0,2},?\s+" + _VERB + r"\b")
+_NAME_THEN_VERB = re.compile(r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,80}){0,2},?\s+" + _VERB + r"\b")
 _DASH_THEN_NAME = re.compile(r"^\s*[―—–-]\s*$")  # "…" ― NAME (a list of voices)
 _BEFORE_NAME_VERB = re.compile(
     r"^(?:\s*\([^()\n]{1,40}\))?\s+" + _VERB + r"(?:\s+[\w’'-]+){0,4}?(?:\s+that)?\s*[:,]?\s*$"
@@ -40,6 +40,10 @@ _BEFORE_NAME_VERB = re.compile(
 # subject: "Roe chimed in on Twitter, saying …").
 _BEFORE_NAME_PARTICIPLE = re.compile(r"^\s+(?P<verb>saying|asking|adding|telling reporters|writing)\s*[:,]?\s*$")
 _ACCORDING_TO = re.compile(r"according to\s+" + _DESCRIPTION + r"$", re.IGNORECASE)
+# A sentence that opens with the verb: 'Said Ellis: "…"', 'Added Rep. Roe, "…"'.
+_VERB_THEN_NAME = re.compile(
+    r"(?:^|\n|[.!?][\"”’)]?\s+)\s*(?P<verb>" + SPEECH_VERBS.title() + r")\s+" + _DESCRIPTION + r"$"
+)
 _PRONOUN_AFTER = re.compile(
     r"^\s*[,.]?\s*(?:he|she)\s+" + _VERB + r"\b|^\s*[,.]?\s*(?:" + SPEECH_VERBS + r")\s+(?:he|she)\b"
 )
@@ -180,7 +184,10 @@ def _speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan]) -> t
             has_object = says is not None and _OWN_OBJECT.match(text[span.end + says.end() :])
             if says and _DESCRIBED_NAME.match(between) and not ended and not has_object:
                 return span.canonical, says.group("verb")
-            return None  # the nearest name after the quotation is not its speaker: look no further
+            if says or not _DESCRIBED_NAME.match(between):
+                return None  # the nearest name after the quotation is not its speaker: look no further
+            # Otherwise the name may be part of a description of the speaker who follows it:
+            # '"…," Trump lawyer Marc Kasowitz said'.
     return None
 
 
@@ -193,6 +200,9 @@ def _speaker_before(text: str, quote_start: int, people: Sequence[EntitySpan]) -
                 return span.canonical, says.group("verb")
             if _ACCORDING_TO.search(text[max(0, span.start - 60) : span.start]) and between.strip() in ("", ","):
                 return span.canonical, "according to"
+            inverted = _VERB_THEN_NAME.search(text[max(0, span.start - 60) : span.start])
+            if inverted and between.strip() in (":", ","):
+                return span.canonical, inverted.group("verb").lower()
     return None
 
 

@@ -92,6 +92,20 @@ def test_a_speaker_that_is_not_a_person_is_not_taken() -> None:
             [("Maria Lopez", "said"), ("Maria Lopez", "said")],
         ),
         ('"Nobody asked us about the bridge." ― Maria Lopez', ("Maria Lopez",), [("Maria Lopez", "said")]),
+        (
+            '"We are pleased with the decision," Carter lawyer Maria Lopez said.',
+            ("Maria Lopez", "Carter"),
+            [("Maria Lopez", "said")],
+        ),
+        ('Said Maria Lopez: "I do not get the sense she wants reform."', ("Maria Lopez",), [("Maria Lopez", "said")]),
+        (
+            "Maria Lopez, who runs the council's effort for the families of veterans of the war, said, "
+            '"The bridge has waited for decades."',
+            ("Maria Lopez",),
+            [("Maria Lopez", "said")],
+        ),
+        ('"The veto does not hold," said 9/11 widow Maria Lopez.', ("Maria Lopez",), [("Maria Lopez", "said")]),
+        ('"It is safe," Carter told Maria Lopez.', ("Maria Lopez", "Carter"), [("Carter", "told")]),
     ],
     ids=[
         "said-title-name",
@@ -102,6 +116,11 @@ def test_a_speaker_that_is_not_a_person_is_not_taken() -> None:
         "colon-paragraph",
         "same-speaker-again",
         "dash",
+        "name-in-description",
+        "verb-first",
+        "long-relative-clause",
+        "description-with-slash",
+        "the-first-name-tells-the-second",
     ],
 )
 def test_speakers_named_with_titles_descriptions_and_in_the_sentence(text, names, expected) -> None:  # type: ignore[no-untyped-def]
@@ -125,8 +144,9 @@ def test_a_quotation_over_several_paragraphs_is_one_quotation() -> None:
         ('"The question is the timing." Gov. Maria Lopez said the video will be released.', ("Maria Lopez",)),
         ('"It is safe," the engineer said. Maria Lopez said nothing.', ("Maria Lopez",)),
         ('The report "shows the bridge is unsafe," suggests that officials support Maria Lopez.', ("Maria Lopez",)),
+        ('"It is safe," Carter and Maria Lopez disagreed.', ("Maria Lopez", "Carter")),
     ],
-    ids=["show-title", "next-sentence", "other-speaker", "clause-is-no-title"],
+    ids=["show-title", "next-sentence", "other-speaker", "clause-is-no-title", "two-names"],
 )
 def test_no_speaker_is_made_up(text, names) -> None:  # type: ignore[no-untyped-def]
     assert find_quotes(text, _people(text, *names)) == []
