@@ -3,7 +3,8 @@
 A quotation's speaker is a person the text names, found by the shapes news writing uses:
 - next to the quotation: `"…," said Rep. Jane Roe`, `"…," White House press secretary Jane Roe said`,
   `"…," Doe lawyer Jane Roe said`, `Jane Roe (D-Wis.) said: "…"`, `Said Roe: "…"`, `according to Jane Roe`;
-- as the subject of the sentence that holds it: `Roe says the plan "would be one hell of a way to lose."`;
+- as the subject of the sentence that holds it: `Roe says the plan "would be one hell of a way to lose."`,
+  `Roe called the ruling "a huge win"`;
 - in a paragraph that introduces it: `Roe continued:` followed by the quotation's paragraph;
 - by "he said" / "she added", or by following another of the speaker's quotations in one paragraph.
 A quotation may run over several paragraphs: an opening mark with no closing one until a later paragraph.
@@ -32,6 +33,16 @@ _AFTER_THEN_NAME = re.compile(r"^\s*[,.]?\s*" + _VERB + r"\s+" + _DESCRIPTION + 
 _DESCRIBED_NAME = re.compile(r"^\s*,?\s*" + _DESCRIPTION + r"$")  # "…," White House press secretary NAME said
 # NAME (D-Wis.) said; NAME, the foreign minister of France, a member of the council, said
 _NAME_THEN_VERB = re.compile(r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,80}){0,2},?\s+" + _VERB + r"\b")
+# Verbs that put words in someone's mouth only with the quotation in their own sentence: 'Roe called
+# the ruling "a huge win"', 'Roe described it as "an intentional act"'.
+_CHARACTERISING = (
+    r"called|calls|described|describes|dismissed|dismisses|condemned|condemns|praised|praises|criticized|"
+    r"criticised|criticizes|slammed|slams|proclaimed|proclaims|labeled|labelled|branded|brands|dubbed|"
+    r"denounced|denounces|compared|compares|exhorted|urged|vowed"
+)
+_NAME_THEN_CHARACTERISING = re.compile(
+    r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,80}){0,2},?\s+(?P<verb>" + _CHARACTERISING + r")\b"
+)
 _DASH_THEN_NAME = re.compile(r"^\s*[―—–-]\s*$")  # "…" ― NAME (a list of voices)
 _BEFORE_NAME_VERB = re.compile(
     r"^(?:\s*\([^()\n]{1,40}\))?\s+" + _VERB + r"(?:\s+[\w’'-]+){0,4}?(?:\s+that)?\s*[:,]?\s*$"
@@ -216,7 +227,8 @@ def _sentence_subject(text: str, quote_start: int, people: Sequence[EntitySpan])
         return None
     for span in reversed(people):  # the nearest "NAME says" before the quotation is its speaker
         if sentence_start <= span.start and span.end <= quote_start:
-            says = _NAME_THEN_VERB.match(text[span.end : quote_start])
+            between = text[span.end : quote_start]
+            says = _NAME_THEN_VERB.match(between) or _NAME_THEN_CHARACTERISING.match(between)
             if says:
                 return span.canonical, says.group("verb")
     return None

@@ -106,6 +106,12 @@ def test_a_speaker_that_is_not_a_person_is_not_taken() -> None:
         ),
         ('"The veto does not hold," said 9/11 widow Maria Lopez.', ("Maria Lopez",), [("Maria Lopez", "said")]),
         ('"It is safe," Carter told Maria Lopez.', ("Maria Lopez", "Carter"), [("Carter", "told")]),
+        (
+            'Maria Lopez, the party chair, called the ruling "a huge win for the voters of the county."',
+            ("Maria Lopez",),
+            [("Maria Lopez", "called")],
+        ),
+        ('Maria Lopez described the blast as "an intentional act."', ("Maria Lopez",), [("Maria Lopez", "described")]),
     ],
     ids=[
         "said-title-name",
@@ -121,6 +127,8 @@ def test_a_speaker_that_is_not_a_person_is_not_taken() -> None:
         "long-relative-clause",
         "description-with-slash",
         "the-first-name-tells-the-second",
+        "characterising-verb",
+        "described-as",
     ],
 )
 def test_speakers_named_with_titles_descriptions_and_in_the_sentence(text, names, expected) -> None:  # type: ignore[no-untyped-def]
@@ -145,8 +153,9 @@ def test_a_quotation_over_several_paragraphs_is_one_quotation() -> None:
         ('"It is safe," the engineer said. Maria Lopez said nothing.', ("Maria Lopez",)),
         ('The report "shows the bridge is unsafe," suggests that officials support Maria Lopez.', ("Maria Lopez",)),
         ('"It is safe," Carter and Maria Lopez disagreed.', ("Maria Lopez", "Carter")),
+        ('Maria Lopez called the meeting. The memo says "the bridge is not safe to cross."', ("Maria Lopez",)),
     ],
-    ids=["show-title", "next-sentence", "other-speaker", "clause-is-no-title", "two-names"],
+    ids=["show-title", "next-sentence", "other-speaker", "clause-is-no-title", "two-names", "verb-in-another-sentence"],
 )
 def test_no_speaker_is_made_up(text, names) -> None:  # type: ignore[no-untyped-def]
     assert find_quotes(text, _people(text, *names)) == []
