@@ -60,7 +60,9 @@ def _time_axis(rows: Records, field: str, title: str) -> tuple[Any, Any, bool]:
     y_title = f"{title} (log scale)" if scale is not alt.Undefined else title
     y = alt.Y(f"sum({field}):Q", title=y_title, scale=scale)
     if not unit:
-        return alt.X("day:O", title=grain), y, True
+        # An ordinal axis with the day's time unit: one label, written as a date. (Bare `day:O` shows
+        # the epoch milliseconds, since the tooltip's `day:T` makes Vega-Lite parse the field as dates.)
+        return alt.X("yearmonthdate(day):O", title=grain), y, True
     return alt.X(f"{unit}(day):T", title=grain), y, False
 
 

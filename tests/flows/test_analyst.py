@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -135,12 +136,18 @@ def test_the_report_renders_every_chart_offline_in_chromium(newslake: CliRunner,
             page.goto(out.as_uri())
             page.wait_for_selector("#quality svg", timeout=30_000)
             marks = {section: page.locator(f"#{section} svg path, #{section} svg rect").count() for section in SECTIONS}
+            texts = "texts => texts.map(t => t.textContent || '')"
+            day_labels = [page.eval_on_selector_all(f"#{s} svg text", texts) for s in ("articles_over_time", "quality")]
             page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
             the_map = page.locator("#places").screenshot()
         finally:
             browser.close()
     assert errors == [] and remote == []
     assert all(n > 0 for n in marks.values()), marks
+    # The seeds' articles fall on one day: its axis label is a date, not the epoch milliseconds.
+    for labels in day_labels:
+        assert not any(re.fullmatch(r"\d{10,}", t.strip()) for t in labels), labels
+        assert any(re.search(r"\b20\d\d\b", t) for t in labels), labels
     assert (tmp_path / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "report.png").stat().st_size > 20_000
     # The map has land (the basemap shipped with newslake), not only a sphere and a graticule.

@@ -51,3 +51,4 @@ def test_a_spike_gets_a_log_scale_and_a_single_day_one_labelled_bar():
     assert "scale" not in calm["encoding"]["y"] and calm["encoding"]["x"]["timeUnit"] == "yearmonthdate"
     one_day = quality_trend([{"day": "2026-11-02", "suite": "articles", "checks": 4, "failed_checks": 1}]).to_dict()
     assert one_day["encoding"]["x"]["type"] == "ordinal" and one_day["mark"]["type"] == "bar"
+    assert one_day["encoding"]["x"]["timeUnit"] == "yearmonthdate"  # labelled as a date (browser test)
