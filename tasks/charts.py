@@ -219,6 +219,11 @@ SECTIONS: tuple[tuple[str, str, Callable[[Records], Any], str], ...] = (
 )
 
 
+def _counted(count: int, singular: str, plural: str) -> str:
+    """Give back "1 site" or "2 sites"."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
 def render_report(data: dict[str, Records], generated_at: str, warehouse: str) -> str:
     """Give back the report as one HTML page with every chart and the charting libraries inlined."""
     import vl_convert
@@ -231,13 +236,13 @@ def render_report(data: dict[str, Records], generated_at: str, warehouse: str) -
         for key, title, _, _ in SECTIONS
     )
     headline = ", ".join(
-        f"{totals.get(k) or 0} {label}"
-        for k, label in (
-            ("articles", "articles"),
-            ("stories", "distinct stories"),
-            ("sites", "sites"),
-            ("entities", "entities"),
-            ("quotes", "quotes"),
+        _counted(totals.get(k) or 0, singular, plural)
+        for k, singular, plural in (
+            ("articles", "article", "articles"),
+            ("stories", "distinct story", "distinct stories"),
+            ("sites", "site", "sites"),
+            ("entities", "entity", "entities"),
+            ("quotes", "quote", "quotes"),
         )
     )
     span = f"{totals.get('first_day')} to {totals.get('last_day')}" if totals.get("first_day") else "no articles"

@@ -31,6 +31,8 @@ def test_the_headline_counts_stories_beside_articles_and_the_widest_stories_get_
     }
     page = render_report(rows, "2026-11-22 12:00 UTC", "lake")
     assert "5 articles, 3 distinct stories, 2 sites" in page
+    one = render_report({"totals": [{"articles": 1, "stories": 1, "sites": 1}]}, "2026-11-22 12:00 UTC", "lake")
+    assert "1 article, 1 distinct story, 1 site, 0 entities, 0 quotes" in one
     assert "Council approves plan" in page and "No story told by more than one article yet." not in page
 
 
