@@ -111,6 +111,7 @@ _SPAN_BREAK = re.compile(r"\s*\n\s*|\s+[-–—]\s+|\s*[()]\s*")
 _SPORTS_BEFORE = re.compile(r"\b(?:beat|beats|defeated|defeat|drew with|draw with|lost to|v|vs\.?|versus)\s+$")
 _SCORE_AFTER = re.compile(r"^\s+\d+(?:\s*[-–:]\s*\d+)?(?:\s|$|[,.;)])")
 _LEADING_FUNCTION_WORDS = frozenset({"later", "earlier", "yesterday", "today", "tonight", "tomorrow", "now"})
+_DIRECTION_ADJECTIVES = frozenset({"western", "eastern", "northern", "southern"})
 _GIVEN_NAME_STOP_WORDS = frozenset({"will", "may", "can", "june"})
 _INITIAL_NAME = re.compile(r"(?<![\w.])[A-Z]\.\s?(?:[A-Z]\.\s?)?[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*(?![\w.])")
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)?"
@@ -495,6 +496,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
         return None
     if _CREDIT.search(text[max(0, start - 25) : start]):
         return None
+    if label in ("GPE", "LOC") and surface.casefold() in _DIRECTION_ADJECTIVES:
+        label = "NORP"  # "Western sanctions": an adjective of a region, not a place on a map
     return start, end, label
 
 

@@ -58,6 +58,14 @@ def test_seed_000_places_and_organisations(ner) -> None:  # type: ignore[no-unty
     assert labels["NATO"] == labels["Kremlin"] == labels["Atlantic Council"] == "ORG"
 
 
+def test_a_directional_adjective_alone_is_no_place() -> None:
+    text = "Western sanctions were never designed to end the war, officials in Eastern Europe said."
+    assert clean_span(text, 0, 7, "LOC") == (0, 7, "NORP")
+    assert clean_span(text, 0, 7, "GPE") == (0, 7, "NORP")
+    start = text.index("Eastern Europe")
+    assert clean_span(text, start, start + 14, "LOC") == (start, start + 14, "LOC")  # a region keeps its label
+
+
 def test_seed_003_people(ner) -> None:  # type: ignore[no-untyped-def]
     from newslake.tasks.discover import read_document
     from newslake.tasks.extract import extract_article
