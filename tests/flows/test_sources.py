@@ -40,6 +40,14 @@ user_agent = "newslake-test/1.0"
 """
 
 
+# No politeness pause and short backoffs, private addresses still refused: for tests of something else.
+QUICK = """
+[fetch]
+per_host_delay = 0
+backoff = 0.01
+"""
+
+
 def write_config(folder: Path, sources: str, fetch: str = FETCH) -> Path:
     path = folder / "newslake.toml"
     path.write_text(fetch + sources, encoding="utf-8")
@@ -126,6 +134,7 @@ def test_feed_and_sitemap_are_fetched_politely_and_incrementally(newslake: CliRu
 
 
 def test_a_private_address_is_refused_unless_allowed(newslake: CliRunner, tmp_path, site):
+    write_config(tmp_path, "", fetch=QUICK)
     feed = site.url("/feed.xml")
     result = newslake("run", "--feed", feed, "--lake", str(tmp_path / "lake"), "--workers", "1", "--no-progress")
     assert "blocked_address" in result.stdout
@@ -141,6 +150,7 @@ def test_a_private_address_is_refused_unless_allowed(newslake: CliRunner, tmp_pa
 def test_pages_refused_for_their_address_are_fetched_once_private_addresses_are_allowed(
     newslake: CliRunner, tmp_path, site
 ):
+    write_config(tmp_path, "", fetch=QUICK)
     urls = tmp_path / "urls.txt"
     urls.write_text("\n".join(site.url(f"/articles/{n}") for n in (1, 2)) + "\n")
     lake = str(tmp_path / "lake")
