@@ -38,7 +38,7 @@ _NAME_THEN_VERB = re.compile(r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,80}){0,
 _CHARACTERISING = (
     r"called|calls|described|describes|dismissed|dismisses|condemned|condemns|praised|praises|criticized|"
     r"criticised|criticizes|slammed|slams|proclaimed|proclaims|labeled|labelled|branded|brands|dubbed|"
-    r"denounced|denounces|compared|compares|exhorted|urged|vowed"
+    r"denounced|denounces|compared|compares|exhorted"
 )
 _NAME_THEN_CHARACTERISING = re.compile(
     r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,80}){0,2},?\s+(?P<verb>" + _CHARACTERISING + r")\b"
