@@ -73,6 +73,7 @@ _MIN_ARTICLE_WORDS = 150
 _CARD_WORDS = 250
 _STANDFIRST_WORDS = 60
 _SENTENCE_END = ".!:;,\"'”’)…"
+_LEADING_SEPARATOR = re.compile(r"^[»›|•·]\s+")
 _MAX_TITLE = 300
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 # Where a page sends a reader to pay, register or log in: the path of a paywall's or sign-up box's link.
@@ -416,10 +417,11 @@ def _escape(value: str) -> str:
 
 
 def clean_title(title: str | None) -> str | None:
-    """Give back the title with white space folded, or None when empty or absurdly long."""
+    """Give back the title with white space folded and without a breadcrumb separator left before it
+    ("» Jens Weber"; a dash stays: "- Angsten vil øke" is a quotation), or None when empty."""
     if not title:
         return None
-    title = " ".join(title.split())
+    title = _LEADING_SEPARATOR.sub("", " ".join(title.split()))
     return title[:_MAX_TITLE] or None
 
 

@@ -588,3 +588,18 @@ def test_an_organisations_json_ld_tagline_is_not_the_articles_headline() -> None
         ' "headline": "Welcome to Daily 24. Independent news, all day"}]</script>'
     )
     assert _title(head) == "Officers sent 88 questions to the court"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("» Jens Weber", "Jens Weber"),  # a breadcrumb's separator left before the title
+        ("› Bridge opens", "Bridge opens"),
+        ("- Angsten vil øke", "- Angsten vil øke"),  # a quotation dash is part of the title
+        ("»Gute Löhne«", "»Gute Löhne«"),  # so are quotation marks
+    ],
+)
+def test_a_leading_breadcrumb_separator_is_not_part_of_the_title(title: str, expected: str) -> None:
+    from newslake.tasks.extract import clean_title
+
+    assert clean_title(title) == expected
