@@ -597,9 +597,13 @@ def test_an_organisations_json_ld_tagline_is_not_the_articles_headline() -> None
         ("› Bridge opens", "Bridge opens"),
         ("- Angsten vil øke", "- Angsten vil øke"),  # a quotation dash is part of the title
         ("»Gute Löhne«", "»Gute Löhne«"),  # so are quotation marks
+        ("23.01.2022 - Wierer wins in Antholz", "Wierer wins in Antholz"),  # a date segment
+        ("2022-01-23 | Wierer wins", "Wierer wins"),
+        ("1.1.2022: the year in review", "the year in review"),
+        ("2022 - the year in review", "2022 - the year in review"),  # a year alone is the headline's
     ],
 )
-def test_a_leading_breadcrumb_separator_is_not_part_of_the_title(title: str, expected: str) -> None:
+def test_a_leading_breadcrumb_separator_or_date_is_not_part_of_the_title(title: str, expected: str) -> None:
     from newslake.tasks.extract import clean_title
 
     assert clean_title(title) == expected
