@@ -72,8 +72,8 @@ def read_claims(page: str | Any) -> PageClaims:
     tree = page
     h1 = tuple(t for t in (_clean(el.text_content()) for el in tree.iter("h1")) if t)
     metas = _metas(tree)
-    og_title = metas.get("og:title")
     html_title = _clean(tree.findtext(".//title") or "")
+    og_title = _uncut(metas.get("og:title"), (html_title, *h1))
     jsonld = list(_jsonld_objects(tree))
     # The article object's headline; another object's only when no article object has one (an
     # organisation's "headline" is its tagline).
@@ -91,8 +91,8 @@ def read_claims(page: str | Any) -> PageClaims:
         persons,
         organisations,
         read_date_claims(_main_article(jsonld, ("datePublished", "dateModified")), metas),
-        metas.get("twitter:title"),
-        metas.get("headline"),
+        _uncut(metas.get("twitter:title"), (html_title, *h1)),
+        _uncut(metas.get("headline"), (html_title, *h1)),
         body_text(_main_article(jsonld, ("articleBody",)).get("articleBody")),
         _descriptions(_main_article(jsonld, ("description",)).get("description"), metas),
         frozenset(t for o in jsonld for t in _types(o)),
@@ -101,6 +101,20 @@ def read_claims(page: str | Any) -> PageClaims:
         _home_names(tree, metas.get("og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), "")),
         _bylines(tree),
     )
+
+
+def _uncut(claim: str | None, fuller: tuple[str, ...]) -> str | None:
+    """Give back a meta tag's title, or the page's fuller one when the tag's value was cut at a
+    quotation mark written unescaped inside its attribute (`content="Biden de "incapacitado""` reads
+    as "Biden de "): the `<title>` or h1 that starts with it and goes on with a straight quotation
+    mark. ("Headline « Site" is not cut: a guillemet cannot end the attribute.)"""
+    if not claim:
+        return claim
+    for text in fuller:
+        rest = text[len(claim) :].lstrip() if text.startswith(claim.rstrip()) else ""
+        if rest.startswith('"'):  # only a straight quotation mark ends a double-quoted attribute
+            return text
+    return claim
 
 
 _HOME_PATHS = frozenset(("", "/", "./", "index.html", "/index.html", "/index.php", "/index.htm"))

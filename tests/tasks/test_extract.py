@@ -607,3 +607,22 @@ def test_a_leading_breadcrumb_separator_or_date_is_not_part_of_the_title(title: 
     from newslake.tasks.extract import clean_title
 
     assert clean_title(title) == expected
+
+
+def test_a_meta_title_cut_at_an_unescaped_quotation_mark_gives_way_to_the_full_one() -> None:
+    from newslake.tasks.metadata import choose_title, read_claims
+
+    full = 'Senator calls the president "unfit"'
+    page = (
+        f"<html><head><title>{full}</title>"
+        f'<meta property="og:title" content="{full}" />'  # the quotation mark ends the attribute early
+        f'<meta name="twitter:title" content="{full}" /></head><body><p>x</p></body></html>'
+    )
+    claims = read_claims(page)
+    assert claims.og_title == full and choose_title(claims, None) == full
+    # A title that goes on with a separator is the claim plus a site name, not a cut claim.
+    tail = read_claims(
+        "<html><head><title>Bridge opens « Example Blog</title>"
+        '<meta property="og:title" content="Bridge opens"></head><body><p>x</p></body></html>'
+    )
+    assert tail.og_title == "Bridge opens" and choose_title(tail, None) == "Bridge opens"
