@@ -73,9 +73,6 @@ _MIN_ARTICLE_WORDS = 150
 _CARD_WORDS = 250
 _STANDFIRST_WORDS = 60
 _SENTENCE_END = ".!:;,\"'”’)…"
-_LEADING_SEPARATOR = re.compile(r"^[»›|•·]\s+")
-# A date written before the headline as its own segment: "23.01.2022 - Headline", "2022-01-23 | Headline".
-_LEADING_DATE = re.compile(r"^(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2})\s*[-–—|:·•]\s+(?=\S)")
 _MAX_TITLE = 300
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 # Where a page sends a reader to pay, register or log in: the path of a paywall's or sign-up box's link.
@@ -419,12 +416,10 @@ def _escape(value: str) -> str:
 
 
 def clean_title(title: str | None) -> str | None:
-    """Give back the title with white space folded, without a breadcrumb separator left before it
-    ("» Jens Weber"; a dash stays: "- Angsten vil øke" is a quotation) or a date segment before it
-    ("23.01.2022 - Headline"), or None when empty."""
+    """Give back the title with white space folded, or None when empty or absurdly long."""
     if not title:
         return None
-    title = _LEADING_DATE.sub("", _LEADING_SEPARATOR.sub("", " ".join(title.split())))
+    title = " ".join(title.split())
     return title[:_MAX_TITLE] or None
 
 

@@ -24,6 +24,9 @@ _NAVIGATION_LABELS = frozenset(
 )
 _DATE_ONLY = re.compile(r"^[\W\d_]*$")
 _TRAILING_SEPARATOR = re.compile(r"\s+[-|–—·•:]+\s*$")  # not » or ›: French quotes close with them
+# A separator left at the start once a site name before it is cut ("site.de // » Name"). Not a dash:
+# a title may open with one ("- Angsten vil øke", a quotation).
+_LEADING_SEPARATOR = re.compile(r"^[|·•»›]+\s+")
 _TOKEN = re.compile(r"\w+")
 
 
@@ -370,12 +373,11 @@ def _without_tail(title: str, others: list[str]) -> str:
 def strip_site_name(
     title: str, site_names: tuple[str, ...], hostname: str | None = None, home_names: tuple[str, ...] = ()
 ) -> str:
-    """Give back the title without a leading or trailing site name ("Headline - Golem.de"): one the
-    metadata names (or that holds it), the host's words, or a home link's text, whole."""
+    """Give back the title without leading or trailing segments that are a site name ("Headline -
+    Golem.de"): one the metadata names (or that holds it), the host's words, or a home link's text,
+    whole; or a date ("23.01.2022 - Headline - Site"). A separator a cut leaves behind goes with it
+    ("site.de // » Name")."""
     title = _TRAILING_SEPARATOR.sub("", title)
-    parts = _SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
     names = {_key(n) for n in site_names}
     homes = {_key(n) for n in home_names}
     host_words = set(_TOKEN.findall((hostname or "").lower())) - {"www", "com", "org", "net", "co", "de", "uk"}
@@ -391,10 +393,13 @@ def strip_site_name(
             or bool(tokens and tokens <= host_words)
         )
 
-    if is_site(parts[-1]):
-        return title[: _last_separator(title).start()].strip()
-    if is_site(parts[0]):
-        return title[_first_separator(title).end() :].strip()
+    while len(parts := _SEPARATORS.split(title)) >= 2:
+        if is_site(parts[-1]):
+            title = _TRAILING_SEPARATOR.sub("", title[: _last_separator(title).start()].strip())
+        elif is_site(parts[0]):
+            title = _LEADING_SEPARATOR.sub("", title[_first_separator(title).end() :].strip())
+        else:
+            break
     return title
 
 
