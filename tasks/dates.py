@@ -53,19 +53,21 @@ def read_date_claims(article: dict[str, Any], metas: dict[str, str]) -> DateClai
     """Give back the publication and update dates a page states in its JSON-LD article object or its
     meta tags (by lower-case name)."""
     candidates = [(article.get("datePublished"), "json-ld"), *((metas.get(k), "meta") for k in _PUBLISHED_META)]
-    published, published_source, written = _first(candidates)
+    claims = [(moment, source, str(value)) for value, source in candidates if (moment := parse_timestamp(value))]
+    published, published_source, written = claims[0] if claims else (None, None, "")
     modified, modified_source, _ = _first(
         [(article.get("dateModified"), "json-ld"), *((metas.get(k), "meta") for k in _MODIFIED_META)]
     )
     in_utc = bool(_UTC_SUFFIX.search(written))
     # The first claim of each other source, when it names another day than the claim taken.
-    elsewhere: dict[str, datetime] = {}
-    for value, source in candidates:
-        parsed = parse_timestamp(value)
-        if parsed is not None and source != published_source:
-            elsewhere.setdefault(source, parsed)
-    day = published.date() if published is not None else None
-    others = tuple((moment, source) for source, moment in elsewhere.items() if day is not None and moment.date() != day)
+    firsts: dict[str, datetime] = {}
+    for moment, source, _ in claims:
+        firsts.setdefault(source, moment)
+    others = tuple(
+        (moment, source)
+        for source, moment in firsts.items()
+        if published is not None and source != published_source and moment.date() != published.date()
+    )
     return DateClaims(published, published_source, modified, modified_source, in_utc, others)
 
 

@@ -182,8 +182,8 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     stated, page_day = claims.dates.published, None
     if stated is not None and claims.dates.published_in_utc:
         page_day = local_day(tree, stated)
-    disputed = bool(claims.dates.published_elsewhere)
-    if stated is None or (claims.dates.published_in_utc and page_day is None) or (disputed and page_day is None):
+    undecided = claims.dates.published_in_utc or bool(claims.dates.published_elsewhere)
+    if stated is None or (undecided and page_day is None):
         page_day = search_page_date(tree, url)
     drop_other_articles(tree)
     join_split_body(tree)

@@ -76,7 +76,8 @@ def read_claims(page: str | Any) -> PageClaims:
     h1 = tuple(t for t in (_clean(el.text_content()) for el in tree.iter("h1")) if t)
     metas = _metas(tree)
     html_title = _clean(tree.findtext(".//title") or "")
-    og_title = _uncut(metas.get("og:title"), (html_title, *h1))
+    fuller = (html_title, *h1)  # what mends a meta title cut at an unescaped quotation mark
+    og_title = _uncut(metas.get("og:title"), fuller)
     jsonld = list(_jsonld_objects(tree))
     # The article object's headline; another object's only when no article object has one (an
     # organisation's "headline" is its tagline).
@@ -94,8 +95,8 @@ def read_claims(page: str | Any) -> PageClaims:
         persons,
         organisations,
         read_date_claims(_main_article(jsonld, ("datePublished", "dateModified")), metas),
-        _uncut(metas.get("twitter:title"), (html_title, *h1)),
-        _uncut(metas.get("headline"), (html_title, *h1)),
+        _uncut(metas.get("twitter:title"), fuller),
+        _uncut(metas.get("headline"), fuller),
         body_text(_main_article(jsonld, ("articleBody",)).get("articleBody")),
         _descriptions(_main_article(jsonld, ("description",)).get("description"), metas),
         frozenset(t for o in jsonld for t in _types(o)),

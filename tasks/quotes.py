@@ -32,7 +32,8 @@ _DESCRIPTION = r"(?:(?:[A-Z][a-z]{0,3}\.|(?!(?:" + _CLAUSE_WORDS + "|" + SPEECH_
 _AFTER_THEN_NAME = re.compile(r"^\s*[,.]?\s*" + _VERB + r"\s+" + _DESCRIPTION + r"$")  # "…," said Rep. NAME
 _DESCRIBED_NAME = re.compile(r"^\s*,?\s*" + _DESCRIPTION + r"$")  # "…," White House press secretary NAME said
 # NAME (D-Wis.) said; NAME, the foreign minister of France, a member of the council, said
-_NAME_THEN_VERB = re.compile(r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,80}){0,2},?\s+" + _VERB + r"\b")
+_ASIDES = r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,80}){0,2},?\s+"  # "(D-Wis.)", ", the mayor,"
+_NAME_THEN_VERB = re.compile(_ASIDES + _VERB + r"\b")
 # Verbs that put words in someone's mouth only with the quotation in their own sentence: 'Roe called
 # the ruling "a huge win"', 'Roe described it as "an intentional act"'.
 _CHARACTERISING = (
@@ -40,9 +41,7 @@ _CHARACTERISING = (
     r"criticised|criticizes|slammed|slams|proclaimed|proclaims|labeled|labelled|branded|brands|dubbed|"
     r"denounced|denounces|compared|compares|exhorted"
 )
-_NAME_THEN_CHARACTERISING = re.compile(
-    r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,80}){0,2},?\s+(?P<verb>" + _CHARACTERISING + r")\b"
-)
+_NAME_THEN_CHARACTERISING = re.compile(_ASIDES + r"(?P<verb>" + _CHARACTERISING + r")\b")
 _DASH_THEN_NAME = re.compile(r"^\s*[―—–-]\s*$")  # "…" ― NAME (a list of voices)
 _BEFORE_NAME_VERB = re.compile(
     r"^(?:\s*\([^()\n]{1,40}\))?\s+" + _VERB + r"(?:\s+[\w’'-]+){0,4}?(?:\s+that)?\s*[:,]?\s*$"
