@@ -38,17 +38,19 @@ def cluster_workers(address: str, timeout: float = 20.0) -> int:
     """Give back how many workers the Dask scheduler at address has, or raise ClusterUnavailableError.
 
     An address where nothing listens is told at once: Dask's client retries a refused connection
-    until its timeout, since a scheduler may still be starting."""
+    until its timeout, since a scheduler may still be starting. So is one with no host and port."""
     from distributed import Client
     from distributed.comm.addressing import get_address_host_port
 
     try:
         host, port = get_address_host_port(address)
-    except ValueError:
-        host, port = None, None  # an address kind with no host and port (inproc, ucx): Dask checks it
+    except ValueError as exc:  # Dask's client raises it too, with a traceback, after a long wait
+        raise ClusterUnavailableError(
+            f"the Dask scheduler address {address} is not a host and port ({exc}): write it as "
+            "tcp://HOST:PORT in --dask / NEWSLAKE_DASK_ADDRESS"
+        ) from exc
     try:
-        if host is not None:
-            socket.create_connection((host, port), timeout=timeout).close()
+        socket.create_connection((host, port), timeout=timeout).close()
         with Client(address, timeout=timeout, set_as_default=False) as client:  # type: ignore[no-untyped-call]
             workers = len(client.scheduler_info(n_workers=-1)["workers"])
     except OSError as exc:

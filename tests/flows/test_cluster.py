@@ -29,6 +29,16 @@ KEYS = {
 }
 
 
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:abc", "tcp://127.0.0.1"])
+def test_a_scheduler_address_without_host_and_port_is_told_in_one_line(
+    newslake: CliRunner, tmp_path: Path, address: str
+) -> None:
+    catalog = f"postgres:dbname=lake host=127.0.0.1 port={free_port()} user=newslake"
+    result = newslake("run", str(tmp_path), "--catalog", catalog, "--dask", address, check=False)
+    assert result.returncode == 1
+    assert f"the Dask scheduler address {address} is not a host and port" in result.stderr
+
+
 def test_a_cluster_needs_a_shared_catalog(newslake: CliRunner, tmp_path: Path) -> None:
     result = newslake("run", str(tmp_path), "--dask", "tcp://127.0.0.1:8786", check=False)
     assert result.returncode != 0
