@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import logging
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from html import escape
 from typing import Any
 
 import htmldate
+from lxml.html import fromstring
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -100,17 +103,36 @@ def search_page_date(tree: Any, url: str | None) -> date | None:
     return day
 
 
+def shown_day(tree: Any) -> date | None:
+    """Give back the day htmldate's search finds in the page without its meta tags and JSON-LD: the day
+    the page shows its readers, not the claims written for machines."""
+    shown = deepcopy(tree)
+    for element in list(shown.iter("meta", "script")):
+        if element.tag == "meta" or (element.get("type") or "").lower() == "application/ld+json":
+            element.getparent().remove(element)
+    return search_page_date(shown, None)
+
+
 def local_day(tree: Any, moment: datetime) -> date | None:
-    """Give back the calendar day of a `<time datetime>` on the page that states the same moment (to
-    the minute) with a UTC offset of its own: the publisher's day for a claim written in UTC."""
+    """Give back the publisher's calendar day of a claim written in UTC from a `<time datetime>` on the
+    page that states the same moment (to the minute): the day of its own UTC offset, or else the day
+    its text shows readers ("8. Februar 2022")."""
     for element in tree.iter("time"):
         written = element.get("datetime") or ""
         stated = parse_timestamp(written)
-        if stated is None or _UTC_SUFFIX.search(written) or not stated.utcoffset():
+        if stated is None or abs((stated - moment).total_seconds()) > 60:
             continue
-        if abs((stated - moment).total_seconds()) <= 60:
+        if not _UTC_SUFFIX.search(written) and stated.utcoffset():
             return stated.date()
+        text = " ".join("".join(element.itertext()).split())
+        if text:
+            return _text_day(text)
     return None
+
+
+def _text_day(text: str) -> date | None:
+    """Give back the day a short text writes out, in any of htmldate's languages and formats, or None."""
+    return search_page_date(fromstring(f"<html><body><p>{escape(text)}</p></body></html>"), None)
 
 
 def _writes_new_year(tree: Any, year: int) -> bool:

@@ -16,7 +16,7 @@ from trafilatura.xml import xmltotxt
 
 from newslake.tasks.authors import choose_authors
 from newslake.tasks.chunks import element_text, find_chunks, join_split_body, restore_chunks
-from newslake.tasks.dates import choose_published, choose_updated, local_day, search_page_date
+from newslake.tasks.dates import choose_published, choose_updated, local_day, search_page_date, shown_day
 from newslake.tasks.embedded import filter_by_reference, find_embedded_markup
 from newslake.tasks.language import detect_language
 from newslake.tasks.metadata import choose_title, read_claims, title_candidates
@@ -176,15 +176,17 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     claims = read_claims(tree)
     signals = read_page_signals(tree, claims)
     # htmldate reads the whole page, before anything is pruned; a page's own claim makes it unneeded
-    # unless that claim is written in UTC: then a <time> stating the same moment with the publisher's
-    # offset, or else the day the page shows, decides the publisher's day. Claims that disagree on
-    # the day are decided by the day the page shows too.
+    # unless that claim is written in UTC: then a <time> stating the same moment (its offset, or the
+    # day its text shows), or else the day the page shows readers, decides the publisher's day.
+    # Claims that disagree on the day are decided by the day the page shows readers too.
     stated, page_day = claims.dates.published, None
     if stated is not None and claims.dates.published_in_utc:
-        page_day = local_day(tree, stated)
+        page_day = local_day(tree, stated) or shown_day(tree)
     undecided = claims.dates.published_in_utc or bool(claims.dates.published_elsewhere)
-    if stated is None or (undecided and page_day is None):
+    if stated is None:
         page_day = search_page_date(tree, url)
+    elif undecided and page_day is None:
+        page_day = shown_day(tree)
     drop_other_articles(tree)
     join_split_body(tree)
     drop_sign_up_boxes(tree)

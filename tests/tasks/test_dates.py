@@ -8,8 +8,10 @@ from newslake.tasks.dates import (
     Published,
     choose_published,
     choose_updated,
+    local_day,
     parse_timestamp,
     search_page_date,
+    shown_day,
 )
 from newslake.tasks.metadata import read_claims
 from tests.pages import extract_page
@@ -179,3 +181,52 @@ def test_a_time_element_stating_the_utc_claim_in_local_time_gives_the_publishers
     tree = load_html(page)
     assert local_day(tree, datetime(2023, 11, 9, 2, 11, 3, tzinfo=UTC)) == date(2023, 11, 8)
     assert local_day(tree, datetime(2023, 11, 9, 5, 0, 0, tzinfo=UTC)) is None  # no element states it
+
+
+def _dated_page(head: str, shown: str) -> str:
+    story = " ".join(["The regional council met again to discuss the new rail line, members said."] * 12)
+    return (
+        f"<html><head><title>Rail line</title>{head}</head><body><article><h1>Rail line</h1>{shown}"
+        f"<p>{story}</p></article></body></html>"
+    )
+
+
+def test_a_utc_stamp_is_read_on_the_day_the_page_shows_beside_its_meta_tags() -> None:
+    # Published at midnight in Berlin, stamped in UTC: the page's readers see 5 November.
+    page = _dated_page(
+        '<meta property="article:published_time" content="2021-11-04T23:00:00Z">',
+        '<span class="date">5. November 2021</span>',
+    )
+    article = extract_page(page)
+    assert (article.published_at, article.published_on) == (datetime(2021, 11, 4, 23, tzinfo=UTC), date(2021, 11, 5))
+    assert shown_day(load_html(page)) == date(2021, 11, 5)  # the meta tag's own day is not what it shows
+
+
+def test_a_time_element_restating_the_utc_stamp_tells_its_day_in_words() -> None:
+    # The stamp's own <time> says 8 February; a ticker of the next day's stories above it does not move it.
+    ticker = "".join(
+        f'<li><time class="entry-date updated" datetime="2022-02-09T08:{m}:00+00:00">9. Februar 2022</time> '
+        "Other story</li>"
+        for m in (10, 20, 30)
+    )
+    page = _dated_page(
+        '<meta property="article:published_time" content="2022-02-08T18:05:43+00:00">',
+        f'<ul>{ticker}</ul><time class="entry-date updated" datetime="2022-02-08T18:05:43+00:00">'
+        "8. Februar 2022</time>",
+    )
+    assert shown_day(load_html(page)) == date(2022, 2, 9)  # the page's first dates are the ticker's
+    assert local_day(load_html(page), datetime(2022, 2, 8, 18, 5, 43, tzinfo=UTC)) == date(2022, 2, 8)
+    assert extract_page(page).published_on == date(2022, 2, 8)
+
+
+def test_claims_that_disagree_are_decided_by_what_readers_see_not_by_another_claim() -> None:
+    # JSON-LD in local time names the 5th, the meta tag in UTC the 6th; the page shows the 6th. (htmldate's
+    # own header search cannot read the meta tag's milliseconds and would take the JSON-LD's day.)
+    page = _dated_page(
+        '<meta property="article:published_time" content="2022-05-06T02:00:00.824Z">'
+        '<meta itemprop="datePublished" content="2022-05-05T21:00:00-05:00">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rail line", '
+        '"datePublished": "2022-05-05T21:00:00-05:00"}</script>',
+        '<div class="Datetime">6 May 2022 - 2:00 a. m.</div>',
+    )
+    assert extract_page(page).published_on == date(2022, 5, 6)
