@@ -1,8 +1,9 @@
 """Publication and update dates from a page's own statements, with where each came from.
 
 Sources, strongest first: the article's JSON-LD (datePublished, dateModified), then meta tags
-(article:published_time, article:modified_time, ...), then htmldate's search of the whole page
-(its URL, header, script data, `<time>` elements, datelines and bylines in many languages). A date
+(article:published_time, article:modified_time, ...), then the day the page shows its readers
+(htmldate's search of the page without its meta tags: its URL, `<time>` elements, datelines and
+bylines in many languages), then htmldate's search of the whole page. A date
 keeps the UTC offset the page wrote, and the publication day is the publisher's own: a stamp written
 in UTC is read on the day the page itself shows when that is the day a time zone puts it on.
 """
@@ -103,14 +104,29 @@ def search_page_date(tree: Any, url: str | None) -> date | None:
     return day
 
 
-def shown_day(tree: Any) -> date | None:
-    """Give back the day htmldate's search finds in the page without its meta tags and JSON-LD: the day
-    the page shows its readers, not the claims written for machines."""
+def page_day(tree: Any, claims: DateClaims, url: str | None) -> date | None:
+    """Give back the day the page itself gives (for `choose_published`), or None when its claim needs none.
+
+    Without a claim of the article's own, that is the day the page shows its readers (JSON-LD of other
+    objects kept), else htmldate's reading of the whole page: a generic `<meta name="date">` is often
+    the day a page was rebuilt. A claim written in UTC is read by a `<time>` restating its moment, else
+    by the day shown; claims that disagree are decided by the day shown."""
+    stated = claims.published
+    if stated is None:
+        return shown_day(tree, url, json_ld=True) or search_page_date(tree, url)
+    if claims.published_in_utc and (day := local_day(tree, stated)):
+        return day
+    return shown_day(tree, None) if claims.published_in_utc or claims.published_elsewhere else None
+
+
+def shown_day(tree: Any, url: str | None, json_ld: bool = False) -> date | None:
+    """Give back the day htmldate's search finds in a copy of the page without its meta tags (and its
+    JSON-LD, unless asked to keep it): the day the page shows readers, not claims written for machines."""
     shown = deepcopy(tree)
     for element in list(shown.iter("meta", "script")):
-        if element.tag == "meta" or (element.get("type") or "").lower() == "application/ld+json":
+        if element.tag == "meta" or (not json_ld and (element.get("type") or "").lower() == "application/ld+json"):
             element.getparent().remove(element)
-    return search_page_date(shown, None)
+    return search_page_date(shown, url)
 
 
 def local_day(tree: Any, moment: datetime) -> date | None:

@@ -16,7 +16,7 @@ from trafilatura.xml import xmltotxt
 
 from newslake.tasks.authors import choose_authors
 from newslake.tasks.chunks import element_text, find_chunks, join_split_body, restore_chunks
-from newslake.tasks.dates import choose_published, choose_updated, local_day, search_page_date, shown_day
+from newslake.tasks.dates import choose_published, choose_updated, page_day
 from newslake.tasks.embedded import filter_by_reference, find_embedded_markup
 from newslake.tasks.language import detect_language
 from newslake.tasks.metadata import choose_title, read_claims, title_candidates
@@ -175,18 +175,8 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         return _no_article(doc, "the markup cannot be parsed")
     claims = read_claims(tree)
     signals = read_page_signals(tree, claims)
-    # htmldate reads the whole page, before anything is pruned; a page's own claim makes it unneeded
-    # unless that claim is written in UTC: then a <time> stating the same moment (its offset, or the
-    # day its text shows), or else the day the page shows readers, decides the publisher's day.
-    # Claims that disagree on the day are decided by the day the page shows readers too.
-    stated, page_day = claims.dates.published, None
-    if stated is not None and claims.dates.published_in_utc:
-        page_day = local_day(tree, stated) or shown_day(tree)
-    undecided = claims.dates.published_in_utc or bool(claims.dates.published_elsewhere)
-    if stated is None:
-        page_day = search_page_date(tree, url)
-    elif undecided and page_day is None:
-        page_day = shown_day(tree)
+    # htmldate reads the whole page, before anything is pruned, when the page's own claims need it.
+    day_shown = page_day(tree, claims.dates, url)
     drop_other_articles(tree)
     join_split_body(tree)
     drop_sign_up_boxes(tree)
@@ -204,7 +194,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     assert result.body is not None  # run_trafilatura gives back only results with a body
     hostname = host_of(result.url or url or "") or None
     title = clean_title(choose_title(claims, result.title, hostname))
-    published = choose_published(claims.dates, page_day, url or result.url)
+    published = choose_published(claims.dates, day_shown, url or result.url)
     updated_at, updated_source = choose_updated(claims.dates, published.at)
     body = result.body
     base = result.url or url

@@ -199,7 +199,7 @@ def test_a_utc_stamp_is_read_on_the_day_the_page_shows_beside_its_meta_tags() ->
     )
     article = extract_page(page)
     assert (article.published_at, article.published_on) == (datetime(2021, 11, 4, 23, tzinfo=UTC), date(2021, 11, 5))
-    assert shown_day(load_html(page)) == date(2021, 11, 5)  # the meta tag's own day is not what it shows
+    assert shown_day(load_html(page), None) == date(2021, 11, 5)  # the meta tag's own day is not what it shows
 
 
 def test_a_time_element_restating_the_utc_stamp_tells_its_day_in_words() -> None:
@@ -214,7 +214,7 @@ def test_a_time_element_restating_the_utc_stamp_tells_its_day_in_words() -> None
         f'<ul>{ticker}</ul><time class="entry-date updated" datetime="2022-02-08T18:05:43+00:00">'
         "8. Februar 2022</time>",
     )
-    assert shown_day(load_html(page)) == date(2022, 2, 9)  # the page's first dates are the ticker's
+    assert shown_day(load_html(page), None) == date(2022, 2, 9)  # the page's first dates are the ticker's
     assert local_day(load_html(page), datetime(2022, 2, 8, 18, 5, 43, tzinfo=UTC)) == date(2022, 2, 8)
     assert extract_page(page).published_on == date(2022, 2, 8)
 
@@ -230,3 +230,22 @@ def test_claims_that_disagree_are_decided_by_what_readers_see_not_by_another_cla
         '<div class="Datetime">6 May 2022 - 2:00 a. m.</div>',
     )
     assert extract_page(page).published_on == date(2022, 5, 6)
+
+
+def test_without_an_article_claim_the_day_shown_beats_a_generic_meta_date() -> None:
+    # `<meta name="date">` is often the day a page was last rebuilt; the byline shows the day it ran.
+    page = _dated_page(
+        '<meta name="date" content="2020-04-29T11:52:23">',
+        '<p class="byline">Stand: 28.04.2020 18:00 Uhr</p>',
+    )
+    article = extract_page(page)
+    assert (article.published_on, article.published_at_source) == (date(2020, 4, 28), "page")
+
+
+def test_without_an_article_claim_a_json_ld_date_still_beats_the_sidebar() -> None:
+    page = _dated_page(
+        '<script type="application/ld+json">{"@type": "WebPage", "datePublished": "2020-10-26T18:10:00+01:00"}'
+        "</script>",
+        "<aside><span>09.08.2020 u 10:52</span><span>25.05.2020 u 21:08</span></aside>",
+    )
+    assert extract_page(page).published_on == date(2020, 10, 26)
