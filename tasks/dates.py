@@ -107,16 +107,31 @@ def search_page_date(tree: Any, url: str | None) -> date | None:
 def page_day(tree: Any, claims: DateClaims, url: str | None) -> date | None:
     """Give back the day the page itself gives (for `choose_published`), or None when its claim needs none.
 
-    Without a claim of the article's own, that is the day the page shows its readers (JSON-LD of other
-    objects kept), else htmldate's reading of the whole page: a generic `<meta name="date">` is often
-    the day a page was rebuilt. A claim written in UTC is read by a `<time>` restating its moment, else
+    Without a claim of the article's own, that is the day of the page's first `<time datetime>`, else
+    the day the page shows its readers (JSON-LD of other objects kept), else htmldate's reading of the
+    whole page: a generic `<meta name="date">` is often the day a page was rebuilt, and htmldate's
+    search takes the oldest of a list of related stories' dates. A claim written in UTC is read by a `<time>` restating its moment, else
     by the day shown; claims that disagree are decided by the day shown."""
     stated = claims.published
     if stated is None:
-        return shown_day(tree, url, json_ld=True) or search_page_date(tree, url)
+        return first_time_day(tree) or shown_day(tree, url, json_ld=True) or search_page_date(tree, url)
     if claims.published_in_utc and (day := local_day(tree, stated)):
         return day
     return shown_day(tree, None) if claims.published_in_utc or claims.published_elsewhere else None
+
+
+# Where a <time> is someone else's: an embedded post or a quotation, a sidebar, the navigation, the footer.
+_NOT_THE_PAGES = frozenset({"blockquote", "aside", "nav", "footer"})
+
+
+def first_time_day(tree: Any) -> date | None:
+    """Give back the day of the first `<time datetime>` in the page that states a full date, leaving out
+    those inside embedded posts, quotations, sidebars, navigation and footers; None when there is none."""
+    for element in tree.iter("time"):
+        stated = parse_timestamp((element.get("datetime") or "").strip().replace(" ", "T", 1))
+        if stated is not None and not any(a.tag in _NOT_THE_PAGES for a in element.iterancestors()):
+            return stated.date()
+    return None
 
 
 def shown_day(tree: Any, url: str | None, json_ld: bool = False) -> date | None:

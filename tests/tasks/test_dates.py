@@ -8,6 +8,7 @@ from newslake.tasks.dates import (
     Published,
     choose_published,
     choose_updated,
+    first_time_day,
     local_day,
     parse_timestamp,
     search_page_date,
@@ -249,3 +250,21 @@ def test_without_an_article_claim_a_json_ld_date_still_beats_the_sidebar() -> No
         "<aside><span>09.08.2020 u 10:52</span><span>25.05.2020 u 21:08</span></aside>",
     )
     assert extract_page(page).published_on == date(2020, 10, 26)
+
+
+def test_without_an_article_claim_the_first_time_element_beats_older_related_stories() -> None:
+    related = "".join(
+        f'<li><time datetime="2022-0{m}-10 09:00">10.0{m}.2022</time> <a href="/r{m}">Earlier story</a></li>'
+        for m in (8, 6)
+    )
+    page = _dated_page("", f'<time datetime="2022-12-12 12:22">12.12.2022 12:22</time><ul>{related}</ul>')
+    article = extract_page(page)
+    assert (article.published_on, article.published_at_source) == (date(2022, 12, 12), "page")
+
+
+def test_a_time_element_inside_an_embedded_post_is_not_the_pages() -> None:
+    embed = '<blockquote class="instagram-media"><p><time datetime="2018-03-12T19:30:12+00:00">Mar 12</time></p></blockquote>'
+    page = _dated_page("", f'{embed}<time datetime="2019-01-29T10:00:00+01:00">29.01.2019</time>')
+    tree = load_html(page)
+    assert first_time_day(tree) == date(2019, 1, 29)
+    assert first_time_day(load_html(_dated_page("", embed))) is None
