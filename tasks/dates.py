@@ -110,8 +110,9 @@ def page_day(tree: Any, claims: DateClaims, url: str | None) -> date | None:
     Without a claim of the article's own, that is the day of the page's first `<time datetime>`, else
     the day the page shows its readers (JSON-LD of other objects kept), else htmldate's reading of the
     whole page: a generic `<meta name="date">` is often the day a page was rebuilt, and htmldate's
-    search takes the oldest of a list of related stories' dates. A claim written in UTC is read by a `<time>` restating its moment, else
-    by the day shown; claims that disagree are decided by the day shown."""
+    search takes the oldest of a list of related stories' dates. A claim written in UTC is read by a
+    `<time>` restating its moment, else by the day shown; claims that disagree are decided by the day
+    shown."""
     stated = claims.published
     if stated is None:
         return first_time_day(tree) or shown_day(tree, url, json_ld=True) or search_page_date(tree, url)

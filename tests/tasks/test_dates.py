@@ -263,7 +263,10 @@ def test_without_an_article_claim_the_first_time_element_beats_older_related_sto
 
 
 def test_a_time_element_inside_an_embedded_post_is_not_the_pages() -> None:
-    embed = '<blockquote class="instagram-media"><p><time datetime="2018-03-12T19:30:12+00:00">Mar 12</time></p></blockquote>'
+    embed = (
+        '<blockquote class="instagram-media"><p><time datetime="2018-03-12T19:30:12+00:00">Mar 12</time></p>'
+        "</blockquote>"
+    )
     page = _dated_page("", f'{embed}<time datetime="2019-01-29T10:00:00+01:00">29.01.2019</time>')
     tree = load_html(page)
     assert first_time_day(tree) == date(2019, 1, 29)
