@@ -140,8 +140,11 @@ def shown_day(tree: Any, url: str | None, json_ld: bool = False) -> date | None:
     JSON-LD, unless asked to keep it): the day the page shows readers, not claims written for machines."""
     shown = deepcopy(tree)
     for element in list(shown.iter("meta", "script")):
-        if element.tag == "meta" or (not json_ld and (element.get("type") or "").lower() == "application/ld+json"):
-            element.getparent().remove(element)
+        parent = element.getparent()
+        if parent is not None and (
+            element.tag == "meta" or (not json_ld and (element.get("type") or "").lower() == "application/ld+json")
+        ):
+            parent.remove(element)
     return search_page_date(shown, url)
 
 

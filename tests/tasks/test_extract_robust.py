@@ -66,7 +66,16 @@ _HREFS = st.one_of(
     st.text(max_size=30),
 )
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
-_TAGS = st.sampled_from(["p", "div", "a", "h1", "h2", "article", "main", "time", "script", "ul", "li", "figure"])
+# Stamps that reach every date path (UTC claims, local offsets, spaces for "T"), beside random text.
+_STAMPS = st.one_of(
+    st.sampled_from(
+        ["2021-11-04T23:00:00Z", "2022-02-08T18:05:43+00:00", "2022-12-12 12:22", "2020-05-02T02:54:29.000Z"]
+    ),
+    _TEXT,
+)
+_TAGS = st.sampled_from(
+    ["p", "div", "a", "h1", "h2", "article", "main", "time", "script", "ul", "li", "figure", "blockquote", "meta"]
+)
 
 
 @st.composite
@@ -75,10 +84,10 @@ def _markup(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(0, 12))):
         tag = draw(_TAGS)
         href = draw(_HREFS).replace("'", "")
-        attributes = f" href='{href}'" if tag == "a" else f" datetime='{draw(_TEXT)}'" if tag == "time" else ""
+        attributes = f" href='{href}'" if tag == "a" else f" datetime='{draw(_STAMPS)}'" if tag == "time" else ""
         parts.append(f"<{tag}{attributes}>{draw(_TEXT)}" + (f"</{tag}>" if draw(st.booleans()) else ""))
     title = draw(_TEXT).replace("<", "")
-    meta = f"<meta property='article:published_time' content='{draw(_TEXT).replace(chr(39), '')}'>"
+    meta = f"<meta property='article:published_time' content='{draw(_STAMPS).replace(chr(39), '')}'>"
     return f"<html><head><title>{title}</title>{meta}</head><body>{''.join(parts)}{_STORY}</body></html>"
 
 
