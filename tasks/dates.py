@@ -107,18 +107,30 @@ def search_page_date(tree: Any, url: str | None) -> date | None:
 def page_day(tree: Any, claims: DateClaims, url: str | None) -> date | None:
     """Give back the day the page itself gives (for `choose_published`), or None when its claim needs none.
 
-    Without a claim of the article's own, that is the day of the page's first `<time datetime>`, else
-    the day the page shows its readers (JSON-LD of other objects kept), else htmldate's reading of the
-    whole page: a generic `<meta name="date">` is often the day a page was rebuilt, and htmldate's
-    search takes the oldest of a list of related stories' dates. A claim written in UTC is read by a
-    `<time>` restating its moment, else by the day shown; claims that disagree are decided by the day
-    shown."""
+    Without a claim of the article's own, that is the day its URL holds, else the day of the page's
+    first `<time datetime>`, else the day the page shows its readers (JSON-LD of other objects kept),
+    else htmldate's reading of the whole page: a generic `<meta name="date">` is often the day a page
+    was rebuilt, and htmldate's search takes the oldest of a list of related stories' dates. A claim
+    written in UTC is read by a `<time>` restating its moment, else by the day shown; claims that
+    disagree are decided by the day shown."""
     stated = claims.published
     if stated is None:
-        return first_time_day(tree) or shown_day(tree, url, json_ld=True) or search_page_date(tree, url)
+        return url_day(url) or first_time_day(tree) or shown_day(tree, url, json_ld=True) or search_page_date(tree, url)
     if claims.published_in_utc and (day := local_day(tree, stated)):
         return day
     return shown_day(tree, None) if claims.published_in_utc or claims.published_elsewhere else None
+
+
+def url_day(url: str | None) -> date | None:
+    """Give back the day a URL's path holds (`/2020/05/01/`, `/2020-05-01-title`), or None."""
+    match = _URL_DATE.search(url or "")
+    if match is None:
+        return None
+    year, month, day = map(int, match.groups())
+    try:
+        return date(year, month, day) if 1900 <= year <= 2100 else None
+    except ValueError:
+        return None
 
 
 # Where a <time> is someone else's: an embedded post or a quotation, a sidebar, the navigation, the footer.
@@ -197,8 +209,7 @@ def choose_published(claims: DateClaims, page_day: date | None, url: str | None)
         return Published(stated, day, source)
     if page_day is None:
         return Published()
-    match = _URL_DATE.search(url or "")
-    in_url = match is not None and tuple(map(int, match.groups())) == (page_day.year, page_day.month, page_day.day)
+    in_url = url_day(url) == page_day
     at = datetime(page_day.year, page_day.month, page_day.day, tzinfo=UTC)
     return Published(at, page_day, "url" if in_url else "page")
 

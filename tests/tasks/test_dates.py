@@ -13,8 +13,12 @@ from newslake.tasks.dates import (
     parse_timestamp,
     search_page_date,
     shown_day,
+    url_day,
 )
+from newslake.tasks.extract import extract_article
 from newslake.tasks.metadata import read_claims
+from newslake.tasks.normalize import normalize_document
+from newslake.tasks.records import Article, RawDocument
 from tests.pages import extract_page
 
 CET = timezone(timedelta(hours=1))
@@ -271,3 +275,14 @@ def test_a_time_element_inside_an_embedded_post_is_not_the_pages() -> None:
     tree = load_html(page)
     assert first_time_day(tree) == date(2019, 1, 29)
     assert first_time_day(load_html(_dated_page("", embed))) is None
+
+
+def test_without_an_article_claim_the_day_in_the_url_comes_first() -> None:
+    page = _dated_page("", '<time datetime="2022-12-14 08:00">14.12.2022</time>')
+    url = "https://news.example.com/2022/12/12/rail-line/"
+    doc = normalize_document(RawDocument("d1", url, page.encode(), datetime.now(UTC), len(page)), 10_000_000)
+    article = extract_article(doc, url)  # type: ignore[arg-type]
+    assert isinstance(article, Article)
+    assert (article.published_on, article.published_at_source) == (date(2022, 12, 12), "url")
+    assert url_day("https://news.example.com/2022/13/40/x") is None  # no such day
+    assert url_day("https://news.example.com/rail-line") is None
