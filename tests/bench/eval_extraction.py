@@ -6,7 +6,8 @@ shapes (tests/bench/messy.py) beside the clean figure. A variant that no longer 
 article (a page that renders its article from script data loses it with the scripts) is left out of
 that comparison, messy and clean alike; the figure over all pages and the ids left out are printed
 too. On boilerplate/ and dates/ it prints the metadata figures of ../shared/eval/score_extra.py for
-newslake beside plain trafilatura and htmldate (`find_date(extensive_search=True)`), all run here on
+newslake beside plain trafilatura and htmldate (`find_date(extensive_search=True)`, and as
+`htmldate-orig` with `original_date=True` too), all run here on
 the same pages. With --check FLOOR, exits non-zero when a newslake figure falls below the floor.
 Usage: python -m tests.bench.eval_extraction [--eval DIR] [--sets aeb,fundus,boilerplate,dates]
                                              [--check tests/bench/extraction_floor.json]
@@ -63,6 +64,12 @@ def trafilatura_predict(page_id: str, html: bytes) -> Prediction:
 
 def htmldate_predict(page_id: str, html: bytes) -> Prediction:
     found = htmldate.find_date(html.decode("utf-8", "replace"), extensive_search=True)
+    return _prediction(page_id, None, None, found, None)
+
+
+def htmldate_original_predict(page_id: str, html: bytes) -> Prediction:
+    # The publication date rather than the latest one: the reading newslake's own search uses.
+    found = htmldate.find_date(html.decode("utf-8", "replace"), extensive_search=True, original_date=True)
     return _prediction(page_id, None, None, found, None)
 
 
@@ -158,11 +165,16 @@ EXTRA_SETS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
             "date_em": "date.exact",
         },
     ),
-    "dates": ("htmldate", ("trafilatura", "htmldate"), {"date_em": "exact", "dated": "1-no_date_given"}),
+    "dates": (
+        "htmldate",
+        ("trafilatura", "htmldate", "htmldate-orig"),
+        {"date_em": "exact", "dated": "1-no_date_given"},
+    ),
 }
 PREDICTORS: dict[str, Callable[[str, bytes], Prediction]] = {
     "trafilatura": trafilatura_predict,
     "htmldate": htmldate_predict,
+    "htmldate-orig": htmldate_original_predict,
     "newslake": newslake_predict,
 }
 
