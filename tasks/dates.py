@@ -19,6 +19,7 @@ from html import escape
 from typing import Any
 
 import htmldate
+from lxml.etree import Comment
 from lxml.html import fromstring
 
 _PUBLISHED_META = (
@@ -148,16 +149,29 @@ def first_time_day(tree: Any) -> date | None:
 
 
 def shown_day(tree: Any, url: str | None, json_ld: bool = False) -> date | None:
-    """Give back the day htmldate's search finds in a copy of the page without its meta tags (and its
-    JSON-LD, unless asked to keep it): the day the page shows readers, not claims written for machines."""
+    """Give back the day htmldate's search finds in a copy of the page without its meta tags, its
+    comments (a PageMap block for search engines) and its JSON-LD, unless asked to keep that: the day
+    the page shows readers, not claims written for machines."""
     shown = deepcopy(tree)
-    for element in list(shown.iter("meta", "script")):
-        parent = element.getparent()
-        if parent is not None and (
-            element.tag == "meta" or (not json_ld and (element.get("type") or "").lower() == "application/ld+json")
-        ):
-            parent.remove(element)
+    for element in list(shown.iter("meta", "script", Comment)):
+        if element.tag == "script" and json_ld and (element.get("type") or "").lower() == "application/ld+json":
+            continue
+        _drop(element)
     return search_page_date(shown, url)
+
+
+def _drop(element: Any) -> None:
+    """Remove an element from its tree, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def local_day(tree: Any, moment: datetime) -> date | None:

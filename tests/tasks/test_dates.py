@@ -286,3 +286,11 @@ def test_without_an_article_claim_the_day_in_the_url_comes_first() -> None:
     assert (article.published_on, article.published_at_source) == (date(2022, 12, 12), "url")
     assert url_day("https://news.example.com/2022/13/40/x") is None  # no such day
     assert url_day("https://news.example.com/rail-line") is None
+
+
+def test_script_data_is_not_what_the_page_shows() -> None:
+    # The app's state names the next day (an update); readers see no date, so the stamp's own day stands.
+    state = '<script>window.__STATE__ = {"lastModifiedDate": "2024-08-27T08:49:08Z"};</script>'
+    page = _dated_page('<meta property="article:published_time" content="2024-08-26T23:27:57Z">', state)
+    assert shown_day(load_html(page), None) is None
+    assert extract_page(page).published_on == date(2024, 8, 26)
