@@ -1,9 +1,9 @@
 """Publication and update dates from a page's own statements, with where each came from.
 
 Sources, strongest first: the article's JSON-LD (datePublished, dateModified), then meta tags
-(article:published_time, article:modified_time, ...), then the day the page shows its readers
-(htmldate's search of the page without its meta tags: its URL, `<time>` elements, datelines and
-bylines in many languages), then htmldate's search of the whole page. A date
+(article:published_time, article:modified_time, ...); a page without either gets the day in its URL,
+its first `<time datetime>`, the day it shows its readers (htmldate's search of the page without its
+meta tags, comments and scripts) or htmldate's search of the whole page (see `page_day`). A date
 keeps the UTC offset the page wrote, and the publication day is the publisher's own: a stamp written
 in UTC is read on the day the page itself shows when that is the day a time zone puts it on.
 """
@@ -142,7 +142,7 @@ def first_time_day(tree: Any) -> date | None:
     """Give back the day of the first `<time datetime>` in the page that states a full date, leaving out
     those inside embedded posts, quotations, sidebars, navigation and footers; None when there is none."""
     for element in tree.iter("time"):
-        stated = parse_timestamp((element.get("datetime") or "").strip().replace(" ", "T", 1))
+        stated = parse_timestamp(element.get("datetime"))
         if stated is not None and not any(a.tag in _NOT_THE_PAGES for a in element.iterancestors()):
             return stated.date()
     return None

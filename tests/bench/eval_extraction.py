@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -62,14 +62,9 @@ def trafilatura_predict(page_id: str, html: bytes) -> Prediction:
     return _prediction(page_id, doc.title, doc.author, doc.date, doc.text)
 
 
-def htmldate_predict(page_id: str, html: bytes) -> Prediction:
-    found = htmldate.find_date(html.decode("utf-8", "replace"), extensive_search=True)
-    return _prediction(page_id, None, None, found, None)
-
-
-def htmldate_original_predict(page_id: str, html: bytes) -> Prediction:
-    # The publication date rather than the latest one: the reading newslake's own search uses.
-    found = htmldate.find_date(html.decode("utf-8", "replace"), extensive_search=True, original_date=True)
+def htmldate_predict(page_id: str, html: bytes, original: bool = False) -> Prediction:
+    # original: the publication date rather than the latest one, the reading newslake's own search uses.
+    found = htmldate.find_date(html.decode("utf-8", "replace"), extensive_search=True, original_date=original)
     return _prediction(page_id, None, None, found, None)
 
 
@@ -174,7 +169,7 @@ EXTRA_SETS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
 PREDICTORS: dict[str, Callable[[str, bytes], Prediction]] = {
     "trafilatura": trafilatura_predict,
     "htmldate": htmldate_predict,
-    "htmldate-orig": htmldate_original_predict,
+    "htmldate-orig": partial(htmldate_predict, original=True),
     "newslake": newslake_predict,
 }
 
