@@ -31,6 +31,13 @@ _EXTENSION_PACKAGES = {
     "postgres_scanner": "duckdb_extension_postgres_scanner",
     "httpfs": "duckdb_extension_httpfs",
 }
+# DuckDB installs and loads nothing by itself: extensions come from packages (load_extensions).
+DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+# Extension files whose signature DuckDB checked in this process, with their stamp (see check_signature).
+_SIGNATURES_CHECKED: dict[str, tuple[int, int, int]] = {}
 
 
 @dataclass(frozen=True)
@@ -92,18 +99,59 @@ def extension_path(name: str) -> str:
     return str(found[-1])
 
 
+def _file_stamp(path: str) -> tuple[int, int, int]:
+    status = Path(path).stat()
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def check_signature(path: str) -> None:
+    """Have DuckDB check an extension file's signature once per process: a throwaway instance loads it
+    with the check on (a file that fails raises here). The file is known as checked while it is
+    unchanged: the same inode, size and modification time."""
+    stamp = _file_stamp(path)
+    if _SIGNATURES_CHECKED.get(path) == stamp:
+        return
+    with closing(duckdb.connect(config=DUCKDB_CONFIG)) as probe:
+        probe.execute(f"LOAD {sql_literal(path)}")
+    if _file_stamp(path) == stamp:
+        _SIGNATURES_CHECKED[path] = stamp
+
+
 def load_extensions(con: duckdb.DuckDBPyConnection, *names: str) -> None:
-    """Load extensions from their packages: nothing is downloaded at run time."""
+    """Load extensions from their packages: nothing is downloaded at run time. Each file's signature is
+    checked by DuckDB first, once per process (see `open_duckdb`)."""
     for name in names:
-        con.execute(f"LOAD {sql_literal(extension_path(name))}")
+        load_extension_file(con, extension_path(name))
 
 
-def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def load_extension_file(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Load one extension file into the connection once DuckDB has checked its signature."""
+    check_signature(path)
+    con.execute(f"LOAD {sql_literal(path)}")
+
+
+def open_duckdb(database: str = ":memory:", *, check_each_load: bool = False) -> duckdb.DuckDBPyConnection:
+    """Give back a DuckDB connection that installs and loads nothing by itself.
+
+    Checking an extension's signature reads the whole file (about 35 MB each, 50 ms): done on every
+    LOAD, it was most of the cost of opening the warehouse. `load_extensions` has DuckDB check each file
+    once per process, so connections here accept the files already checked without checking them
+    again. A connection that runs users' SQL (check_each_load) keeps DuckDB's check on every LOAD and
+    accepts no unsigned extension at all."""
+    config: dict[str, str | bool | int | float | list[str]] = dict(DUCKDB_CONFIG)
+    config["allow_unsigned_extensions"] = not check_each_load
+    return duckdb.connect(database, config=config)
+
+
+def connect(
+    location: LakeLocation, read_only: bool = False, *, check_each_load: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Give back an in-memory DuckDB connection with the lake attached as `lake` and in use.
 
     The catalog is the embedded SQLite file, or a PostgreSQL database (`postgres:dbname=... host=...`,
     libpq's usual PG* variables apply); the data files are in a folder or under `s3://bucket/prefix/`,
-    with credentials from the standard AWS_* variables (see `s3_secret_sql`)."""
+    with credentials from the standard AWS_* variables (see `s3_secret_sql`). A connection for users'
+    SQL passes check_each_load (see `open_duckdb`)."""
     sqlite_file = _sqlite_file(location)
     if sqlite_file is not None:
         if read_only and not sqlite_file.exists():
@@ -116,12 +164,7 @@ def connect(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyC
             (location.root / LAKE_MARKER).touch(exist_ok=True)
     if location.data_path.startswith("/"):
         Path(location.data_path).mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(
-        config={
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-        }
-    )
+    con = open_duckdb(check_each_load=check_each_load)
     load_extensions(con, "ducklake", "postgres_scanner" if location.shared else "sqlite_scanner")
     if location.remote_data:
         load_extensions(con, "httpfs")

@@ -57,7 +57,7 @@ class WriteRefusedError(ValueError):
 def open_query_connection(location: LakeLocation, allow_files: bool = False) -> duckdb.DuckDBPyConnection:
     """Give back a read-only connection to the lake for users' SQL: it cannot write anything, and it
     reads no file outside the lake unless allow_files."""
-    con = connect(location, read_only=True)
+    con = connect(location, read_only=True, check_each_load=True)
     if not allow_files:
         if location.data_path.startswith("/") or location.remote_data:
             con.execute("SET allowed_directories = [?]", [location.data_path])

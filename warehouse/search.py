@@ -26,15 +26,11 @@ from typing import Any
 
 import duckdb
 
-from newslake.warehouse.lake import LakeLocation, connect, load_extensions, read_sql, sql_literal
+from newslake.warehouse.lake import LakeLocation, connect, load_extensions, open_duckdb, read_sql, sql_literal
 
 INDEX_FILE = "search.duckdb"
 PENDING_FILE = ".search-pending"  # articles were loaded that the index may not hold yet
 REBUILD_SHARE = 0.5  # above this share of the index's articles changed, building anew costs less
-_CONFIG: dict[str, str | bool | int | float | list[str]] = {
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-}
 
 
 @dataclass(frozen=True)
@@ -110,7 +106,7 @@ def _refresh(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> SearchRe
                 con.execute("CREATE TABLE search_build.docs AS SELECT * FROM search_docs")
             finally:
                 con.execute("DETACH search_build")
-        index = duckdb.connect(str(building), config=_CONFIG)
+        index = open_duckdb(str(building))
         try:
             load_extensions(index, "fts")
             if rebuild:
