@@ -315,7 +315,24 @@ def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None 
     if not candidates:
         return None
     claimed = [candidates[0], *(c for c in candidates[1:] if c in metadata)]
-    return _plainest(_without_tail(candidates[0], candidates), claimed)
+    title = _plainest(_without_tail(candidates[0], candidates), claimed)
+    shown = {strip(_unescaped(h)) for h in h1s}
+    return _before_tail(title, shown.pop()) if len(shown) == 1 else title
+
+
+def _before_tail(title: str, h1: str) -> str:
+    """Give back the page's only h1 when the title is it plus a tail ("Headline Rezept", "Headline -
+    Section") that the h1 leaves out and that is at most as long as the h1, or when the title is cut
+    with an ellipsis and the h1 gives it whole; else the title. A kicker before the headline stays,
+    and so does a title the h1 only lengthens: publishers' own metadata differ on whether those
+    belong to the title."""
+    words, h1_words = _TOKEN.findall(title.casefold()), _TOKEN.findall(h1.casefold())
+    if h1_words and 2 * len(h1_words) >= len(words) > len(h1_words) and words[: len(h1_words)] == h1_words:
+        return h1
+    cut = title.rstrip().endswith(("...", "…"))
+    if cut and words and len(h1_words) > len(words) and h1_words[: len(words)] == words:
+        return h1
+    return title
 
 
 def _is_headline(candidate: str, site_names: tuple[str, ...], hostname: str | None) -> bool:

@@ -335,6 +335,41 @@ def test_an_h1_inside_the_headline_does_not_shorten_it() -> None:
     assert _title(head, "<h1>Cooling towers demolished</h1>") == "Plant dismantled: Cooling towers demolished"
 
 
+@pytest.mark.parametrize(
+    ("og_title", "body", "expected"),
+    [
+        # the page's only h1 without the tail the metadata adds
+        ("Lemon cake from the tray Recipe", "<h1>Lemon cake from the tray</h1>", "Lemon cake from the tray"),
+        # a title cut with an ellipsis, whole in the h1
+        (
+            "Minister should study the playbook of her...",
+            "<h1>Minister should study the playbook of her neighbour</h1>",
+            "Minister should study the playbook of her neighbour",
+        ),
+        # an h1 that only lengthens a title that is not cut: publishers differ, the title stays
+        (
+            "Chelsea send a message at Cobham",
+            "<h1>Chelsea send a message at Cobham in battling win</h1>",
+            "Chelsea send a message at Cobham",
+        ),
+        # two different h1s: none of them is the page's headline element
+        (
+            "Lemon cake from the tray Recipe",
+            "<h1>Lemon cake from the tray</h1><h1>Newsletter</h1>",
+            "Lemon cake from the tray Recipe",
+        ),
+        # a tail longer than the h1 is not a tail: the h1 is a heading inside the story
+        (
+            "Bank keeps rates on hold for the third time this year",
+            "<h1>Bank keeps rates</h1>",
+            "Bank keeps rates on hold for the third time this year",
+        ),
+    ],
+)
+def test_the_only_h1_gives_the_title_without_its_tail_or_its_cut(og_title: str, body: str, expected: str) -> None:
+    assert _title(f'<meta property="og:title" content="{og_title}">', body) == expected
+
+
 def test_a_headline_meta_tag_does_not_outrank_og_title() -> None:
     head = (
         '<meta property="og:title" content="Pipeline flagged - The Example">'
