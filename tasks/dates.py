@@ -177,7 +177,7 @@ def _drop(element: Any) -> None:
 def local_day(tree: Any, moment: datetime) -> date | None:
     """Give back the publisher's calendar day of a claim written in UTC from a `<time datetime>` on the
     page that states the same moment (to the minute): the day of its own UTC offset, or else the day
-    its text shows readers ("8. Februar 2022")."""
+    its text shows readers ("8. Februar 2022"), from the first such element whose text writes one."""
     for element in tree.iter("time"):
         written = element.get("datetime") or ""
         stated = parse_timestamp(written)
@@ -185,9 +185,10 @@ def local_day(tree: Any, moment: datetime) -> date | None:
             continue
         if not _UTC_SUFFIX.search(written) and stated.utcoffset():
             return stated.date()
-        text = " ".join("".join(element.itertext()).split())
-        if text:
-            return _text_day(text)
+        shown = _text_day(" ".join("".join(element.itertext()).split()))
+        if shown is not None:
+            return shown
+        # A text with no day in it ("23:30", "vor 2 Stunden"): another element may still write it out.
     return None
 
 

@@ -207,6 +207,16 @@ def test_a_utc_stamp_is_read_on_the_day_the_page_shows_beside_its_meta_tags() ->
     assert shown_day(load_html(page), None) == date(2021, 11, 5)  # the meta tag's own day is not what it shows
 
 
+def test_a_restating_time_element_that_shows_only_the_hour_leaves_the_day_to_the_next_one() -> None:
+    # 23:30 UTC is the 8th in Berlin: the header shows the hour alone, the byline the day.
+    page = _dated_page(
+        '<meta property="article:published_time" content="2022-02-07T23:30:00Z">',
+        '<time datetime="2022-02-07T23:30:00Z">23:30</time><p>Story</p>'
+        '<time datetime="2022-02-07T23:30:00Z">8. Februar 2022</time>',
+    )
+    assert local_day(load_html(page), datetime(2022, 2, 7, 23, 30, tzinfo=UTC)) == date(2022, 2, 8)
+
+
 def test_a_time_element_restating_the_utc_stamp_tells_its_day_in_words() -> None:
     # The stamp's own <time> says 8 February; a ticker of the next day's stories above it does not move it.
     ticker = "".join(
