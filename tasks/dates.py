@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -37,6 +38,8 @@ _PUBLISHED_META = (
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
 _UTC_SUFFIX = re.compile(r"(?:Z|[+-]00:?00)\s*$", re.IGNORECASE)
+# A timestamp with its UTC offset: 2019-11-20T06:51:55-05:00, 2020-01-20T09:49:32+0000.
+_OFFSET_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?([+-])(\d\d):?(\d\d)\b")
 _URL_DATE = re.compile(r"/(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
 
 
@@ -112,14 +115,34 @@ def page_day(tree: Any, claims: DateClaims, url: str | None) -> date | None:
     first `<time datetime>`, else the day the page shows its readers (JSON-LD of other objects kept),
     else htmldate's reading of the whole page: a generic `<meta name="date">` is often the day a page
     was rebuilt, and htmldate's search takes the oldest of a list of related stories' dates. A claim
-    written in UTC is read by a `<time>` restating its moment, else by the day shown; claims that
-    disagree are decided by the day shown."""
+    written in UTC is read by a `<time>` restating its moment, else in the time zone of the page's
+    other timestamps, else by the day shown; claims that disagree are decided by the day shown."""
     stated = claims.published
     if stated is None:
         return url_day(url) or first_time_day(tree) or shown_day(tree, url, json_ld=True) or search_page_date(tree, url)
     if claims.published_in_utc and (day := local_day(tree, stated)):
         return day
+    # Claims that disagree are decided by the day shown, below: read in the zone, each would show itself.
+    if claims.published_in_utc and not claims.published_elsewhere and (offset := publisher_offset(tree)):
+        return (stated + offset).date()
     return shown_day(tree, None) if claims.published_in_utc or claims.published_elsewhere else None
+
+
+def publisher_offset(tree: Any) -> timedelta | None:
+    """Give back the UTC offset the page writes its other timestamps in (`2019-11-20T06:51:55-05:00` in
+    an attribute or a script), the most common one when there are several; None when it writes none
+    but UTC. That is the publisher's own time zone, so a claim written in UTC is read in it."""
+    found: Counter[timedelta] = Counter()
+    for element in tree.iter():
+        texts = list(element.attrib.values()) if isinstance(element.tag, str) else []
+        if element.tag == "script" and element.text:
+            texts.append(element.text)
+        for text in texts:
+            for sign, hours, minutes in _OFFSET_STAMP.findall(text):
+                offset = timedelta(hours=int(hours), minutes=int(minutes)) * (-1 if sign == "-" else 1)
+                if offset and timedelta(hours=-12) <= offset <= timedelta(hours=14):
+                    found[offset] += 1
+    return found.most_common(1)[0][0] if found else None
 
 
 def url_day(url: str | None) -> date | None:

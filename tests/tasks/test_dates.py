@@ -11,6 +11,7 @@ from newslake.tasks.dates import (
     first_time_day,
     local_day,
     parse_timestamp,
+    publisher_offset,
     search_page_date,
     shown_day,
     url_day,
@@ -205,6 +206,29 @@ def test_a_utc_stamp_is_read_on_the_day_the_page_shows_beside_its_meta_tags() ->
     article = extract_page(page)
     assert (article.published_at, article.published_on) == (datetime(2021, 11, 4, 23, tzinfo=UTC), date(2021, 11, 5))
     assert shown_day(load_html(page), None) == date(2021, 11, 5)  # the meta tag's own day is not what it shows
+
+
+def test_a_utc_stamp_is_read_in_the_zone_of_the_pages_other_timestamps() -> None:
+    # 13:03 UTC is 08:03 in New York on the 19th; the header's "November 20" is the day the page was saved.
+    ticker = '<script>{"updated": "2019-11-20T06:51:55-05:00", "opened": "2019-11-20T07:01:57-05:00"}</script>'
+    page = _dated_page(
+        f'<meta property="article:published_time" content="2019-11-19T13:03:00.000Z">{ticker}',
+        '<p class="date">November 20, 2019</p>',
+    )
+    assert publisher_offset(load_html(page)) == timedelta(hours=-5)
+    assert extract_page(page).published_on == date(2019, 11, 19)
+    # 01:09 UTC on the 9th is the evening of the 8th in Denver, with no day shown at all.
+    late = _dated_page(
+        '<meta property="article:published_time" content="2023-11-09T01:09:55+00:00">'
+        '<meta property="article:modified_time" content="2023-11-09T02:00:00-07:00">',
+        "",
+    )
+    assert extract_page(late).published_on == date(2023, 11, 8)
+
+
+def test_a_page_that_writes_only_utc_has_no_zone_of_its_own() -> None:
+    page = _dated_page('<meta property="article:published_time" content="2021-11-04T23:00:00Z">', "")
+    assert publisher_offset(load_html(page)) is None
 
 
 def test_a_restating_time_element_that_shows_only_the_hour_leaves_the_day_to_the_next_one() -> None:
