@@ -82,7 +82,8 @@ def read_page_signals(tree: Any, claims: PageClaims) -> PageSignals:
     headings = tuple(" ".join(h.text_content().split()) for h in tree.iter("h1", "h2"))[:5]
     linked_elements = [h for h in tree.iter("h2", "h3", "h4") if h.find(".//a") is not None or _inside_link(h)]
     linked = tuple(" ".join(h.text_content().split()) for h in linked_elements)
-    cards = tuple(" ".join(_card(h, set(linked_elements)).text_content().split()) for h in linked_elements)
+    ancestries = [frozenset(h.iterancestors()) for h in linked_elements]
+    cards = tuple(" ".join(_card(h, ancestries).text_content().split()) for h in linked_elements)
     prose = max((count_words(p.text_content()) for p in tree.iter("p")), default=0)
     passwords = sum(1 for i in tree.iter("input") if (i.get("type") or "").lower() == "password")
     results = any(
@@ -157,21 +158,17 @@ def _teaser_share(cards: tuple[str, ...], text: str) -> float:
     return held / total if total else 0.0
 
 
-def _card(headline: Any, headlines: set[Any]) -> Any:
+def _card(headline: Any, ancestries: list[frozenset[Any]]) -> Any:
     """Give back the largest block around a linked headline that holds no other linked headline and
-    stays the size of a teaser (_CARD_WORDS)."""
+    stays the size of a teaser (_CARD_WORDS). ancestries: the ancestors of each linked headline."""
     card = headline
     for ancestor in headline.iterancestors():
-        if ancestor.tag in ("body", "html") or sum(1 for h in headlines if _is_within(h, ancestor)) > 1:
+        if ancestor.tag in ("body", "html") or sum(1 for above in ancestries if ancestor in above) > 1:
             break
         if count_words(ancestor.text_content()) > _CARD_WORDS:
             break
         card = ancestor
     return card
-
-
-def _is_within(element: Any, ancestor: Any) -> bool:
-    return any(a is ancestor for a in element.iterancestors())
 
 
 def _inside_link(element: Any) -> bool:

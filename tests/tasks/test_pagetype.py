@@ -86,3 +86,16 @@ def test_a_style_sheet_script_or_svg_read_as_text_is_not_an_article(content: str
     doc = normalize_document(RawDocument("d1", "file:///a.txt", body, datetime.now(UTC), len(body)), 10_000_000)
     article = extract_article(doc)  # type: ignore[arg-type]
     assert isinstance(article, Article) and article.page_kind == "code", article
+
+
+def test_each_linked_headline_gives_the_teaser_card_around_it_and_no_more() -> None:
+    cards = "".join(
+        f'<div class="card"><h3><a href="/s/{n}">Story {n} headline</a></h3>\n<p>Teaser {n} in a few words.</p></div>'
+        for n in range(3)
+    )
+    page = f"<html><body><main><section><h2>Latest</h2>{cards}</section></main></body></html>"
+    tree = load_html(page)
+    signals = read_page_signals(tree, read_claims(tree))
+    assert signals.linked_headlines == ("Story 0 headline", "Story 1 headline", "Story 2 headline")
+    # Each card holds its own headline and teaser; the section holding all three is no card.
+    assert signals.cards == tuple(f"Story {n} headline Teaser {n} in a few words." for n in range(3))
