@@ -39,7 +39,7 @@ _PUBLISHED_META = (
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
 _UTC_SUFFIX = re.compile(r"(?:Z|[+-]00:?00)\s*$", re.IGNORECASE)
 # A timestamp with its UTC offset: 2019-11-20T06:51:55-05:00, 2020-01-20T09:49:32+0000.
-_OFFSET_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?([+-])(\d\d):?(\d\d)\b")
+_OFFSET_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?[+-]\d\d:?\d\d\b")
 _URL_DATE = re.compile(r"/(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
 
 
@@ -137,11 +137,11 @@ def publisher_offset(tree: Any) -> timedelta | None:
         texts = list(element.attrib.values()) if isinstance(element.tag, str) else []
         if element.tag == "script" and element.text:
             texts.append(element.text)
-        for text in texts:
-            for sign, hours, minutes in _OFFSET_STAMP.findall(text):
-                offset = timedelta(hours=int(hours), minutes=int(minutes)) * (-1 if sign == "-" else 1)
-                if offset and timedelta(hours=-12) <= offset <= timedelta(hours=14):
-                    found[offset] += 1
+        for stamp in (stamp for text in texts for stamp in _OFFSET_STAMP.findall(text)):
+            parsed = parse_timestamp(stamp)
+            offset = parsed.utcoffset() if parsed else None
+            if offset and timedelta(hours=-12) <= offset <= timedelta(hours=14):
+                found[offset] += 1
     return found.most_common(1)[0][0] if found else None
 
 
