@@ -137,14 +137,24 @@ def choose_authors(
     found: Iterable[str],
     publishers: Iterable[str],
     bylines: Iterable[tuple[str, bool]] = (),
+    shown: str | None = None,
 ) -> tuple[str, ...]:
     """Give back the article's authors.
 
     Structured-data persons win; else the names the extractor found, less the publisher's own name;
     an organisation is the author only when no person is named (a wire service, a desk); else the
     names of the page's first visible byline that gives any (`byline_names`).
+
+    `shown` is the text the page shows its readers (`metadata.shown_text`), when the article was read
+    from it. People the markup declares but the page never shows (no word of any of their names is in
+    it) are not its authors: a declaration nobody reads is an account's default, an SEO field or a
+    template's, and a page with no byline has no author. Declared organisations and the publisher's own
+    name are exempt: a logo shows those as an image.
     """
+    publishers = list(publishers)
     chosen = _claimed_authors(persons, organisations, found, publishers)
+    if chosen and shown is not None and not _any_shown(chosen, shown, organisations, publishers):
+        chosen = ()
     if chosen:
         return chosen
     # A visible byline is kept even when it is the site's name: a personal blog is named after its author.
@@ -242,6 +252,22 @@ def is_person_name(name: str) -> bool:
         and any(w[:1].islower() and w not in _PARTICLES | _CONJUNCTIONS and not w.endswith(".") for w in words)
     )
     return not (phrase or _is_placeholder(name) or _HOST_NAME.search(name) or _ORGANISATION_WORDS.search(name))
+
+
+def _any_shown(names: tuple[str, ...], shown: str, organisations: Iterable[str], publishers: list[str]) -> bool:
+    """Tell whether the page shows any of these names: a word of three letters or more of one of them
+    in its text, or a name it cannot judge (an organisation, the publisher, initials)."""
+    declared = {_key(n) for value in organisations for n in split_names(value)}
+    for name in names:
+        words = [w for w in _LETTERS.findall(name.casefold()) if len(w) >= 3]
+        if not words or _key(name) in declared or _is_publisher(name, [p for p in publishers if _key(p)]):
+            return True
+        if any(word in shown for word in words):
+            return True
+    return False
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _is_placeholder(name: str) -> bool:

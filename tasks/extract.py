@@ -19,7 +19,7 @@ from newslake.tasks.chunks import element_text, find_chunks, join_split_body, re
 from newslake.tasks.dates import choose_published, choose_updated, page_day
 from newslake.tasks.embedded import filter_by_reference, find_embedded_markup
 from newslake.tasks.language import detect_language
-from newslake.tasks.metadata import choose_title, read_claims, title_candidates
+from newslake.tasks.metadata import choose_title, read_claims, shown_text, title_candidates
 from newslake.tasks.pagetype import judge_page, read_page_signals
 from newslake.tasks.records import Article, Link, NormalizedDocument, Rejection, count_words
 from newslake.tasks.standfirst import find_standfirst, with_standfirst
@@ -174,6 +174,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     if tree is None:
         return _no_article(doc, "the markup cannot be parsed")
     claims = read_claims(tree)
+    shown: str | None = shown_text(tree)
     signals = read_page_signals(tree, claims)
     # htmldate reads the whole page, before anything is pruned, when the page's own claims need it.
     day_shown = page_day(tree, claims.dates, url)
@@ -185,6 +186,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
     standfirst = find_standfirst(tree, claims.descriptions)
     result = run_trafilatura(tree, url)
     if result is None:
+        shown = None  # the page shows nothing: whatever it declares cannot be checked against it
         # A script-rendered page: its visible markup is empty, the article is in its inline state.
         result = extract_embedded(page, url)
     if result is None and claims.article_body:
@@ -232,6 +234,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
             split_authors(result.author),
             (*claims.site_names, *([result.sitename] if result.sitename else [])),
             claims.bylines,
+            shown,
         ),
         published_at=published.at,
         published_on=published.day,

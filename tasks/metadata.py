@@ -223,6 +223,22 @@ def _descriptions(structured: object, metas: dict[str, str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_clean(html.unescape(v)) for v in values if v and v.strip()))
 
 
+# Elements whose text readers never see.
+_UNSHOWN = frozenset(("head", "title", "script", "style", "noscript", "template"))
+
+
+def shown_text(tree: Any) -> str:
+    """Give back the text a page shows its readers, case-folded and with whitespace collapsed: every
+    element's text but the head's, scripts', styles' and comments' (read before anything is pruned)."""
+    parts = []
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.tag not in _UNSHOWN and element.text:
+            parts.append(element.text)
+        if element.tail:
+            parts.append(element.tail)
+    return " ".join(" ".join(parts).casefold().split())
+
+
 def _metas(tree: Any) -> dict[str, str]:
     """Give back the page's meta tags by lower-case property, name and itemprop, in one pass (the first
     non-empty value of each wins), whitespace collapsed."""

@@ -204,3 +204,17 @@ def test_the_places_of_an_address_given_as_author_name_nobody() -> None:
 
 def test_a_person_named_like_a_place_is_still_an_author() -> None:
     assert byline_names("By Chad Smith and Georgia Jones", marked=False) == ["Chad Smith", "Georgia Jones"]
+
+
+def test_declared_people_count_only_when_the_page_shows_one_of_them() -> None:
+    declared = (["Jane Doe", "Ann Lee"], [], [], ["Example News"])
+    assert choose_authors(*declared) == ("Jane Doe", "Ann Lee")  # nothing to check against
+    assert choose_authors(*declared, shown="a story with no byline") == ()
+    # The page shows one of them: the declaration holds, all of it (a long author list shows a few).
+    assert choose_authors(*declared, shown="by ann lee and others") == ("Jane Doe", "Ann Lee")
+    # Dropped declarations leave the page's own visible byline.
+    assert choose_authors(*declared, (("Von Max Muster", False),), shown="von max muster") == ("Max Muster",)
+    # The publisher's name and declared organisations show as logos; initials cannot be judged.
+    assert choose_authors(["Example News Desk"], [], [], ["Example News Desk"], shown="x") == ("Example News Desk",)
+    assert choose_authors([], ["Example Wire"], [], [], shown="no names") == ("Example Wire",)
+    assert choose_authors(["AP"], [], [], [], shown="no names") == ("AP",)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from newslake.tasks.discover import read_document
@@ -154,7 +156,7 @@ def test_html_page_uses_metadata_and_keeps_links() -> None:
         "<meta property='og:site_name' content='Example News'>"
         "<meta name='author' content='Jane Doe'>"
         "<meta property='article:published_time' content='2024-03-05T10:00:00Z'></head>"
-        "<body><article><h1>Budget passes after long night</h1>"
+        "<body><article><h1>Budget passes after long night</h1><p class='byline'>Jane Doe, political editor</p>"
         + "".join(
             f"<p>Paragraph {i} explains how the parliament voted on the budget after a long night of "
             f"debate, with <a href='https://example.org/vote/{i}'>the record</a> of each vote.</p>"
@@ -646,3 +648,67 @@ def test_a_meta_title_cut_at_an_unescaped_quotation_mark_gives_way_to_the_full_o
         '<meta property="og:title" content="Bridge opens"></head><body><p>x</p></body></html>'
     )
     assert tail.og_title == "Bridge opens" and choose_title(tail, None) == "Bridge opens"
+
+
+def _declared_page(head: str, body_top: str = "", script_rendered: bool = False) -> str:
+    paragraphs = "".join(
+        f"<p>Paragraph {i} explains how the council voted on the new harbour after a long night of "
+        "debate, and what the vote means for the fishing families who live beside it.</p>"
+        for i in range(6)
+    )
+    if script_rendered:  # nothing shown: the article is in the page's inline state
+        state = json.dumps({"props": {"article": {"headline": "Harbour vote", "body": paragraphs}}})
+        body = f"<div id='app'></div><script id='__NEXT_DATA__' type='application/json'>{state}</script>"
+    else:
+        body = f"<article><h1>Harbour vote</h1>{body_top}{paragraphs}</article>"
+    return f"<html lang='en'><head><title>Harbour vote</title>{head}</head><body>{body}</body></html>"
+
+
+_DECLARED = (
+    "<meta name='author' content='Jane Doe'>"
+    "<script type='application/ld+json'>"
+    '{"@type": "NewsArticle", "headline": "Harbour vote", "author": {"@type": "Person", "name": "Jane Doe"}}'
+    "</script>"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "body_top", "script_rendered", "expected"),
+    [
+        (_DECLARED, "", False, ()),  # declared, never shown: a page with no byline has no author
+        (_DECLARED, "<p class='byline'>By JANE DOE</p>", False, ("Jane Doe",)),
+        (_DECLARED, "<p>Photos: Doe</p>", False, ("Jane Doe",)),  # one word of the name is enough
+        (_DECLARED, "<!-- Jane Doe --><p class='byline'>Sam Roe</p>", False, ("Sam Roe",)),  # the visible one
+        (_DECLARED, "", True, ("Jane Doe",)),  # a page that shows nothing cannot be checked
+        (
+            "<script type='application/ld+json'>"
+            '{"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Example Wire"}}</script>',
+            "",
+            False,
+            ("Example Wire",),  # an organisation shows as a logo
+        ),
+    ],
+)
+def test_a_declared_author_the_page_never_shows_is_no_author(
+    head: str, body_top: str, script_rendered: bool, expected: tuple[str, ...]
+) -> None:
+    from newslake.tasks.normalize import classify_text
+
+    article = extract_article(
+        classify_text("d1", "file:///x.html", _declared_page(head, body_top, script_rendered), "utf-8")
+    )
+    assert isinstance(article, Article)
+    assert article.authors == expected
+
+
+def test_shown_text_is_what_readers_see() -> None:
+    from lxml import html as lxml_html
+
+    from newslake.tasks.metadata import shown_text
+
+    tree = lxml_html.fromstring(
+        "<html><head><title>T</title><meta name='author' content='Meta Name'><style>.a{}</style></head>"
+        "<body><!-- Comment Name --><p>Shown  <b>Bold</b>\n tail</p><script>var x = 'Script Name'</script>"
+        "<noscript>Hidden</noscript><template>Template</template>After</body></html>"
+    )
+    assert shown_text(tree) == "shown bold tail after"
