@@ -145,6 +145,10 @@ _NOT_TEXT = frozenset(("script", "style", "head", "title", "meta", "html", "link
 def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
     """Give back the page's visible bylines (see PageClaims.bylines), at most the first ten."""
     found: list[tuple[str, bool]] = []
+    # What holds the headline is the article's frame, not a sidebar or a comment list, whatever its class
+    # says ("has-sidebar", "no-sidebars", "with-sidebar" describe the layout around the article).
+    headline = next(tree.iter("h1"), None)
+    frame = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
             continue
@@ -155,11 +159,13 @@ def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
             continue
         text = _short_text(element, _BYLINE_CHARS)
         if _is_label(text):
+            if _in_fact_sheet(element):
+                continue  # "Autorin:" between "Seiten:" and "Verlag:" is a book's author, not the article's
             text = _clean(f"{text} {_value_after(element)}")  # a label ("Autor:") and its value beside it
         if not text or len(text) > _BYLINE_CHARS:
             continue
-        around = (" ".join(filter(None, (e.get("class"), e.get("id")))) for e in (element, *element.iterancestors()))
-        if any(_NOT_THE_BYLINE.search(marks) for marks in around):
+        around = (e for e in (element, *element.iterancestors()) if e not in frame)
+        if any(_NOT_THE_BYLINE.search(" ".join(filter(None, (e.get("class"), e.get("id"))))) for e in around):
             continue
         found.append((text, marked))
         if len(found) == 10:
@@ -171,6 +177,22 @@ def _is_label(text: str) -> bool:
     """Tell whether a text is a byline cue and a colon alone ("Autor:", "By:"): its value is beside it."""
     cue = _BYLINE_CUE.match(text)
     return cue is not None and text[cue.end() :].strip() == ":"
+
+
+_FIELD_LABEL = re.compile(r"^[^\W\d_][^\W_]*(?:[ .-]+[^\W_]+){0,2}\s?:")
+
+
+def _in_fact_sheet(element: Any) -> bool:
+    """Tell whether a label is one row of a fact sheet: the rows before and after it also open with a
+    label ("Titel:", "Verlag:"), as a book's, a film's or a product's details do. A byline is one
+    label, beside a date at most."""
+    for row in (element, element.getparent()):
+        if row is None:
+            continue
+        around = [row.getprevious(), row.getnext()]
+        if all(r is not None and _FIELD_LABEL.match(_short_text(r, _BYLINE_CHARS)) for r in around):
+            return True
+    return False
 
 
 def _value_after(element: Any) -> str:

@@ -179,6 +179,31 @@ def test_a_byline_label_names_the_author_beside_it(meta: str) -> None:
     assert choose_authors((), (), (), (), read_claims(page + "</body></html>").bylines) == ("Peter Roe",)
 
 
+@pytest.mark.parametrize(
+    "frame",
+    ["main-content has-double-sidebar", "ast-no-sidebar", "gallery--wrapper__with-sidebar", "widget Blog"],
+)
+def test_a_byline_in_the_frame_that_holds_the_headline_is_read_whatever_its_class(frame: str) -> None:
+    # Layout classes describe what is around the article ("has-sidebar", "no-sidebars"; Blogger puts the
+    # post in a "widget"): the element that holds the headline is no sidebar or comment list.
+    page = (
+        f"<html><body class='{frame}'><div class='sidebar'><span class='author'>Sam Other</span></div>"
+        f"<div class='{frame}'><h1>Heat pumps in old houses</h1><p><em>Von Leonora Holling</em></p><p>Text.</p>"
+        "</div></body></html>"
+    )
+    assert choose_authors((), (), (), (), read_claims(page).bylines) == ("Leonora Holling",)
+
+
+def test_a_byline_label_in_a_fact_sheet_is_the_described_items_author() -> None:
+    sheet = "<div><u>Titel:</u> The Girls</div><div><u>Seiten:</u> 400</div>{row}<div><u>Verlag:</u> Example</div>"
+    page = "<html><body><h1>June reading</h1><p>What I read this month.</p>{sheet}</body></html>"
+    row = "<div><u>Autorin: </u>Alys Arden</div>"
+    assert choose_authors((), (), (), (), read_claims(page.format(sheet=sheet.format(row=row))).bylines) == ()
+    # One label beside a date is a byline.
+    byline = "<div><u>Datum:</u> 03.06.2021</div><div><u>Autorin: </u>Alys Arden</div><p>Text.</p>"
+    assert choose_authors((), (), (), (), read_claims(page.format(sheet=byline)).bylines) == ("Alys Arden",)
+
+
 def test_a_label_with_nothing_beside_it_names_nobody() -> None:
     page = "<html><body><h1>H</h1><div><h5>Autor:</h5><p>Short text about something.</p></div></body></html>"
     assert choose_authors((), (), (), (), read_claims(page).bylines) == ()
