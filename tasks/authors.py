@@ -217,6 +217,10 @@ def byline_names(text: str, marked: bool) -> list[str]:
     cue = _BYLINE_CUE.match(text)
     if cue is None and not marked:
         return []
+    if cue is None and (inner := _last_inner_cue(text)) is not None:
+        text, cue = text[inner:], _BYLINE_CUE.match(text[inner:])  # "Posted on May 2, 2020 by Jane Roe"
+    if marked and cue is None and _HANDLE.fullmatch(text) and not _is_placeholder(text):
+        return [text]  # an account name alone in the author element ("reineckefuchs")
     names = []
     for part in _BYLINE_PARTS.split(text[cue.end() :] if cue else text):
         words = part.split()
@@ -235,6 +239,17 @@ def byline_names(text: str, marked: bool) -> list[str]:
     if names and (all(is_known_place(n) for n in names) or (len(names) > 1 and _is_country(names[-1]))):
         return []  # a dateline ("Frankfurt, Germany") where a byline goes names no author
     return names
+
+
+_HANDLE = re.compile(r"[a-z][a-z0-9_.-]{3,29}")
+_INNER_CUE = re.compile(r"(?<=\s)(?:by|von|par|por|door)\s+(?=[^\W\d_])", re.IGNORECASE)
+
+
+def _last_inner_cue(text: str) -> int | None:
+    """Give back where the last byline cue inside a marked byline starts, when words come before it
+    ("Posted on May 2, 2020 by Jane Roe"); None when it has none."""
+    found = list(_INNER_CUE.finditer(text))
+    return found[-1].start() if found else None
 
 
 # A byline's closing credit to the publication it was written for: "Jane Roe for The Mail on Sunday".

@@ -132,6 +132,10 @@ def test_lead_ins_and_entities_are_not_part_of_a_name(given, expected):
         ("Von David Hutzler, dpa", False, ["David Hutzler"]),
         ("By Daniel | Published: 23. Juli 2017 | Kommentare geschlossen", True, ["Daniel"]),
         ("Realiberry", True, ["Realiberry"]),
+        ("Posted on September 21, 2020  by Adi Tzlil", True, ["Adi Tzlil"]),  # the cue after the date
+        ("Veröffentlicht am 2. März 2021 von Jan Roe", True, ["Jan Roe"]),
+        ("reineckefuchs", True, ["reineckefuchs"]),  # an account name alone in the author element
+        ("delta201", True, ["delta201"]),
         # prose, credits, filters and site names are no byline
         ("Von Einheimischen, Gästen und ganz viel Kühen", False, []),
         ("Von Barzahler-Rabatten profitieren", False, []),
@@ -143,6 +147,12 @@ def test_lead_ins_and_entities_are_not_part_of_a_name(given, expected):
         ("Veröffentlicht am", True, []),
         ("منوعات", True, []),  # a section label in a script without capitals
         ("Jane Roe", False, []),  # neither a cue nor a marked element
+        ("Posted on September 21, 2020 by Adi Tzlil", False, []),
+        ("reineckefuchs", False, []),
+        ("zvg", True, []),  # a short lower-case code is a credit or initials, not an account
+        ("admin", True, []),
+        ("redaktion", True, []),
+        ("posted by the team", True, []),
     ],
 )
 def test_byline_names_read_a_visible_byline(text: str, marked: bool, expected: list[str]) -> None:
