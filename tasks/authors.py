@@ -222,7 +222,7 @@ def byline_names(text: str, marked: bool) -> list[str]:
     if marked and cue is None and _HANDLE.fullmatch(text) and not _is_placeholder(text):
         return [text]  # an account name alone in the author element ("reineckefuchs")
     names = []
-    for part in _BYLINE_PARTS.split(text[cue.end() :] if cue else text):
+    for part in _BYLINE_PARTS.split(_DATE_TAIL.sub("", text[cue.end() :] if cue else text)):
         words = part.split()
         lower = [w for w in words if w[:1].islower() and w not in _PARTICLES]
         if len(lower) >= 2:
@@ -241,6 +241,8 @@ def byline_names(text: str, marked: bool) -> list[str]:
     return names
 
 
+# A date after the names: "Von Jane Roe am 08.12.2022", "By Jane Roe on May 2, 2020".
+_DATE_TAIL = re.compile(r"\s+(?:am|on|le|el|il|op|den|vom)\s+(?:\d|[A-Z][a-z]+\.? \d).*$")
 _HANDLE = re.compile(r"[a-z][a-z0-9_.-]{3,29}")
 _INNER_CUE = re.compile(r"(?<=\s)(?:by|von|par|por|door)\s+(?=[^\W\d_])", re.IGNORECASE)
 

@@ -135,6 +135,9 @@ def test_lead_ins_and_entities_are_not_part_of_a_name(given, expected):
         ("Posted on September 21, 2020  by Adi Tzlil", True, ["Adi Tzlil"]),  # the cue after the date
         ("Veröffentlicht am 2. März 2021 von Jan Roe", True, ["Jan Roe"]),
         ("reineckefuchs", True, ["reineckefuchs"]),  # an account name alone in the author element
+        ("Von Jörn Mecher am 08.12.2022", True, ["Jörn Mecher"]),  # a date after the name
+        ("By Jane Roe on May 2, 2020", False, ["Jane Roe"]),
+        ("Von Jane Roe, Frankfurt am Main", False, ["Jane Roe"]),
         ("delta201", True, ["delta201"]),
         # prose, credits, filters and site names are no byline
         ("Von Einheimischen, Gästen und ganz viel Kühen", False, []),
