@@ -180,7 +180,22 @@ def shown_day(tree: Any, url: str | None, json_ld: bool = False) -> date | None:
         if element.tag == "script" and json_ld and (element.get("type") or "").lower() == "application/ld+json":
             continue
         _drop(element)
+    _close_spaced_dates(shown)
     return search_page_date(shown, url)
+
+
+# A numeric date written with spaces after its dots, as German and Czech typography has it: "4. 2. 2022",
+# "23. 12. 2024" (often thin spaces). htmldate reads only the closed form "4.2.2022".
+_SPACED_DATE = re.compile(r"\b(\d{1,2})\.[ \t\u00a0\u2009\u202f]+(\d{1,2})\.[ \t\u00a0\u2009\u202f]+((?:19|20)\d\d)\b")
+
+
+def _close_spaced_dates(tree: Any) -> None:
+    """Write the page's spaced numeric dates closed ("4. 2. 2022" as "4.2.2022"), in place."""
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.text and "." in element.text:
+            element.text = _SPACED_DATE.sub(r"\1.\2.\3", element.text)
+        if element.tail and "." in element.tail:
+            element.tail = _SPACED_DATE.sub(r"\1.\2.\3", element.tail)
 
 
 def _drop(element: Any) -> None:

@@ -328,3 +328,16 @@ def test_script_data_is_not_what_the_page_shows() -> None:
     page = _dated_page('<meta property="article:published_time" content="2024-08-26T23:27:57Z">', state)
     assert shown_day(load_html(page), None) is None
     assert extract_page(page).published_on == date(2024, 8, 26)
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        ("Von Deutscher Tennis Bund 4.&thinsp;2.&thinsp;2022.", date(2022, 2, 4)),  # thin spaces
+        ("Aktualizováno 23. 12. 2024 13:31", date(2024, 12, 23)),
+        ("Veröffentlicht am 4.2.2022", date(2022, 2, 4)),
+    ],
+)
+def test_a_numeric_date_written_with_spaces_after_its_dots_is_read_day_first(shown: str, expected: date) -> None:
+    page = f"<html><body><h1>Team named</h1><div class='date'>{shown}</div><p>Text of the story.</p></body></html>"
+    assert shown_day(load_html(page), None) == expected
