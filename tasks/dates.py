@@ -23,6 +23,8 @@ import htmldate
 from lxml.etree import Comment
 from lxml.html import fromstring
 
+from newslake.tasks.labels import in_fact_sheet
+
 _PUBLISHED_META = (
     "article:published_time",
     "og:article:published_time",
@@ -112,14 +114,21 @@ def page_day(tree: Any, claims: DateClaims, url: str | None) -> date | None:
     """Give back the day the page itself gives (for `choose_published`), or None when its claim needs none.
 
     Without a claim of the article's own, that is the day its URL holds, else the day of the page's
-    first `<time datetime>`, else the day the page shows its readers (JSON-LD of other objects kept),
+    first `<time datetime>`, else the day after a publication label ("Datum:", "Written:"), else the
+    day the page shows its readers (JSON-LD of other objects kept),
     else htmldate's reading of the whole page: a generic `<meta name="date">` is often the day a page
     was rebuilt, and htmldate's search takes the oldest of a list of related stories' dates. A claim
     written in UTC is read by a `<time>` restating its moment, else in the time zone of the page's
     other timestamps, else by the day shown; claims that disagree are decided by the day shown."""
     stated = claims.published
     if stated is None:
-        return url_day(url) or first_time_day(tree) or shown_day(tree, url, json_ld=True) or search_page_date(tree, url)
+        return (
+            url_day(url)
+            or first_time_day(tree)
+            or labelled_day(tree)
+            or shown_day(tree, url, json_ld=True)
+            or search_page_date(tree, url)
+        )
     if claims.published_in_utc and (day := local_day(tree, stated)):
         return day
     # Claims that disagree are decided by the day shown, below: read in the zone, each would show itself.
@@ -228,6 +237,43 @@ def local_day(tree: Any, moment: datetime) -> date | None:
             return shown
         # A text with no day in it ("23:30", "vor 2 Stunden"): another element may still write it out.
     return None
+
+
+# A label that says the date after it is the publication's, at the start of a text: "Veröffentlicht
+# am", "Published:", "Datum:", "Written:", in the languages newslake meets most.
+_PUBLISHED_LABEL = re.compile(
+    r"(?:veröffentlicht|publiziert|erschienen|datum|date|published|posted|written|publié|publicado|"
+    r"pubblicato|gepubliceerd|geplaatst)(?:\s+(?:am|on|le|el|il|op|at))?\s*(?::\s*|\s+|$)",
+    re.IGNORECASE,
+)
+
+
+def labelled_day(tree: Any) -> date | None:
+    """Give back the day the page writes right after a publication label ("Datum: 03.02.2022",
+    "Written: 2023-11-07 15:03:30"), where the label is no row of a fact sheet (a photo's "Datum:"
+    among "ISO:" and "Ort:") and not inside an embedded post, a sidebar, the navigation or a footer;
+    None when it writes none."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+            continue
+        for text, inside in ((element.text, True), (element.tail, False)):
+            label = _PUBLISHED_LABEL.match((text or "").strip())
+            if label is None:
+                continue
+            value = (text or "").strip()[label.end() :] or _following_text(element, inside)
+            day = _text_day(" ".join(value.split())[:40]) if value.strip() else None
+            if day is None or in_fact_sheet(element) or any(a.tag in _NOT_THE_PAGES for a in element.iterancestors()):
+                continue
+            return day
+    return None
+
+
+def _following_text(element: Any, inside: bool) -> str:
+    """Give back the text that follows a label: inside its element, the first child's text, else the
+    element's tail; after it (a label in a tail), nothing."""
+    if inside and len(element):
+        return "".join(element[0].itertext())
+    return (element.tail or "") if inside else ""
 
 
 def _text_day(text: str) -> date | None:

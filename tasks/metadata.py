@@ -12,6 +12,7 @@ from lxml import html as lxml_html
 
 from newslake.tasks.dates import DateClaims, read_date_claims
 from newslake.tasks.embedded import body_text
+from newslake.tasks.labels import in_fact_sheet, short_text
 from newslake.tasks.urls import host_label, host_of, split_url
 
 _SEPARATORS = re.compile(r"\s+[-|–—·•»›‹:]\s+|\s*[｜|：]\s*|\s+(?:::|//)\s+")
@@ -159,7 +160,7 @@ def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
             continue
         text = _short_text(element, _BYLINE_CHARS)
         if _is_label(text):
-            if _in_fact_sheet(element):
+            if in_fact_sheet(element, _BYLINE_CHARS):
                 continue  # "Autorin:" between "Seiten:" and "Verlag:" is a book's author, not the article's
             text = _clean(f"{text} {_value_after(element)}")  # a label ("Autor:") and its value beside it
         if not text or len(text) > _BYLINE_CHARS:
@@ -179,22 +180,6 @@ def _is_label(text: str) -> bool:
     return cue is not None and text[cue.end() :].strip() == ":"
 
 
-_FIELD_LABEL = re.compile(r"^[^\W\d_][^\W_]*(?:[ .-]+[^\W_]+){0,2}\s?:")
-
-
-def _in_fact_sheet(element: Any) -> bool:
-    """Tell whether a label is one row of a fact sheet: the rows before and after it also open with a
-    label ("Titel:", "Verlag:"), as a book's, a film's or a product's details do. A byline is one
-    label, beside a date at most."""
-    for row in (element, element.getparent()):
-        if row is None:
-            continue
-        around = [row.getprevious(), row.getnext()]
-        if all(r is not None and _FIELD_LABEL.match(_short_text(r, _BYLINE_CHARS)) for r in around):
-            return True
-    return False
-
-
 def _value_after(element: Any) -> str:
     """Give back the text that follows a label element: its tail, else its next sibling's short text."""
     if element.tail and element.tail.strip():
@@ -204,17 +189,9 @@ def _value_after(element: Any) -> str:
 
 
 def _short_text(element: Any, limit: int) -> str:
-    """Give back an element's text, whitespace collapsed, or "" when it runs over limit characters
-    (read only as far as the limit, so a large container costs little)."""
-    pieces: list[str] = []
-    size = 0
-    for piece in element.itertext():
-        size += len(piece)
-        if size > 4 * limit:
-            return ""
-        pieces.append(piece)
-    text = _clean("".join(pieces))
-    return text if len(text) <= limit else ""
+    """Give back an element's text, whitespace and invisible characters removed, or "" when it runs
+    over limit characters."""
+    return _clean(short_text(element, limit))
 
 
 def _home_names(tree: Any, page_url: str) -> tuple[str, ...]:

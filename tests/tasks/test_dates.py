@@ -10,6 +10,7 @@ from newslake.tasks.dates import (
     choose_updated,
     first_time_day,
     local_day,
+    page_day,
     parse_timestamp,
     publisher_offset,
     search_page_date,
@@ -341,3 +342,23 @@ def test_script_data_is_not_what_the_page_shows() -> None:
 def test_a_numeric_date_written_with_spaces_after_its_dots_is_read_day_first(shown: str, expected: date) -> None:
     page = f"<html><body><h1>Team named</h1><div class='date'>{shown}</div><p>Text of the story.</p></body></html>"
     assert shown_day(load_html(page), None) == expected
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ("<p class='date'>Written: 2023-11-07 15:03:30</p>", date(2023, 11, 7)),
+        ("<h5>Datum: </h5>03.02.2022<br>", date(2022, 2, 3)),
+        ("<span>Veröffentlicht am 16. August 2019</span>", date(2019, 8, 16)),
+        # A photo's details: "Datum:" among other labels is the day the photo was taken.
+        ("<ul><li>ISO-Zahl: 640</li><li>Datum: 31/08/2019</li><li>Ort: Kasberg</li></ul>", date(2015, 1, 2)),
+    ],
+)
+def test_the_day_after_a_publication_label_beats_older_dates_in_teasers(meta: str, expected: date) -> None:
+    page = (
+        "<html><body><h1>Colder temperatures forecast</h1>"
+        f"{meta}<p>Text of the story, which runs for a while.</p>"
+        "<div class='more'><h2><a href='/a'>An older story</a></h2><p class='date'>2015-01-02</p>"
+        "<h2><a href='/b'>Another one</a></h2><p class='date'>2023-11-09</p></div></body></html>"
+    )
+    assert page_day(load_html(page), read_claims(page).dates, None) == expected
