@@ -212,6 +212,7 @@ def byline_names(text: str, marked: bool) -> list[str]:
     is a recipe filter, "SeglerBlog" a site). Only scripts with capitals give names: elsewhere nothing
     tells a name from a section label.
     """
+    text = html.unescape(text)  # entities first: "Redacci&oacute;n" must not split at its semicolon
     if _CREDIT.match(text):
         return []
     cue = _BYLINE_CUE.match(text)

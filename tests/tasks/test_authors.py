@@ -136,6 +136,8 @@ def test_lead_ins_and_entities_are_not_part_of_a_name(given, expected):
         ("Veröffentlicht am 2. März 2021 von Jan Roe", True, ["Jan Roe"]),
         ("reineckefuchs", True, ["reineckefuchs"]),  # an account name alone in the author element
         ("Von Jörn Mecher am 08.12.2022", True, ["Jörn Mecher"]),  # a date after the name
+        ("Von J&ouml;rg Roe", False, ["Jörg Roe"]),  # markup escaped twice: entities in the text
+        ("Redacci&oacute;n Diario", True, ["Redacción Diario"]),  # not split at the entity's semicolon
         ("By Jane Roe on May 2, 2020", False, ["Jane Roe"]),
         ("Von Jane Roe, Frankfurt am Main", False, ["Jane Roe"]),
         ("delta201", True, ["delta201"]),
