@@ -23,7 +23,7 @@ import htmldate
 from lxml.etree import Comment
 from lxml.html import fromstring
 
-from newslake.tasks.labels import in_fact_sheet
+from newslake.tasks.labels import in_fact_sheet, short_text
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -115,7 +115,8 @@ def page_day(tree: Any, claims: DateClaims, url: str | None) -> date | None:
 
     Without a claim of the article's own, that is the day its URL holds, else the day of the page's
     first `<time datetime>`, else the day after a publication label ("Datum:", "Written:"), else the
-    day the page shows its readers (JSON-LD of other objects kept),
+    day written beside the headline, else the day the page shows its readers (JSON-LD of other
+    objects kept),
     else htmldate's reading of the whole page: a generic `<meta name="date">` is often the day a page
     was rebuilt, and htmldate's search takes the oldest of a list of related stories' dates. A claim
     written in UTC is read by a `<time>` restating its moment, else in the time zone of the page's
@@ -126,6 +127,7 @@ def page_day(tree: Any, claims: DateClaims, url: str | None) -> date | None:
             url_day(url)
             or first_time_day(tree)
             or labelled_day(tree)
+            or headline_day(tree)
             or shown_day(tree, url, json_ld=True)
             or search_page_date(tree, url)
         )
@@ -274,6 +276,27 @@ def _following_text(element: Any, inside: bool) -> str:
     if inside and len(element):
         return "".join(element[0].itertext())
     return (element.tail or "") if inside else ""
+
+
+def headline_day(tree: Any) -> date | None:
+    """Give back the day written at the start of the element right before or after the page's first
+    headline ("02.02.2022 10:16 Uhr - 1. Bundesliga" above the `<h1>`), the story's own dateline, where
+    htmldate's reading of the whole page takes the oldest date it sees (a teaser's); None when neither
+    element opens with one (a sidebar beside it is not the story's, and neither is a fact sheet)."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return None
+    for beside in (headline.getprevious(), headline.getnext()):
+        if beside is None or not isinstance(beside.tag, str) or beside.tag in _NOT_THE_PAGES:
+            continue
+        # The date is the element's first part: what comes before a separator, and short.
+        first = _PART_END.split(short_text(beside, 160), maxsplit=1)[0]
+        if len(first) <= 30 and (day := _text_day(first)):
+            return day
+    return None
+
+
+_PART_END = re.compile(r"\s+[-–—|·•]\s+|\s*[|·•]\s*")
 
 
 def _text_day(text: str) -> date | None:

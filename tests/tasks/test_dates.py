@@ -362,3 +362,19 @@ def test_the_day_after_a_publication_label_beats_older_dates_in_teasers(meta: st
         "<h2><a href='/b'>Another one</a></h2><p class='date'>2023-11-09</p></div></body></html>"
     )
     assert page_day(load_html(page), read_claims(page).dates, None) == expected
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "<p>02.02.2022 10:16 Uhr - 1. Bundesliga</p><h1>Team signs a new player</h1>",
+        "<h1>Team signs a new player</h1><div>February 2, 2022 · Sport</div>",
+    ],
+)
+def test_the_day_beside_the_headline_beats_older_dates_in_teasers(headline: str) -> None:
+    page = (
+        f"<html><body>{headline}<p>Text of the story, which runs for a while.</p>"
+        "<div class='more'><p><small>30.01.2022 · EURO</small></p><p><a href='/a'>An older story</a></p>"
+        "<p><small>29.01.2022 · EURO</small></p><p><a href='/b'>Another one</a></p></div></body></html>"
+    )
+    assert page_day(load_html(page), read_claims(page).dates, None) == date(2022, 2, 2)
