@@ -16,6 +16,7 @@ from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from html import escape
 from typing import Any
 
@@ -42,6 +43,10 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "l
 _UTC_SUFFIX = re.compile(r"(?:Z|[+-]00:?00)\s*$", re.IGNORECASE)
 # A timestamp with its UTC offset: 2019-11-20T06:51:55-05:00, 2020-01-20T09:49:32+0000.
 _OFFSET_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?[+-]\d\d:?\d\d\b")
+# The same in the e-mail and feed form (RFC 2822): "Fri, 01 May 2020 23:00:00 -0400".
+_MAIL_STAMP = re.compile(
+    r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d(?::\d\d)? [+-]\d{4}\b"
+)
 _URL_DATE = re.compile(r"/(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
 
 
@@ -141,15 +146,17 @@ def page_day(tree: Any, claims: DateClaims, url: str | None) -> date | None:
 
 def publisher_offset(tree: Any) -> timedelta | None:
     """Give back the UTC offset the page writes its other timestamps in (`2019-11-20T06:51:55-05:00` in
-    an attribute or a script), the most common one when there are several; None when it writes none
-    but UTC. That is the publisher's own time zone, so a claim written in UTC is read in it."""
+    an attribute or a script, or `Fri, 01 May 2020 23:00:00 -0400`), the most common one when there are
+    several; None when it writes none but UTC. That is the publisher's own time zone, so a claim
+    written in UTC is read in it."""
     found: Counter[timedelta] = Counter()
     for element in tree.iter():
         texts = list(element.attrib.values()) if isinstance(element.tag, str) else []
         if element.tag == "script" and element.text:
             texts.append(element.text)
-        for stamp in (stamp for text in texts for stamp in _OFFSET_STAMP.findall(text)):
-            parsed = parse_timestamp(stamp)
+        stamps = [parse_timestamp(stamp) for text in texts for stamp in _OFFSET_STAMP.findall(text)]
+        stamps += [_mail_timestamp(stamp) for text in texts for stamp in _MAIL_STAMP.findall(text)]
+        for parsed in stamps:
             offset = parsed.utcoffset() if parsed else None
             if offset and timedelta(hours=-12) <= offset <= timedelta(hours=14):
                 found[offset] += 1
@@ -366,6 +373,14 @@ def parse_timestamp(value: object) -> datetime | None:
     if not 1900 <= parsed.year <= 2100:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _mail_timestamp(value: str) -> datetime | None:
+    """Give back an RFC 2822 timestamp ("Fri, 01 May 2020 23:00:00 -0400") with its offset, or None."""
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _first(candidates: list[tuple[object, str]]) -> tuple[datetime | None, str | None, str]:

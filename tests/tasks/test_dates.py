@@ -227,6 +227,14 @@ def test_a_utc_stamp_is_read_in_the_zone_of_the_pages_other_timestamps() -> None
     assert extract_page(late).published_on == date(2023, 11, 8)
 
 
+def test_timestamps_in_the_mail_and_feed_form_give_the_pages_zone_too() -> None:
+    # 02:54 UTC on 2 May is the evening of 1 May in New York, whose schedule the page's script writes.
+    schedule = '<script>{"date": "Fri, 01 May 2020 23:00:00 -0400", "next": "Sat, 02 May 2020 06:00:00 -0400"}</script>'
+    page = _dated_page(f'<meta property="article:published_time" content="2020-05-02T02:54:29.000Z">{schedule}', "")
+    assert publisher_offset(load_html(page)) == timedelta(hours=-4)
+    assert extract_page(page).published_on == date(2020, 5, 1)
+
+
 def test_a_page_that_writes_only_utc_has_no_zone_of_its_own() -> None:
     page = _dated_page('<meta property="article:published_time" content="2021-11-04T23:00:00Z">', "")
     assert publisher_offset(load_html(page)) is None
