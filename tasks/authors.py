@@ -176,6 +176,10 @@ def _claimed_authors(
         if not _is_initials(n) and not _is_placeholder(n) and not is_known_place(n)
     )
     people = tuple(n for n in named if is_person_name(n) and not _is_publisher(n, publishers))
+    if any(_ORGANISATION_WORDS.search(n) for n in named):
+        # The extractor splits a name at "und"/"and": beside an organisation's name ("Bundesministerium
+        # für Wirtschaft"), a lone word ("Klimaschutz") is the rest of it, not a person.
+        people = tuple(n for n in people if " " in n)
     # An organisation the structured data names as author (a wire service, a desk, the publisher's
     # newsroom) is kept as it is written: it is the page's own explicit claim.
     organisations = _unique(n for value in organisations for n in split_names(value) if not _is_placeholder(n))

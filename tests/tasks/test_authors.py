@@ -258,3 +258,12 @@ def test_declared_people_count_only_when_the_page_shows_one_of_them() -> None:
     assert choose_authors(["Example News Desk"], [], [], ["Example News Desk"], shown="x") == ("Example News Desk",)
     assert choose_authors([], ["Example Wire"], [], [], shown="no names") == ("Example Wire",)
     assert choose_authors(["AP"], [], [], [], shown="no names") == ("AP",)
+
+
+def test_a_lone_word_split_from_an_organisations_name_is_no_author() -> None:
+    # The extractor splits "Bundesministerium für Wirtschaft und Klimaschutz" at its "und".
+    assert choose_authors([], [], ["Bundesministerium für Wirtschaft; Klimaschutz"], []) == ()
+    assert choose_authors([], [], ["Bayerische Landesanstalt für Wald; Forstwirtschaft"], []) == ()
+    # Beside an organisation, a person's full name stays; a lone word beside people stays too.
+    assert choose_authors([], [], ["Example Verband; Jane Roe"], []) == ("Jane Roe",)
+    assert choose_authors([], [], ["Jane Roe; Mathias"], []) == ("Jane Roe", "Mathias")
