@@ -151,7 +151,8 @@ def choose_authors(
     template's, and a page with no byline has no author. Declared organisations and the publisher's own
     name are exempt: a logo shows those as an image.
     """
-    publishers = list(publishers)
+    organisations = tuple(organisations)  # read twice below
+    publishers = [p for p in publishers if _key(p)]
     chosen = _claimed_authors(persons, organisations, found, publishers)
     if chosen and shown is not None and not _any_shown(chosen, shown, organisations, publishers):
         chosen = ()
@@ -162,9 +163,8 @@ def choose_authors(
 
 
 def _claimed_authors(
-    persons: Iterable[str], organisations: Iterable[str], found: Iterable[str], publishers: Iterable[str]
+    persons: Iterable[str], organisations: Iterable[str], found: Iterable[str], publishers: list[str]
 ) -> tuple[str, ...]:
-    publishers = [p for p in publishers if _key(p)]
     people = _unique(n for value in persons for n in split_names(value) if is_person_name(n))
     if people:
         return people
@@ -282,7 +282,7 @@ def _any_shown(names: tuple[str, ...], shown: str, organisations: Iterable[str],
     declared = {_key(n) for value in organisations for n in split_names(value)}
     for name in names:
         words = [w for w in _LETTERS.findall(name.casefold()) if len(w) >= 3]
-        if not words or _key(name) in declared or _is_publisher(name, [p for p in publishers if _key(p)]):
+        if not words or _key(name) in declared or _is_publisher(name, publishers):
             return True
         if any(word in shown for word in words):
             return True

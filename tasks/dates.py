@@ -266,14 +266,13 @@ def labelled_day(tree: Any) -> date | None:
         if not isinstance(element.tag, str) or element.tag in ("script", "style"):
             continue
         for text, inside in ((element.text, True), (element.tail, False)):
-            label = _PUBLISHED_LABEL.match((text or "").strip())
-            if label is None:
+            written = (text or "").strip()
+            label = _PUBLISHED_LABEL.match(written)
+            if label is None or in_fact_sheet(element) or any(a.tag in _NOT_THE_PAGES for a in element.iterancestors()):
                 continue
-            value = (text or "").strip()[label.end() :] or _following_text(element, inside)
-            day = _text_day(" ".join(value.split())[:40]) if value.strip() else None
-            if day is None or in_fact_sheet(element) or any(a.tag in _NOT_THE_PAGES for a in element.iterancestors()):
-                continue
-            return day
+            value = " ".join((written[label.end() :] or _following_text(element, inside)).split())
+            if value and (day := _text_day(value[:40])):
+                return day
     return None
 
 
@@ -297,7 +296,7 @@ def headline_day(tree: Any) -> date | None:
         if beside is None or not isinstance(beside.tag, str) or beside.tag in _NOT_THE_PAGES:
             continue
         # The date is the element's first part: what comes before a separator, and short.
-        first = _PART_END.split(short_text(beside, 160), maxsplit=1)[0]
+        first = _PART_END.split(short_text(beside, 160) or "", maxsplit=1)[0]
         if len(first) <= 30 and (day := _text_day(first)):
             return day
     return None

@@ -140,7 +140,8 @@ _BYLINE_CUE = re.compile(
 _NOT_THE_BYLINE = re.compile(r"comment|sidebar|widget|related|teaser|recommend|footer|reply|avatar|bio\b|about", re.I)
 _BYLINE_CHARS = 80
 _MARK_ATTRIBUTES = ("class", "id", "itemprop", "rel")
-_NOT_TEXT = frozenset(("script", "style", "head", "title", "meta", "html", "link", "noscript"))
+# Elements whose text readers never see (`<html>`'s own text is the whitespace between head and body).
+_NOT_TEXT = frozenset(("script", "style", "head", "title", "meta", "html", "link", "noscript", "template"))
 
 
 def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
@@ -191,7 +192,7 @@ def _value_after(element: Any) -> str:
 def _short_text(element: Any, limit: int) -> str:
     """Give back an element's text, whitespace and invisible characters removed, or "" when it runs
     over limit characters."""
-    return _clean(short_text(element, limit))
+    return _clean(short_text(element, limit) or "")
 
 
 def _home_names(tree: Any, page_url: str) -> tuple[str, ...]:
@@ -222,16 +223,12 @@ def _descriptions(structured: object, metas: dict[str, str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_clean(html.unescape(v)) for v in values if v and v.strip()))
 
 
-# Elements whose text readers never see.
-_UNSHOWN = frozenset(("head", "title", "script", "style", "noscript", "template"))
-
-
 def shown_text(tree: Any) -> str:
     """Give back the text a page shows its readers, case-folded and with whitespace collapsed: every
     element's text but the head's, scripts', styles' and comments' (read before anything is pruned)."""
     parts = []
     for element in tree.iter():
-        if isinstance(element.tag, str) and element.tag not in _UNSHOWN and element.text:
+        if isinstance(element.tag, str) and element.tag not in _NOT_TEXT and element.text:
             parts.append(element.text)
         if element.tail:
             parts.append(element.tail)

@@ -10,6 +10,7 @@ import re
 from lxml import etree
 
 from newslake.tasks.embedded import trigrams
+from newslake.tasks.labels import short_text
 
 _WORD = re.compile(r"\w+")
 _MIN_WORDS = 5
@@ -51,7 +52,7 @@ def find_standfirst(tree: etree._Element, descriptions: tuple[str, ...]) -> str 
             tried.add(candidate)
             if candidate.tag in _SKIP:
                 continue
-            text = _short_text(candidate, limit)
+            text = short_text(candidate, limit)
             words = _words(text) if text is not None else []
             if text is None or len(words) > longest:
                 break
@@ -64,19 +65,6 @@ def find_standfirst(tree: etree._Element, descriptions: tuple[str, ...]) -> str 
 
 def _is_outside(element: etree._Element) -> bool:
     return element.tag in _OUTSIDE or bool(_HEADER_CLASS.search(element.get("class") or ""))
-
-
-def _short_text(element: etree._Element, limit: int) -> str | None:
-    """Give back an element's text (whitespace collapsed) when it has at most limit characters, else
-    None, without reading more of a large element than that."""
-    parts, size = [], 0
-    for part in element.itertext():
-        size += len(part)
-        if size > limit * 2:  # room for the whitespace that collapsing removes
-            return None
-        parts.append(part)
-    text = " ".join("".join(parts).split())
-    return text if len(text) <= limit else None
 
 
 def with_standfirst(text: str, standfirst: str | None) -> str:

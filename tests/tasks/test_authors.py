@@ -267,3 +267,7 @@ def test_a_lone_word_split_from_an_organisations_name_is_no_author() -> None:
     # Beside an organisation, a person's full name stays; a lone word beside people stays too.
     assert choose_authors([], [], ["Example Verband; Jane Roe"], []) == ("Jane Roe",)
     assert choose_authors([], [], ["Jane Roe; Mathias"], []) == ("Jane Roe", "Mathias")
+
+
+def test_declared_organisations_given_as_a_generator_are_read_for_both_checks() -> None:
+    assert choose_authors([], (n for n in ["Example Wire"]), [], [], shown="no names") == ("Example Wire",)
