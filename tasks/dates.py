@@ -207,13 +207,18 @@ def shown_day(tree: Any, url: str | None, json_ld: bool = False) -> date | None:
 _SPACED_DATE = re.compile(r"\b(\d{1,2})\.[ \t\u00a0\u2009\u202f]+(\d{1,2})\.[ \t\u00a0\u2009\u202f]+((?:19|20)\d\d)\b")
 
 
+def _closed(text: str) -> str:
+    """Give back the text with its spaced numeric dates closed ("4. 2. 2022" as "4.2.2022")."""
+    return _SPACED_DATE.sub(r"\1.\2.\3", text) if "." in text else text
+
+
 def _close_spaced_dates(tree: Any) -> None:
-    """Write the page's spaced numeric dates closed ("4. 2. 2022" as "4.2.2022"), in place."""
+    """Close the page's spaced numeric dates (`_closed`), in place."""
     for element in tree.iter():
-        if isinstance(element.tag, str) and element.text and "." in element.text:
-            element.text = _SPACED_DATE.sub(r"\1.\2.\3", element.text)
-        if element.tail and "." in element.tail:
-            element.tail = _SPACED_DATE.sub(r"\1.\2.\3", element.tail)
+        if isinstance(element.tag, str) and element.text:
+            element.text = _closed(element.text)
+        if element.tail:
+            element.tail = _closed(element.tail)
 
 
 def _drop(element: Any) -> None:
@@ -307,7 +312,7 @@ _PART_END = re.compile(r"\s+[-–—|·•]\s+|\s*[|·•]\s*")
 
 def _text_day(text: str) -> date | None:
     """Give back the day a short text writes out, in any of htmldate's languages and formats, or None."""
-    return search_page_date(fromstring(f"<html><body><p>{escape(text)}</p></body></html>"), None)
+    return search_page_date(fromstring(f"<html><body><p>{escape(_closed(text))}</p></body></html>"), None)
 
 
 def _writes_new_year(tree: Any, year: int) -> bool:

@@ -386,3 +386,10 @@ def test_the_day_beside_the_headline_beats_older_dates_in_teasers(headline: str)
         "<p><small>29.01.2022 · EURO</small></p><p><a href='/b'>Another one</a></p></div></body></html>"
     )
     assert page_day(load_html(page), read_claims(page).dates, None) == date(2022, 2, 2)
+
+
+def test_a_spaced_date_after_a_label_or_beside_the_headline_is_read_day_first() -> None:
+    teasers = "<div class='more'><p><small>30.01.2021 · EURO</small></p><p><a href='/a'>An older story</a></p></div>"
+    for meta in ("<p>Datum: 4. 2. 2022</p>", "<p>4.&thinsp;2.&thinsp;2022 - Sport</p>"):
+        page = f"<html><body><h1>Team named</h1>{meta}<p>Text of the story.</p>{teasers}</body></html>"
+        assert page_day(load_html(page), read_claims(page).dates, None) == date(2022, 2, 4)
