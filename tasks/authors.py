@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from newslake.tasks.gazetteer import is_known_place, lookup_place
 
@@ -138,6 +138,7 @@ def choose_authors(
     publishers: Iterable[str],
     bylines: Iterable[tuple[str, bool]] = (),
     shown: str | None = None,
+    signature: str | None = None,
 ) -> tuple[str, ...]:
     """Give back the article's authors.
 
@@ -150,16 +151,50 @@ def choose_authors(
     it) are not its authors: a declaration nobody reads is an account's default, an SEO field or a
     template's, and a page with no byline has no author. Declared organisations and the publisher's own
     name are exempt: a logo shows those as an image.
+
+    With no author from any of those, or only the organisations the markup declares, the name the
+    article signs with (`signature_name`) is its author.
     """
     organisations = tuple(organisations)  # read twice below
     publishers = [p for p in publishers if _key(p)]
     chosen = _claimed_authors(persons, organisations, found, publishers)
     if chosen and shown is not None and not _any_shown(chosen, shown, organisations, publishers):
         chosen = ()
+    declared = {_key(n) for value in organisations for n in split_names(value)}
+    if chosen and signature and all(_key(n) in declared for n in chosen):
+        return (signature,)  # the publisher declared as author, and a reporter signing the text
     if chosen:
         return chosen
     # A visible byline is kept even when it is the site's name: a personal blog is named after its author.
-    return next((_unique(names) for text, marked in bylines if (names := byline_names(text, marked))), ())
+    chosen = next((_unique(names) for line, marked in bylines if (names := byline_names(line, marked))), ())
+    if chosen:
+        return chosen
+    return (signature,) if signature else ()
+
+
+def signature_name(text: str, set_apart: Collection[str]) -> str | None:
+    """Give back the name an article's text signs off with: a last line that is a person's name alone,
+    two or three capitalised words ("Stefan Wasmer" under a match report), that the page sets apart in
+    bold or italics as a paragraph of its own (`set_apart`), after a line that is not a name too (a
+    list of names ends with a name). None when it does not end so: a closing heading ("Location
+    Details") is set as a heading, not as a signature."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2 or lines[-1] not in set_apart or _is_signature(lines[-2]) or not _is_signature(lines[-1]):
+        return None
+    return lines[-1]
+
+
+def _is_signature(line: str) -> bool:
+    words = line.split()
+    return (
+        2 <= len(words) <= 3
+        and all(w[:1].isupper() and _NAME_WORD.fullmatch(w) and not w.isupper() for w in words)
+        and is_person_name(line)
+        and not is_known_place(line)
+    )
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
 def _claimed_authors(

@@ -14,7 +14,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from newslake.tasks.authors import choose_authors
+from newslake.tasks.authors import choose_authors, signature_name
 from newslake.tasks.chunks import element_text, find_chunks, join_split_body, restore_chunks
 from newslake.tasks.dates import choose_published, choose_updated, page_day
 from newslake.tasks.embedded import filter_by_reference, find_embedded_markup
@@ -235,6 +235,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
             (*claims.site_names, *([result.sitename] if result.sitename else [])),
             claims.bylines,
             shown,
+            signature_name(text, claims.set_apart),
         ),
         published_at=published.at,
         published_on=published.day,

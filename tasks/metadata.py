@@ -62,6 +62,9 @@ class PageClaims:
     # "Autorin:"), outside comments, sidebars and teasers, each with whether it was marked. Raw text:
     # tasks/authors.py reads the names.
     bylines: tuple[tuple[str, bool], ...] = ()
+    # Short texts the page sets apart in bold or italics as a paragraph of their own ("<p><strong>Jane
+    # Roe</strong></p>"): how an article's closing signature is set (tasks/authors.py signature_name).
+    set_apart: frozenset[str] = frozenset()
 
 
 def read_claims(page: str | Any) -> PageClaims:
@@ -105,6 +108,7 @@ def read_claims(page: str | Any) -> PageClaims:
         (metas.get("generator") or "").lower(),
         _home_names(tree, metas.get("og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), "")),
         _bylines(tree),
+        _set_apart(tree),
     )
 
 
@@ -167,12 +171,41 @@ def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
         if not text or len(text) > _BYLINE_CHARS:
             continue
         around = (e for e in (element, *element.iterancestors()) if e not in frame)
-        if any(_NOT_THE_BYLINE.search(" ".join(filter(None, (e.get("class"), e.get("id"))))) for e in around):
+        if any(_is_aside(e) for e in around):
             continue
         found.append((text, marked))
         if len(found) == 10:
             break
     return tuple(found)
+
+
+# A class that describes the layout around an element, not the element: "has-double-sidebar",
+# "no-sidebar", "wrapper__with-sidebar", "without-comments".
+_LAYOUT_MODIFIER = re.compile(r"(?:^|[-_])(?:has|no|with|without)[-_]", re.I)
+
+
+def _is_aside(element: Any) -> bool:
+    """Tell whether an element's class or id marks it as something beside the article (a sidebar, a
+    comment, a teaser, an author box), leaving out classes that only describe the layout around it."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+    return any(_NOT_THE_BYLINE.search(n) and not _LAYOUT_MODIFIER.search(n) for n in names)
+
+
+_EMPHASIS = ("b", "strong", "i", "em")
+_SET_APART_CHARS = 60
+
+
+def _set_apart(tree: Any) -> frozenset[str]:
+    """Give back the short texts the page sets apart in bold or italics as a whole paragraph."""
+    found = set()
+    for element in tree.iter(*_EMPHASIS):
+        parent = element.getparent()
+        if parent is None or parent.tag not in ("p", "div"):
+            continue
+        text = _short_text(element, _SET_APART_CHARS)
+        if text and text == _short_text(parent, _SET_APART_CHARS):
+            found.add(text)
+    return frozenset(found)
 
 
 def _is_label(text: str) -> bool:

@@ -271,3 +271,53 @@ def test_a_lone_word_split_from_an_organisations_name_is_no_author() -> None:
 
 def test_declared_organisations_given_as_a_generator_are_read_for_both_checks() -> None:
     assert choose_authors([], (n for n in ["Example Wire"]), [], [], shown="no names") == ("Example Wire",)
+
+
+def test_a_layout_class_on_the_frame_does_not_hide_a_byline_on_a_page_without_a_headline() -> None:
+    # No <h1> to mark the article's frame: "has-double-sidebar" still describes the layout, not the element.
+    page = (
+        "<html><body><div class='main-content has-double-sidebar'><div class='article-content'>"
+        "<h6>Energy prices: what households can claim</h6><h5><em>Von Leonora Holling</em></h5><p>Text.</p>"
+        "</div></div><div class='sidebar'><p><em>Von Sam Other</em></p></div></body></html>"
+    )
+    assert choose_authors((), (), (), (), read_claims(page).bylines) == ("Leonora Holling",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tampere won the semi-final 3:0.\nThe final is on 1 March.\nStefan Wasmer", "Stefan Wasmer"),
+        ("Stefan Wasmer", None),  # a name alone is no article
+        ("The report names two people.\nJane Roe\nStefan Wasmer", None),  # a list of names ends with a name
+        ("Where to eat in the old town.\nLocation Details", None),  # a closing heading, not set apart
+        ("The week in numbers.\nNEW YORK CITY", None),
+        ("Shot from the hills above the town.\nSouth Dakota", None),  # a place
+        ("The semi-final went to Tampere.\nStefan Wasmer, Tampere", None),
+    ],
+)
+def test_signature_name_reads_only_a_name_alone_on_the_last_line(text: str, expected: str | None) -> None:
+    from newslake.tasks.authors import signature_name
+
+    set_apart = {"Stefan Wasmer", "NEW YORK CITY", "South Dakota", "Stefan Wasmer, Tampere"}
+    assert signature_name(text, set_apart) == expected
+
+
+def test_a_signature_is_a_name_the_page_sets_apart_in_bold_or_italics() -> None:
+    from newslake.tasks.authors import signature_name
+
+    page = "<html><body><h1>Tampere wins</h1><p>Text.</p>{end}</body></html>"
+    text = "Tampere wins the semi-final.\nStefan Wasmer"
+    for end in ("<p><b><i>Stefan Wasmer</i></b></p>", "<p style='text-align:right'><strong>Stefan Wasmer</strong></p>"):
+        assert signature_name(text, read_claims(page.format(end=end)).set_apart) == "Stefan Wasmer"
+    for end in ("<p>Stefan Wasmer</p>", "<h3>Stefan Wasmer</h3>", "<p>Report by <b>Stefan Wasmer</b></p>"):
+        assert signature_name(text, read_claims(page.format(end=end)).set_apart) is None
+
+
+def test_a_signature_names_the_author_only_when_nothing_else_does() -> None:
+    signed = "Stefan Wasmer"
+    assert choose_authors((), (), (), (), (), None, signed) == ("Stefan Wasmer",)
+    assert choose_authors(("Jane Roe",), (), (), (), (), None, signed) == ("Jane Roe",)
+    assert choose_authors((), (), (), (), (("Von Jane Roe", False),), None, signed) == ("Jane Roe",)
+    # The publisher declared as the author organisation gives way to the reporter who signs the text.
+    assert choose_authors((), ("Example News",), (), ("Example News",), (), None, signed) == ("Stefan Wasmer",)
+    assert choose_authors((), ("Example News",), (), (), (), None, None) == ("Example News",)

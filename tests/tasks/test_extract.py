@@ -712,3 +712,20 @@ def test_shown_text_is_what_readers_see() -> None:
         "<noscript>Hidden</noscript><template>Template</template>After</body></html>"
     )
     assert shown_text(tree) == "shown bold tail after"
+
+
+@pytest.mark.parametrize(
+    ("end", "expected"),
+    [
+        ("<p style='text-align:right'><strong>Stefan Wasmer</strong></p>", ("Stefan Wasmer",)),
+        ("<p>Stefan Wasmer</p>", ()),  # not set apart: a name in passing, a caption
+        ("<p><strong>Stefan Wasmer</strong> reported from the harbour.</p>", ()),
+    ],
+)
+def test_an_article_signed_with_a_name_set_apart_is_by_that_name(end: str, expected: tuple[str, ...]) -> None:
+    from newslake.tasks.normalize import classify_text
+
+    page = _declared_page("").replace("</article>", f"{end}</article>")
+    article = extract_article(classify_text("d1", "file:///x.html", page, "utf-8"))
+    assert isinstance(article, Article)
+    assert article.authors == expected
