@@ -113,7 +113,9 @@ _SCORE_AFTER = re.compile(r"^\s+\d+(?:\s*[-–:]\s*\d+)?(?:\s|$|[,.;)])")
 _LEADING_FUNCTION_WORDS = frozenset({"later", "earlier", "yesterday", "today", "tonight", "tomorrow", "now"})
 _DIRECTION_ADJECTIVES = frozenset({"western", "eastern", "northern", "southern"})
 _GIVEN_NAME_STOP_WORDS = frozenset({"will", "may", "can", "june"})
-_INITIAL_NAME = re.compile(r"(?<![\w.])[A-Z]\.\s?(?:[A-Z]\.\s?)?[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*(?![\w.])")
+# One initial and a surname ("A. Dale"). Two initials are an abbreviation as often ("U.S. Open",
+# "U.N. Council"), so they are left to the model.
+_INITIAL_NAME = re.compile(r"(?<![\w.])[A-Z]\.\s?[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)*(?![\w.])")
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)?"
 _NAME_COUNTRY = re.compile(
     rf"(?P<name>(?<![\w]){_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})\s*\(\s*(?P<country>[A-Z][A-Za-z. ]{{1,20}})\s*\)"
@@ -340,7 +342,7 @@ def find_pattern_people(text: str, spans: list[tuple[int, int, str]]) -> list[tu
 
     Such a form outweighs the model: a model span lying inside it is removed from `spans` in place.
     """
-    found = [(m.start(), m.end(), "PERSON") for m in _INITIAL_NAME.finditer(text)]
+    found = [(m.start(), m.end(), "PERSON") for m in _INITIAL_NAME.finditer(text) if not is_known_place(m.group())]
     for match in _NAME_COUNTRY.finditer(text):
         country = match.group("country").strip()
         if is_known_place(country) or country.isupper():
@@ -606,7 +608,10 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str) -> list[Entit
     for (start, end, label), surface in zip(spans, surfaces, strict=True):
         votes[surface][label] += 1
         votes[surface]["PERSON"] += person_evidence(text, start, end, label)
-        if label in PLACE_LABELS or label == "ORG" or (label == "PERSON" and " " not in surface):
+        # A country that plays is still a country ("France beat Mexico 2-0"): its clubs are the teams.
+        if (label in PLACE_LABELS or label == "ORG" or (label == "PERSON" and " " not in surface)) and not (
+            (place := lookup_place(surface)) is not None and place.kind == "country"
+        ):
             votes[surface]["TEAM"] += team_evidence(text, start, end)
     canonical = resolve_short_names(votes)
     labels = {name: settle_label(name, _merge_votes(name, canonical, votes)) for name in set(canonical.values())}

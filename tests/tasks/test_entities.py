@@ -15,6 +15,7 @@ from newslake.tasks.entities import (
     merge_case_variants,
     merge_particle_names,
     prepare_text,
+    resolve_entities,
     resolve_short_names,
     settle_label,
     split_span,
@@ -326,3 +327,18 @@ def test_a_one_word_name_the_article_also_writes_as_an_ordinary_word_is_dropped(
     # a place keeps its name even where the word is also common ("Reading", "reading")
     place = "Reading\nShe likes reading."
     assert drop_common_words([EntitySpan(0, 7, "Reading", "GPE", "Reading")], place)[0].text == "Reading"
+
+
+def test_two_initials_and_a_word_are_no_person_by_form() -> None:
+    from newslake.tasks.entities import find_pattern_people
+
+    # "U.S. Open", "U.N. Council": two initials are an abbreviation as often as a name's.
+    text = "He won the U.S. Open after the U.N. Council met. ( A. Dale 120 )"
+    assert {text[s:e] for s, e, _ in find_pattern_people(text, [])} == {"A. Dale"}
+
+
+def test_a_country_that_plays_a_match_stays_a_place() -> None:
+    text = "France beat Mexico 2-0 in Paris.\nResults:\nBradford 2 Bath 1\nBath 0 Bradford 3"
+    spans = [(12, 18, "GPE"), (0, 6, "GPE"), (42, 50, "GPE"), (53, 57, "GPE"), (60, 64, "GPE"), (67, 75, "GPE")]
+    labels = {s.text: s.label for s in resolve_entities(spans, text)}
+    assert labels == {"France": "GPE", "Mexico": "GPE", "Bradford": "ORG", "Bath": "ORG"}
