@@ -212,6 +212,16 @@ _COMMON_ABBREVIATIONS = frozenset(
         "HQ",
         "FAQ",
         "ASAP",
+        "AI",
+        "CPU",
+        "GPU",
+        "USB",
+        "LED",
+        "LCD",
+        "SUV",
+        "PDF",
+        "URL",
+        "API",
     ]
 )
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z]\.){2,}$")
@@ -481,8 +491,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
     for suffix in ("'s", "’s"):
         if text[start:end].endswith(suffix):
             end -= len(suffix)
-    while end > start and text[end - 1] in _EDGE_PUNCT:
-        end -= 1
+    while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1].isspace()):
+        end -= 1  # what the possessive left: "Jesse Owens 's" in tokenised text ends in a space
     end = _trim_trailing_numbers(text, start, end)
     letter = _TRAILING_LETTER.search(text, start, end)
     if letter:
@@ -494,6 +504,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
     surface = text[start:end]
     if not is_entity_name(surface) or is_sentence_initial_adverb(text, start, surface):
         return None
+    if _is_common_term(surface, label):
+        return None
     if " " not in surface and is_field_label(text, start, end):
         return None
     if _CREDIT.search(text[max(0, start - 25) : start]):
@@ -501,6 +513,33 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
     if label in ("GPE", "LOC") and surface.casefold() in _DIRECTION_ADJECTIVES:
         label = "NORP"  # "Western sanctions": an adjective of a region, not a place on a map
     return start, end, label
+
+
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
+
+def _is_common_term(surface: str, label: str) -> bool:
+    """Tell whether a span is a common term the model took for a name: an abbreviation of a common noun
+    ("GMT", "CPU", "AI" as an organisation or a place) or a month as an organisation or a place ("June":
+    a person may be named so)."""
+    if surface in _COMMON_ABBREVIATIONS and not is_known_place(surface):
+        return True
+    return label != "PERSON" and surface.casefold() in _MONTHS
 
 
 def _skip_leading_function_words(text: str, start: int, end: int) -> int:

@@ -342,3 +342,22 @@ def test_a_country_that_plays_a_match_stays_a_place() -> None:
     spans = [(12, 18, "GPE"), (0, 6, "GPE"), (42, 50, "GPE"), (53, 57, "GPE"), (60, 64, "GPE"), (67, 75, "GPE")]
     labels = {s.text: s.label for s in resolve_entities(spans, text)}
     assert labels == {"France": "GPE", "Mexico": "GPE", "Bradford": "ORG", "Bath": "ORG"}
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kept"),
+    [
+        ("Trading resumes at 0800 GMT on Monday.", "ORG", None),  # "GMT"
+        ("Prices of the June contract rose.", "ORG", None),  # "June"
+        ("June Carter sang.", "PERSON", "June"),  # a person may be named after a month
+        ("Sales in the UK rose.", "GPE", "UK"),  # a known place is no common abbreviation
+        ("Chips for AI are scarce.", "GPE", None),
+        ("A rematch against Puerto Rico 's champion.", "GPE", "Puerto Rico"),  # no space left by "'s"
+    ],
+)
+def test_common_terms_are_no_names_and_spans_end_on_the_name(text: str, label: str, kept: str | None) -> None:
+    word = kept or next(w for w in ("GMT", "June", "AI") if w in text)
+    start = text.index(word)
+    end = start + len(word) + (3 if word == "Puerto Rico" else 0)  # the model's span takes the possessive
+    cleaned = clean_span(text, start, end, label)
+    assert (text[cleaned[0] : cleaned[1]] if cleaned else None) == kept
