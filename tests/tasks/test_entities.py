@@ -361,3 +361,28 @@ def test_common_terms_are_no_names_and_spans_end_on_the_name(text: str, label: s
     end = start + len(word) + (3 if word == "Puerto Rico" else 0)  # the model's span takes the possessive
     cleaned = clean_span(text, start, end, label)
     assert (text[cleaned[0] : cleaned[1]] if cleaned else None) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Romania win .\nBUCHAREST 1996-08-30\nRomania beat Lithuania .", {"BUCHAREST"}),
+        ("NOUAKCHOTT (Reuters) - The government said on Friday ...", {"NOUAKCHOTT"}),
+        ("Chisinau, Moldova — Voters went to the polls on Sunday.", {"Chisinau", "Moldova"}),
+        ("PARIS, Dec 5 (Reuters) - Shares rose.", {"PARIS"}),
+        ("Prices rose in Havana on Friday.", set()),  # a place in a sentence is the model's to find
+        ("Acme Widgets - the new range", set()),  # no known place
+    ],
+)
+def test_the_places_of_wire_datelines_are_found(text: str, expected: set[str]) -> None:
+    from newslake.tasks.entities import find_dateline_places
+
+    found = find_dateline_places(text, [])
+    assert {text[s:e] for s, e, _ in found} == expected and all(label == "GPE" for *_, label in found)
+
+
+def test_a_dateline_place_the_model_found_is_left_to_it() -> None:
+    from newslake.tasks.entities import find_dateline_places
+
+    text = "BUCHAREST 1996-08-30\nRomania beat Lithuania ."
+    assert find_dateline_places(text, [(0, 9, "GPE")]) == []
