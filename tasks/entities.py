@@ -534,11 +534,48 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
         return None
     if _CREDIT.search(text[max(0, start - 25) : start]):
         return None
+    if label == "PERSON" and " " in surface and surface.rsplit(maxsplit=1)[-1].casefold() in _ORGANISATION_HEADS:
+        label = "ORG"  # "Kurdistan Democratic Party", "Budapest Stock Exchange": no person's name ends so
     if label in ("GPE", "LOC") and surface.casefold() in _DIRECTION_ADJECTIVES:
         label = "NORP"  # "Western sanctions": an adjective of a region, not a place on a map
     return start, end, label
 
 
+# Last words of organisations' names that are nobody's surname.
+_ORGANISATION_HEADS = frozenset(
+    [
+        "party",
+        "agency",
+        "association",
+        "authority",
+        "bureau",
+        "commission",
+        "committee",
+        "company",
+        "corporation",
+        "council",
+        "department",
+        "exchange",
+        "federation",
+        "foundation",
+        "institute",
+        "league",
+        "ministry",
+        "organisation",
+        "organization",
+        "society",
+        "university",
+        "union",
+        "army",
+        "inc",
+        "ltd",
+        "plc",
+        "spa",
+        "gmbh",
+        "airlines",
+        "newsroom",
+    ]
+)
 _MONTHS = frozenset(
     [
         "january",

@@ -386,3 +386,18 @@ def test_a_dateline_place_the_model_found_is_left_to_it() -> None:
 
     text = "BUCHAREST 1996-08-30\nRomania beat Lithuania ."
     assert find_dateline_places(text, [(0, 9, "GPE")]) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("Kurdistan Democratic Party", "ORG"),
+        ("Budapest Stock Exchange", "ORG"),
+        ("Pirelli SpA", "ORG"),
+        ("Margaret Court", "PERSON"),  # a surname that is also a word stays a person's
+        ("Party", "PERSON"),  # one word: nothing to tell by
+    ],
+)
+def test_a_person_whose_name_ends_like_an_organisation_is_one(name: str, label: str) -> None:
+    text = f"{name} said on Friday."
+    assert clean_span(text, 0, len(name), "PERSON") == (0, len(name), label)
