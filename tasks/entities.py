@@ -377,7 +377,9 @@ def find_result_teams(text: str, spans: Sequence[tuple[int, int, str]]) -> list[
     found: list[tuple[int, int, str]] = []
     offset = 0
     for line in text.split("\n"):
+        # A month before a day is a date ("July 19-20"), not a team.
         hits = [m for m in _TEAM_SCORE.finditer(line) if "." not in m.group("team")]
+        hits = [m for m in hits if not _is_common_term(m.group("team"), "ORG")]
         if len(hits) >= 2:
             for m in hits:
                 start, end = offset + m.start("team"), offset + m.end("team")

@@ -401,3 +401,10 @@ def test_a_dateline_place_the_model_found_is_left_to_it() -> None:
 def test_a_person_whose_name_ends_like_an_organisation_is_one(name: str, label: str) -> None:
     text = f"{name} said on Friday."
     assert clean_span(text, 0, len(name), "PERSON") == (0, len(name), label)
+
+
+def test_dates_in_a_line_of_numbers_are_no_teams() -> None:
+    from newslake.tasks.entities import find_result_teams
+
+    text = "The semifinals are July 19-20 , and the final September 27-28 .\nSan Diego 4 Montreal 3"
+    assert {text[s:e] for s, e, _ in find_result_teams(text, [])} == {"San Diego", "Montreal"}
