@@ -78,17 +78,17 @@ def articles_over_time(rows: Records) -> alt.Chart:
 
 
 def top_entities(rows: Records) -> alt.HConcatChart | alt.Chart:
-    """Give back bars of the most mentioned people, organisations and places, side by side."""
+    """Give back bars of the people, organisations and places in the most stories, side by side."""
     panels = []
     for kind in ("People", "Organisations", "Places"):
         subset = [r for r in rows if r["kind"] == kind]
         chart = (
-            alt.Chart(_data(subset or [{"name": "(none)", "mentions": 0, "articles": 0}]))
+            alt.Chart(_data(subset or [{"name": "(none)", "stories": 0, "articles": 0, "mentions": 0}]))
             .mark_bar()
             .encode(
-                x=alt.X("mentions:Q", title="mentions"),
+                x=alt.X("stories:Q", title="stories"),
                 y=alt.Y("name:N", sort="-x", title=None),
-                tooltip=["name:N", "mentions:Q", "articles:Q", alt.Tooltip("stories:Q", title="distinct stories")],
+                tooltip=["name:N", alt.Tooltip("stories:Q", title="distinct stories"), "articles:Q", "mentions:Q"],
             )
             .properties(width=170, height=220, title=kind)
         )

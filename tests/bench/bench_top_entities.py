@@ -1,9 +1,10 @@
 """Junk at the top: the top 20 people, organisations and places of a real corpus, and how many are junk.
 
 Runs newslake's document step (extraction, the language policy, entities) in process over the HTML
-pages of ../shared/eval (aeb, fundus, boilerplate), counts mentions per entity across articles the
-way the warehouse's resolved_entities view does (a surname counts for the one full name ending in it),
-and prints the top 20 per label. Each name is looked up in tests/bench/top_entities_review.json, a
+pages of ../shared/eval (aeb, fundus, boilerplate), counts articles and mentions per entity the way
+the warehouse's resolved_entities view does (a surname counts for the one full name ending in it),
+ranks them as the top_entities view does (by stories, then articles, then mentions; each page here is
+its own story) and prints the top 20 per label. Each name is looked up in tests/bench/top_entities_review.json, a
 hand-made list of names judged a named entity of that label or not; the figures are the junk count
 and the names nobody has judged yet (judge them and add them, so the count stays honest).
 Usage: python -m tests.bench.bench_top_entities [--eval DIR] [--top 20]
@@ -39,26 +40,34 @@ def corpus(eval_dir: Path) -> list[RawDocument]:
     return docs
 
 
-def resolved_counts(mentions: list[tuple[str, str, int]]) -> dict[str, Counter[str]]:
-    """Give back mentions per label and name, a one-word person name counted for the one full name in
-    the corpus that ends in it (as the warehouse's resolved_entities view does)."""
+def resolved_counts(mentions: list[tuple[int, str, str, int]]) -> dict[str, dict[str, tuple[int, int]]]:
+    """Give back (articles, mentions) per label and name from (article, name, label, count) rows, a
+    one-word person name counted for the one full name in the corpus that ends in it (as the
+    warehouse's resolved_entities view does)."""
 
     def key(name: str) -> str:
         return " ".join(re.sub(r"(^|\s)[A-Z]\.(\s|$)", " ", name).split()).lower()
 
-    full = {key(n): n for n, label, _ in mentions if label == "PERSON" and " " in key(n)}
+    full = {key(n): n for _, n, label, _ in mentions if label == "PERSON" and " " in key(n)}
     by_surname: dict[str, set[str]] = defaultdict(set)
     for k in full:
         by_surname[k.split()[-1]].add(k)
+    articles: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for name, label, count in mentions:
+    for article, name, label, count in mentions:
         k = key(name)
         if label == "PERSON" and " " not in k and len(by_surname.get(k, ())) == 1:
             name = full[next(iter(by_surname[k]))]
         elif label == "PERSON" and k in full:
             name = full[k]
+        articles[label][name].add(article)
         counts[label][name] += count
-    return counts
+    return {label: {n: (len(articles[label][n]), counts[label][n]) for n in counts[label]} for label in counts}
+
+
+def ranked(counts: dict[str, tuple[int, int]], top: int) -> list[str]:
+    """Give back the top names by articles, then mentions, then name."""
+    return sorted(counts, key=lambda n: (-counts[n][0], -counts[n][1], n))[:top]
 
 
 def main() -> None:
@@ -71,15 +80,15 @@ def main() -> None:
         return
     settings = Settings()
     init_worker(settings.entities.model, settings.run.max_document_bytes)
-    mentions: list[tuple[str, str, int]] = []
+    mentions: list[tuple[int, str, str, int]] = []
     docs = corpus(args.eval)
     for start in range(0, len(docs), 50):
-        for processed in process_chunk(docs[start : start + 50]):
-            mentions += [(m.name, m.label, m.count) for m in processed.mentions]
+        for n, processed in enumerate(process_chunk(docs[start : start + 50]), start):
+            mentions += [(n, m.name, m.label, m.count) for m in processed.mentions]
     review = json.loads((HERE / "top_entities_review.json").read_text(encoding="utf-8"))
     counts = resolved_counts(mentions)
     for label, title in LABELS.items():
-        top = [name for name, _ in counts[label].most_common(args.top)]
+        top = ranked(counts.get(label, {}), args.top)
         junk = [n for n in top if n in review[label]["junk"]]
         unjudged = [n for n in top if n not in review[label]["junk"] and n not in review[label]["ok"]]
         print(f"top {args.top} {title}: {top}")

@@ -1,6 +1,8 @@
--- top_entities: the most mentioned entities of each type over the last 7 and 30 days and all time.
+-- top_entities: the entities of each type in the most stories over the last 7 and 30 days and all time.
 -- Grain: one row per window and entity. Keys: window_days (7, 30, or NULL for all time), entity_id.
--- Chart: horizontal bars of mentions for rank <= 10, one panel per label (PERSON, ORG, GPE, ...).
+-- Chart: horizontal bars of stories for rank <= 10, one panel per label (PERSON, ORG, GPE, ...).
+-- Ranked by stories, then articles, then mentions: one long article that names a product 75 times
+-- is one story, and does not put that product above the people every story is about.
 -- Windows count back from the newest article in the warehouse, so a back-fill reads the same as live data.
 -- stories counts a story told by many articles (syndicated copies, rewrites: story_clusters) once.
 WITH newest AS (
@@ -41,7 +43,7 @@ counted AS (
 SELECT
     window_days,
     label,
-    rank() OVER (PARTITION BY window_days, label ORDER BY mentions DESC, articles DESC) AS rank,
+    rank() OVER (PARTITION BY window_days, label ORDER BY stories DESC, articles DESC, mentions DESC) AS rank,
     entity_id,
     name,
     articles,
