@@ -399,17 +399,33 @@ _DATELINE = re.compile(
 )
 
 
-def find_dateline_places(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Give back the known places of wire datelines the model missed ("BUCHAREST 1996-08-30",
-    "NOUAKCHOTT (Reuters) -"): a city written in capitals before a date reads to it as anything."""
+def find_dateline_places(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Give back the places of wire datelines ("BUCHAREST 1996-08-30", "NOUAKCHOTT (Reuters) -",
+    "SIOUX FALLS, S.D. –"): a known place the model missed (a city in capitals before a date reads to
+    it as anything), and the city of a dateline that names its region, a known place or an abbreviation
+    ("S.D.", "Calif."), whatever the model made of it: a model span inside it is removed from `spans`."""
     found = []
     for match in _DATELINE.finditer(text):
+        region = match.group("region")
+        regional = bool(region) and (is_known_place(region.title()) or _REGION_ABBREVIATION.fullmatch(region))
         for group in ("place", "region"):
             start, end = match.span(group)
             name = match.group(group)
-            if name and is_known_place(name.title()) and not any(start < e and s < end for s, e, _ in spans):
+            if not name:
+                continue
+            inside = [span for span in spans if start <= span[0] and span[1] <= end]
+            if group == "place" and regional and not is_known_place(name.title()):
+                if any(start < e and s < end for s, e, _ in spans if (s, e, _) not in inside):
+                    continue
+                for span in inside:
+                    spans.remove(span)
+                found.append((start, end, "GPE"))
+            elif is_known_place(name.title()) and not any(start < e and s < end for s, e, _ in spans):
                 found.append((start, end, "GPE"))
     return found
+
+
+_REGION_ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{0,4}\.){1,3}")
 
 
 def find_acronyms(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -372,6 +372,9 @@ def test_common_terms_are_no_names_and_spans_end_on_the_name(text: str, label: s
         ("PARIS, Dec 5 (Reuters) - Shares rose.", {"PARIS"}),
         ("Prices rose in Havana on Friday.", set()),  # a place in a sentence is the model's to find
         ("Acme Widgets - the new range", set()),  # no known place
+        ("SIOUX FALLS, S.D. – People across the nation ...", {"SIOUX FALLS"}),  # its region says it is one
+        ("LA CROSSE, Wis. (AP) — After a summer ...", {"LA CROSSE"}),
+        ("Acme Widgets, Inc - the new range", set()),  # "Inc" is no region
     ],
 )
 def test_the_places_of_wire_datelines_are_found(text: str, expected: set[str]) -> None:
@@ -408,3 +411,11 @@ def test_dates_in_a_line_of_numbers_are_no_teams() -> None:
 
     text = "The semifinals are July 19-20 , and the final September 27-28 .\nSan Diego 4 Montreal 3"
     assert {text[s:e] for s, e, _ in find_result_teams(text, [])} == {"San Diego", "Montreal"}
+
+
+def test_the_city_of_a_dateline_with_its_region_is_a_place_whatever_the_model_said() -> None:
+    from newslake.tasks.entities import find_dateline_places
+
+    text = "SIOUX FALLS, S.D. – People across the nation ..."
+    spans = [(0, 11, "PERSON")]
+    assert find_dateline_places(text, spans) == [(0, 11, "GPE")] and spans == []
