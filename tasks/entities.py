@@ -554,11 +554,37 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
         return None
     if label == "PERSON" and " " in surface and surface.rsplit(maxsplit=1)[-1].casefold() in _ORGANISATION_HEADS:
         label = "ORG"  # "Kurdistan Democratic Party", "Budapest Stock Exchange": no person's name ends so
+    if label == "PERSON" and surface.casefold() in _PLATFORMS:
+        label = "ORG"  # "posted on Twitter": the small English model reads the platforms as people
     if label in ("GPE", "LOC") and surface.casefold() in _DIRECTION_ADJECTIVES:
         label = "NORP"  # "Western sanctions": an adjective of a region, not a place on a map
     return start, end, label
 
 
+# The social platforms every publisher's stories mention ("shared on Twitter", "her Instagram page"),
+# which the small English model reads as people.
+_PLATFORMS = frozenset(
+    [
+        "twitter",
+        "instagram",
+        "facebook",
+        "tiktok",
+        "youtube",
+        "whatsapp",
+        "snapchat",
+        "linkedin",
+        "reddit",
+        "telegram",
+        "pinterest",
+        "threads",
+        "bluesky",
+        "mastodon",
+        "twitch",
+        "spotify",
+        "wechat",
+        "weibo",
+    ]
+)
 # Last words of organisations' names that are nobody's surname.
 _ORGANISATION_HEADS = frozenset(
     [

@@ -419,3 +419,10 @@ def test_the_city_of_a_dateline_with_its_region_is_a_place_whatever_the_model_sa
     text = "SIOUX FALLS, S.D. – People across the nation ..."
     spans = [(0, 11, "PERSON")]
     assert find_dateline_places(text, spans) == [(0, 11, "GPE")] and spans == []
+
+
+@pytest.mark.parametrize("name", ["Twitter", "Instagram", "TikTok"])
+def test_a_social_platform_is_no_person(name: str) -> None:
+    text = f"She posted the video on {name} on Monday."
+    start = text.index(name)
+    assert clean_span(text, start, start + len(name), "PERSON") == (start, start + len(name), "ORG")
