@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from newslake.tasks.gazetteer import is_known_place, lookup_place
+from newslake.tasks.gazetteer import country_name, is_known_place, lookup_place
 from newslake.tasks.records import EntitySpan, Mention
 
 if TYPE_CHECKING:
@@ -760,8 +760,12 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str) -> list[Entit
     canonical = resolve_short_names(votes)
     labels = {name: settle_label(name, _merge_votes(name, canonical, votes)) for name in set(canonical.values())}
     canonical = merge_case_variants(canonical, votes, labels)
+    # A country has one name however the article writes it ("U.S.", "United States", "America's").
+    named = {
+        name: (country_name(name) or name) if label in PLACE_LABELS else name for name, label in labels.items()
+    }
     return [
-        EntitySpan(start, end, surface, labels[canonical[surface]], canonical[surface])
+        EntitySpan(start, end, surface, labels[canonical[surface]], named[canonical[surface]])
         for (start, end, _), surface in zip(spans, surfaces, strict=True)
     ]
 

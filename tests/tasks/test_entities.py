@@ -426,3 +426,13 @@ def test_a_social_platform_is_no_person(name: str) -> None:
     text = f"She posted the video on {name} on Monday."
     start = text.index(name)
     assert clean_span(text, start, start + len(name), "PERSON") == (start, start + len(name), "ORG")
+
+
+def test_a_country_has_one_name_however_the_article_writes_it(ner) -> None:  # type: ignore[no-untyped-def]
+    text = "The United States and Britain signed the deal. U.S. officials said the UK would sign first."
+    [doc] = list(ner.pipe([text]))
+    names = {s.text: s.canonical for s in find_entities(doc, text) if s.label == "GPE"}
+    assert names["U.S."] == names["United States"] == "United States"
+    assert names["UK"] == names["Britain"] == "United Kingdom"
+    mentions = {m.name: set(m.surface_forms) for m in group_mentions(find_entities(doc, text))}
+    assert mentions["United States"] == {"United States", "U.S."}
