@@ -760,10 +760,8 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str) -> list[Entit
     canonical = resolve_short_names(votes)
     labels = {name: settle_label(name, _merge_votes(name, canonical, votes)) for name in set(canonical.values())}
     canonical = merge_case_variants(canonical, votes, labels)
-    # A country has one name however the article writes it ("U.S.", "United States", "America's").
-    named = {
-        name: (country_name(name) or name) if label in PLACE_LABELS else name for name, label in labels.items()
-    }
+    # A country has one name however the article writes it ("U.S.", "United States", "USA").
+    named = {name: (country_name(name) or name) if label in PLACE_LABELS else name for name, label in labels.items()}
     return [
         EntitySpan(start, end, surface, labels[canonical[surface]], named[canonical[surface]])
         for (start, end, _), surface in zip(spans, surfaces, strict=True)
