@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Collection, Iterable
 
-from newslake.tasks.gazetteer import is_known_place, lookup_place
+from newslake.tasks.gazetteer import is_country, is_known_place
 
 # Conjunctions that join two names in a byline, in the languages newslake meets most.
 # Short words such as "et", "y" or "e" are left alone: they also join parts of one organisation's name.
@@ -160,16 +160,11 @@ def choose_authors(
     chosen = _claimed_authors(persons, organisations, found, publishers)
     if chosen and shown is not None and not _any_shown(chosen, shown, organisations, publishers):
         chosen = ()
-    declared = {_key(n) for value in organisations for n in split_names(value)}
-    if chosen and signature and all(_key(n) in declared for n in chosen):
+    if chosen and signature and {_key(n) for n in chosen} <= _declared(organisations):
         return (signature,)  # the publisher declared as author, and a reporter signing the text
-    if chosen:
-        return chosen
     # A visible byline is kept even when it is the site's name: a personal blog is named after its author.
-    chosen = next((_unique(names) for line, marked in bylines if (names := byline_names(line, marked))), ())
-    if chosen:
-        return chosen
-    return (signature,) if signature else ()
+    chosen = chosen or next((_unique(names) for line, marked in bylines if (names := byline_names(line, marked))), ())
+    return chosen or ((signature,) if signature else ())
 
 
 def signature_name(text: str, set_apart: Collection[str]) -> str | None:
@@ -276,7 +271,7 @@ def byline_names(text: str, marked: bool) -> list[str]:
         name = clean_name(part)
         if name and is_person_name(name):
             names.append(name)
-    if names and (all(is_known_place(n) for n in names) or (len(names) > 1 and _is_country(names[-1]))):
+    if names and (all(is_known_place(n) for n in names) or (len(names) > 1 and is_country(names[-1]))):
         return []  # a dateline ("Frankfurt, Germany") where a byline goes names no author
     return names
 
@@ -314,7 +309,7 @@ def is_person_name(name: str) -> bool:
 def _any_shown(names: tuple[str, ...], shown: str, organisations: Iterable[str], publishers: list[str]) -> bool:
     """Tell whether the page shows any of these names: a word of three letters or more of one of them
     in its text, or a name it cannot judge (an organisation, the publisher, initials)."""
-    declared = {_key(n) for value in organisations for n in split_names(value)}
+    declared = _declared(organisations)
     for name in names:
         words = [w for w in _LETTERS.findall(name.casefold()) if len(w) >= 3]
         if not words or _key(name) in declared or _is_publisher(name, publishers):
@@ -327,13 +322,13 @@ def _any_shown(names: tuple[str, ...], shown: str, organisations: Iterable[str],
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
+def _declared(organisations: Iterable[str]) -> set[str]:
+    """Give back the keys of the organisations the markup declares as authors, each split into names."""
+    return {_key(n) for value in organisations for n in split_names(value)}
+
+
 def _is_placeholder(name: str) -> bool:
     return _key(name) in _PLACEHOLDERS
-
-
-def _is_country(name: str) -> bool:
-    place = lookup_place(name)
-    return place is not None and place.kind == "country"
 
 
 def _is_initials(name: str) -> bool:

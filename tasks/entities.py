@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from newslake.tasks.gazetteer import country_name, is_known_place, lookup_place
+from newslake.tasks.gazetteer import country_name, is_country, is_known_place, lookup_place
 from newslake.tasks.records import EntitySpan, Mention
 
 if TYPE_CHECKING:
@@ -358,15 +358,23 @@ def find_pattern_people(text: str, spans: list[tuple[int, int, str]]) -> list[tu
         country = match.group("country").strip()
         if is_known_place(country) or country.isupper():
             found.append((match.start("name"), match.end("name"), "PERSON"))
-    kept = []
-    for start, end, label in found:
-        inside = [span for span in spans if start <= span[0] and span[1] <= end]
-        if any(start < e and s < end for s, e, _ in spans if (s, e, _) not in inside):
-            continue
-        for span in inside:
-            spans.remove(span)
-        kept.append((start, end, label))
-    return kept
+    return [(start, end, label) for start, end, label in found if _take_over(spans, start, end)]
+
+
+def _overlaps(spans: Iterable[tuple[int, int, str]], start: int, end: int) -> bool:
+    """Tell whether any span overlaps start..end."""
+    return any(start < e and s < end for s, e, _ in spans)
+
+
+def _take_over(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    """Remove the spans lying inside start..end from `spans`, in place, and tell whether the range is
+    free now; a span reaching across its edge keeps it (and nothing is removed)."""
+    inside = [span for span in spans if start <= span[0] and span[1] <= end]
+    if _overlaps((span for span in spans if span not in inside), start, end):
+        return False
+    for span in inside:
+        spans.remove(span)
+    return True
 
 
 def find_result_teams(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -383,7 +391,7 @@ def find_result_teams(text: str, spans: Sequence[tuple[int, int, str]]) -> list[
         if len(hits) >= 2:
             for m in hits:
                 start, end = offset + m.start("team"), offset + m.end("team")
-                if not any(start < e and s < end for s, e, _ in spans):
+                if not _overlaps(spans, start, end):
                     found.append((start, end, "ORG"))
         offset += len(line) + 1
     return found
@@ -413,14 +421,10 @@ def find_dateline_places(text: str, spans: list[tuple[int, int, str]]) -> list[t
             name = match.group(group)
             if not name:
                 continue
-            inside = [span for span in spans if start <= span[0] and span[1] <= end]
             if group == "place" and regional and not is_known_place(name.title()):
-                if any(start < e and s < end for s, e, _ in spans if (s, e, _) not in inside):
-                    continue
-                for span in inside:
-                    spans.remove(span)
-                found.append((start, end, "GPE"))
-            elif is_known_place(name.title()) and not any(start < e and s < end for s, e, _ in spans):
+                if _take_over(spans, start, end):
+                    found.append((start, end, "GPE"))
+            elif is_known_place(name.title()) and not _overlaps(spans, start, end):
                 found.append((start, end, "GPE"))
     return found
 
@@ -437,7 +441,7 @@ def find_acronyms(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tupl
     for match in _ACRONYM.finditer(text):
         start, end = match.span()
         word = match.group(0)
-        if word in _not_acronyms() or is_known_place(word) or any(start < e and s < end for s, e, _ in spans):
+        if word in _not_acronyms() or is_known_place(word) or _overlaps(spans, start, end):
             continue
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
@@ -753,8 +757,8 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str) -> list[Entit
         votes[surface][label] += 1
         votes[surface]["PERSON"] += person_evidence(text, start, end, label)
         # A country that plays is still a country ("France beat Mexico 2-0"): its clubs are the teams.
-        if (label in PLACE_LABELS or label == "ORG" or (label == "PERSON" and " " not in surface)) and not (
-            (place := lookup_place(surface)) is not None and place.kind == "country"
+        if (label in PLACE_LABELS or label == "ORG" or (label == "PERSON" and " " not in surface)) and not is_country(
+            surface
         ):
             votes[surface]["TEAM"] += team_evidence(text, start, end)
     canonical = resolve_short_names(votes)

