@@ -22,12 +22,12 @@ class Place:
 
 def lookup_place(name: str) -> Place | None:
     """Give back the best-known place with this name (countries first, then the most populous city)."""
-    return place_index().get(_key(name))
+    return place_index().get(name_key(name))
 
 
 def is_known_place(name: str) -> bool:
     """Tell whether the name is a country, capital, major city, region or continent."""
-    return _key(name) in place_index()
+    return name_key(name) in place_index()
 
 
 def is_country(name: str) -> bool:
@@ -43,7 +43,8 @@ def country_name(name: str) -> str | None:
     return place.name if place is not None and place.kind == "country" else None
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """Give back the folded form of a place name that the gazetteer looks names up by."""
     return " ".join(name.replace("’", "'").split()).casefold()
 
 
@@ -57,7 +58,7 @@ def place_index() -> dict[str, Place]:
     index: dict[str, Place] = {}
 
     def add(name: str, place: Place) -> None:
-        index.setdefault(_key(name), place)
+        index.setdefault(name_key(name), place)
 
     capitals = {c["capital"]: c["iso"] for c in cache.get_countries().values() if c.get("capital")}
     countries = {c["iso"]: Place(c["name"], "country", c["iso"], None, None) for c in cache.get_countries().values()}
@@ -81,10 +82,18 @@ def place_index() -> dict[str, Place]:
             add(city["name"], place)
             if capital:  # well-known spellings of capitals ("Kiev" for Kyiv)
                 for alternate in city.get("alternatenames") or ():
-                    if alternate[:1].isupper() and alternate.replace(" ", "").replace("-", "").isascii():
+                    if _is_spelling(alternate):
                         add(alternate, place)
     for state in cache.get_us_states().values():
         add(state["name"], Place(state["name"], "region", "US", None, None))
     for continent in cache.get_continents().values():
         add(continent["name"], Place(continent["name"], "continent", None, None, None))
     return index
+
+
+def _is_spelling(alternate: str) -> bool:
+    """Tell whether one of GeoNames' alternate names of a capital is a spelling of it ("Kiev", "Peking")
+    rather than a code or short form that is also a word or a name: airport codes ("MAD", "ADD", "LON",
+    "SUV") and names of three letters or fewer ("Ben" for Bern, "Was" for Washington, "Vin" for Vienna)."""
+    letters = alternate.replace(" ", "").replace("-", "")
+    return len(letters) >= 4 and alternate[:1].isupper() and not alternate.isupper() and letters.isascii()
