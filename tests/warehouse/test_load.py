@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from newslake.tasks.places import PLACES_ONLY
 from newslake.tasks.validate import ExpectationOutcome
 from newslake.warehouse.lake import LakeLocation, LakeMissingError, connect, threads_limited
 from newslake.warehouse.load import FetchRow, LoadBatch, StoredDocument, blob_column, load_batch, plan_batch
@@ -231,9 +232,10 @@ def test_rows_loaded_before_published_on_get_their_utc_day(tmp_path: Path) -> No
 
 def test_entity_coverage_counts_the_articles_each_language_had_read_or_skipped(con: duckdb.DuckDBPyConnection) -> None:
     batch = sample_batch()
-    why = "no entity model for language 'de' (m-1 reads 'en')"
-    article = replace(batch.articles[0][1], language="de", entities_skipped=why)
-    batch.articles[0] = ("art1", article)
+    why = "no entity model for language 'de' (m-1 reads 'en'): places only"
+    german = replace(batch.articles[0][1], language="de", entities_skipped=why, entities_model=PLACES_ONLY)
+    english = replace(batch.articles[0][1], doc_id="doc2", language="en", entities_model="m-1")
+    batch.articles[:] = [("art1", german), ("art2", english)]
     load_batch(con, batch)
-    rows = con.execute("SELECT * FROM entity_coverage").fetchall()
-    assert rows == [("de", 1, 0, 1, None, why)]
+    rows = con.execute("SELECT * FROM entity_coverage ORDER BY language").fetchall()
+    assert rows == [("de", 1, 0, 1, 1, None, why), ("en", 1, 1, 0, 0, "m-1", None)]

@@ -1,0 +1,59 @@
+"""Places in articles no entity model reads, from the gazetteer in the article's language."""
+
+from __future__ import annotations
+
+from newslake.tasks.places import find_places, home_countries
+
+
+def _found(text: str, language: str) -> list[tuple[str, str, str]]:
+    spans = find_places(text, language)
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    return [(s.text, s.label, s.canonical) for s in spans]
+
+
+def test_places_are_read_in_the_articles_language_under_one_name() -> None:
+    text = "In Deutschland und Österreich wird gewählt. Aus Wien kam Kritik, in Berlin schwieg man. Europa wartet."
+    assert _found(text, "de") == [
+        ("Deutschland", "GPE", "Germany"),
+        ("Österreich", "GPE", "Austria"),
+        ("Wien", "GPE", "Vienna"),
+        ("Berlin", "GPE", "Berlin"),
+        ("Europa", "LOC", "Europe"),
+    ]
+    assert _found("Estados Unidos y Alemania firmaron en Bruselas.", "es") == [
+        ("Estados Unidos", "GPE", "United States"),
+        ("Alemania", "GPE", "Germany"),
+        ("Bruselas", "GPE", "Brussels"),
+    ]
+    assert _found("Die USA und Frankfurt am Main.", "de") == [
+        ("USA", "GPE", "United States"),
+        ("Frankfurt am Main", "GPE", "Frankfurt am Main"),
+    ]
+
+
+def test_a_place_inside_a_longer_name_is_not_taken() -> None:
+    assert _found("Heute spielt Borussia Dortmund gegen Bayern.", "de") == []
+    assert _found("Das berichtet die Washington Post am Montag.", "de") == []
+    assert _found("El presidente Santiago Peña habló.", "es") == []
+    # A capitalised word that opens the sentence is no part of the name.
+    assert _found("Gestern. Dortmund gewinnt.", "de") == [("Dortmund", "GPE", "Dortmund")]
+
+
+def test_a_city_abroad_needs_its_country_in_the_article() -> None:
+    # "Bergen" is "mountains" in German, "Kawasaki" a motorcycle: Norway's and Japan's cities only
+    # when the article is about those countries. A city at home needs nothing.
+    assert _found("Wir wandern in den Bergen.", "de") == []
+    assert _found("Motorräder von Kawasaki und Honda.", "de") == []
+    assert [t for t, _, _ in _found("Von Bergen in Norwegen nach Oslo.", "de")] == ["Bergen", "Norwegen", "Oslo"]
+    assert _found("Die Feuerwehr in Dortmund.", "de") == [("Dortmund", "GPE", "Dortmund")]
+    assert {"DE", "AT", "CH"} <= home_countries("de") and "DE" not in home_countries("es")
+
+
+def test_a_city_written_as_a_word_of_the_language_is_not_taken() -> None:
+    assert _found("Wir essen gern. Das Essen war gut.", "de") == []
+
+
+def test_texts_in_any_language_or_none_are_read_without_error() -> None:
+    assert _found("東京で会議が開かれた。", "ja") == []
+    assert _found("USA", "xx") == [("USA", "GPE", "United States")]
+    assert _found("", "de") == []
