@@ -45,7 +45,7 @@ bench: setup ## Pipeline speed on a 2,000-page corpus from ../shared/eval: newsl
 bench-cluster: setup ## The bench corpus on PostgreSQL + S3 with 1 and 2 Dask workers, against the default
 	$(BIN)/python -m tests.bench.bench_cluster
 
-bench-entities: setup ## Entity quality and speed on ../shared/eval/ner, raw model vs newslake; junk in the top lists
+bench-entities: setup ## Entity quality and speed on ../shared/eval/ner, raw model vs newslake; coverage and top-list junk
 	$(BIN)/python -m tests.bench.bench_entities
 	$(BIN)/python -m tests.bench.bench_top_entities
 

@@ -7,6 +7,8 @@ ranks them as the top_entities view does (by stories, then articles, then mentio
 its own story) and prints the top 20 per label. Each name is looked up in tests/bench/top_entities_review.json, a
 hand-made list of names judged a named entity of that label or not; the figures are the junk count
 and the names nobody has judged yet (judge them and add them, so the count stays honest).
+It first prints the entity coverage per language: articles an entity model read, articles given only
+their places (no model for the language, tasks/places.py), and how many of either have any entity.
 With --check FLOOR, exits non-zero when the junk or the unjudged names exceed their ceilings.
 Usage: python -m tests.bench.bench_top_entities [--eval DIR] [--top 20] [--check FLOOR]
 """
@@ -72,6 +74,16 @@ def ranked(counts: dict[str, tuple[int, int]], top: int) -> list[str]:
     return sorted(counts, key=lambda n: (-counts[n][0], -counts[n][1], n))[:top]
 
 
+def print_coverage(coverage: dict[str, Counter[str]]) -> None:
+    """Print, per language, the articles an entity model read, those given only their places (no model
+    for the language), and how many of either have any entity."""
+    for language, tally in sorted(coverage.items(), key=lambda item: (-item[1]["articles"], item[0])):
+        print(
+            f"coverage {language} articles={tally['articles']} model={tally['model']} "
+            f"places_only={tally['places_only']} with_entities={tally['with_mentions']}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--eval", type=Path, default=HERE.parents[2] / "shared" / "eval")
@@ -84,10 +96,17 @@ def main() -> None:
     settings = Settings()
     init_worker(settings.entities.model, settings.run.max_document_bytes)
     mentions: list[tuple[int, str, str, int]] = []
+    coverage: dict[str, Counter[str]] = defaultdict(Counter)
     docs = corpus(args.eval)
     for start in range(0, len(docs), 50):
         for n, processed in enumerate(process_chunk(docs[start : start + 50]), start):
             mentions += [(n, m.name, m.label, m.count) for m in processed.mentions]
+            if processed.article is not None:
+                tally = coverage[processed.article.language or "unknown"]
+                tally["articles"] += 1
+                tally["places_only" if processed.article.entities_skipped else "model"] += 1
+                tally["with_mentions"] += bool(processed.mentions)
+    print_coverage(coverage)
     review = json.loads((HERE / "top_entities_review.json").read_text(encoding="utf-8"))
     counts = resolved_counts(mentions)
     figures: dict[str, float] = {"unjudged": 0}
