@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newslake.tasks.places import find_places, home_countries
 
 
@@ -57,3 +60,20 @@ def test_texts_in_any_language_or_none_are_read_without_error() -> None:
     assert _found("東京で会議が開かれた。", "ja") == []
     assert _found("USA", "xx") == [("USA", "GPE", "United States")]
     assert _found("", "de") == []
+
+
+_WORDS = st.sampled_from(
+    ["Berlin", "in", "Deutschland", "Borussia", "Dortmund", "essen", "Essen", "USA", "U.S.", "Frankfurt", "am", "Main"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(_WORDS, st.text(max_size=12)), max_size=30).map(" ".join),
+    st.sampled_from(["de", "es", "ja", "xx", ""]),
+)
+def test_any_text_gives_spans_that_are_its_own_words(text: str, language: str) -> None:
+    spans = find_places(text, language)
+    assert all(0 <= s.start < s.end <= len(text) and text[s.start : s.end] == s.text for s in spans)
+    assert [s.start for s in spans] == sorted(s.start for s in spans)
+    assert all(s.label in ("GPE", "LOC") and s.canonical for s in spans)
