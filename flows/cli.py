@@ -566,6 +566,12 @@ def quarantine(
 @click.option("--reason", default=None, help="Only documents refused for reasons starting with this code.")
 @click.option("--source", default=None, help="Only sources containing this text.")
 @click.option("--all", "everything", is_flag=True, help="Every stored document, not just the quarantined ones.")
+@click.option(
+    "--language",
+    default=None,
+    metavar="CODE",
+    help="With --all: only documents whose article is in this language (ISO 639-1, e.g. de).",
+)
 @click.option("--workers", type=int, default=None, help="Worker processes for extraction and NER.")
 @dask_option
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
@@ -576,11 +582,14 @@ def reprocess(
     reason: str | None,
     source: str | None,
     everything: bool,
+    language: str | None,
     workers: int | None,
     dask: str | None,
     progress: bool | None,
 ) -> None:
     """Run stored raw documents through extraction, validation and load again, without reading sources."""
+    if language and not everything:
+        raise click.UsageError("--language needs --all: quarantined documents have no article, so no language")
     settings = load_settings(config_file, lake, {"run.workers": workers, "run.dask_address": dask})
     hand_over_run(settings)
     check_cluster(settings)
@@ -591,7 +600,7 @@ def reprocess(
     show = progress_mode(progress)
     with prefect_api(settings), stoppable_run():
         summary = on_cluster(reprocess_flow, settings.run.dask_address)(
-            settings, run_id, reason, source, everything, show_progress=show
+            settings, run_id, reason, source, everything, show_progress=show, language=language
         )
     print_summary(summary.lines())
     keep_warm(settings)

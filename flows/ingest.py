@@ -176,13 +176,15 @@ def reprocess(
     source: str | None = None,
     everything: bool = False,
     show_progress: bool | None = False,
+    language: str | None = None,
 ) -> RunSummary:
-    """Run stored raw documents through the pipeline again: the quarantined ones, or every current one."""
+    """Run stored raw documents through the pipeline again: the quarantined ones, or every current one
+    (of one language's articles, with `language`)."""
     with told_failures(settings), writer_lock(settings):
         con = connect(settings.location())
         try:
             migrate(con)
-            docs = reprocess_candidates(con, run_id, reason, source, everything)
+            docs = reprocess_candidates(con, run_id, reason, source, everything, language)
         finally:
             con.close()
 

@@ -19,9 +19,15 @@ def list_quarantine(
 
 
 def reprocess_candidates(
-    con: duckdb.DuckDBPyConnection, run_id: str | None, reason: str | None, source: str | None, everything: bool
+    con: duckdb.DuckDBPyConnection,
+    run_id: str | None,
+    reason: str | None,
+    source: str | None,
+    everything: bool,
+    language: str | None = None,
 ) -> list[RawDocument]:
-    """Give back the stored raw documents to process again: the quarantined ones, or every current one."""
-    params = {"run_id": run_id, "reason": reason, "source": source, "everything": everything}
+    """Give back the stored raw documents to process again: the quarantined ones, or every current one;
+    only those of sources containing `source`, or whose article is in `language`, when given."""
+    params = {"run_id": run_id, "reason": reason, "source": source, "everything": everything, "language": language}
     rows = con.execute(read_sql("reprocess_candidates"), params).fetchall()
     return [RawDocument(doc_id, source_uri, bytes(content), at, size) for doc_id, source_uri, content, at, size in rows]

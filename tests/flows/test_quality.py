@@ -162,3 +162,8 @@ def test_quarantine_lists_and_reprocess_releases_after_a_threshold_change(newsla
 
     newslake("reprocess", "--lake", str(lake), "--all", env={"NEWSLAKE_MIN_WORDS": "5"})
     assert _query(newslake, lake, counts_sql)[0] == after
+
+
+def test_reprocess_by_language_needs_all_and_says_so(newslake: CliRunner, tmp_path: Path) -> None:
+    refused = newslake("reprocess", "--language", "de", "--lake", str(tmp_path / "lake"), check=False)
+    assert refused.returncode == 2 and "--language needs --all" in refused.stderr
