@@ -35,6 +35,9 @@ _CATALOG_GONE = (
     "terminating connection due to administrator command",
     "no connection to the server",
 )
+# A statement the catalog's connection could not run, and no reason given: libpq's message is empty
+# when the server went away in the middle of a transaction ('Failed to execute query "ROLLBACK": ').
+_CATALOG_SILENT = re.compile(r'Failed to execute query ".*":\s*$', re.DOTALL)
 
 
 def _postgres_reason(text: str) -> str:
@@ -51,7 +54,7 @@ def explain_failure(exc: BaseException, where: object) -> str | None:
         return str(exc)
     text = str(exc)
     code = getattr(exc, "errno", None)
-    if any(s in text for s in _CATALOG_GONE):
+    if any(s in text for s in _CATALOG_GONE) or _CATALOG_SILENT.search(text):
         return (
             f"the warehouse's PostgreSQL catalog stopped answering ({_postgres_reason(text)}): batches "
             "committed before it are kept; run the same command again once the server is back"

@@ -53,6 +53,16 @@ def test_a_locked_catalog_is_explained(tmp_path: Path) -> None:
     assert message is not None and "database is locked" in message and "run again" in message
 
 
+def test_a_catalog_connection_lost_without_a_reason_is_explained() -> None:
+    import duckdb
+
+    # What DuckDB raised when PostgreSQL stopped in the middle of a batch's transaction (seen in
+    # test_postgres_stopped_mid_run_is_told_and_a_rerun_finishes): libpq gave no message at all.
+    message = explain_failure(duckdb.Error('Failed to execute query "ROLLBACK": '), "/data/lake")
+    assert message is not None and "PostgreSQL catalog stopped answering (connection lost)" in message
+    assert explain_failure(duckdb.Error('Failed to execute query "SELECT 1": syntax error'), "/x") is None
+
+
 def test_other_errors_keep_their_traceback() -> None:
     assert explain_failure(ValueError("a bug"), "/data/lake") is None
     assert explain_failure(ExpectedError("told already"), "/x") == "told already"
