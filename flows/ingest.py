@@ -5,10 +5,11 @@ from __future__ import annotations
 import gc
 import signal
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -531,7 +532,10 @@ def complete_batch(
         mark_search_stale(settings.location())  # before the load: a run killed after it still refreshes
     counts = load_work(con, unwalked(batch))
     loaded = [work.status[a.doc_id] for _, a in batch.articles]
-    return BatchOutcome(loaded.count("new"), loaded.count("updated"), batch.rejections, verdict.outcomes, counts)
+    places_only = Counter(a.language or "unknown" for _, a in batch.articles if a.entities_skipped)
+    return BatchOutcome(
+        loaded.count("new"), loaded.count("updated"), batch.rejections, verdict.outcomes, counts, places_only
+    )
 
 
 @dataclass
@@ -543,6 +547,7 @@ class BatchOutcome:
     rejections: list[Rejection]
     outcomes: list[ExpectationOutcome]
     counts: LoadCounts
+    places_only: Counter[str] = field(default_factory=Counter)  # articles no model read, by language
 
 
 def add_batch_outcome(summary: RunSummary, outcome: BatchOutcome) -> None:
@@ -557,6 +562,7 @@ def add_batch_outcome(summary: RunSummary, outcome: BatchOutcome) -> None:
     summary.links += outcome.counts.links
     summary.quotes += outcome.counts.quotes
     summary.copies += outcome.counts.copies
+    summary.places_only += outcome.places_only
 
 
 def stoppable(chunks: Iterator[list[ProcessedDocument]]) -> Iterator[list[ProcessedDocument]]:

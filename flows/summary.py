@@ -58,6 +58,8 @@ class RunSummary:
     links: int = 0
     quotes: int = 0
     copies: int = 0  # articles that joined a story already told (syndicated copies, rewrites)
+    # Articles in a language no entity model reads, by language: they got only their places.
+    places_only: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     status: Literal["running", "completed", "warning", "failed", "interrupted"] = "running"
     data_docs: str | None = None
@@ -129,6 +131,10 @@ class RunSummary:
         rows += [
             ("articles loaded", str(self.articles)),
             ("  copies of a story already told", str(self.copies)),
+        ]
+        if self.places_only:
+            rows.append(("  places only (no entity model)", self.describe_places_only()))
+        rows += [
             ("entities loaded (new)", str(self.entities)),
             ("mentions loaded", str(self.mentions)),
             ("links loaded", str(self.links)),
@@ -144,6 +150,11 @@ class RunSummary:
         if self.report:
             rows.append(("report", self.report))
         return rows
+
+    def describe_places_only(self) -> str:
+        """Give back the articles no entity model read as one line: total, then each language's count."""
+        parts = ", ".join(f"{language} {n}" for language, n in self.places_only.most_common())
+        return f"{sum(self.places_only.values())} ({parts})"
 
     def describe_passed_over(self) -> str:
         """Give back the archive records passed over as one line: total, then each reason's count."""
@@ -173,6 +184,8 @@ class RunSummary:
             out += [f"- `{name}`: {counts.describe()}" for name, counts in self.sources.items()]
         if self.passed_over:
             out += ["", f"Archive records passed over: {self.describe_passed_over()}"]
+        if self.places_only:
+            out += ["", f"Articles with places only (no entity model for the language): {self.describe_places_only()}"]
         if self.skipped:
             out += ["", "## Folders not read", ""]
             out += [f"- `{s.path}` ({s.reason}): {s.detail}" for s in self.skipped]

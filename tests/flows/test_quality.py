@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -105,6 +106,8 @@ def test_bad_inputs_end_loaded_or_quarantined_and_the_summary_adds_up(
     assert len({"seed.txt", "seed-copy.txt"} & set(loaded)) == 1
     assert loaded["german.html"]["language"] == "de"
     assert loaded["shift-jis.html"]["language"] == "ja"
+    # No entity model reads German or Japanese: the summary says so, by language.
+    assert re.search(r"places only \(no entity model\)[\s│]+\d+ \(.*de 1", result.stdout), result.stdout
 
     run = _query(newslake, lake, "SELECT * FROM runs")[0]
     seen, new, updated, unchanged, quarantined = (

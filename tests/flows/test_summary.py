@@ -46,3 +46,11 @@ def test_boilerplate_phrases_become_one_case_insensitive_pattern() -> None:
     pattern = re.compile(suite_parameters(settings, datetime.now(UTC))["boilerplate_regex"])
     assert pattern.search("Please GIVE US A LIKE now") and pattern.search("click here")
     assert not pattern.search("a clickhere b")
+
+
+def test_articles_no_entity_model_read_are_counted_by_language() -> None:
+    summary = _summary()
+    assert not any(label.strip().startswith("places only") for label, _ in summary.lines())
+    summary.places_only.update({"de": 3, "es": 1})
+    assert ("  places only (no entity model)", "4 (de 3, es 1)") in summary.lines()
+    assert "Articles with places only (no entity model for the language): 4 (de 3, es 1)" in summary.markdown()
