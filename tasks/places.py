@@ -57,9 +57,11 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
         taken = 1
         for length in range(min(_LONGEST, len(words) - i), 0, -1):
             start, end = words[i][0], words[i + length - 1][1]
-            surface = text[start:end].rstrip(".")
+            # A full stop ends the sentence, unless the name holds it ("U.S.", "St. Petersburg").
+            written = text[start:end]
+            surface = written if name_key(written) in names else written.rstrip(".")
             known = names.get(name_key(surface)) if surface[:1].isupper() else None
-            if known is None or _inside_longer_name(text, words, i, i + length, names):
+            if known is None or _inside_longer_name(text, words, i, i + length, start + len(surface), names):
                 continue
             place, curated = known
             if curated or surface.casefold() not in lower:
@@ -128,18 +130,21 @@ def local_place_names(language: str) -> dict[str, tuple[Place, bool]]:
 
 
 def _inside_longer_name(
-    text: str, words: list[tuple[int, int]], first: int, last: int, names: dict[str, tuple[Place, bool]]
+    text: str, words: list[tuple[int, int]], first: int, last: int, end: int, names: dict[str, tuple[Place, bool]]
 ) -> bool:
-    """Tell whether the words first..last-1 are flanked by a capitalised word that is no place and does
-    not open a sentence: they are then a part of another name."""
+    """Tell whether the words first..last-1 (the name ends at `end`) are flanked by a capitalised word
+    that is no place, with only spaces between: they are then a part of another name. A word that
+    opens a sentence, or a full stop between, does not count ("Berlin. Die Polizei ...")."""
     if last < len(words):
-        start, end = words[last]
-        if not text[words[last - 1][1] : start].strip() and _other_name(text[start:end], names):
+        start, stop = words[last]
+        if not text[end:start].strip() and _other_name(text[start:stop], names):
             return True
     if first > 0:
-        start, end = words[first - 1]
+        start, stop = words[first - 1]
+        previous = text[start:stop]
         opens = _OPENS_SENTENCE.search(text[max(0, start - 3) : start]) is not None
-        if not text[end : words[first][0]].strip() and not opens and _other_name(text[start:end], names):
+        between = text[stop : words[first][0]]
+        if not between.strip() and not previous.endswith(".") and not opens and _other_name(previous, names):
             return True
     return False
 

@@ -28,6 +28,11 @@ def test_places_are_read_in_the_articles_language_under_one_name() -> None:
         ("Alemania", "GPE", "Germany"),
         ("Bruselas", "GPE", "Brussels"),
     ]
+    assert _found("Die U.S. und Kanada. Dann Berlin.", "de") == [
+        ("U.S.", "GPE", "United States"),
+        ("Kanada", "GPE", "Canada"),
+        ("Berlin", "GPE", "Berlin"),
+    ]
     assert _found("Die USA und Frankfurt am Main.", "de") == [
         ("USA", "GPE", "United States"),
         ("Frankfurt am Main", "GPE", "Frankfurt am Main"),
@@ -38,7 +43,8 @@ def test_a_place_inside_a_longer_name_is_not_taken() -> None:
     assert _found("Heute spielt Borussia Dortmund gegen Bayern.", "de") == []
     assert _found("Das berichtet die Washington Post am Montag.", "de") == []
     assert _found("El presidente Santiago Peña habló.", "es") == []
-    # A capitalised word that opens the sentence is no part of the name.
+    # A capitalised word that opens the sentence is no part of the name, before it or after it.
+    assert _found("Die Feier war in Berlin. Die Polizei kam.", "de") == [("Berlin", "GPE", "Berlin")]
     assert _found("Gestern. Dortmund gewinnt.", "de") == [("Dortmund", "GPE", "Dortmund")]
 
 
