@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newslake.tasks.gazetteer import country_name, is_country, is_known_place, lookup_place
+from newslake.tasks.places import find_places
 from newslake.tasks.records import EntitySpan, Mention
 
 if TYPE_CHECKING:
@@ -329,6 +330,7 @@ def find_entities(doc: Doc, text: str) -> list[EntitySpan]:
     spans += find_pattern_people(text, spans)  # may drop model spans inside a name it finds
     spans += find_result_teams(text, spans)
     spans += find_dateline_places(text, spans)
+    spans += find_gazetteer_places(text, doc.lang_, spans)
     return propagate_entities(drop_common_words(resolve_entities(spans, text), text), text)
 
 
@@ -430,6 +432,16 @@ def find_dateline_places(text: str, spans: list[tuple[int, int, str]]) -> list[t
 
 
 _REGION_ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{0,4}\.){1,3}")
+
+
+def find_gazetteer_places(
+    text: str, language: str, spans: Sequence[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Give back the places the gazetteer finds in the text in its language (tasks/places.py) where the
+    model found nothing. The small English model misses cities in results tables ("Bristol",
+    "Wolverhampton"), datelines in capitals ("CHISINAU") and countries in lists ("Slovenia"); a city
+    that names a team still becomes the team's organisation on the article's evidence."""
+    return [(p.start, p.end, p.label) for p in find_places(text, language) if not _overlaps(spans, p.start, p.end)]
 
 
 def find_acronyms(text: str, spans: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

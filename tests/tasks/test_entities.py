@@ -10,6 +10,7 @@ from newslake.flows.workers import init_worker, model
 from newslake.tasks.entities import (
     clean_span,
     find_entities,
+    find_gazetteer_places,
     group_mentions,
     is_entity_name,
     merge_case_variants,
@@ -161,6 +162,17 @@ def test_an_epithet_or_title_before_a_full_name_is_not_part_of_the_name() -> Non
     assert canonical["Former President Bill Clinton"] == "Bill Clinton"
     assert canonical["Clinton"] == "Clinton"  # Bill and Hillary are both in the article: left alone
     assert canonical["New York"] == "New York" and canonical["New York Times"] == "New York Times"
+
+
+def test_the_gazetteer_adds_the_places_the_model_missed_and_no_other() -> None:
+    text = "Results: Bristol 2 Wolverhampton 1. Talks in Slovenia and Italy."
+    italy = text.index("Italy")
+    found = find_gazetteer_places(text, "en", [(italy, italy + 5, "GPE")])
+    assert [(text[s:e], label) for s, e, label in found] == [
+        ("Bristol", "GPE"),
+        ("Wolverhampton", "GPE"),
+        ("Slovenia", "GPE"),
+    ]
 
 
 def test_known_place_is_never_a_person() -> None:
