@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from newslake.flows.interrupt import stopping_signal
 from newslake.tasks.entities import NerModel, find_entities, group_mentions, load_ner_model
 from newslake.tasks.normalize import normalize_document
-from newslake.tasks.places import PLACES_ONLY, find_places
+from newslake.tasks.places import PLACES_ONLY, find_places, local_place_names
 from newslake.tasks.quotes import find_quotes
 from newslake.tasks.records import Article, EntitySpan, ProcessedDocument, RawDocument, Rejection
 
@@ -126,18 +126,19 @@ def _exit_with_parent(parent: int, every: float = 0.5) -> None:
 
 def warm_up() -> None:
     """Load everything a worker loads on first use, before its first chunk: the extractor's modules
-    and stop lists, the NER models, the language model and the place gazetteer (about 1 s in all).
-    A model that does not load fails again, with its own message, where it is first used."""
+    and stop lists, the NER models, the language model, the place gazetteer and its names in the
+    models' languages (about 1 s in all). A model that does not load fails again, with its own
+    message, where it is first used."""
     with suppress(Exception):
         import newslake.tasks.extract  # noqa: F401  (trafilatura and lxml: their import is most of the extractor's start)
-        from newslake.tasks.gazetteer import place_index
         from newslake.tasks.language import identifier
 
         model()
         for name in model_names(_MODEL_NAME)[1:]:
             model_for(model_language(name))
         identifier()
-        place_index()
+        for name in model_names(_MODEL_NAME):
+            local_place_names(model_language(name))  # builds the gazetteer on the way
     with suppress(Exception):  # trafilatura's own helper: last, so a rename upstream costs only this step
         from trafilatura.external import jt_stoplist_init
 

@@ -1,17 +1,19 @@
-"""Places in articles no entity model reads: the gazetteer's names as the article's language writes them.
+"""Places named in a text, from the gazetteer's names as the text's language writes them.
 
 Entities come only from a model for the article's language (an English model reads German nouns as
 names), so an article in a language without one has no people or organisations. Places can still be
 found: country, continent and city names are a closed list, and Unicode's CLDR (through Babel) gives
 them in each language ("Deutschland", "Wien", "Estados Unidos"). Each found place takes the
 gazetteer's one name ("Germany", "Vienna"), so the places of articles in different languages count
-together.
+together. The same finder also backs up the models in their own languages
+(`entities.find_gazetteer_places`).
 """
 
 from __future__ import annotations
 
 import re
 import zoneinfo
+from contextlib import suppress
 from functools import lru_cache
 
 from newslake.tasks.gazetteer import Place, lookup_place, name_key, place_index
@@ -46,8 +48,8 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
     the cities of time zones) always count. A city known only by the gazetteer's name counts in a
     country where the language is official, or when the article names the city's country: "Bergen"
     in a German text is "in the mountains" unless the text is about Norway, "Kawasaki" a motorcycle
-    unless it is about Japan. A city's name the article also writes in lower case is a word of the
-    language there, not the city."""
+    unless it is about Japan (any other place of that country counts as naming it). A city's name the
+    article also writes in lower case is a word of the language there, not the city."""
     names = local_place_names(language)
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     lower = {text[s:e].casefold() for s, e in words if text[s].islower()}
@@ -112,21 +114,30 @@ def local_place_names(language: str) -> dict[str, tuple[Place, bool]]:
         for code, name in locale.territories.items():
             continent = lookup_place(_CONTINENTS[code]) if code in _CONTINENTS else None
             add(name, countries.get(code) or continent, True)
-        for zone in sorted(zoneinfo.available_timezones()):
-            try:
-                local = get_timezone_location(zone, locale, return_city=True)
-                english = get_timezone_location(zone, "en", return_city=True)
-            except (LookupError, ValueError):
-                continue
-            city = lookup_place(english)
-            if city is not None and city.kind in ("capital", "city"):
-                add(local, city, True)
+        for zone, city in _time_zone_cities():
+            with suppress(LookupError, ValueError):
+                add(get_timezone_location(zone, locale, return_city=True), city, True)
     for short in _ABBREVIATIONS:
         add(short, lookup_place(short), True)
     for place in gazetteer.values():
         if place.kind in ("capital", "city"):
             add(place.name, place, False)
     return names
+
+
+@lru_cache(maxsize=1)
+def _time_zone_cities() -> tuple[tuple[str, Place], ...]:
+    """Give back (time zone, city) for the time zones whose city (CLDR's English name for it) is one of
+    the gazetteer's capitals or major cities: the same for every language, built once."""
+    from babel.dates import get_timezone_location
+
+    found = []
+    for zone in sorted(zoneinfo.available_timezones()):
+        with suppress(LookupError, ValueError):
+            city = lookup_place(get_timezone_location(zone, "en", return_city=True))
+            if city is not None and city.kind in ("capital", "city"):
+                found.append((zone, city))
+    return tuple(found)
 
 
 def _inside_longer_name(
