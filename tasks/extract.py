@@ -19,7 +19,7 @@ from newslake.tasks.chunks import element_text, find_chunks, join_split_body, re
 from newslake.tasks.dates import choose_published, choose_updated, page_day
 from newslake.tasks.embedded import filter_by_reference, find_embedded_markup
 from newslake.tasks.language import detect_language
-from newslake.tasks.metadata import choose_title, read_claims, shown_text, title_candidates
+from newslake.tasks.metadata import choose_title, read_claims, shown_text, site_as_written, title_candidates
 from newslake.tasks.pagetype import judge_page, read_page_signals
 from newslake.tasks.records import Article, Link, NormalizedDocument, Rejection, count_words
 from newslake.tasks.standfirst import find_standfirst, with_standfirst
@@ -227,7 +227,7 @@ def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | R
         text=text,
         url=url or result.url,
         canonical_url=result.url,
-        site_name=banner_site or result.sitename,
+        site_name=banner_site or site_as_written(result.sitename, claims),
         authors=choose_authors(
             claims.author_persons,
             claims.author_organisations,

@@ -466,6 +466,35 @@ def strip_site_name(
     return title
 
 
+def site_as_written(site: str | None, claims: PageClaims) -> str | None:
+    """Give back the site's name spelled as the page spells it. trafilatura capitalises each word of a
+    declared name that opens in lower case ("gnaddrig ad libitum" -> "Gnaddrig Ad Libitum", "ohneQ" ->
+    "Ohneq") and, when the page declares none, makes one of its host ("ndr.de" -> "Ndr"). Taken
+    instead, when the page has one: a declared spelling of the same name with capitals in it ("National
+    Post" beside the slug "nationalpost"), else the spelling readers see in the page title or the home
+    link, whatever its case ("wmn", "NDR.de", "cleveland.com")."""
+    if not site or site != site.title():
+        return site  # not trafilatura's capitalisation
+    wanted = _letters(site)
+    as_address = re.compile(rf"{re.escape(site)}\.[a-z]{{2,6}}", re.I)
+
+    def same(text: str) -> bool:
+        return _letters(text) == wanted or as_address.fullmatch(text) is not None
+
+    shown = [n.strip(_AROUND_NAME) for n in (*_SEPARATORS.split(claims.html_title or ""), *claims.home_names)]
+    if site in claims.site_names or site in shown:
+        return site
+    declared = [n for n in claims.site_names if same(n) and not n.islower()]
+    return next(iter(declared), None) or next((n for n in shown if same(n)), None) or site
+
+
+_AROUND_NAME = " |·•»«›‹-–—:"
+
+
+def _letters(value: str) -> str:
+    return re.sub(r"[\W_]+", "", value.casefold())
+
+
 def _last_separator(title: str) -> re.Match[str]:
     return list(_SEPARATORS.finditer(title))[-1]
 

@@ -729,3 +729,52 @@ def test_an_article_signed_with_a_name_set_apart_is_by_that_name(end: str, expec
     article = extract_article(classify_text("d1", "file:///x.html", page, "utf-8"))
     assert isinstance(article, Article)
     assert article.authors == expected
+
+
+def _page(head: str, url: str = "https://www.example.org/2024/05/budget.html") -> str:
+    body = "".join(
+        f"<p>Paragraph {i} explains how the council voted on the budget after a long night of debate, "
+        "and what the vote means for the city's schools and roads.</p>"
+        for i in range(6)
+    )
+    return (
+        f"<html lang='en'><head>{head}<link rel='canonical' href='{url}'></head>"
+        f"<body><article><h1>Budget passes after long night</h1>{body}</article></body></html>"
+    )
+
+
+_OG_SITE = "<meta property='og:site_name' content='%s'>"
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "expected"),
+    [
+        # A slug declared beside the name: the name, not the slug capitalised ("Nationalpost").
+        (
+            "<title>Budget passes | National Post</title><meta property='og:site_name' content='nationalpost'>"
+            '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "publisher": '
+            '{"@type": "Organization", "name": "National Post"}}</script>',
+            "https://nationalpost.com/news/budget",
+            "National Post",
+        ),
+        # Only a Twitter handle: the name as the title writes it, not the handle capitalised ("Ndr").
+        (
+            "<title>Budget passes | NDR.de - Nachrichten - Niedersachsen</title>"
+            "<meta name='twitter:site' content='@ndr'>",
+            "https://www.ndr.de/x.html",
+            "NDR.de",
+        ),
+        # A name the site writes in lower case stays so ("wmn", not "Wmn"; "ohneQ", not "Ohneq").
+        (f"<title>Budget passes - wmn</title>{_OG_SITE % 'wmn'}", "https://wmn.de/b", "wmn"),
+        (f"{_OG_SITE % 'ohneQ Podcast'}<title>Budget</title>", "https://ohneq.de/b", "ohneQ Podcast"),
+        # Declared as written, capitals included: kept.
+        (f"{_OG_SITE % 'EL NACIONAL'}<title>Budget</title>", "https://elnacional.com/b", "EL NACIONAL"),
+        (f"{_OG_SITE % 'The Hill'}<title>Budget | TheHill</title>", "https://thehill.com/b", "The Hill"),
+    ],
+)
+def test_the_site_name_is_spelled_as_the_page_spells_it(head: str, url: str, expected: str) -> None:
+    from newslake.tasks.normalize import classify_text
+
+    article = extract_article(classify_text("d1", url, _page(head, url), "utf-8"))
+    assert isinstance(article, Article)
+    assert article.site_name == expected
