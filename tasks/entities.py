@@ -557,6 +557,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
         end = letter.start()
     if label == "PERSON":
         end = _trim_trailing_lower_words(text, start, end)
+    if label in _NAME_LABELS:
+        end = _trim_trailing_function_words(text, start, end)
     if _ABBREVIATION.search(text[start : end + 1]):
         end += 1  # keep the closing period of "U.S."
     surface = text[start:end]
@@ -725,6 +727,63 @@ def _trim_trailing_lower_words(text: str, start: int, end: int) -> int:
 
 
 _TRAILING_WORD = re.compile(r"\s+([^\s]+)$")
+# Words no name ends with, in the languages of the entity models: the sentence going on after the
+# name ("Associated Press that", "Thibaut Courtois to", "School of Engineering at", "Ministère de").
+_FUNCTION_WORDS = (
+    frozenset(
+        [
+            "of",
+            "at",
+            "to",
+            "that",
+            "and",
+            "or",
+            "for",
+            "with",
+            "in",
+            "on",
+            "by",
+            "from",
+            "as",
+            "the",
+            "a",
+            "an",
+            "is",
+            "was",
+            "are",
+            "were",
+            "has",
+            "have",
+            "had",
+            "who",
+            "which",
+            "et",
+            "al",
+            "de",
+            "du",
+            "des",
+            "la",
+            "le",
+            "les",
+            "à",
+            "au",
+            "aux",
+        ]
+    )
+    | _NAME_PARTICLES
+)
+
+
+# Labels whose spans are names; a group ("NORP"), an event or a title may be worded otherwise.
+_NAME_LABELS = frozenset(("PERSON", "ORG", "GPE", "LOC", "FAC"))
+
+
+def _trim_trailing_function_words(text: str, start: int, end: int) -> int:
+    while (word := _TRAILING_WORD.search(text, start, end)) and word.start() > start:
+        if word.group(1) not in _FUNCTION_WORDS:
+            break
+        end = word.start()
+    return end
 
 
 def _trim_trailing_numbers(text: str, start: int, end: int) -> int:

@@ -87,6 +87,25 @@ def test_clean_span(surface: str, expected: str) -> None:
     assert cleaned is not None and text[cleaned[0] : cleaned[1]] == expected
 
 
+@pytest.mark.parametrize(
+    ("surface", "label", "expected"),
+    [
+        ("Associated Press that", "ORG", "Associated Press"),
+        ("Icahn School of Medicine at", "ORG", "Icahn School of Medicine"),
+        ("Thibaut Courtois to", "PERSON", "Thibaut Courtois"),
+        ("Grabar PB et al", "ORG", "Grabar PB"),
+        ("Agence des participations de", "ORG", "Agence des participations"),
+        # Function words inside a name stay, and so does a group's or a title's wording.
+        ("Bank of England", "ORG", "Bank of England"),
+        ("Collapse: How Societies Choose to Fail or", "WORK_OF_ART", "Collapse: How Societies Choose to Fail or"),
+    ],
+)
+def test_a_name_never_ends_with_a_function_word(surface: str, label: str, expected: str) -> None:
+    text = f"{surface} Z"
+    cleaned = clean_span(text, 0, len(surface), label)
+    assert cleaned is not None and text[cleaned[0] : cleaned[1]] == expected
+
+
 @pytest.mark.parametrize("surface", ["he", "It", "1,000", "A", "42", "they"])
 def test_pronouns_numbers_and_single_letters_are_not_names(surface: str) -> None:
     assert not is_entity_name(surface)
