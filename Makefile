@@ -33,8 +33,9 @@ PARALLEL ?= -n auto --maxprocesses 4
 test: setup ## Run the whole test suite (the shared-warehouse tests are `make test-cluster`)
 	$(BIN)/pytest $(PARALLEL) -m "not cluster"
 
+# Whole files to each process: a module's shared warehouse is then built once, not once per process.
 test-fast: setup ## Run the suite without the tests marked slow (those that start processes)
-	$(BIN)/pytest $(PARALLEL) -m "not slow and not cluster"
+	$(BIN)/pytest $(PARALLEL) --dist loadfile -m "not slow and not cluster"
 
 test-cluster: setup ## Shared warehouse on real PostgreSQL, S3 (moto) and Dask servers on loopback
 	$(BIN)/pytest -m cluster
