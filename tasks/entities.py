@@ -357,10 +357,21 @@ def find_pattern_people(text: str, spans: list[tuple[int, int, str]]) -> list[tu
     """
     found = [(m.start(), m.end(), "PERSON") for m in _INITIAL_NAME.finditer(text) if not is_known_place(m.group())]
     for match in _NAME_COUNTRY.finditer(text):
-        country = match.group("country").strip()
-        if is_known_place(country) or country.isupper():
+        country, name = match.group("country").strip(), match.group("name")
+        if (is_known_place(country) or country.isupper()) and not _is_abbreviated_organisation(name, country):
             found.append((match.start("name"), match.end("name"), "PERSON"))
     return [(start, end, label) for start, end, label in found if _take_over(spans, start, end)]
+
+
+def _is_abbreviated_organisation(name: str, bracketed: str) -> bool:
+    """Tell whether "NAME (XYZ)" gives an organisation and its abbreviation, not a person and a country:
+    the letters in brackets are the name's initials ("Kurdistan Democratic Party ( KDP )"), or the name
+    ends with a word that heads organisations' names ("Budapest Stock Exchange ( BSE )")."""
+    words = name.split()
+    initials = "".join(word[0] for word in words).casefold()
+    return bracketed.replace(".", "").replace(" ", "").casefold() == initials or (
+        words[-1].casefold() in _ORGANISATION_HEADS
+    )
 
 
 def _overlaps(spans: Iterable[tuple[int, int, str]], start: int, end: int) -> bool:

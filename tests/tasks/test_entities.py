@@ -265,6 +265,23 @@ def test_people_marked_by_form_are_found() -> None:
     assert "Pete Sampras" not in {text[s:e] for s, e, _ in find_pattern_people(text, across)}
 
 
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Sergey Bubka ( UKR ) won the pole vault.", True),  # a country code: the person's country
+        ("Faik Nerweyi of the Kurdistan Democratic Party ( KDP ) told Reuters.", False),  # its initials
+        ("A statement by the Israel Defense Forces (IDF) said so.", False),
+        ("Shares fell on the Budapest Stock Exchange ( BSE ) on Friday.", False),  # an organisation's head word
+    ],
+)
+def test_an_organisation_and_its_abbreviation_in_brackets_is_no_person(text: str, person: bool) -> None:
+    from newslake.tasks.entities import find_pattern_people
+
+    name = text[: text.index("(")].split(" the ")[-1].strip()
+    found = {text[s:e] for s, e, label in find_pattern_people(text, []) if label == "PERSON"}
+    assert (name in found) == person
+
+
 def test_spans_split_at_parentheses() -> None:
     text = "Jansher Khan ( Pakistan"
     assert [text[s:e] for s, e, _ in split_span(text, 0, len(text), "ORG")] == ["Jansher Khan", "Pakistan"]
