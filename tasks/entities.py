@@ -922,9 +922,12 @@ def resolve_short_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
         matches = {
             longer
             for longer in extended_by.get(tuple(words[name]), ())
-            if _compatible(votes[name], votes[longer], name)
+            if _compatible(votes[name], votes[longer], name, longer)
         }
         longest = {m for m in matches if not any(m != o and _contains(o, m, words) for o in matches)}
+        companies = {m for m in longest if m.split()[-1].casefold().rstrip(".") in _LEGAL_FORMS}
+        if len(longest) > 1 and len(companies) == 1:
+            longest = companies  # "Magna": "Magna International Inc" rather than "Magna's North American"
         if len(longest) == 1:
             canonical[name] = longest.pop()
     return canonical
@@ -935,13 +938,21 @@ def _contains(outer: str, inner: str, words: dict[str, list[str]]) -> bool:
     return len(words[outer]) > size and (words[outer][:size] == words[inner] or words[outer][-size:] == words[inner])
 
 
-def _compatible(short: Counter[str], longer: Counter[str], short_name: str) -> bool:
+def _compatible(short: Counter[str], longer: Counter[str], short_name: str, longer_name: str) -> bool:
     if is_known_place(short_name):
         # "Kyiv" is not short for "Kyiv Independent"; "Washington" only for a person the text names.
         return longer["PERSON"] > 0 and short.most_common(1)[0][0] == "PERSON"
     if longer["PERSON"] > 0:
         return True
+    if longer_name.split()[-1].casefold().rstrip(".") in _LEGAL_FORMS and longer_name.startswith(short_name):
+        return True  # "Magna" of "Magna International Inc": a company by its short name, whatever the model said
     return bool(set(short) & set(longer))
+
+
+# The legal forms that end a company's full name.
+_LEGAL_FORMS = frozenset(
+    ["inc", "corp", "co", "ltd", "plc", "llc", "ag", "gmbh", "sa", "ab", "nv", "bv", "spa", "asa", "oyj", "se"]
+)
 
 
 def _merge_votes(name: str, canonical: dict[str, str], votes: dict[str, Counter[str]]) -> Counter[str]:

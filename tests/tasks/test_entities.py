@@ -77,6 +77,19 @@ def test_seed_003_people(ner) -> None:  # type: ignore[no-untyped-def]
     assert _people(ner, article.text) == {"Donald Trump"}  # type: ignore[union-attr]
 
 
+def test_a_short_name_heading_a_company_s_legal_name_is_the_company() -> None:
+    votes = {
+        "Magna International Inc": Counter(ORG=1),
+        "Magna": Counter(PERSON=5),  # the model's people: "Magna was up 1/8", "Magna said"
+        "Magna 's North American": Counter(ORG=1),
+        "Clinton Foundation": Counter(ORG=2),  # no legal form: the person keeps her name
+        "Clinton": Counter(PERSON=4),
+    }
+    canonical = resolve_short_names(votes)
+    assert canonical["Magna"] == "Magna International Inc"
+    assert canonical["Clinton"] == "Clinton"
+
+
 @pytest.mark.parametrize(
     ("surface", "expected"),
     [("the Kremlin", "Kremlin"), ("Russia's", "Russia"), ("“NATO”", "NATO"), ("U.S.", "U.S."), ("Kent 108-3", "Kent")],
