@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from newslake.tasks.gazetteer import country_name, is_country, is_known_place, lookup_place
-from newslake.tasks.places import find_places
+from newslake.tasks.gazetteer import Place, is_country, is_known_place, lookup_place, name_key
+from newslake.tasks.places import find_places, local_place_names
 from newslake.tasks.records import EntitySpan, Mention
 
 if TYPE_CHECKING:
@@ -331,7 +331,7 @@ def find_entities(doc: Doc, text: str) -> list[EntitySpan]:
     spans += find_result_teams(text, spans)
     spans += find_dateline_places(text, spans)
     spans += find_gazetteer_places(text, doc.lang_, spans)
-    return propagate_entities(drop_common_words(resolve_entities(spans, text), text), text)
+    return propagate_entities(drop_common_words(resolve_entities(spans, text, doc.lang_), text), text)
 
 
 def drop_common_words(spans: list[EntitySpan], text: str) -> list[EntitySpan]:
@@ -831,8 +831,9 @@ def is_sentence_initial_adverb(text: str, start: int, surface: str) -> bool:
     return bool(_SENTENCE_START.search(text[max(0, start - 3) : start]))
 
 
-def resolve_entities(spans: list[tuple[int, int, str]], text: str) -> list[EntitySpan]:
-    """Give back spans with canonical names and one label per entity, settled on the article's evidence."""
+def resolve_entities(spans: list[tuple[int, int, str]], text: str, language: str = "") -> list[EntitySpan]:
+    """Give back spans with canonical names and one label per entity, settled on the article's evidence.
+    A place takes its one name whatever the article's language writes ("Chine", "La France")."""
     surfaces = [text[s:e] for s, e, _ in spans]
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for (start, end, label), surface in zip(spans, surfaces, strict=True):
@@ -846,12 +847,37 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str) -> list[Entit
     canonical = resolve_short_names(votes)
     labels = {name: settle_label(name, _merge_votes(name, canonical, votes)) for name in set(canonical.values())}
     canonical = merge_case_variants(canonical, votes, labels)
-    # A country has one name however the article writes it ("U.S.", "United States", "USA").
-    named = {name: (country_name(name) or name) if label in PLACE_LABELS else name for name, label in labels.items()}
+    # A country has one name however the article writes it ("U.S.", "United States", "USA"), and a place
+    # one name and label whatever the language ("Chine" in a French article is China, as in an English one).
+    named = dict(zip(labels, labels, strict=True))
+    for name, label in list(labels.items()):
+        place = one_place(name, language) if label in PLACE_LABELS else None
+        if place is not None:
+            named[name] = place.name
+            labels[name] = "LOC" if place.kind == "continent" else "GPE"
     return [
         EntitySpan(start, end, surface, labels[canonical[surface]], named[canonical[surface]])
         for (start, end, _), surface in zip(spans, surfaces, strict=True)
     ]
+
+
+# The articles a language may put before a place's name ("La France a ...", "Les États-Unis").
+_LEADING_ARTICLE = re.compile(r"^(?:the|le|la|les|l['’]|el|los|las|il|lo|der|die|das)\s*(?=\w)", re.IGNORECASE)
+
+
+def one_place(name: str, language: str = "") -> Place | None:
+    """Give back the place a place-labelled name stands for when newslake gives it one name: a country
+    in any spelling the gazetteer knows ("U.S."), or a country, continent or major city as CLDR writes
+    it in the article's language ("Chine", "Londres"), a leading article left out ("La France")."""
+    place = lookup_place(name)
+    if place is not None and place.kind == "country":
+        return place
+    local = local_place_names(language) if language else {}
+    for candidate in (name, _LEADING_ARTICLE.sub("", name)):
+        entry = local.get(name_key(candidate))
+        if entry is not None and entry[1]:
+            return entry[0]
+    return None
 
 
 def person_evidence(text: str, start: int, end: int, label: str) -> int:

@@ -77,6 +77,24 @@ def test_seed_003_people(ner) -> None:  # type: ignore[no-untyped-def]
     assert _people(ner, article.text) == {"Donald Trump"}  # type: ignore[union-attr]
 
 
+def test_a_place_has_one_name_and_label_whatever_the_article_s_language() -> None:
+    text = "La France a signé avec la Chine. Moscou et Londres aussi, pas Trifouillis."
+    spans = [(0, 9, "LOC")] + [
+        (text.index(word), text.index(word) + len(word), "LOC")
+        for word in ("Chine", "Moscou", "Londres", "Trifouillis")
+    ]
+    resolved = {(s.text, s.label, s.canonical) for s in resolve_entities(spans, text, "fr")}
+    assert resolved == {
+        ("La France", "GPE", "France"),
+        ("Chine", "GPE", "China"),
+        ("Moscou", "GPE", "Moscow"),
+        ("Londres", "GPE", "London"),
+        ("Trifouillis", "LOC", "Trifouillis"),  # no place CLDR names: as written
+    }
+    english = resolve_entities([(0, 4, "GPE")], "U.S. officials met.", "en")
+    assert [(s.label, s.canonical) for s in english] == [("GPE", "United States")]
+
+
 def test_a_short_name_heading_a_company_s_legal_name_is_the_company() -> None:
     votes = {
         "Magna International Inc": Counter(ORG=1),
