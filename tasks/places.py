@@ -72,9 +72,53 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
             taken = length
             break
         i += taken
+    found = [
+        (span, place, curated) for span, place, curated in found if curated or not _after_article(text, span, language)
+    ]
     home = home_countries(language)
     named = {place.country_code for _, place, curated in found if curated or place.country_code in home}
     return [span for span, place, curated in found if curated or place.country_code in home | named]
+
+
+# The articles (and article contractions) of languages whose cities' names never take one, so that a
+# city's name right after one is a noun of the language: "zum Essen" (food), "die Pest" (the plague).
+# Countries may take one there ("die Schweiz", "der Iran"), so the rule is for the gazetteer's cities.
+_ARTICLES = {
+    "de": frozenset(
+        [
+            "der",
+            "die",
+            "das",
+            "dem",
+            "den",
+            "des",
+            "ein",
+            "eine",
+            "einem",
+            "einen",
+            "eines",
+            "zum",
+            "zur",
+            "beim",
+            "vom",
+            "im",
+            "am",
+            "ans",
+            "aufs",
+            "ins",
+            "fürs",
+            "ums",
+            "durchs",
+            "übers",
+        ]
+    )
+}
+_WORD_BEFORE = re.compile(r"(\w+)\s+$")
+
+
+def _after_article(text: str, span: EntitySpan, language: str) -> bool:
+    before = _WORD_BEFORE.search(text, max(0, span.start - 15), span.start)
+    return before is not None and before.group(1) in _ARTICLES.get(language, frozenset())
 
 
 @lru_cache(maxsize=32)

@@ -60,6 +60,17 @@ def test_a_city_written_as_a_word_of_the_language_is_not_taken() -> None:
     assert _found("Wir essen gern. Das Essen war gut.", "de") == []
 
 
+def test_a_city_right_after_an_article_is_a_noun_in_german() -> None:
+    text = "Nach dem Essen fuhren wir nach Essen. Die Angst vor der Pest war groß, aufs Essen kam es an."
+    found = [(s.start, s.text) for s in find_places(text, "de")]
+    assert found == [(text.index("nach Essen") + 5, "Essen")]
+    # Countries take an article in German, so they stay places after one.
+    assert _found("Die Schweiz und der Iran verhandeln.", "de") == [
+        ("Schweiz", "GPE", "Switzerland"),
+        ("Iran", "GPE", "Iran"),
+    ]
+
+
 def test_texts_in_any_language_or_none_are_read_without_error() -> None:
     assert _found("東京で会議が開かれた。", "ja") == []
     assert _found("USA", "xx") == [("USA", "GPE", "United States")]
