@@ -849,7 +849,7 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str, language: str
     canonical = merge_case_variants(canonical, votes, labels)
     # A country has one name however the article writes it ("U.S.", "United States", "USA"), and a place
     # one name and label whatever the language ("Chine" in a French article is China, as in an English one).
-    named = dict(zip(labels, labels, strict=True))
+    named = {name: name for name in labels}
     for name, label in list(labels.items()):
         place = one_place(name, language) if label in PLACE_LABELS else None
         if place is not None:
@@ -951,7 +951,7 @@ def resolve_short_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
             if _compatible(votes[name], votes[longer], name, longer)
         }
         longest = {m for m in matches if not any(m != o and _contains(o, m, words) for o in matches)}
-        companies = {m for m in longest if m.split()[-1].casefold().rstrip(".") in _LEGAL_FORMS}
+        companies = {m for m in longest if _is_company_name(m)}
         if len(longest) > 1 and len(companies) == 1:
             longest = companies  # "Magna": "Magna International Inc" rather than "Magna's North American"
         if len(longest) == 1:
@@ -970,7 +970,7 @@ def _compatible(short: Counter[str], longer: Counter[str], short_name: str, long
         return longer["PERSON"] > 0 and short.most_common(1)[0][0] == "PERSON"
     if longer["PERSON"] > 0:
         return True
-    if longer_name.split()[-1].casefold().rstrip(".") in _LEGAL_FORMS and longer_name.startswith(short_name):
+    if _is_company_name(longer_name) and longer_name.startswith(short_name):
         return True  # "Magna" of "Magna International Inc": a company by its short name, whatever the model said
     return bool(set(short) & set(longer))
 
@@ -979,6 +979,11 @@ def _compatible(short: Counter[str], longer: Counter[str], short_name: str, long
 _LEGAL_FORMS = frozenset(
     ["inc", "corp", "co", "ltd", "plc", "llc", "ag", "gmbh", "sa", "ab", "nv", "bv", "spa", "asa", "oyj", "se"]
 )
+
+
+def _is_company_name(name: str) -> bool:
+    """Tell whether a name is a company's full name: it ends with a legal form ("Magna International Inc")."""
+    return name.split()[-1].casefold().rstrip(".") in _LEGAL_FORMS
 
 
 def _merge_votes(name: str, canonical: dict[str, str], votes: dict[str, Counter[str]]) -> Counter[str]:

@@ -36,13 +36,6 @@ def is_country(name: str) -> bool:
     return place is not None and place.kind == "country"
 
 
-def country_name(name: str) -> str | None:
-    """Give back the one name of the country a name stands for ("U.S.", "USA", "United States of
-    America" -> "United States"; "UK", "Britain" -> "United Kingdom"), or None when it is no country."""
-    place = lookup_place(name)
-    return place.name if place is not None and place.kind == "country" else None
-
-
 def name_key(name: str) -> str:
     """Give back the folded form of a place name that the gazetteer looks names up by."""
     return " ".join(name.replace("’", "'").split()).casefold()
