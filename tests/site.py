@@ -214,7 +214,8 @@ def serve_site(fill: Callable[[NewsSite], None] | None = standard_site) -> Itera
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
     if fill is not None:
         fill(site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutting the server down waits for the poll in progress (0.5 s by default).
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield site
