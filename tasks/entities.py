@@ -847,6 +847,8 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str, language: str
     canonical = resolve_short_names(votes)
     labels = {name: settle_label(name, _merge_votes(name, canonical, votes)) for name in set(canonical.values())}
     canonical = merge_case_variants(canonical, votes, labels)
+    for name in shared_surnames(labels, votes):
+        labels[name] = "PERSON"
     # A country has one name however the article writes it ("U.S.", "United States", "USA"), and a place
     # one name and label whatever the language ("Chine" in a French article is China, as in an English one).
     named = {name: name for name in labels}
@@ -858,6 +860,19 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str, language: str
     return [
         EntitySpan(start, end, surface, labels[canonical[surface]], named[canonical[surface]])
         for (start, end, _), surface in zip(spans, surfaces, strict=True)
+    ]
+
+
+def shared_surnames(labels: dict[str, str], votes: dict[str, Counter[str]]) -> list[str]:
+    """Give back the one-word names, labelled otherwise, that end the full names of two or more of the
+    article's people and that the article uses as a person's at least once: a surname, so a person,
+    though not one of them ("Scott" beside Bobby Scott and Tim Scott, read as an organisation in
+    "Scott said")."""
+    surnames = Counter(n.split()[-1].casefold() for n, label in labels.items() if label == "PERSON" and " " in n)
+    return [
+        name
+        for name, label in labels.items()
+        if label != "PERSON" and " " not in name and surnames[name.casefold()] >= 2 and votes[name]["PERSON"] > 0
     ]
 
 
@@ -954,6 +969,9 @@ def resolve_short_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
         companies = {m for m in longest if _is_company_name(m)}
         if len(longest) > 1 and len(companies) == 1:
             longest = companies  # "Magna": "Magna International Inc" rather than "Magna's North American"
+        people = {m for m in longest if votes[m]["PERSON"] > 0}
+        if len(longest) > 1 and len(people) == 1 and votes[name].most_common(1)[0][0] == "PERSON":
+            longest = people  # "Trump", mostly a person: "Donald Trump" rather than "Trump Foundation"
         if len(longest) == 1:
             canonical[name] = longest.pop()
     return canonical

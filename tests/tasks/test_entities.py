@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -105,6 +106,52 @@ def test_a_short_name_heading_a_company_s_legal_name_is_the_company() -> None:
     }
     canonical = resolve_short_names(votes)
     assert canonical["Magna"] == "Magna International Inc"
+    assert canonical["Clinton"] == "Clinton"
+
+
+def _spans(text: str, labelled: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Give back a model span for every occurrence of each name, with the label given."""
+    found = [(m.start(), m.end(), label) for name, label in labelled.items() for m in re.finditer(rf"\b{name}\b", text)]
+    return sorted(s for s in found if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in found))
+
+
+def test_a_surname_several_people_share_is_a_person_though_not_one_of_them() -> None:
+    text = (
+        'Rep. Bobby Scott met Sen. Tim Scott. "I will raise what is needed," Scott said. '
+        "Scott added that Scott had told donors. Rep. Scott spoke first. "
+        "Ford, the carmaker, thanked Gerald Ford and Harrison Ford."
+    )
+    spans = _spans(
+        text,
+        {
+            "Bobby Scott": "PERSON",
+            "Tim Scott": "PERSON",
+            "Scott": "ORG",
+            "Gerald Ford": "PERSON",
+            "Harrison Ford": "PERSON",
+            "Ford": "ORG",
+        },
+    )
+    resolved = {(s.text, s.label, s.canonical) for s in resolve_entities(spans, text, "en")}
+    assert ("Scott", "PERSON", "Scott") in resolved  # "Rep. Scott": the article's own person, left unmerged
+    assert ("Ford", "ORG", "Ford") in resolved  # never used as a person's name: the company stays one
+
+
+def test_a_surname_mostly_read_as_a_person_is_the_person_not_the_organisation_named_after_them() -> None:
+    votes = {
+        "Donald Trump": Counter(PERSON=26),
+        "Trump": Counter(PERSON=35, ORG=22),  # "Trump said" is often an organisation to the model
+        "Trump Foundation": Counter(ORG=1),
+        "Goldman Sachs": Counter(ORG=3),
+        "Goldman": Counter(ORG=2, PERSON=1),  # mostly the bank: stays with it
+        "Hillary Clinton": Counter(PERSON=3),
+        "Bill Clinton": Counter(PERSON=2),
+        "Clinton": Counter(PERSON=6),  # two people: left alone
+    }
+    canonical = resolve_short_names(votes)
+    assert canonical["Trump"] == "Donald Trump"
+    assert canonical["Trump Foundation"] == "Trump Foundation"
+    assert canonical["Goldman"] == "Goldman Sachs"
     assert canonical["Clinton"] == "Clinton"
 
 
