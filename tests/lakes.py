@@ -29,6 +29,17 @@ def query(lake: Path, sql: str) -> list[tuple[Any, ...]]:
         con.close()
 
 
+def rows(lake: Path, sql: str) -> list[dict[str, Any]]:
+    """Give back the rows of a query over the lake under a folder as dicts by column, opened read-only."""
+    con = connect(LakeLocation.under(lake), read_only=True)
+    try:
+        result = con.execute(sql)
+        columns = [d[0] for d in result.description or []]
+        return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+    finally:
+        con.close()
+
+
 def count_articles(location: LakeLocation) -> int:
     """Give back how many articles a warehouse holds; 0 while it is not created or migrated yet."""
     try:
