@@ -22,20 +22,20 @@ _TEMPLATES: dict[bool, Path] = {}
 
 def query(lake: Path, sql: str) -> list[tuple[Any, ...]]:
     """Give back the rows of a query over the lake under a folder, opened read-only."""
-    con = connect(LakeLocation.under(lake), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return _read(lake, sql)[1]
 
 
 def rows(lake: Path, sql: str) -> list[dict[str, Any]]:
     """Give back the rows of a query over the lake under a folder as dicts by column, opened read-only."""
+    columns, found = _read(lake, sql)
+    return [dict(zip(columns, row, strict=True)) for row in found]
+
+
+def _read(lake: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     con = connect(LakeLocation.under(lake), read_only=True)
     try:
         result = con.execute(sql)
-        columns = [d[0] for d in result.description or []]
-        return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+        return [d[0] for d in result.description or []], result.fetchall()
     finally:
         con.close()
 

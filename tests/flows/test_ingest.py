@@ -29,17 +29,13 @@ HOLD_WRITE_LOCK = (
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(200))
 
 
-def _query(lake: Path, sql: str) -> list[dict[str, object]]:
-    return rows(lake, sql)  # read in process: these tests are about the runs, not `newslake sql`
-
-
 def _counts(lake: Path) -> dict[str, int]:
     sql = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in TABLES)
-    return {str(row["t"]): int(row["n"]) for row in _query(lake, sql)}  # type: ignore[call-overload]
+    return {str(row["t"]): int(row["n"]) for row in rows(lake, sql)}
 
 
 def _last_run(lake: Path) -> dict[str, object]:
-    return _query(lake, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")[0]
+    return rows(lake, "SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")[0]
 
 
 def test_seeds_load_and_a_second_run_changes_nothing(newslake: CliRunner, tmp_path: Path) -> None:
@@ -102,27 +98,27 @@ def test_an_unknown_source_is_refused_before_any_worker_starts(tmp_path: Path, m
 def test_seed_articles_are_stored_field_by_field(newslake: CliRunner, tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     newslake("run", str(SEEDS), "--lake", str(lake))
-    rows = {Path(str(r["source_uri"])).name: r for r in _query(lake, "SELECT * FROM articles")}
-    seed0, seed3 = rows[SEED_000.name], rows[SEED_003.name]
+    articles = {Path(str(r["source_uri"])).name: r for r in rows(lake, "SELECT * FROM articles")}
+    seed0, seed3 = articles[SEED_000.name], articles[SEED_003.name]
     assert seed0["authors"] == ["T.D."] and seed0["published_at"] is None
     assert str(seed0["text"]).startswith("Ukraine is responding")
     assert seed3["site_name"] == "The Word 360" and seed3["published_at"] is None
     assert str(seed3["text"]).endswith("The war is not frozen. It is managed.")
-    people = _query(
+    people = rows(
         lake,
         "SELECT DISTINCT e.name FROM mentions m JOIN entities e USING (entity_id) "
         "JOIN articles a USING (article_id) WHERE e.label = 'PERSON' AND a.source_uri LIKE '%000_%'",
     )
     assert {"Vladimir Putin", "Ryhor Nijnikau"} <= {p["name"] for p in people}
-    speakers = _query(
+    speakers = rows(
         lake,
         "SELECT DISTINCT e.name FROM quotes q JOIN entities e ON e.entity_id = q.speaker_entity_id",
     )
     assert {"John Herbst", "Jenny Mathers", "Ryhor Nijnikau", "Oleksandr Kraiev"} <= {s["name"] for s in speakers}
-    kyiv = _query(lake, "SELECT label, country_code, latitude FROM entities WHERE name = 'Kyiv'")
+    kyiv = rows(lake, "SELECT label, country_code, latitude FROM entities WHERE name = 'Kyiv'")
     assert kyiv == [{"label": "GPE", "country_code": "UA", "latitude": kyiv[0]["latitude"]}]
     assert kyiv[0]["latitude"] is not None
-    documents = _query(lake, "SELECT kind, byte_size, octet_length(content) AS stored FROM documents")
+    documents = rows(lake, "SELECT kind, byte_size, octet_length(content) AS stored FROM documents")
     assert sorted(d["kind"] for d in documents) == ["escaped_html", "text"]
     assert all(d["byte_size"] == d["stored"] for d in documents)
 
@@ -140,7 +136,7 @@ def test_bad_files_are_quarantined_while_seeds_load(newslake: CliRunner, tmp_pat
     run = _last_run(lake)
     assert (run["documents_seen"], run["documents_new"], run["documents_quarantined"]) == (5, 2, 3)
     assert json.loads(str(run["quarantine_reasons"])) == {"binary_content": 1, "empty": 1, "unreadable_file": 1}
-    refused = _query(lake, "SELECT source_uri, stage, reason, detail FROM quarantine ORDER BY reason")
+    refused = rows(lake, "SELECT source_uri, stage, reason, detail FROM quarantine ORDER BY reason")
     assert sorted((r["stage"], r["reason"]) for r in refused) == [
         ("discover", "unreadable_file"),
         ("normalize", "binary_content"),
@@ -156,11 +152,9 @@ def test_a_lake_inside_the_folder_it_reads_is_never_ingested(newslake: CliRunner
     newslake("run", str(inbox), "--lake", str(lake))
     again = newslake("run", str(inbox), "--lake", str(lake))
     assert "warehouse_folder" in again.stdout  # the summary says which folder was passed over
-    runs = _query(lake, "SELECT documents_seen, documents_unchanged FROM runs ORDER BY started_at")
+    runs = rows(lake, "SELECT documents_seen, documents_unchanged FROM runs ORDER BY started_at")
     assert [(r["documents_seen"], r["documents_unchanged"]) for r in runs] == [(2, 0), (2, 2)]
-    assert {
-        str(r["source_uri"]).rsplit("/", 1)[-1] for r in _query(lake, "SELECT source_uri FROM document_sources")
-    } == {
+    assert {str(r["source_uri"]).rsplit("/", 1)[-1] for r in rows(lake, "SELECT source_uri FROM document_sources")} == {
         SEED_000.name,
         SEED_003.name,
     }
@@ -200,17 +194,17 @@ def test_changed_file_becomes_an_update_of_the_same_article(newslake: CliRunner,
     shutil.copytree(SEEDS, inbox)
     lake = tmp_path / "lake"
     newslake("run", str(inbox), "--lake", str(lake))
-    before = {r["source_uri"]: r["article_id"] for r in _query(lake, "SELECT source_uri, article_id FROM articles")}
+    before = {r["source_uri"]: r["article_id"] for r in rows(lake, "SELECT source_uri, article_id FROM articles")}
     target = inbox / SEED_000.name
     target.write_text(target.read_text(encoding="utf-8").replace("Ukraine is responding", "Ukraine keeps responding"))
     newslake("run", str(inbox), "--lake", str(lake))
     run = _last_run(lake)
     assert (run["documents_updated"], run["documents_unchanged"], run["documents_new"]) == (1, 1, 0)
-    after = _query(lake, "SELECT source_uri, article_id, text FROM articles")
+    after = rows(lake, "SELECT source_uri, article_id, text FROM articles")
     assert {r["source_uri"]: r["article_id"] for r in after} == before
     changed = next(r for r in after if str(r["source_uri"]).endswith(SEED_000.name))
     assert str(changed["text"]).startswith("Ukraine keeps responding")
-    versions = _query(lake, "SELECT article_id, text FROM article_versions")
+    versions = rows(lake, "SELECT article_id, text FROM article_versions")
     assert len(versions) == 1 and str(versions[0]["text"]).startswith("Ukraine is responding")
 
 
@@ -290,4 +284,4 @@ def test_a_second_process_reads_while_a_run_writes(newslake: CliRunner, prefect_
     assert writer.returncode == 0, err[-2000:]
     assert reads_during_run >= 1, "the run finished before a read could overlap it"
     assert all(1 <= n <= 9 for n in seen_counts)
-    assert _query(lake, "SELECT count(*) AS n FROM articles")[0]["n"] == 9
+    assert rows(lake, "SELECT count(*) AS n FROM articles")[0]["n"] == 9

@@ -71,10 +71,6 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     return expected
 
 
-def _query(lake: Path, sql: str) -> list[dict[str, object]]:
-    return rows(lake, sql)  # read in process: these tests are about the runs, not `newslake sql`
-
-
 def _artifacts(prefect_api: str) -> list[dict[str, object]]:
     return prefect_filter(prefect_api, "artifacts", {"artifacts": {"key": {"any_": ["newslake-run-summary"]}}})
 
@@ -88,8 +84,8 @@ def test_bad_inputs_end_loaded_or_quarantined_and_the_summary_adds_up(
     result = newslake("run", str(inbox), "--lake", str(lake))
     assert "Traceback" not in result.stderr
 
-    refused = {Path(str(r["source_uri"])).name: str(r["reason"]) for r in _query(lake, "SELECT * FROM quarantine")}
-    loaded = {Path(str(r["source_uri"])).name: r for r in _query(lake, "SELECT source_uri, language FROM articles")}
+    refused = {Path(str(r["source_uri"])).name: str(r["reason"]) for r in rows(lake, "SELECT * FROM quarantine")}
+    loaded = {Path(str(r["source_uri"])).name: r for r in rows(lake, "SELECT source_uri, language FROM articles")}
     for name, outcome in expected.items():
         if outcome in ("duplicate", "one of two"):
             continue  # same bytes as another file: one document, two sources
@@ -105,9 +101,9 @@ def test_bad_inputs_end_loaded_or_quarantined_and_the_summary_adds_up(
     # No entity model reads German or Japanese: the summary says so, by language.
     assert re.search(r"places only \(no entity model\)[\s│]+\d+ \(.*de 1", result.stdout), result.stdout
 
-    run = _query(lake, "SELECT * FROM runs")[0]
+    run = rows(lake, "SELECT * FROM runs")[0]
     seen, new, updated, unchanged, quarantined = (
-        int(run[k])  # type: ignore[call-overload]
+        int(run[k])
         for k in (
             "documents_seen",
             "documents_new",
@@ -120,10 +116,10 @@ def test_bad_inputs_end_loaded_or_quarantined_and_the_summary_adds_up(
     assert unchanged == 2  # the copy of seed.txt, and zero.gz (the same zero bytes as empty.html)
     reasons = json.loads(str(run["quarantine_reasons"]))
     assert sum(reasons.values()) == quarantined and reasons["binary_content"] == 2
-    sources = _query(lake, "SELECT count(*) AS n FROM document_sources WHERE source_uri LIKE '%seed%'")
+    sources = rows(lake, "SELECT count(*) AS n FROM document_sources WHERE source_uri LIKE '%seed%'")
     assert sources[0]["n"] == 2
 
-    results = _query(lake, "SELECT DISTINCT suite FROM validation_results")
+    results = rows(lake, "SELECT DISTINCT suite FROM validation_results")
     assert {r["suite"] for r in results} == {"documents", "articles", "entities", "links", "runs"}
     assert (lake / "data_docs" / "index.html").exists()
     # The run links its own validation page, which reads offline: no script or style from elsewhere.
@@ -152,15 +148,15 @@ def test_quarantine_lists_and_reprocess_releases_after_a_threshold_change(newsla
     assert len(only.stdout.splitlines()) == 1
 
     counts_sql = "SELECT (SELECT count(*) FROM articles) AS a, (SELECT count(*) FROM documents) AS d"
-    before = _query(lake, counts_sql)[0]
+    before = rows(lake, counts_sql)[0]
     newslake("reprocess", "--lake", str(lake), env={"NEWSLAKE_MIN_WORDS": "5"})
-    after = _query(lake, counts_sql)[0]
+    after = rows(lake, counts_sql)[0]
     assert after == {"a": before["a"] + 1, "d": before["d"]}
     still = newslake("quarantine", "--lake", str(lake), "--format", "jsonl")
     assert [json.loads(line)["reason"] for line in still.stdout.splitlines()] == ["binary_content"]
 
     newslake("reprocess", "--lake", str(lake), "--all", env={"NEWSLAKE_MIN_WORDS": "5"})
-    assert _query(lake, counts_sql)[0] == after
+    assert rows(lake, counts_sql)[0] == after
 
 
 def test_reprocess_by_language_needs_all_and_says_so(newslake: CliRunner, tmp_path: Path) -> None:
