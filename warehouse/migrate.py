@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from functools import partial
 from importlib import resources
 
@@ -43,13 +44,25 @@ def list_views() -> list[tuple[str, str]]:
 def apply_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     """(Re)create the views whose SQL changed since they were created, inside the caller's transaction;
     give back their names. A view that reads another view is created after it."""
-    applied: list[str] = []
-    for name, sql in _changed_views(con):
+    changed = _changed_views(con)
+    for name, sql in changed:
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")  # name is [a-z0-9_]+ (see list_views)
-        con.execute("DELETE FROM schema_views WHERE name = ?", [name])
-        con.execute("INSERT INTO schema_views VALUES (?, ?, now())", [name, _sha256(sql)])
-        applied.append(name)
-    return applied
+    if changed:
+        # One statement each for the bookkeeping: each write to a warehouse table is a data file.
+        names = [name for name, _ in changed]
+        con.execute(f"DELETE FROM schema_views WHERE name IN ({_placeholders(len(names))})", names)
+        _insert_rows(con, "schema_views", [(name, _sha256(sql)) for name, sql in changed])
+    return [name for name, _ in changed]
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[object, object]]) -> None:
+    """Insert (key, value, now()) rows into a bookkeeping table in one statement."""
+    values = ", ".join("(?, ?, now())" for _ in rows)
+    con.execute(f"INSERT INTO {table} VALUES {values}", [value for row in rows for value in row])
 
 
 def _changed_views(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -138,10 +151,10 @@ def _transactions(pending: list[tuple[int, str, str]]) -> list[list[tuple[int, s
 def _apply(con: duckdb.DuckDBPyConnection, group: list[tuple[int, str, str]]) -> list[str]:
     """Apply the group's migrations that are not recorded as applied; give back their names."""
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    applied = []
-    for number, name, sql in group:
+    applied = [(number, name) for number, name, _ in group if number not in done]
+    for number, _, sql in group:
         if number not in done:
             con.execute(sql)
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
-            applied.append(name)
-    return applied
+    if applied:
+        _insert_rows(con, "schema_migrations", applied)
+    return [name for _, name in applied]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newslake.warehouse.lake import LakeLocation, connect
-from newslake.warehouse.migrate import _dependency_order, _transactions, list_migrations, migrate
+from newslake.warehouse.migrate import _dependency_order, _transactions, list_migrations, migrate, view_names
 
 
 def test_migrations_share_a_transaction_unless_one_sets_a_tables_options() -> None:
@@ -36,5 +36,25 @@ def test_a_new_warehouse_gets_every_migration_once(tmp_path: Path) -> None:
         assert migrate(con) == []
         versions = [row[0] for row in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
         assert versions == [number for number, _, _ in list_migrations()]
+    finally:
+        con.close()
+
+
+def test_a_new_warehouse_records_its_schema_in_a_data_file_per_transaction(tmp_path: Path) -> None:
+    """Each write to a warehouse table is a data file: the bookkeeping of a new warehouse is written in
+    one statement per transaction, not one file per migration and per view."""
+    con = connect(LakeLocation.under(tmp_path / "lake"))
+    try:
+        migrate(con)
+
+        def files(table: str) -> int:
+            return len(con.execute(f"SELECT * FROM ducklake_list_files('lake', '{table}')").fetchall())
+
+        groups = len(_transactions(list_migrations()))
+        assert files("schema_migrations") == groups
+        assert files("schema_views") == 1
+        views = dict(con.execute("SELECT name, sha256 FROM schema_views").fetchall())
+        assert sorted(views) == view_names()
+        assert migrate(con) == [] and files("schema_views") == 1  # nothing changed: nothing written
     finally:
         con.close()
