@@ -101,6 +101,16 @@ class LakeSettings(Section):
     data_path: str | None = Field(
         default=None, description="Where the Parquet data files are written (default: `<lake>/data/`)."
     )
+    duckdb_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=1024,
+        description=(
+            "Threads DuckDB uses on each connection to the warehouse (default: one per core). Lower it when "
+            "other processes share the cores: the run's workers, other runs, a test suite."
+        ),
+        json_schema_extra=_env("NEWSLAKE_DUCKDB_THREADS"),
+    )
 
 
 class RunSettings(Section):
@@ -377,6 +387,7 @@ class Settings(BaseModel):
             root=default.root,
             catalog=self.lake.catalog or default.catalog,
             data_path=self.lake.data_path or default.data_path,
+            threads=self.lake.duckdb_threads,
         )
 
 

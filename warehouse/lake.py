@@ -42,11 +42,12 @@ _SIGNATURES_CHECKED: dict[str, tuple[int, int, int]] = {}
 
 @dataclass(frozen=True)
 class LakeLocation:
-    """Where the catalog and the Parquet data files live."""
+    """Where the catalog and the Parquet data files live, and the DuckDB threads that open them."""
 
     root: Path
     catalog: str  # a DuckLake catalog string, e.g. "sqlite:/path/catalog.sqlite"
     data_path: str
+    threads: int | None = None  # DuckDB's default: one per core
 
     @classmethod
     def under(cls, root: Path) -> LakeLocation:
@@ -130,16 +131,20 @@ def load_extension_file(con: duckdb.DuckDBPyConnection, path: str) -> None:
     con.execute(f"LOAD {sql_literal(path)}")
 
 
-def open_duckdb(database: str = ":memory:", *, check_each_load: bool = False) -> duckdb.DuckDBPyConnection:
+def open_duckdb(
+    database: str = ":memory:", *, check_each_load: bool = False, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
     """Give back a DuckDB connection that installs and loads nothing by itself.
 
     Checking an extension's signature reads the whole file (about 35 MB each, 50 ms): done on every
     LOAD, it was most of the cost of opening the warehouse. `load_extensions` has DuckDB check each file
     once per process, so connections here accept the files already checked without checking them
     again. A connection that runs users' SQL (check_each_load) keeps DuckDB's check on every LOAD and
-    accepts no unsigned extension at all."""
+    accepts no unsigned extension at all. `threads` caps DuckDB's worker threads (default: one per core)."""
     config: dict[str, str | bool | int | float | list[str]] = dict(DUCKDB_CONFIG)
     config["allow_unsigned_extensions"] = not check_each_load
+    if threads is not None:
+        config["threads"] = threads
     return duckdb.connect(database, config=config)
 
 
@@ -164,7 +169,7 @@ def connect(
             (location.root / LAKE_MARKER).touch(exist_ok=True)
     if location.data_path.startswith("/"):
         Path(location.data_path).mkdir(parents=True, exist_ok=True)
-    con = open_duckdb(check_each_load=check_each_load)
+    con = open_duckdb(check_each_load=check_each_load, threads=location.threads)
     load_extensions(con, "ducklake", "postgres_scanner" if location.shared else "sqlite_scanner")
     if location.remote_data:
         load_extensions(con, "httpfs")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from newslake.flows.settings import SettingsError, resolve_settings
+from newslake.warehouse.lake import connect
 
 
 def test_defaults(tmp_path: Path) -> None:
@@ -45,6 +46,18 @@ def test_bad_config_says_what_is_wrong(tmp_path: Path, text: str, message: str) 
 def test_env_lake_is_used(tmp_path: Path) -> None:
     settings = resolve_settings(environ={"NEWSLAKE_LAKE": str(tmp_path / "x")})
     assert settings.location().root == (tmp_path / "x").resolve()
+
+
+def test_duckdb_threads_reach_every_connection_to_the_warehouse(tmp_path: Path) -> None:
+    assert resolve_settings(environ={}).location().threads is None  # DuckDB's own default
+    settings = resolve_settings(environ={"NEWSLAKE_LAKE": str(tmp_path / "lake"), "NEWSLAKE_DUCKDB_THREADS": "3"})
+    con = connect(settings.location())
+    try:
+        assert con.execute("SELECT current_setting('threads')").fetchone() == (3,)
+    finally:
+        con.close()
+    with pytest.raises(SettingsError, match="duckdb_threads"):
+        resolve_settings(environ={"NEWSLAKE_DUCKDB_THREADS": "0"})
 
 
 def test_sources_and_fetch_settings_from_the_config_file(tmp_path: Path) -> None:
