@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import json
 import os
+import shlex
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -14,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from newslake.warehouse.lake import LakeLocation
+from newslake.warehouse.lake import DUCKDB_CONFIG, LakeLocation
 from tests.cli import Outcome, invoke
 from tests.services import PG_BIN, S3, Postgres, postgres_available, postgres_server, s3_server
 
@@ -26,8 +32,13 @@ for _key, _value in {
     "TQDM_DISABLE": "1",
     # No warm process (flows.warm) outlives a test; the tests of it ask for one.
     "NEWSLAKE_KEEP_WARM_MINUTES": "0",
+    # The suite runs a test process per core: DuckDB threads of each would only wait on one another.
+    "NEWSLAKE_DUCKDB_THREADS": "1",
 }.items():
     os.environ.setdefault(_key, _value)
+# The same for the connections tests open themselves (tests.lakes, the warehouse tests), which take no
+# settings: about a fifth of the suite's CPU time was DuckDB threads waiting on one another.
+DUCKDB_CONFIG["threads"] = 1
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -58,42 +69,105 @@ def _send_what_is_queued() -> None:
         EventsWorker.drain_all(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Give back the API URL of a real `prefect server` started on 127.0.0.1 for this test session."""
-    home = tmp_path_factory.mktemp("prefect-home")
+# The test processes of one session share one Prefect server: its folder is made by the first pytest
+# process (the xdist controller, or pytest alone) and named to the others in this variable.
+SHARED_DIR_VARIABLE = "NEWSLAKE_TEST_SESSION_DIR"
+_OWNS_SHARED_DIR = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if SHARED_DIR_VARIABLE not in os.environ:
+        shared = Path(tempfile.mkdtemp(prefix="newslake-tests-"))
+        os.environ[SHARED_DIR_VARIABLE] = str(shared)  # the xdist workers start after this and inherit it
+        config.stash[_OWNS_SHARED_DIR] = shared
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shared = config.stash.get(_OWNS_SHARED_DIR, None)
+    if shared is None:
+        return
+    _stop_prefect_server(shared)
+    os.environ.pop(SHARED_DIR_VARIABLE, None)
+    shutil.rmtree(shared, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _exclusive(lock_file: Path) -> Iterator[None]:
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _start_prefect_server(home: Path) -> tuple[str, int]:
+    """Start `prefect server` on a free port of 127.0.0.1 with its own home; give back its API URL and
+    process id once it answers. It is started by a shell that exits at once, so it is no test process's
+    child and outlives the one that asked for it (pytest_unconfigure stops it)."""
+    home.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
-    log = (home / "server.log").open("wb")
-    server = subprocess.Popen(
-        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+    log = home / "server.log"
+    command = [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    started = subprocess.run(
+        ["sh", "-c", f"{shlex.join(command)} </dev/null >{shlex.quote(str(log))} 2>&1 & echo $!"],
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
+    pid = int(started.stdout)
     url = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
                 if response.status == 200:
-                    break
+                    return url, pid
         except OSError:
             time.sleep(0.5)
-        if server.poll() is not None:
-            raise RuntimeError(f"prefect server exited: {(home / 'server.log').read_text()[-2000:]}")
-    else:
-        server.terminate()
-        raise RuntimeError("prefect server did not become healthy in 120 s")
-    yield url
-    _send_what_is_queued()
-    server.terminate()
+        if not _alive(pid):
+            raise RuntimeError(f"prefect server exited: {log.read_text()[-2000:]}")
+    os.kill(pid, signal.SIGTERM)
+    raise RuntimeError("prefect server did not become healthy in 120 s")
+
+
+def _stop_prefect_server(shared: Path) -> None:
+    record = shared / "prefect.json"
+    if not record.exists():
+        return
+    pid = int(json.loads(record.read_text())["pid"])
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
     try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """Give back the API URL of a real `prefect server` on 127.0.0.1, started by the first test process of
+    the session that asks for it and shared by the others."""
+    shared = Path(os.environ[SHARED_DIR_VARIABLE])
+    record = shared / "prefect.json"
+    with _exclusive(shared / "prefect.lock"):
+        if not record.exists():
+            url, pid = _start_prefect_server(shared / "prefect-home")
+            record.write_text(json.dumps({"url": url, "pid": pid}))
+    yield str(json.loads(record.read_text())["url"])
+    _send_what_is_queued()
 
 
 @pytest.fixture(scope="session")

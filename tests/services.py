@@ -205,7 +205,10 @@ def dask_cluster(workers: int, environ: dict[str, str] | None = None) -> Iterato
 
 
 def prefect_filter(api_url: str, what: str, body: dict[str, Any]) -> list[dict[str, Any]]:
-    """Give back what a Prefect server's `/{what}/filter` endpoint answers (flow_runs, artifacts)."""
+    """Give back what a Prefect server's `/{what}/filter` endpoint answers (flow_runs, artifacts). Artifacts
+    come newest first: the test session's server holds every test process's, past one page's limit."""
+    if what == "artifacts":
+        body = {"sort": "CREATED_DESC", **body}
     request = urllib.request.Request(
         f"{api_url}/{what}/filter", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
     )
