@@ -108,7 +108,11 @@ class SuiteRunner:
                     "newslake",
                     {
                         "class_name": "SiteBuilder",
-                        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "view": _view("IndexPageView")},
+                        "site_section_builders": {
+                            "expectations": {"view": _view("PageView")},
+                            "validations": {"view": _view("PageView")},
+                        },
                         "store_backend": {
                             "class_name": "TupleFilesystemStoreBackend",
                             "base_directory": str(self._data_docs_dir),
@@ -116,6 +120,11 @@ class SuiteRunner:
                     },
                 )
         return self._context
+
+
+def _view(class_name: str) -> dict[str, str]:
+    """GX's configuration of a Data Docs view: the same pages, templates compiled once per process."""
+    return {"module_name": "newslake.tasks.data_docs_views", "class_name": class_name}
 
 
 def _outcome(suite: str, result: Any, id_column: str) -> ExpectationOutcome:
