@@ -324,12 +324,13 @@ def threads_limited(con: duckdb.DuckDBPyConnection, threads: int | None) -> Iter
     """Run the block with DuckDB using at most `threads` threads (None: as configured), then restore
     the setting. While worker processes hold the other cores, more DuckDB threads only take CPU from
     them: with two threads on a 2-core machine held by two workers, a run's loads took 1.4 to 2 times
-    the CPU."""
+    the CPU. A connection given fewer threads (lake.duckdb_threads) keeps its own number."""
     if threads is None:
         yield
         return
     row = con.execute("SELECT current_setting('threads')").fetchone()
-    con.execute(f"SET threads = {max(1, int(threads))}")
+    configured = int(row[0]) if row is not None else threads
+    con.execute(f"SET threads = {max(1, min(int(threads), configured))}")
     try:
         yield
     finally:

@@ -176,6 +176,9 @@ def test_threads_are_limited_for_the_block_and_restored_after_it_even_on_error(
     assert _threads(con) == 3
     with threads_limited(con, None):
         assert _threads(con) == 3
+    with threads_limited(con, 6):  # a limit never raises what the connection was given (lake.duckdb_threads)
+        assert _threads(con) == 3
+    assert _threads(con) == 3
 
 
 def test_a_lake_moved_to_another_folder_opens_and_takes_writes_there(tmp_path: Path) -> None:
