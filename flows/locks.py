@@ -68,6 +68,17 @@ def _held(path: Path, busy: str) -> Iterator[None]:
 
 
 @contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a file for the block, waiting for whoever holds it."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def run_lock(settings: Settings, run_id: str) -> Iterator[None]:
     """Hold the run's own lock while it runs; the lock file goes when the run ends."""
     path = lock_folder(settings) / f"run-{run_id}.lock"

@@ -12,7 +12,6 @@ Prefect's own behaviour.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import signal
@@ -21,10 +20,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from newslake.flows.locks import exclusive
 
 _STATE = "newslake-server.json"
 _LOG = "newslake-server.log"
@@ -80,7 +79,7 @@ def shared_server(home: Path | None = None) -> tuple[LocalServer, bool]:
     if (server := running_server(folder)) is not None:
         return server, False
     folder.mkdir(parents=True, exist_ok=True)
-    with _locked(folder / "newslake-server.lock"):
+    with exclusive(folder / "newslake-server.lock"):
         if (server := running_server(folder)) is not None:
             return server, False
         server = _start(folder)
@@ -164,13 +163,3 @@ def _any_free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shlex
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from newslake.flows.locks import exclusive
 from newslake.warehouse.lake import DUCKDB_CONFIG, LakeLocation
 from tests.cli import Outcome, invoke
 from tests.services import PG_BIN, S3, Postgres, postgres_available, postgres_server, s3_server
@@ -91,16 +91,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(shared, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _exclusive(lock_file: Path) -> Iterator[None]:
-    with lock_file.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _start_prefect_server(home: Path) -> tuple[str, int]:
     """Start `prefect server` on a free port of 127.0.0.1 with its own home; give back its API URL and
     process id once it answers. It is started by a shell that exits at once, so it is no test process's
@@ -162,7 +152,7 @@ def prefect_api() -> Iterator[str]:
     the session that asks for it and shared by the others."""
     shared = Path(os.environ[SHARED_DIR_VARIABLE])
     record = shared / "prefect.json"
-    with _exclusive(shared / "prefect.lock"):
+    with exclusive(shared / "prefect.lock"):
         if not record.exists():
             url, pid = _start_prefect_server(shared / "prefect-home")
             record.write_text(json.dumps({"url": url, "pid": pid}))
