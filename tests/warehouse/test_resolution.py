@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -38,11 +38,17 @@ def _load(con: duckdb.DuckDBPyConnection, order: list[str]) -> None:
         load_batch(con, batch)
 
 
-@pytest.fixture(params=[["a1", "a2", "a3", "a4"], ["a4", "a3", "a2", "a1"]], ids=["in-order", "reversed"])
-def con(tmp_path: Path, request: pytest.FixtureRequest) -> duckdb.DuckDBPyConnection:
-    connection = connect(new_lake(tmp_path / "lake"))
+@pytest.fixture(
+    scope="module", params=[["a1", "a2", "a3", "a4"], ["a4", "a3", "a2", "a1"]], ids=["in-order", "reversed"]
+)
+def con(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Give back a warehouse that loaded the articles in one order, shared by the module's tests (they only read)."""
+    connection = connect(new_lake(tmp_path_factory.mktemp("resolution") / "lake"))
     _load(connection, request.param)
-    return connection
+    yield connection
+    connection.close()
 
 
 def test_one_person_however_the_articles_spell_them(con: duckdb.DuckDBPyConnection) -> None:
