@@ -215,14 +215,14 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
                 rejection = Rejection(results[i].doc_id, results[i].source_uri, "entities", "entities_error", detail)
                 results[i] = replace(results[i], article=None, rejection=rejection)
                 continue
-            text = results[i].article.text  # type: ignore[union-attr]
+            text, language = results[i].article.text, results[i].article.language  # type: ignore[union-attr]
             spans = find_entities(parsed, text)
             results[i] = replace(
                 results[i],
                 article=replace(results[i].article, entities_model=ner.name),  # type: ignore[type-var]
                 mentions=group_mentions(spans),
                 spans=tuple(spans),
-                quotes=tuple(find_quotes(text, spans)),
+                quotes=tuple(find_quotes(text, spans, language)),
                 ner_model=ner.name,
             )
     return results

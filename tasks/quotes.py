@@ -8,6 +8,11 @@ A quotation's speaker is a person the text names, found by the shapes news writi
 - in a paragraph that introduces it: `Roe continued:` followed by the quotation's paragraph;
 - by "he said" / "she added", or by following another of the speaker's quotations in one paragraph.
 A quotation may run over several paragraphs: an opening mark with no closing one until a later paragraph.
+
+French articles quote between « » (or “ ”), with the verb in the present or the passé composé: the
+speaker after the quotation (`», a déclaré le ministre Jean Roe`, `», selon Jean Roe`, `», ajoute-t-elle`
+after one of hers) or before it (`Jean Roe a déclaré : « …`, `Jean Roe estime que « …`, `Selon Jean Roe,
+« …`). Other languages get no quotations: their shapes are not written here.
 """
 
 from __future__ import annotations
@@ -72,8 +77,14 @@ _WINDOW = 80
 _MIN_QUOTE = 8
 
 
-def find_quotes(text: str, spans: Sequence[EntitySpan]) -> list[Quote]:
-    """Give back each quotation whose speaker the text names (or refers to as he/she right after)."""
+def find_quotes(text: str, spans: Sequence[EntitySpan], language: str | None = "en") -> list[Quote]:
+    """Give back each quotation whose speaker the text names (or refers to as he/she right after), in
+    English and French (`language`; an unknown language is read as English, the others not at all)."""
+    primary = (language or "en").split("-")[0].lower()
+    if primary == "fr":
+        return _french_quotes(text, spans)
+    if primary != "en":
+        return []
     quotations = _quotations(text)
     # A name inside a quotation is something said, never who said it.
     people = [p for p in people_in(spans) if not any(o <= p.start < e for _, _, o, e in quotations)]
@@ -126,20 +137,20 @@ def people_in(spans: Sequence[EntitySpan]) -> list[EntitySpan]:
     return sorted([*persons, *relabelled], key=lambda s: s.start)
 
 
-def _quotations(text: str) -> list[tuple[int, int, int, int]]:
+def _quotations(text: str, opens: str = _OPEN, closes: str = _CLOSE) -> list[tuple[int, int, int, int]]:
     """Give back (start, end) of each quotation's words and (outer_start, outer_end) with its marks.
     A quotation that opens and does not close in its paragraph goes on through the following
     paragraphs that open with a mark, up to the one where it closes (news style for long quotes)."""
     found: list[tuple[int, int, int, int]] = []
     position = 0
     while True:
-        opening = _find_any(text, _OPEN, position)
+        opening = _find_any(text, opens, position)
         if opening < 0:
             return found
-        closing = _find_any(text, _CLOSE, opening + 1)
+        closing = _find_any(text, closes, opening + 1)
         newline = text.find("\n", opening)
         in_paragraph = closing >= 0 and (newline < 0 or closing < newline)
-        end = closing if in_paragraph else _multi_paragraph_end(text, newline)
+        end = closing if in_paragraph else _multi_paragraph_end(text, newline, opens, closes)
         if end is None:
             position = opening + 1
             continue
@@ -148,17 +159,17 @@ def _quotations(text: str) -> list[tuple[int, int, int, int]]:
         position = end + 1
 
 
-def _multi_paragraph_end(text: str, newline: int) -> int | None:
+def _multi_paragraph_end(text: str, newline: int, opens: str, closes: str) -> int | None:
     """Give back where a quotation left open at the end of its paragraph closes: in a later paragraph
     that opens with a mark, before any paragraph that does not; None when it never closes so."""
     while newline >= 0:
         start = newline + 1
         while start < len(text) and text[start] in " \n":
             start += 1
-        if start >= len(text) or text[start] not in _OPEN:
+        if start >= len(text) or text[start] not in opens:
             return None
         newline = text.find("\n", start)
-        closing = _find_any(text, _CLOSE, start + 1)
+        closing = _find_any(text, closes, start + 1)
         if closing >= 0 and (newline < 0 or closing < newline):
             return closing
     return None
@@ -248,4 +259,87 @@ def _introducing_paragraph(text: str, quote_start: int, people: Sequence[EntityS
             says = _NAME_THEN_VERB.match(text[span.end : paragraph_end])
             if says:
                 return span.canonical, says.group("verb")
+    return None
+
+
+# French: the verbs of reported speech in the present and the passé composé (third person).
+_FR_PRESENT = (
+    "déclare|dit|affirme|explique|ajoute|souligne|indique|précise|estime|assure|confie|raconte|poursuit|"
+    "lance|insiste|rappelle|note|observe|reconnaît|reconnait|admet|martèle|résume|prévient|regrette|"
+    "dénonce|commente|répond|écrit|conclut|avertit|tranche|détaille|témoigne|juge|déplore|relève|ironise|rapporte|"
+    "s['’]exclame|s['’]interroge|se félicite|s['’]inquiète"
+)
+_FR_PAST = (
+    "déclaré|dit|affirmé|expliqué|ajouté|souligné|indiqué|précisé|estimé|assuré|confié|raconté|poursuivi|"
+    "lancé|insisté|rappelé|noté|observé|reconnu|admis|martelé|résumé|prévenu|regretté|dénoncé|commenté|"
+    "répondu|écrit|conclu|averti|tranché|détaillé|témoigné|jugé|déploré|relevé|ironisé|rapporté"
+)
+_FR_VERB = r"(?P<verb>a\s+(?:" + _FR_PAST + r")|" + _FR_PRESENT + r")"
+_FR_CLAUSE_WORDS = r"(?:que|qu['’]|qui|et|ou|mais|si|quand|car|il|elle|ils|elles|on|son|sa|ses|leur|leurs)"
+# Words between the verb and the name: "le porte-parole du ministère des Affaires étrangères,", "sur
+# Facebook" (at most nine: French descriptions take articles and prepositions; no clause).
+_FR_DESCRIPTION = r"(?:(?!" + _FR_CLAUSE_WORDS + r"\b)[\w'’.-]+,?\s+){0,9}?"
+_FR_AFTER_THEN_NAME = re.compile(
+    r"^\s*,?\s*(?:" + _FR_VERB + r"|(?P<according>selon|d['’]après))\s+" + _FR_DESCRIPTION + r"$", re.IGNORECASE
+)
+_FR_PRONOUN_AFTER = re.compile(
+    r"^\s*,?\s*(?:a-t-(?:il|elle)\s+(?P<past>"
+    + _FR_PAST
+    + r")|(?P<present>"
+    + _FR_PRESENT
+    + r")-(?:t-)?(?:il|elle))\b",
+    re.IGNORECASE,
+)
+_FR_NAME_THEN_VERB = re.compile(
+    r"^(?:\s*,[^,\n]{1,80},)?\s+" + _FR_VERB + r"(?:\s+(?:que\s*|qu['’]\s*)|(?:\s+[\w'’-]+){0,4}?\s*:\s*|\s*:\s*)$"
+)
+_FR_ACCORDING_BEFORE = re.compile(r"(?:^|[\s(])(?:[Ss]elon|[Dd]['’]après|[Pp]our)\s+" + _FR_DESCRIPTION + r"$")
+
+
+def _french_quotes(text: str, spans: Sequence[EntitySpan]) -> list[Quote]:
+    quotations = _quotations(text, "«“", "»”")
+    people = [p for p in people_in(spans) if not any(o <= p.start < e for _, _, o, e in quotations)]
+    quotes: list[Quote] = []
+    for start, end, outer_start, outer_end in quotations:
+        if _TITLE_CASE.match(text[start:end].strip()):
+            continue
+        found = _french_speaker_after(text, outer_end, people) or _french_speaker_before(text, outer_start, people)
+        previous = quotes[-1] if quotes else None
+        if found is None and previous is not None and "\n" not in text[previous.end : start]:
+            pronoun = _FR_PRONOUN_AFTER.match(text[outer_end : outer_end + 40])
+            if pronoun:  # "», ajoute-t-elle" after another quotation of hers in the paragraph
+                verb = pronoun.group("past") or pronoun.group("present")
+                found = (previous.speaker, f"a {verb}" if pronoun.group("past") else verb)
+        if found is not None:
+            speaker, verb = found
+            quotes.append(Quote(start, end, " ".join(text[start:end].split()), speaker, "PERSON", verb.lower()))
+    return quotes
+
+
+def _french_speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan]) -> tuple[str, str] | None:
+    """'», a déclaré le ministre Jean Roe', '», selon Jean Roe': the first name after the quotation,
+    with only a verb and a description between."""
+    for span in people:
+        if quote_end <= span.start <= quote_end + _WINDOW:
+            said = _FR_AFTER_THEN_NAME.match(text[quote_end : span.start])
+            if said is None:
+                return None
+            return span.canonical, " ".join((said.group("verb") or said.group("according")).split())
+    return None
+
+
+def _french_speaker_before(text: str, quote_start: int, people: Sequence[EntitySpan]) -> tuple[str, str] | None:
+    """'Jean Roe a déclaré : « …', 'Jean Roe estime qu'« …', 'Selon Jean Roe, « …': the nearest name
+    before the quotation, in its paragraph."""
+    for span in reversed(people):
+        if quote_start - _WINDOW <= span.end <= quote_start:
+            between = text[span.end : quote_start]
+            if "\n" in between:
+                return None
+            says = _FR_NAME_THEN_VERB.match(between)
+            if says:
+                return span.canonical, " ".join(says.group("verb").split())
+            if between.strip() == "," and _FR_ACCORDING_BEFORE.search(text[max(0, span.start - 60) : span.start]):
+                return span.canonical, "selon"
+            return None
     return None

@@ -223,3 +223,89 @@ def test_a_participle_right_after_the_name_introduces_its_quotation() -> None:
     assert find_quotes(text, sorted(spans, key=lambda s: s.start)) == []  # unclear: no speaker, not "Twitter"
     demanded = '"Why is this not proof that it is too big to manage?" James Carter demanded.'
     assert [q.speaker for q in find_quotes(demanded, _people(demanded, "James Carter"))] == ["James Carter"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        (
+            "« Nous reconstruirons le pont », a déclaré Marie Dupont.",
+            ("Marie Dupont",),
+            [("Marie Dupont", "a déclaré")],
+        ),
+        (
+            "«Toutes les parties doivent rester calmes», a déclaré le porte-parole du ministère des Affaires"
+            " étrangères, Lin Jian, lors d’un point presse.",
+            ("Lin Jian",),
+            [("Lin Jian", "a déclaré")],
+        ),
+        ("« La situation est très tendue », estime Marie Dupont.", ("Marie Dupont",), [("Marie Dupont", "estime")]),
+        (
+            "« Le pont sera reconstruit avant l’été », selon Marie Dupont.",
+            ("Marie Dupont",),
+            [("Marie Dupont", "selon")],
+        ),
+        (
+            "Marie Dupont a déclaré : « Nous reconstruirons le pont. »",
+            ("Marie Dupont",),
+            [("Marie Dupont", "a déclaré")],
+        ),
+        (
+            "Marie Dupont, maire de Lyon, estime que « le pont sera reconstruit ».",
+            ("Marie Dupont",),
+            [("Marie Dupont", "estime")],
+        ),
+        (
+            "Selon Marie Dupont, « le pont sera reconstruit avant l’été ».",
+            ("Marie Dupont",),
+            [("Marie Dupont", "selon")],
+        ),
+        (
+            "« Le plan fonctionne », a affirmé Marie Dupont. « Il coûtera moins cher que prévu », a-t-elle ajouté.",
+            ("Marie Dupont",),
+            [("Marie Dupont", "a affirmé"), ("Marie Dupont", "a ajouté")],
+        ),
+        (
+            "« Je me suis adressée à lui avec gravité », confie-t-elle devant Marie Dupont.",
+            ("Marie Dupont",),
+            [],
+        ),
+        (
+            "Marie Dupont est mise en examen pour « détournement de fonds publics ».",
+            ("Marie Dupont",),
+            [],
+        ),
+        (
+            "« Le pont sera reconstruit », a déclaré hier soir son adjoint. Marie Dupont n’a rien dit.",
+            ("Marie Dupont",),
+            [],
+        ),
+    ],
+    ids=[
+        "guillemets-verb-name",
+        "long-description",
+        "present-tense",
+        "selon-after",
+        "name-verb-colon",
+        "name-aside-verb-que",
+        "selon-before",
+        "pronoun-after-her-quote",
+        "pronoun-with-no-quote-of-hers",
+        "no-speech-verb",
+        "another-speaker-unnamed",
+    ],
+)
+def test_french_quotations_and_their_speakers(
+    text: str, names: tuple[str, ...], expected: list[tuple[str, str]]
+) -> None:
+    assert [(q.speaker, q.verb) for q in find_quotes(text, _people(text, *names), "fr")] == expected
+
+
+def test_quotations_are_read_only_in_the_languages_whose_shapes_are_written() -> None:
+    english = '"We will rebuild the bridge," said Maria Lopez.'
+    assert [q.speaker for q in find_quotes(english, _people(english, "Maria Lopez"), "en-GB")] == ["Maria Lopez"]
+    assert [q.speaker for q in find_quotes(english, _people(english, "Maria Lopez"), None)] == ["Maria Lopez"]
+    german = "„Wir bauen die Brücke wieder auf“, sagte Maria Lopez."
+    assert find_quotes(german, _people(german, "Maria Lopez"), "de") == []
+    french = "« Nous reconstruirons le pont », a déclaré Marie Dupont."
+    assert find_quotes(french, _people(french, "Marie Dupont"), "en") == []  # English shapes only
