@@ -325,13 +325,30 @@ def find_entities(doc: Doc, text: str) -> list[EntitySpan]:
         if MODEL_LABELS.get(ent.label_, ent.label_) in ENTITY_LABELS
     ]
     pieces = [piece for span in merge_particle_names(raw, text) for piece in split_span(text, *span)]
+    pieces = [without_honorific(text, *piece, doc.lang_) for piece in pieces]
     spans = [cleaned for piece in pieces if (cleaned := clean_span(text, *piece)) is not None]
     spans += find_acronyms(text, spans)
     spans += find_pattern_people(text, spans)  # may drop model spans inside a name it finds
+    spans = [without_honorific(text, *span, doc.lang_) for span in spans]  # "M. Macron" read as an initial
     spans += find_result_teams(text, spans)
     spans += find_dateline_places(text, spans)
     spans += find_gazetteer_places(text, doc.lang_, spans)
     return propagate_entities(drop_common_words(resolve_entities(spans, text, doc.lang_), text), text)
+
+
+# The honorifics a French person's name is written after ("M. Peskov", "Mme Binet", "Me Dupont"), which
+# the French model keeps in the name: without them the name resolves like any surname ("Peskov" ->
+# "Dmitri Peskov"). French only: in English "M. Night Shyamalan" is a name.
+_FRENCH_HONORIFIC = re.compile(r"(?:M\.|MM\.|Mme|Mmes|Mlle|Mlles|Me)[\s\u00a0]+(?=[A-ZÀ-ÖØ-Þ])")
+
+
+def without_honorific(text: str, start: int, end: int, label: str, language: str) -> tuple[int, int, str]:
+    """Give back a person's span without the French honorific it opens with, in a French text."""
+    if label == "PERSON" and language == "fr":
+        honorific = _FRENCH_HONORIFIC.match(text, start, end)
+        if honorific is not None and honorific.end() < end:
+            start = honorific.end()
+    return start, end, label
 
 
 def drop_common_words(spans: list[EntitySpan], text: str) -> list[EntitySpan]:

@@ -237,9 +237,14 @@ def test_entities_come_only_from_a_model_for_the_articles_language() -> None:
         "together on a new plan for the economy and agreed to meet again next month. "
     ) * 3
     french = (
-        "Emmanuel Macron a reçu Angela Merkel à Paris mardi. Les deux dirigeants ont annoncé un nouveau "
-        "plan pour l'économie européenne et se retrouveront le mois prochain à Berlin. "
-    ) * 3 + "« Nous travaillerons ensemble sur ce plan », a déclaré Emmanuel Macron.\n"
+        (
+            "Emmanuel Macron a reçu Angela Merkel à Paris mardi. Les deux dirigeants ont annoncé un nouveau "
+            "plan pour l'économie européenne et se retrouveront le mois prochain à Berlin. "
+        )
+        * 3
+        + "« Nous travaillerons ensemble sur ce plan », a déclaré Emmanuel Macron. "
+        + "Selon M. Macron, « le plan est prêt ».\n"
+    )
     german = (
         "Die Bundesregierung hat am Dienstag in Berlin ein neues Gesetz beschlossen. Prozent der Bürger "
         "sind dafür, sagte die Ministerin. Im nächsten Jahr soll es in Kraft treten. "
@@ -258,7 +263,12 @@ def test_entities_come_only_from_a_model_for_the_articles_language() -> None:
     assert {"Emmanuel Macron", "Angela Merkel"} <= people
     assert {m.name for m in french_read.mentions if m.label == "GPE"} >= {"Paris", "Berlin"}
     # French quotations, found by the French shapes ("», a déclaré NAME").
-    assert [(q.speaker, q.verb) for q in french_read.quotes] == [("Emmanuel Macron", "a déclaré")]
+    # with "M. Macron" the same person (the honorific is not part of the name).
+    assert [(q.speaker, q.verb) for q in french_read.quotes] == [
+        ("Emmanuel Macron", "a déclaré"),
+        ("Emmanuel Macron", "selon"),
+    ]
+    assert not any(m.name.startswith("M. ") for m in french_read.mentions)
     # No model reads German: no people, organisations or quotes ("Prozent" is no organisation), only
     # the places the gazetteer knows, under its one name for each.
     assert skipped.article is not None and skipped.article.language == "de"

@@ -21,6 +21,7 @@ from newslake.tasks.entities import (
     resolve_short_names,
     settle_label,
     split_span,
+    without_honorific,
 )
 from newslake.tasks.identify import entity_id_for
 from tests.conftest import SEED_000, SEED_003
@@ -562,3 +563,21 @@ def test_a_country_has_one_name_however_the_article_writes_it(ner) -> None:  # t
     assert names["UK"] == names["Britain"] == "United Kingdom"
     mentions = {m.name: set(m.surface_forms) for m in group_mentions(find_entities(doc, text))}
     assert mentions["United States"] == {"United States", "U.S."}
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "language", "expected"),
+    [
+        ("M. Peskov", "PERSON", "fr", "Peskov"),
+        ("Mme Binet", "PERSON", "fr", "Binet"),
+        ("Me\u00a0Dupont", "PERSON", "fr", "Dupont"),
+        ("M. Night Shyamalan", "PERSON", "en", "M. Night Shyamalan"),  # an English initial
+        ("M. Peskov", "ORG", "fr", "M. Peskov"),
+        ("Mme", "PERSON", "fr", "Mme"),  # nothing left but the honorific: left as it is
+        ("Mmes Dupont", "PERSON", "fr", "Dupont"),
+        ("Mélanie Roux", "PERSON", "fr", "Mélanie Roux"),
+    ],
+)
+def test_a_french_honorific_is_not_part_of_the_name(text: str, label: str, language: str, expected: str) -> None:
+    start, end, _ = without_honorific(text, 0, len(text), label, language)
+    assert text[start:end] == expected
