@@ -293,6 +293,9 @@ _FR_PRONOUN_AFTER = re.compile(
 _FR_NAME_THEN_VERB = re.compile(
     r"^(?:\s*,[^,\n]{1,80},)?\s+" + _FR_VERB + r"(?:\s+(?:que\s*|qu['’]\s*)|(?:\s+[\w'’-]+){0,4}?\s*:\s*|\s*:\s*)$"
 )
+_FR_OBJECT_BEFORE_NAME = re.compile(
+    r"(?<![\w'’])(?:de|du|des|d['’]|à|au|aux|sur|pour|avec|contre|chez|par|envers|le|la|les|l['’])\s*$", re.IGNORECASE
+)
 _FR_ACCORDING_BEFORE = re.compile(r"(?:^|[\s(])(?:[Ss]elon|[Dd]['’]après|[Pp]our)\s+" + _FR_DESCRIPTION + r"$")
 
 
@@ -321,8 +324,10 @@ def _french_speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan
     with only a verb and a description between."""
     for span in people:
         if quote_end <= span.start <= quote_end + _WINDOW:
-            said = _FR_AFTER_THEN_NAME.match(text[quote_end : span.start])
-            if said is None:
+            between = text[quote_end : span.start]
+            said = _FR_AFTER_THEN_NAME.match(between)
+            # '», a déclaré le ministre à propos de NAME': the name is what was spoken of, not who spoke.
+            if said is None or _FR_OBJECT_BEFORE_NAME.search(between):
                 return None
             return span.canonical, " ".join((said.group("verb") or said.group("according")).split())
     return None

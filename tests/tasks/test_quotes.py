@@ -280,6 +280,11 @@ def test_a_participle_right_after_the_name_introduces_its_quotation() -> None:
             ("Marie Dupont",),
             [],
         ),
+        (
+            "« Elle a tout mon soutien », a déclaré le ministre à propos de Marie Dupont.",
+            ("Marie Dupont",),
+            [],
+        ),
     ],
     ids=[
         "guillemets-verb-name",
@@ -293,6 +298,7 @@ def test_a_participle_right_after_the_name_introduces_its_quotation() -> None:
         "pronoun-with-no-quote-of-hers",
         "no-speech-verb",
         "another-speaker-unnamed",
+        "name-spoken-of",
     ],
 )
 def test_french_quotations_and_their_speakers(
