@@ -8,8 +8,6 @@ configuration, GX's way of choosing a view; importing this module imports Great 
 
 from __future__ import annotations
 
-import threading
-
 from great_expectations.render.view.view import DefaultJinjaIndexPageView, DefaultJinjaPageView
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
@@ -20,19 +18,15 @@ class ProcessBytecodeCache(BytecodeCache):
     bucket key), so a changed template is compiled anew."""
 
     def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-        self._lock = threading.Lock()
+        self._code: dict[str, bytes] = {}  # one get or set at a time: safe across threads as it is
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        with self._lock:
-            code = self._code.get(bucket.key)
+        code = self._code.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        code = bucket.bytecode_to_string()
-        with self._lock:
-            self._code[bucket.key] = code
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
     def __len__(self) -> int:
         return len(self._code)

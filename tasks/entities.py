@@ -325,11 +325,11 @@ def find_entities(doc: Doc, text: str) -> list[EntitySpan]:
         if MODEL_LABELS.get(ent.label_, ent.label_) in ENTITY_LABELS
     ]
     pieces = [piece for span in merge_particle_names(raw, text) for piece in split_span(text, *span)]
-    pieces = [without_honorific(text, *piece, doc.lang_) for piece in pieces]
     spans = [cleaned for piece in pieces if (cleaned := clean_span(text, *piece)) is not None]
     spans += find_acronyms(text, spans)
     spans += find_pattern_people(text, spans)  # may drop model spans inside a name it finds
-    spans = [without_honorific(text, *span, doc.lang_) for span in spans]  # "M. Macron" read as an initial
+    # After the pattern people: they read "M. Macron" as an initial and a surname.
+    spans = [without_honorific(text, *span, doc.lang_) for span in spans]
     spans += find_result_teams(text, spans)
     spans += find_dateline_places(text, spans)
     spans += find_gazetteer_places(text, doc.lang_, spans)

@@ -86,8 +86,7 @@ def find_quotes(text: str, spans: Sequence[EntitySpan], language: str | None = "
     if primary != "en":
         return []
     quotations = _quotations(text)
-    # A name inside a quotation is something said, never who said it.
-    people = [p for p in people_in(spans) if not any(o <= p.start < e for _, _, o, e in quotations)]
+    people = _speakers_outside(spans, quotations)
     quotes: list[Quote] = []
     for start, end, outer_start, outer_end in quotations:
         if _TITLE_CASE.match(text[start:end].strip()):
@@ -116,9 +115,17 @@ def find_quotes(text: str, spans: Sequence[EntitySpan], language: str | None = "
                 # "…," she added; or the next quotation of the same speaker in one paragraph.
                 found = (previous.speaker, pronoun.group("verb") if pronoun else previous.verb)
         if found is not None:
-            speaker, verb = found
-            quotes.append(Quote(start, end, " ".join(text[start:end].split()), speaker, "PERSON", verb.lower()))
+            quotes.append(_quote(text, start, end, *found))
     return quotes
+
+
+def _speakers_outside(spans: Sequence[EntitySpan], quotations: list[tuple[int, int, int, int]]) -> list[EntitySpan]:
+    """Give back the people who may speak: a name inside a quotation is something said, never who said it."""
+    return [p for p in people_in(spans) if not any(o <= p.start < e for _, _, o, e in quotations)]
+
+
+def _quote(text: str, start: int, end: int, speaker: str, verb: str) -> Quote:
+    return Quote(start, end, " ".join(text[start:end].split()), speaker, "PERSON", verb.lower())
 
 
 def people_in(spans: Sequence[EntitySpan]) -> list[EntitySpan]:
@@ -301,7 +308,7 @@ _FR_ACCORDING_BEFORE = re.compile(r"(?:^|[\s(])(?:[Ss]elon|[Dd]['’]après|[Pp]
 
 def _french_quotes(text: str, spans: Sequence[EntitySpan]) -> list[Quote]:
     quotations = _quotations(text, "«“", "»”")
-    people = [p for p in people_in(spans) if not any(o <= p.start < e for _, _, o, e in quotations)]
+    people = _speakers_outside(spans, quotations)
     quotes: list[Quote] = []
     for start, end, outer_start, outer_end in quotations:
         if _TITLE_CASE.match(text[start:end].strip()):
@@ -314,8 +321,7 @@ def _french_quotes(text: str, spans: Sequence[EntitySpan]) -> list[Quote]:
                 verb = pronoun.group("past") or pronoun.group("present")
                 found = (previous.speaker, f"a {verb}" if pronoun.group("past") else verb)
         if found is not None:
-            speaker, verb = found
-            quotes.append(Quote(start, end, " ".join(text[start:end].split()), speaker, "PERSON", verb.lower()))
+            quotes.append(_quote(text, start, end, *found))
     return quotes
 
 

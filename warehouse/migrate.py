@@ -50,13 +50,9 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     if changed:
         # One statement each for the bookkeeping: each write to a warehouse table is a data file.
         names = [name for name, _ in changed]
-        con.execute(f"DELETE FROM schema_views WHERE name IN ({_placeholders(len(names))})", names)
+        con.execute(f"DELETE FROM schema_views WHERE name IN ({', '.join('?' * len(names))})", names)
         _insert_rows(con, "schema_views", [(name, _sha256(sql)) for name, sql in changed])
     return [name for name, _ in changed]
-
-
-def _placeholders(count: int) -> str:
-    return ", ".join("?" * count)
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[object, object]]) -> None:
