@@ -303,7 +303,9 @@ _FR_NAME_THEN_VERB = re.compile(
 _FR_OBJECT_BEFORE_NAME = re.compile(
     r"(?<![\w'’])(?:de|du|des|d['’]|à|au|aux|sur|pour|avec|contre|chez|par|envers|le|la|les|l['’])\s*$", re.IGNORECASE
 )
-_FR_ACCORDING_BEFORE = re.compile(r"(?:^|[\s(])(?:[Ss]elon|[Dd]['’]après|[Pp]our)\s+" + _FR_DESCRIPTION + r"$")
+_FR_ACCORDING_BEFORE = re.compile(
+    r"(?:^|[\s(])(?P<according>[Ss]elon|[Dd]['’]après|[Pp]our)\s+" + _FR_DESCRIPTION + r"$"
+)
 
 
 def _french_quotes(text: str, spans: Sequence[EntitySpan]) -> list[Quote]:
@@ -350,7 +352,8 @@ def _french_speaker_before(text: str, quote_start: int, people: Sequence[EntityS
             says = _FR_NAME_THEN_VERB.match(between)
             if says:
                 return span.canonical, " ".join(says.group("verb").split())
-            if between.strip() == "," and _FR_ACCORDING_BEFORE.search(text[max(0, span.start - 60) : span.start]):
-                return span.canonical, "selon"
+            according = _FR_ACCORDING_BEFORE.search(text[max(0, span.start - 60) : span.start])
+            if between.strip() == "," and according:
+                return span.canonical, according.group("according")  # as written: selon, d'après, pour
             return None
     return None

@@ -281,6 +281,11 @@ def test_a_participle_right_after_the_name_introduces_its_quotation() -> None:
             [],
         ),
         (
+            "D’après Marie Dupont, « le pont sera reconstruit avant l’été ».",
+            ("Marie Dupont",),
+            [("Marie Dupont", "d’après")],
+        ),
+        (
             "« Elle a tout mon soutien », a déclaré le ministre à propos de Marie Dupont.",
             ("Marie Dupont",),
             [],
@@ -298,6 +303,7 @@ def test_a_participle_right_after_the_name_introduces_its_quotation() -> None:
         "pronoun-with-no-quote-of-hers",
         "no-speech-verb",
         "another-speaker-unnamed",
+        "dapres-before",
         "name-spoken-of",
     ],
 )
