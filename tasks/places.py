@@ -49,7 +49,8 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
     country where the language is official, or when the article names the city's country: "Bergen"
     in a German text is "in the mountains" unless the text is about Norway, "Kawasaki" a motorcycle
     unless it is about Japan (any other place of that country counts as naming it). A city's name the
-    article also writes in lower case is a word of the language there, not the city."""
+    article also writes in lower case is a word of the language there, not the city. Scripts with no
+    capitals have their own rules (`_caseless_places`)."""
     names = local_place_names(language)
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     lower = {text[s:e].casefold() for s, e in words if text[s].islower()}
@@ -72,6 +73,8 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
             taken = length
             break
         i += taken
+    found += _caseless_places(text, language)
+    found.sort(key=lambda item: item[0].start)
     found = [
         (span, place, curated) for span, place, curated in found if curated or not _after_article(text, span, language)
     ]
@@ -206,3 +209,153 @@ def _inside_longer_name(
 
 def _other_name(word: str, names: dict[str, tuple[Place, bool]]) -> bool:
     return word[:1].isupper() and name_key(word.rstrip(".")) not in names
+
+
+# Letters of the scripts that have no capitals, whose place names the capital-letter rule above cannot
+# find: Arabic, Hebrew, the Indic scripts, Thai, Lao, Georgian, Ethiopic, Myanmar, Khmer, Hangul, kana
+# and Han. Each block holds the script's combining marks too, so a run of them is whole words.
+_CASELESS = (
+    "\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u10d0-\u10ff"
+    "\u1100-\u11ff\u1200-\u137f\u1780-\u17ff\u3040-\u30fa\u30fc-\u30ff\u3130-\u318f\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+)
+_CASELESS_RUN = re.compile(f"[{_CASELESS}]+")
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, Han): a name is found
+# inside a run of letters. The others separate words with spaces, and a name is a whole word there.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# A katakana word is a run of katakana: "マリ" (Mali) is no place in "マリオ" or "マリン".
+_KATAKANA = re.compile("[\u30a0-\u30fa\u30fc-\u30ff]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f]")
+# Arabic writes "and", "so", "in", "like" and "to" as one letter joined to the next word ("والسودان").
+_ARABIC_PROCLITICS = frozenset(["و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك"])
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+# Korean joins its case particles to the noun ("미국과", "서울에서"): a name followed by one stays a name.
+_KOREAN_PARTICLES = frozenset(
+    [
+        "은",
+        "는",
+        "이",
+        "가",
+        "을",
+        "를",
+        "의",
+        "에",
+        "에서",
+        "에게",
+        "에는",
+        "에도",
+        "에서는",
+        "에서도",
+        "와",
+        "과",
+        "와의",
+        "과의",
+        "로",
+        "으로",
+        "로는",
+        "으로는",
+        "도",
+        "만",
+        "까지",
+        "부터",
+        "보다",
+        "처럼",
+        "이나",
+        "나",
+        "이라",
+        "라는",
+        "이라는",
+    ]
+)
+
+
+def _caseless_places(text: str, language: str) -> list[tuple[EntitySpan, Place, bool]]:
+    """Give back the places CLDR names in `language` in the text's scripts without capitals.
+
+    In scripts that space their words (Arabic, Hindi, Korean ...) a name is a whole word or words, with
+    Arabic's one-letter prefixes before it or a Korean particle after it. In those that do not
+    (Japanese, Chinese, Thai ...) it is found inside the run of letters, except inside a longer katakana
+    word or inside CLDR's name of a language ("日本" in "日本語", Japanese). Only CLDR's names count
+    here: the gazetteer's other names do not say their language."""
+    if not _CASELESS_RUN.search(text):
+        return []
+    names, lengths, in_languages = _caseless_names(language)
+    found: list[tuple[EntitySpan, Place, bool]] = []
+    free = 0
+    for run in _CASELESS_RUN.finditer(text):
+        unspaced = _UNSPACED.match(text, run.start()) is not None
+        for i in _candidate_starts(text, run, unspaced):
+            if i < free:
+                continue
+            for length in lengths:
+                end = i + length
+                known = names.get(text[i:end])
+                if known is None or not _stands_alone(text, i, end, unspaced):
+                    continue
+                if _in_language_name(text, i, in_languages.get(text[i:end], ())):
+                    continue
+                place, _ = known
+                label = "LOC" if place.kind == "continent" else "GPE"
+                found.append((EntitySpan(i, end, text[i:end], label, place.name), place, True))
+                free = end
+                break
+    return found
+
+
+def _candidate_starts(text: str, run: re.Match[str], unspaced: bool) -> range | list[int]:
+    """Give back where a name may start in a run of letters: anywhere in a script without spaces, at the
+    word's start (or after an Arabic prefix) in one with them."""
+    if unspaced:
+        return range(run.start(), run.end())
+    starts = [run.start()]
+    if _ARABIC.match(text, run.start()):
+        starts += [run.start() + len(p) for p in _ARABIC_PROCLITICS if text.startswith(p, run.start())]
+    return sorted(starts)
+
+
+def _stands_alone(text: str, start: int, end: int, unspaced: bool) -> bool:
+    """Tell whether text[start:end] is a word of its own: no katakana word goes on around it in a script
+    without spaces; the word ends with it (or with a Korean particle after it) in one with them."""
+    if unspaced:
+        before = start > 0 and _KATAKANA.match(text, start) and _KATAKANA.match(text, start - 1)
+        after = end < len(text) and _KATAKANA.match(text, end - 1) and _KATAKANA.match(text, end)
+        return not before and not after
+    rest = _CASELESS_RUN.match(text, end)
+    return rest is None or (_HANGUL.match(text, end - 1) is not None and rest.group() in _KOREAN_PARTICLES)
+
+
+def _in_language_name(text: str, start: int, names: tuple[tuple[str, int], ...]) -> bool:
+    """Tell whether the name at `start` is part of one of the language names that hold it."""
+    return any(start >= offset and text.startswith(name, start - offset) for name, offset in names)
+
+
+@lru_cache(maxsize=32)
+def _caseless_names(
+    language: str,
+) -> tuple[dict[str, tuple[Place, bool]], tuple[int, ...], dict[str, tuple[tuple[str, int], ...]]]:
+    """Give back CLDR's place names in `language` written in a script without capitals, the lengths of
+    those names (longest first), and, per name, CLDR's names of languages that hold it with where."""
+    names = {
+        key: known
+        for key, known in local_place_names(language).items()
+        if known[1] and _CASELESS_RUN.fullmatch(key.replace(" ", ""))
+    }
+    lengths = tuple(sorted({len(key) for key in names}, reverse=True))
+    in_languages: dict[str, list[tuple[str, int]]] = {}
+    for language_name in _language_names(language):
+        for key in names:
+            offset = language_name.find(key)
+            if offset >= 0:
+                in_languages.setdefault(key, []).append((language_name, offset))
+    return names, lengths, {key: tuple(found) for key, found in in_languages.items()}
+
+
+@lru_cache(maxsize=32)
+def _language_names(language: str) -> tuple[str, ...]:
+    """Give back CLDR's names of languages in `language` ("日本語", "英語" in Japanese)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return tuple(Locale.parse(language).languages.values())
+    except (UnknownLocaleError, ValueError):
+        return ()

@@ -71,21 +71,50 @@ def test_a_city_right_after_an_article_is_a_noun_in_german() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # Japanese and Chinese write no spaces: a name is found inside the run of letters.
+        ("東京で会議が開かれた。", "ja", "東京/GPE/Tokyo"),
+        ("中国和美国在新加坡举行会谈。", "zh", "中国/GPE/China|美国/GPE/United States|新加坡/GPE/Singapore"),
+        # The longest name wins; a katakana word or a language's name that holds a place is no place.
+        ("インドネシアとインドの代表がマリオと日本語で話した。", "ja", "インドネシア/GPE/Indonesia|インド/GPE/India"),
+        # Korean: a whole word, or one with a particle joined to it; "미국인" (an American) is another word.
+        (
+            "대한민국과 미국은 서울에서 만났다. 미국인 관광객.",
+            "ko",
+            "대한민국/GPE/South Korea|미국/GPE/United States|서울/GPE/Seoul",
+        ),
+        # Arabic: a whole word or words, after a one-letter prefix ("and Sudan").
+        (
+            "زار مصر والسودان والولايات المتحدة",
+            "ar",
+            "مصر/GPE/Egypt|السودان/GPE/Sudan|الولايات المتحدة/GPE/United States",
+        ),
+        # Hindi: "भारतीय" (Indian) is another word than "भारत" (India).
+        ("भारत में भारतीय लोग", "hi", "भारत/GPE/India"),
+    ],
+)
+def test_places_are_found_in_scripts_without_capitals(text: str, language: str, expected: str) -> None:
+    assert _found(text, language) == [tuple(row.split("/")) for row in expected.split("|")]
+
+
 def test_texts_in_any_language_or_none_are_read_without_error() -> None:
-    assert _found("東京で会議が開かれた。", "ja") == []
+    # A name counts in the article's own language: a German text does not read Japanese names.
+    assert _found("Deutschland und 日本", "de") == [("Deutschland", "GPE", "Germany")]
     assert _found("USA", "xx") == [("USA", "GPE", "United States")]
     assert _found("", "de") == []
 
 
-_WORDS = st.sampled_from(
-    ["Berlin", "in", "Deutschland", "Borussia", "Dortmund", "essen", "Essen", "USA", "U.S.", "Frankfurt", "am", "Main"]
-)
+_LATIN = ["Berlin", "in", "Deutschland", "Borussia", "Dortmund", "essen", "Essen", "USA", "U.S.", "Frankfurt"]
+_CASELESS = ["東京", "マリ", "オ", "日本語", "미국", "과", "والسودان", "الولايات", "المتحدة"]
+_WORDS = st.sampled_from([*_LATIN, "am", "Main", *_CASELESS])
 
 
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.one_of(_WORDS, st.text(max_size=12)), max_size=30).map(" ".join),
-    st.sampled_from(["de", "es", "ja", "xx", ""]),
+    st.sampled_from(["de", "es", "ja", "ko", "ar", "xx", ""]),
 )
 def test_any_text_gives_spans_that_are_its_own_words(text: str, language: str) -> None:
     spans = find_places(text, language)
