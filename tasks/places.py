@@ -63,8 +63,13 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
             # A full stop ends the sentence, unless the name holds it ("U.S.", "St. Petersburg").
             written = text[start:end]
             surface = written if name_key(written) in names else written.rstrip(".")
+            surface = _without_genitive(surface, language, names)
             known = names.get(name_key(surface)) if surface[:1].isupper() else None
-            if known is None or _inside_longer_name(text, words, i, i + length, start + len(surface), names):
+            if known is None:
+                continue
+            # A genitive follows the noun it belongs to ("die Zukunft Europas"): no longer name there.
+            genitive = len(surface) < len(written.rstrip("."))
+            if _inside_longer_name(text, words, i, i + length, start + len(surface), names, before=not genitive):
                 continue
             place, curated = known
             if curated or surface.casefold() not in lower:
@@ -81,6 +86,25 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
     home = home_countries(language)
     named = {place.country_code for _, place, curated in found if curated or place.country_code in home}
     return [span for span, place, curated in found if curated or place.country_code in home | named]
+
+
+# Languages that write a name's genitive with an "s" and no apostrophe ("Deutschlands", "Sveriges").
+_GENITIVE_S = frozenset(["de", "da", "sv", "no", "nb", "nn"])
+_APOSTROPHE_GENITIVES = ("'s", "’s", "'", "’")
+
+
+def _without_genitive(word: str, language: str, names: dict[str, tuple[Place, bool]]) -> str:
+    """Give back the name a genitive is of ("Germany's", "Paris'", and in the languages that write it
+    so, "Deutschlands", "Europas"), or the word as it is."""
+    if name_key(word) in names:
+        return word
+    for ending in _APOSTROPHE_GENITIVES:
+        if word.endswith(ending) and name_key(word[: -len(ending)]) in names:
+            return word[: -len(ending)]
+    stem = word[:-1]
+    if language in _GENITIVE_S and word.endswith("s") and not stem.endswith(("s", "ß", "x", "z")):
+        return stem if name_key(stem) in names else word
+    return word
 
 
 # The articles (and article contractions) of languages whose cities' names never take one, so that a
@@ -188,16 +212,23 @@ def _time_zone_cities() -> tuple[tuple[str, Place], ...]:
 
 
 def _inside_longer_name(
-    text: str, words: list[tuple[int, int]], first: int, last: int, end: int, names: dict[str, tuple[Place, bool]]
+    text: str,
+    words: list[tuple[int, int]],
+    first: int,
+    last: int,
+    end: int,
+    names: dict[str, tuple[Place, bool]],
+    before: bool = True,
 ) -> bool:
     """Tell whether the words first..last-1 (the name ends at `end`) are flanked by a capitalised word
     that is no place, with only spaces between: they are then a part of another name. A word that
-    opens a sentence, or a full stop between, does not count ("Berlin. Die Polizei ...")."""
+    opens a sentence, or a full stop between, does not count ("Berlin. Die Polizei ..."). With
+    `before` False, only the word after counts."""
     if last < len(words):
         start, stop = words[last]
         if not text[end:start].strip() and _other_name(text[start:stop], names):
             return True
-    if first > 0:
+    if before and first > 0:
         start, stop = words[first - 1]
         previous = text[start:stop]
         opens = _OPENS_SENTENCE.search(text[max(0, start - 3) : start]) is not None
@@ -289,7 +320,7 @@ def _caseless_places(text: str, language: str) -> list[tuple[EntitySpan, Place, 
                 continue
             for length in lengths:
                 end = i + length
-                known = names.get(text[i:end])
+                known = names.get(text[i:end]) if end <= len(text) else None
                 if known is None or not _stands_alone(text, i, end, unspaced):
                     continue
                 if _in_language_name(text, i, in_languages.get(text[i:end], ())):

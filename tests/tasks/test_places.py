@@ -60,6 +60,24 @@ def test_a_city_written_as_a_word_of_the_language_is_not_taken() -> None:
     assert _found("Wir essen gern. Das Essen war gut.", "de") == []
 
 
+def test_a_genitive_is_its_place() -> None:
+    # German and the Scandinavian languages write it with an "s", others with an apostrophe. The span is
+    # the name alone, and the noun after a genitive does not make it part of a longer name.
+    text = "Israels Armee und die Zukunft Europas. Ein Teil Chinas."
+    assert [(s.text, s.canonical, text[s.start : s.end]) for s in find_places(text, "de")] == [
+        ("Israel", "Israel", "Israel"),
+        ("Europa", "Europe", "Europa"),
+        ("China", "China", "China"),
+    ]
+    assert _found("Norges statsminister", "no") == [("Norge", "GPE", "Norway")]
+    assert _found("Nicaragua's Präsident und Paris' Bürgermeisterin", "de") == [
+        ("Nicaragua", "GPE", "Nicaragua"),
+        ("Paris", "GPE", "Paris"),
+    ]
+    # Spanish writes no genitive "s": "Chinas" is no name there; nor is a name that ends in "s" already.
+    assert _found("Las Chinas", "es") == []
+
+
 def test_a_city_right_after_an_article_is_a_noun_in_german() -> None:
     text = "Nach dem Essen fuhren wir nach Essen. Die Angst vor der Pest war groß, aufs Essen kam es an."
     found = [(s.start, s.text) for s in find_places(text, "de")]
