@@ -145,7 +145,7 @@ _WORD_BEFORE = re.compile(r"(\w+)\s+$")
 
 def _after_article(text: str, span: EntitySpan, language: str) -> bool:
     before = _WORD_BEFORE.search(text, max(0, span.start - 15), span.start)
-    return before is not None and before.group(1) in _ARTICLES.get(language, frozenset())
+    return before is not None and before.group(1).casefold() in _ARTICLES.get(language, frozenset())
 
 
 @lru_cache(maxsize=32)

@@ -82,6 +82,8 @@ def test_a_city_right_after_an_article_is_a_noun_in_german() -> None:
     text = "Nach dem Essen fuhren wir nach Essen. Die Angst vor der Pest war groß, aufs Essen kam es an."
     found = [(s.start, s.text) for s in find_places(text, "de")]
     assert found == [(text.index("nach Essen") + 5, "Essen")]
+    # An article that opens the sentence is one too.
+    assert _found("Zum Essen gab es Suppe. Beim Essen sprach man über Essen.", "de") == [("Essen", "GPE", "Essen")]
     # Countries take an article in German, so they stay places after one.
     assert _found("Die Schweiz und der Iran verhandeln.", "de") == [
         ("Schweiz", "GPE", "Switzerland"),
