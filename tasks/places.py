@@ -65,6 +65,8 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
             surface = written if name_key(written) in names else written.rstrip(".")
             surface = _without_genitive(surface, language, names)
             known = names.get(name_key(surface)) if surface[:1].isupper() else None
+            if known is None and length == 1 and surface[:1].isupper() and not _opens_sentence(text, start):
+                known = _inflected(surface, language, lower)
             if known is None:
                 continue
             # A genitive follows the noun it belongs to ("die Zukunft Europas"): no longer name there.
@@ -101,10 +103,57 @@ def _without_genitive(word: str, language: str, names: dict[str, tuple[Place, bo
     for ending in _APOSTROPHE_GENITIVES:
         if word.endswith(ending) and name_key(word[: -len(ending)]) in names:
             return word[: -len(ending)]
+    # Turkish sets every case ending of a name apart with an apostrophe: "İstanbul'da", "Türkiye'nin".
+    head = re.split("['’]", word, maxsplit=1)[0]
+    if language == "tr" and head != word and name_key(head) in names:
+        return head
     stem = word[:-1]
     if language in _GENITIVE_S and word.endswith("s") and not stem.endswith(("s", "ß", "x", "z")):
         return stem if name_key(stem) in names else word
     return word
+
+
+# Languages that inflect names by case and write their other nouns in lower case: "w Rosji", "do
+# Moskwy", "в России", "Suomessa". An oblique case is the name's stem (the name less its last vowels,
+# four letters at least) and an ending of up to four letters.
+_INFLECTING = frozenset(["pl", "cs", "sk", "sl", "hr", "sr", "bs", "ru", "uk", "be", "lt", "lv", "fi", "et", "hu"])
+_NAME_VOWELS = "aeiouyáéíóúýąęěůåäöüõыэюяаеиоуёійї"
+_SHORTEST_STEM = 4
+_LONGEST_ENDING = 4
+
+
+def _inflected(word: str, language: str, lower: set[str]) -> tuple[Place, bool] | None:
+    """Give back the place whose name `word` is an oblique case of, in a language that inflects names,
+    or None. A stem the text also starts a lower-case word with is a word of the language there; the
+    caller takes no word that opens a sentence, where the words of the language are capitalised too."""
+    if language not in _INFLECTING:
+        return None
+    stems = _name_stems(language)
+    folded = word.casefold()
+    for cut in range(len(folded) - 1, _SHORTEST_STEM - 1, -1):
+        stem, ending = folded[:cut], folded[cut:]
+        name = stems.get(stem)
+        if name is not None and len(ending) <= _LONGEST_ENDING and ending.isalpha():
+            if any(other.startswith(stem) for other in lower):
+                return None
+            return local_place_names(language)[name]
+    return None
+
+
+@lru_cache(maxsize=32)
+def _name_stems(language: str) -> dict[str, str]:
+    """Give back the stems of CLDR's one-word place names in `language`, each with its name (a stem two
+    names share is left out)."""
+    stems: dict[str, str | None] = {}
+    for key, (_, curated) in local_place_names(language).items():
+        stem = key.rstrip(_NAME_VOWELS)
+        if curated and " " not in key and "-" not in key and len(stem) >= _SHORTEST_STEM:
+            stems[stem] = None if stems.get(stem, key) != key else key
+    return {stem: key for stem, key in stems.items() if key is not None}
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    return _OPENS_SENTENCE.search(text[max(0, start - 3) : start]) is not None
 
 
 # The articles (and article contractions) of languages whose cities' names never take one, so that a
@@ -231,7 +280,7 @@ def _inside_longer_name(
     if before and first > 0:
         start, stop = words[first - 1]
         previous = text[start:stop]
-        opens = _OPENS_SENTENCE.search(text[max(0, start - 3) : start]) is not None
+        opens = _opens_sentence(text, start)
         between = text[stop : words[first][0]]
         if not between.strip() and not previous.endswith(".") and not opens and _other_name(previous, names):
             return True

@@ -78,6 +78,31 @@ def test_a_genitive_is_its_place() -> None:
     assert _found("Las Chinas", "es") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Rozmowy w Rosji, potem do Moskwy i Pakistanu.", "pl", "Rosji/Russia|Moskwy/Moscow|Pakistanu/Pakistan"),
+        ("Встреча в России и в Узбекистане.", "ru", "России/Russia|Узбекистане/Uzbekistan"),
+        ("Kokous pidettiin Berliinissä.", "fi", "Berliinissä/Berlin"),
+        # Turkish sets a name's case ending apart with an apostrophe; the span is the name.
+        ("Toplantı İstanbul'da yapıldı.", "tr", "İstanbul/Istanbul"),
+    ],
+)
+def test_a_name_in_another_case_is_its_place(text: str, language: str, expected: str) -> None:
+    assert [(s.text, s.canonical) for s in find_places(text, language)] == [
+        tuple(row.split("/")) for row in expected.split("|")
+    ]
+
+
+def test_an_inflected_name_needs_more_than_its_stem() -> None:
+    # A word that opens a sentence is capitalised anyway: "Czytaj" (read) is not Chita ("Czyta").
+    assert _found("Czytaj także: nowe przepisy.", "pl") == []
+    # A stem the text also writes in lower case is a word: "polskie" makes "Polskiej" no place here.
+    assert _found("To są polskie drogi, a nie Polskiej Agencji.", "pl") == []
+    # Languages that capitalise every noun do not guess cases: German nouns would read as places.
+    assert _found("Die Berliner Luft.", "de") == []
+
+
 def test_a_city_right_after_an_article_is_a_noun_in_german() -> None:
     text = "Nach dem Essen fuhren wir nach Essen. Die Angst vor der Pest war groß, aufs Essen kam es an."
     found = [(s.start, s.text) for s in find_places(text, "de")]
