@@ -62,10 +62,14 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
             start, end = words[i][0], words[i + length - 1][1]
             # A full stop ends the sentence, unless the name holds it ("U.S.", "St. Petersburg").
             written = text[start:end]
+            if not written[:1].isupper():
+                continue
             surface = written if name_key(written) in names else written.rstrip(".")
-            surface = _without_genitive(surface, language, names)
-            known = names.get(name_key(surface)) if surface[:1].isupper() else None
-            if known is None and length == 1 and surface[:1].isupper() and not _opens_sentence(text, start):
+            known = names.get(name_key(surface))
+            if known is None:
+                surface = _without_genitive(surface, language, names)
+                known = names.get(name_key(surface))
+            if known is None and length == 1 and not _opens_sentence(text, start):
                 known = _inflected(surface, language, lower)
             if known is None:
                 continue
@@ -98,14 +102,15 @@ _APOSTROPHE_GENITIVES = ("'s", "’s", "'", "’")
 def _without_genitive(word: str, language: str, names: dict[str, tuple[Place, bool]]) -> str:
     """Give back the name a genitive is of ("Germany's", "Paris'", and in the languages that write it
     so, "Deutschlands", "Europas"), or the word as it is."""
-    if name_key(word) in names:
+    turkish = language == "tr" and ("'" in word or "’" in word)
+    if not turkish and not word.endswith(("s", "'", "’")):
         return word
     for ending in _APOSTROPHE_GENITIVES:
         if word.endswith(ending) and name_key(word[: -len(ending)]) in names:
             return word[: -len(ending)]
     # Turkish sets every case ending of a name apart with an apostrophe: "İstanbul'da", "Türkiye'nin".
-    head = re.split("['’]", word, maxsplit=1)[0]
-    if language == "tr" and head != word and name_key(head) in names:
+    head = word.replace("’", "'").partition("'")[0]
+    if turkish and name_key(head) in names:
         return head
     stem = word[:-1]
     if language in _GENITIVE_S and word.endswith("s") and not stem.endswith(("s", "ß", "x", "z")):
