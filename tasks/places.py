@@ -12,11 +12,12 @@ together. The same finder also backs up the models in their own languages
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from contextlib import suppress
 from functools import lru_cache
 
-from newslake.tasks.gazetteer import Place, lookup_place, name_key, place_index
+from newslake.tasks.gazetteer import Place, city_names, lookup_place, name_key, place_index
 from newslake.tasks.records import EntitySpan
 
 # What an article's entities_model says when its places came from the gazetteer, with no model.
@@ -213,6 +214,23 @@ def home_countries(language: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=32)
+def national_countries(language: str) -> frozenset[str]:
+    """Give back the countries where `language` is official in the whole country (CLDR; a region's
+    official language left out): "zh" -> CN, TW, SG, HK ..., "ko" -> KR, KP."""
+    from babel import Locale
+    from babel.languages import get_official_languages
+
+    codes = [str(code) for code in Locale("en").territories]
+    return frozenset(
+        code
+        for code in codes
+        if len(code) == 2
+        and code.isalpha()
+        and language in {official.split("_")[0] for official in get_official_languages(code, regional=False)}
+    )
+
+
+@lru_cache(maxsize=32)
 def local_place_names(language: str) -> dict[str, tuple[Place, bool]]:
     """Give back the place names an article in `language` may write, by folded name, each with its
     place and whether CLDR gives it: CLDR's names of countries, continents and of the cities that name
@@ -360,8 +378,8 @@ def _caseless_places(text: str, language: str) -> list[tuple[EntitySpan, Place, 
     In scripts that space their words (Arabic, Hindi, Korean ...) a name is a whole word or words, with
     Arabic's one-letter prefixes before it or a Korean particle after it. In those that do not
     (Japanese, Chinese, Thai ...) it is found inside the run of letters, except inside a longer katakana
-    word or inside CLDR's name of a language ("日本" in "日本語", Japanese). Only CLDR's names count
-    here: the gazetteer's other names do not say their language."""
+    word or inside CLDR's name of a language ("日本" in "日本語", Japanese). The names are CLDR's and
+    GeoNames' names of cities at home (`_caseless_names`)."""
     if not _CASELESS_RUN.search(text):
         return []
     names, lengths, in_languages = _caseless_names(language)
@@ -379,7 +397,9 @@ def _caseless_places(text: str, language: str) -> list[tuple[EntitySpan, Place, 
                     continue
                 if _in_language_name(text, i, in_languages.get(text[i:end], ())):
                     continue
-                place, _ = known
+                place, curated = known
+                if not curated and place.country_code not in national_countries(language):
+                    continue
                 label = "LOC" if place.kind == "continent" else "GPE"
                 found.append((EntitySpan(i, end, text[i:end], label, place.name), place, True))
                 free = end
@@ -418,13 +438,25 @@ def _in_language_name(text: str, start: int, names: tuple[tuple[str, int], ...])
 def _caseless_names(
     language: str,
 ) -> tuple[dict[str, tuple[Place, bool]], tuple[int, ...], dict[str, tuple[tuple[str, int], ...]]]:
-    """Give back CLDR's place names in `language` written in a script without capitals, the lengths of
-    those names (longest first), and, per name, CLDR's names of languages that hold it with where."""
+    """Give back the place names an article in `language` may write in a script without capitals, with
+    their places and whether CLDR gives them (as `local_place_names`), the lengths of those names
+    (longest first), and, per name, CLDR's names of languages that hold it with where.
+
+    Besides CLDR's names, GeoNames' names of capitals and major cities count when they are written in
+    the scripts CLDR writes the language in: GeoNames does not say a name's language, but a name in
+    Hangul is Korean and one in kana Japanese ("大阪", "부산", "القاهرة"). They count for the cities
+    of the countries where the language is a national official one (`national_countries`): elsewhere
+    they are transliterations, and short ones are words of the language ("위해", "for", is Weihai's
+    Korean name; Korean is official in a region of China)."""
     names = {
         key: known
         for key, known in local_place_names(language).items()
         if known[1] and _CASELESS_RUN.fullmatch(key.replace(" ", ""))
     }
+    scripts = {_script(c) for key in names for c in key if c != " "}
+    for key, written_in, place in _caseless_city_names():
+        if written_in <= scripts:
+            names.setdefault(key, (place, False))
     lengths = tuple(sorted({len(key) for key in names}, reverse=True))
     in_languages: dict[str, list[tuple[str, int]]] = {}
     for language_name in _language_names(language):
@@ -433,6 +465,24 @@ def _caseless_names(
             if offset >= 0:
                 in_languages.setdefault(key, []).append((language_name, offset))
     return names, lengths, {key: tuple(found) for key, found in in_languages.items()}
+
+
+@lru_cache(maxsize=1)
+def _caseless_city_names() -> tuple[tuple[str, frozenset[str], Place], ...]:
+    """Give back the names of capitals and major cities written in scripts without capitals (two
+    letters at least), each folded, with the scripts it is written in and its place; built once."""
+    found = []
+    for name, place in city_names():
+        key = name_key(name)
+        letters = key.replace(" ", "")
+        if len(letters) >= 2 and _CASELESS_RUN.fullmatch(letters):
+            found.append((key, frozenset(_script(c) for c in letters), place))
+    return tuple(found)
+
+
+def _script(character: str) -> str:
+    """Give back the script a letter is of, as the first word of its Unicode name ("CJK", "HANGUL")."""
+    return unicodedata.name(character, "").split(" ", 1)[0]
 
 
 @lru_cache(maxsize=32)

@@ -144,6 +144,17 @@ def test_places_are_found_in_scripts_without_capitals(text: str, language: str, 
     assert _found(text, language) == [tuple(row.split("/")) for row in expected.split("|")]
 
 
+def test_cities_at_home_are_found_by_their_names_in_the_script_of_the_language() -> None:
+    # GeoNames' names of the cities of the countries that speak the language, in its script: "北京"
+    # in a Japanese text is left alone (China does not speak Japanese), while Chinese reads it.
+    assert _found("会谈在北京和上海举行。", "zh") == [("北京", "GPE", "Beijing"), ("上海", "GPE", "Shanghai")]
+    assert _found("大阪と北京で会議。", "ja") == [("大阪", "GPE", "Osaka")]
+    assert _found("부산에서 열렸다.", "ko") == [("부산", "GPE", "Busan")]
+    # Korean is official only in a region of China: "위해" ("for") and "연대" ("solidarity") are
+    # Korean words before they are Weihai's and Yantai's Korean names.
+    assert _found("회의를 위해 연대했다.", "ko") == []
+
+
 def test_texts_in_any_language_or_none_are_read_without_error() -> None:
     # A name counts in the article's own language: a German text does not read Japanese names.
     assert _found("Deutschland und 日本", "de") == [("Deutschland", "GPE", "Germany")]
