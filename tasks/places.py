@@ -37,6 +37,7 @@ _ABBREVIATIONS = ("US", "USA", "U.S.", "UK", "U.K.")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;\"“”„«»()\n])\s*$")
 _LONGEST = 3  # words in the longest place name looked up ("Frankfurt am Main")
+_ELISION = re.compile(r"[^\W\d_]{1,4}['’](?=[^\W\d_])")
 
 
 def find_places(text: str, language: str) -> list[EntitySpan]:
@@ -63,6 +64,10 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
             start, end = words[i][0], words[i + length - 1][1]
             # A full stop ends the sentence, unless the name holds it ("U.S.", "St. Petersburg").
             written = text[start:end]
+            # An elided article or preposition is written onto the name: "l'Europa", "dell'Italia".
+            elided = _ELISION.match(written) if length == 1 and written[:1].islower() else None
+            if elided is not None:
+                start, written = start + elided.end(), written[elided.end() :]
             if not written[:1].isupper():
                 continue
             surface = written if name_key(written) in names else written.rstrip(".")

@@ -103,6 +103,15 @@ def test_an_inflected_name_needs_more_than_its_stem() -> None:
     assert _found("Die Berliner Luft.", "de") == []
 
 
+def test_an_elided_article_is_not_part_of_the_name() -> None:
+    assert _found("Aiuti all'Ucraina e all’Europa.", "it") == [
+        ("Ucraina", "GPE", "Ukraine"),
+        ("Europa", "LOC", "Europe"),
+    ]
+    # A name that holds an apostrophe itself stays whole.
+    assert ("Xi’an", "GPE", "Xi’an") in _found("Von Xi’an nach Peking, China.", "de")
+
+
 def test_a_city_right_after_an_article_is_a_noun_in_german() -> None:
     text = "Nach dem Essen fuhren wir nach Essen. Die Angst vor der Pest war groß, aufs Essen kam es an."
     found = [(s.start, s.text) for s in find_places(text, "de")]
