@@ -333,9 +333,12 @@ _CASELESS_RUN = re.compile(f"[{_CASELESS}]+")
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # A katakana word is a run of katakana: "マリ" (Mali) is no place in "マリオ" or "マリン".
 _KATAKANA = re.compile("[\u30a0-\u30fa\u30fc-\u30ff]")
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f]")
-# Arabic writes "and", "so", "in", "like" and "to" as one letter joined to the next word ("والسودان").
-_ARABIC_PROCLITICS = frozenset(["و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك"])
+# Arabic and Hebrew write "and", "in", "to", "like" (and Hebrew "from", "that", "the") as one letter
+# joined to the next word: "والسودان", "בישראל".
+_PROCLITICS = {
+    "ARABIC": frozenset(["و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك"]),
+    "HEBREW": frozenset(["ו", "ב", "כ", "ל", "מ", "ש", "ה", "וב", "ול", "ומ", "וה", "שב", "של", "שמ", "מה"]),
+}
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 # Korean joins its case particles to the noun ("미국과", "서울에서"): a name followed by one stays a name.
 _KOREAN_PARTICLES = frozenset(
@@ -381,7 +384,7 @@ def _caseless_places(text: str, language: str) -> list[tuple[EntitySpan, Place, 
     """Give back the places CLDR names in `language` in the text's scripts without capitals.
 
     In scripts that space their words (Arabic, Hindi, Korean ...) a name is a whole word or words, with
-    Arabic's one-letter prefixes before it or a Korean particle after it. In those that do not
+    Arabic's or Hebrew's one-letter prefixes before it or a Korean particle after it. In those that do not
     (Japanese, Chinese, Thai ...) it is found inside the run of letters, except inside a longer katakana
     word or inside CLDR's name of a language ("日本" in "日本語", Japanese). The names are CLDR's and
     GeoNames' names of cities at home (`_caseless_names`)."""
@@ -414,12 +417,12 @@ def _caseless_places(text: str, language: str) -> list[tuple[EntitySpan, Place, 
 
 def _candidate_starts(text: str, run: re.Match[str], unspaced: bool) -> range | list[int]:
     """Give back where a name may start in a run of letters: anywhere in a script without spaces, at the
-    word's start (or after an Arabic prefix) in one with them."""
+    word's start (or after an Arabic or Hebrew prefix) in one with them."""
     if unspaced:
         return range(run.start(), run.end())
     starts = [run.start()]
-    if _ARABIC.match(text, run.start()):
-        starts += [run.start() + len(p) for p in _ARABIC_PROCLITICS if text.startswith(p, run.start())]
+    proclitics = _PROCLITICS.get(_script(text[run.start()]), frozenset())
+    starts += [run.start() + len(p) for p in proclitics if text.startswith(p, run.start())]
     return sorted(starts)
 
 

@@ -145,6 +145,8 @@ def test_a_city_right_after_an_article_is_a_noun_in_german() -> None:
             "ar",
             "مصر/GPE/Egypt|السودان/GPE/Sudan|الولايات المتحدة/GPE/United States",
         ),
+        # Hebrew: after a one-letter prefix ("in Israel and in Egypt").
+        ("ביקר בישראל ובמצרים", "he", "ישראל/GPE/Israel|מצרים/GPE/Egypt"),
         # Hindi: "भारतीय" (Indian) is another word than "भारत" (India).
         ("भारत में भारतीय लोग", "hi", "भारत/GPE/India"),
     ],
