@@ -79,9 +79,11 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
                 known = _inflected(surface, language, lower)
             if known is None:
                 continue
-            # A genitive follows the noun it belongs to ("die Zukunft Europas"): no longer name there.
             genitive = len(surface) < len(written.rstrip("."))
-            if _inside_longer_name(text, words, i, i + length, start + len(surface), names, before=not genitive):
+            # A German noun right before a name is its head when an article goes before it ("der Stadt
+            # Essen"), not a part of the name: the genitive case too ("die Zukunft Europas").
+            before = not genitive and not _after_noun(text, words, i, language)
+            if _inside_longer_name(text, words, i, i + length, start + len(surface), names, before=before):
                 continue
             place, curated = known
             if curated or surface.casefold() not in lower:
@@ -303,16 +305,33 @@ def _inside_longer_name(
     `before` False, only the word after counts."""
     if last < len(words):
         start, stop = words[last]
-        if not text[end:start].strip() and _other_name(text[start:stop], names):
+        if _joined(text[end:start]) and _other_name(text[start:stop], names):
             return True
     if before and first > 0:
         start, stop = words[first - 1]
         previous = text[start:stop]
         opens = _opens_sentence(text, start)
-        between = text[stop : words[first][0]]
-        if not between.strip() and not previous.endswith(".") and not opens and _other_name(previous, names):
+        joined = _joined(text[stop : words[first][0]])
+        if joined and not previous.endswith(".") and not opens and _other_name(previous, names):
             return True
     return False
+
+
+def _joined(between: str) -> bool:
+    """Tell whether two words with this between them may be one name: spaces only, no line break."""
+    return not between.strip() and "\n" not in between
+
+
+def _after_noun(text: str, words: list[tuple[int, int]], i: int, language: str) -> bool:
+    """Tell whether the word before words[i] is a noun with an article of the language before it
+    ("der Hauptstadt Skopje", "in die Stadt Essen"), in a language that capitalises its nouns. An
+    acronym is a name whatever goes before it ("des MSV Duisburg")."""
+    articles = _ARTICLES.get(language)
+    if not articles or i < 2:
+        return False
+    noun = text[words[i - 1][0] : words[i - 1][1]]
+    article = text[words[i - 2][0] : words[i - 2][1]]
+    return not noun.isupper() and article.casefold() in articles and _joined(text[words[i - 2][1] : words[i - 1][0]])
 
 
 def _other_name(word: str, names: dict[str, tuple[Place, bool]]) -> bool:

@@ -73,6 +73,11 @@ def test_a_place_inside_a_longer_name_is_not_taken() -> None:
     assert _found("Heute spielt Borussia Dortmund gegen Bayern.", "de") == []
     assert _found("Das berichtet die Washington Post am Montag.", "de") == []
     assert _found("El presidente Santiago Peña habló.", "es") == []
+    # A German noun with an article before it is the name's head, not a part of it; an acronym is a name.
+    assert _found("Sie lebt in der Hauptstadt Skopje.", "de") == [("Skopje", "GPE", "Skopje")]
+    assert _found("Ein Tor des MSV Duisburg.", "de") == []
+    # A line break ends a name: a heading after the place is not part of it.
+    assert _found("Werk in Portugal\nNeue Fabrik", "de") == [("Portugal", "GPE", "Portugal")]
     # A capitalised word that opens the sentence is no part of the name, before it or after it.
     assert _found("Die Feier war in Berlin. Die Polizei kam.", "de") == [("Berlin", "GPE", "Berlin")]
     assert _found("Gestern. Dortmund gewinnt.", "de") == [("Dortmund", "GPE", "Dortmund")]
