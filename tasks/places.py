@@ -83,7 +83,10 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
             # A German noun right before a name is its head when an article goes before it ("der Stadt
             # Essen"), not a part of the name: the genitive case too ("die Zukunft Europas").
             before = not genitive and not _after_noun(text, words, i, language)
-            if _inside_longer_name(text, words, i, i + length, start + len(surface), names, before=before):
+            # "in Deutschland Probleme": after "in", "aus" or "nach" a name is a place, and the German
+            # noun after it is the sentence's next word, not a part of the name.
+            after = not (i > 0 and text[words[i - 1][0] : words[i - 1][1]] in _PLACE_PREPOSITIONS.get(language, ()))
+            if _inside_longer_name(text, words, i, i + length, start + len(surface), names, before=before, after=after):
                 continue
             place, curated = known
             if curated or surface.casefold() not in lower:
@@ -298,12 +301,13 @@ def _inside_longer_name(
     end: int,
     names: dict[str, tuple[Place, bool]],
     before: bool = True,
+    after: bool = True,
 ) -> bool:
     """Tell whether the words first..last-1 (the name ends at `end`) are flanked by a capitalised word
     that is no place, with only spaces between: they are then a part of another name. A word that
     opens a sentence, or a full stop between, does not count ("Berlin. Die Polizei ..."). With
-    `before` False, only the word after counts."""
-    if last < len(words):
+    `before` False, the word before does not count; with `after` False, the word after."""
+    if after and last < len(words):
         start, stop = words[last]
         if _joined(text[end:start]) and _other_name(text[start:stop], names):
             return True
@@ -320,6 +324,11 @@ def _inside_longer_name(
 def _joined(between: str) -> bool:
     """Tell whether two words with this between them may be one name: spaces only, no line break."""
     return not between.strip() and "\n" not in between
+
+
+# The prepositions after which a capitalised name is a place ("in Berlin", "aus Wien", "nach Rom"), in
+# the languages whose capitalised nouns could otherwise read as the rest of the name.
+_PLACE_PREPOSITIONS = {"de": frozenset(["in", "aus", "nach"])}
 
 
 def _after_noun(text: str, words: list[tuple[int, int]], i: int, language: str) -> bool:

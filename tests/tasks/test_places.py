@@ -76,6 +76,8 @@ def test_a_place_inside_a_longer_name_is_not_taken() -> None:
     # A German noun with an article before it is the name's head, not a part of it; an acronym is a name.
     assert _found("Sie lebt in der Hauptstadt Skopje.", "de") == [("Skopje", "GPE", "Skopje")]
     assert _found("Ein Tor des MSV Duisburg.", "de") == []
+    # After "in", "aus" or "nach" a name is a place: the noun after it opens the rest of the sentence.
+    assert _found("Samsung drohen in Deutschland Probleme.", "de") == [("Deutschland", "GPE", "Germany")]
     # A line break ends a name: a heading after the place is not part of it.
     assert _found("Werk in Portugal\nNeue Fabrik", "de") == [("Portugal", "GPE", "Portugal")]
     # A capitalised word that opens the sentence is no part of the name, before it or after it.
