@@ -140,18 +140,19 @@ _LONGEST_ENDING = 4
 
 def _inflected(word: str, language: str, lower: set[str]) -> tuple[Place, bool] | None:
     """Give back the place whose name `word` is an oblique case of, in a language that inflects names,
-    or None. A stem the text also starts a lower-case word with is a word of the language there; the
-    caller takes no word that opens a sentence, where the words of the language are capitalised too."""
+    or None. A word the text also writes in lower case is a word of the language there ("Polski" beside
+    "polski", Polish); the caller takes no word that opens a sentence, where the words of the language
+    are capitalised too."""
     if language not in _INFLECTING:
         return None
     stems = _name_stems(language)
     folded = word.casefold()
+    if folded in lower:
+        return None
     for cut in range(len(folded) - 1, _SHORTEST_STEM - 1, -1):
         stem, ending = folded[:cut], folded[cut:]
         name = stems.get(stem)
         if name is not None and len(ending) <= _LONGEST_ENDING and ending.isalpha():
-            if any(other.startswith(stem) for other in lower):
-                return None
             return local_place_names(language)[name]
     return None
 
@@ -162,10 +163,27 @@ def _name_stems(language: str) -> dict[str, str]:
     names share is left out)."""
     stems: dict[str, str | None] = {}
     for key, (_, curated) in local_place_names(language).items():
-        stem = key.rstrip(_NAME_VOWELS)
-        if curated and " " not in key and "-" not in key and len(stem) >= _SHORTEST_STEM:
-            stems[stem] = None if stems.get(stem, key) != key else key
+        if not curated or " " in key or "-" in key:
+            continue
+        for stem in _stems(key):
+            if len(stem) >= _SHORTEST_STEM:
+                stems[stem] = None if stems.get(stem, key) != key else key
     return {stem: key for stem, key in stems.items() if key is not None}
+
+
+# Polish and Czech soften a name's last consonant before the locative's "e": "Polska" -> "w Polsce",
+# "Praga" -> "w Pradze", "Praha" -> "v Praze", "Amerika" -> "v Americe".
+_SOFTENED = (("ka", "c"), ("ga", "dz"), ("ha", "z"), ("ra", "rz"))
+
+
+def _stems(name: str) -> set[str]:
+    """Give back the stems a name's cases are written on: the name less its last vowels ("россия" ->
+    "росс"), less only its last one ("китай" -> "кита"), and its softened form before "e"."""
+    stems = {name.rstrip(_NAME_VOWELS)}
+    if name[-1:] in _NAME_VOWELS:
+        stems.add(name[:-1])
+    stems.update(name[: -len(hard)] + soft for hard, soft in _SOFTENED if name.endswith(hard))
+    return stems
 
 
 def _opens_sentence(text: str, start: int) -> bool:
