@@ -62,7 +62,6 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
         taken = 1
         for length in range(min(_LONGEST, len(words) - i), 0, -1):
             start, end = words[i][0], words[i + length - 1][1]
-            # A full stop ends the sentence, unless the name holds it ("U.S.", "St. Petersburg").
             written = text[start:end]
             # An elided article or preposition is written onto the name: "l'Europa", "dell'Italia".
             elided = _ELISION.match(written) if length == 1 and written[:1].islower() else None
@@ -70,6 +69,7 @@ def find_places(text: str, language: str) -> list[EntitySpan]:
                 start, written = start + elided.end(), written[elided.end() :]
             if not written[:1].isupper():
                 continue
+            # A full stop ends the sentence, unless the name holds it ("U.S.", "St. Petersburg").
             surface = written if name_key(written) in names else written.rstrip(".")
             known = names.get(name_key(surface))
             if known is None:
@@ -130,8 +130,8 @@ def _without_genitive(word: str, language: str, names: dict[str, tuple[Place, bo
 
 
 # Languages that inflect names by case and write their other nouns in lower case: "w Rosji", "do
-# Moskwy", "в России", "Suomessa". An oblique case is the name's stem (the name less its last vowels,
-# four letters at least) and an ending of up to four letters.
+# Moskwy", "в России", "Suomessa". An oblique case is one of the name's stems (`_stems`, four letters
+# at least) and an ending of up to four letters.
 _INFLECTING = frozenset(["pl", "cs", "sk", "sl", "hr", "sr", "bs", "ru", "uk", "be", "lt", "lv", "fi", "et", "hu"])
 _NAME_VOWELS = "aeiouyáéíóúýąęěůåäöüõыэюяаеиоуёійї"
 _SHORTEST_STEM = 4
