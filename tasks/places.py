@@ -231,20 +231,21 @@ def _after_article(text: str, span: EntitySpan, language: str) -> bool:
     return before is not None and before.group(1).casefold() in _ARTICLES.get(language, frozenset())
 
 
-@lru_cache(maxsize=32)
 def home_countries(language: str) -> frozenset[str]:
     """Give back the countries where `language` is an official language (CLDR): "de" -> DE, AT, CH ..."""
-    from babel import Locale
-    from babel.languages import get_official_languages
-
-    codes = [str(code) for code in Locale("en").territories]
-    return frozenset(c for c in codes if len(c) == 2 and c.isalpha() and language in get_official_languages(c, True))
+    return _official_in(language, regional=True)
 
 
-@lru_cache(maxsize=32)
 def national_countries(language: str) -> frozenset[str]:
     """Give back the countries where `language` is official in the whole country (CLDR; a region's
     official language left out): "zh" -> CN, TW, SG, HK ..., "ko" -> KR, KP."""
+    return _official_in(language, regional=False)
+
+
+@lru_cache(maxsize=64)
+def _official_in(language: str, regional: bool) -> frozenset[str]:
+    """Give back the countries where CLDR lists `language` (in any script: "zh_Hant" is "zh") as
+    official, with or without the languages official only in a region."""
     from babel import Locale
     from babel.languages import get_official_languages
 
@@ -254,7 +255,7 @@ def national_countries(language: str) -> frozenset[str]:
         for code in codes
         if len(code) == 2
         and code.isalpha()
-        and language in {official.split("_")[0] for official in get_official_languages(code, regional=False)}
+        and language in {official.split("_")[0] for official in get_official_languages(code, regional=regional)}
     )
 
 
@@ -446,13 +447,10 @@ def _caseless_places(text: str, language: str) -> list[tuple[EntitySpan, Place, 
                 continue
             for length in lengths:
                 end = i + length
-                known = names.get(text[i:end]) if end <= len(text) else None
-                if known is None or not _stands_alone(text, i, end, unspaced):
+                place = names.get(text[i:end]) if end <= len(text) else None
+                if place is None or not _stands_alone(text, i, end, unspaced):
                     continue
                 if _in_language_name(text, i, in_languages.get(text[i:end], ())):
-                    continue
-                place, curated = known
-                if not curated and place.country_code not in national_countries(language):
                     continue
                 label = "LOC" if place.kind == "continent" else "GPE"
                 found.append((EntitySpan(i, end, text[i:end], label, place.name), place, True))
@@ -489,12 +487,10 @@ def _in_language_name(text: str, start: int, names: tuple[tuple[str, int], ...])
 
 
 @lru_cache(maxsize=32)
-def _caseless_names(
-    language: str,
-) -> tuple[dict[str, tuple[Place, bool]], tuple[int, ...], dict[str, tuple[tuple[str, int], ...]]]:
-    """Give back the place names an article in `language` may write in a script without capitals, with
-    their places and whether CLDR gives them (as `local_place_names`), the lengths of those names
-    (longest first), and, per name, CLDR's names of languages that hold it with where.
+def _caseless_names(language: str) -> tuple[dict[str, Place], tuple[int, ...], dict[str, tuple[tuple[str, int], ...]]]:
+    """Give back the place names an article in `language` may write in a script without capitals, each
+    with its place, the lengths of those names (longest first), and, per name, CLDR's names of
+    languages that hold it with where.
 
     Besides CLDR's names, GeoNames' names of capitals and major cities count when they are written in
     the scripts CLDR writes the language in: GeoNames does not say a name's language, but a name in
@@ -503,14 +499,15 @@ def _caseless_names(
     they are transliterations, and short ones are words of the language ("위해", "for", is Weihai's
     Korean name; Korean is official in a region of China)."""
     names = {
-        key: known
-        for key, known in local_place_names(language).items()
-        if known[1] and _CASELESS_RUN.fullmatch(key.replace(" ", ""))
+        key: place
+        for key, (place, curated) in local_place_names(language).items()
+        if curated and _CASELESS_RUN.fullmatch(key.replace(" ", ""))
     }
     scripts = {_script(c) for key in names for c in key if c != " "}
+    national = national_countries(language)
     for key, written_in, place in _caseless_city_names():
-        if written_in <= scripts:
-            names.setdefault(key, (place, False))
+        if written_in <= scripts and place.country_code in national:
+            names.setdefault(key, place)
     lengths = tuple(sorted({len(key) for key in names}, reverse=True))
     in_languages: dict[str, list[tuple[str, int]]] = {}
     for language_name in _language_names(language):
