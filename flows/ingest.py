@@ -261,6 +261,7 @@ def run_batches(
         finally:
             con.close()
             held.close()
+            runner.close()
             if summary.status == "interrupted":
                 # Leave now: the orchestrator's crash reporting would wait for a server Ctrl-C stopped.
                 leave(

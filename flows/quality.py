@@ -17,7 +17,7 @@ from newslake.flows.settings import Settings
 from newslake.tasks.entities import ENTITY_LABELS
 from newslake.tasks.identify import entity_id_for
 from newslake.tasks.records import Article, Mention, ProcessedDocument, RawDocument, Rejection
-from newslake.tasks.validate import ExpectationOutcome, SuiteRunner, failures_by_row
+from newslake.tasks.validate import ExpectationOutcome, SuiteRunner, failures_by_row, prepare_suites
 from newslake.tasks.validation_page import render_validation_page
 from newslake.warehouse.runs import validation_page_rows
 
@@ -30,6 +30,16 @@ class BatchVerdict:
     dropped_mentions: set[str] = field(default_factory=set)  # "article_id|entity name|label"
     dropped_links: set[str] = field(default_factory=set)  # "article_id|url"
     outcomes: list[ExpectationOutcome] = field(default_factory=list)
+
+
+# The column that names each suite's rows in its failures, by suite.
+ROW_IDS = {"documents": "doc_id", "articles": "article_id", "entities": "key", "links": "key", "runs": "run_id"}
+
+
+def prepare_validation() -> None:
+    """Build a GX context with the checkpoints of every suite and leave it for the process's next run
+    (the warm process does this once, before it forks its runs)."""
+    prepare_suites([(load_suite(name), column) for name, column in ROW_IDS.items()])
 
 
 @lru_cache(maxsize=1)
@@ -90,8 +100,10 @@ def validate_batch(
         }
         for d in docs
     ]
-    verdict.outcomes += runner.run(load_suite("documents"), frame, "doc_id", params)
-    verdict.outcomes += (outcomes := runner.run(load_suite("articles"), _article_frame(articles), "article_id", params))
+    verdict.outcomes += runner.run(load_suite("documents"), frame, ROW_IDS["documents"], params)
+    verdict.outcomes += (
+        outcomes := runner.run(load_suite("articles"), _article_frame(articles), ROW_IDS["articles"], params)
+    )
     for article_id, failed in failures_by_row(outcomes).items():
         a = articles[article_id]
         names = ",".join(o.expectation for o in failed)
@@ -112,14 +124,14 @@ def validate_batch(
         }
         for aid, m in mentions
     ]
-    verdict.outcomes += (outcomes := runner.run(load_suite("entities"), frame, "key", params))
+    verdict.outcomes += (outcomes := runner.run(load_suite("entities"), frame, ROW_IDS["entities"], params))
     verdict.dropped_mentions = set(failures_by_row(outcomes))
     frame = [
         {"key": link_key(aid, link.url), "article_id": aid, "url": link.url, "anchor_text": link.anchor_text}
         for aid, a in articles.items()
         for link in a.links
     ]
-    verdict.outcomes += (outcomes := runner.run(load_suite("links"), frame, "key", params))
+    verdict.outcomes += (outcomes := runner.run(load_suite("links"), frame, ROW_IDS["links"], params))
     verdict.dropped_links = set(failures_by_row(outcomes))
     return verdict
 
@@ -153,7 +165,7 @@ def validate_run(
             "quarantine_share": quarantined / processed if processed else 0.0,
         }
     ]
-    return runner.run(load_suite("runs"), frame, "run_id", suite_parameters(settings, datetime.now(UTC)))
+    return runner.run(load_suite("runs"), frame, ROW_IDS["runs"], suite_parameters(settings, datetime.now(UTC)))
 
 
 VALIDATION_PAGE = "validation.html"

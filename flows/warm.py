@@ -224,10 +224,12 @@ def preload(model_name: str) -> None:
         package = importlib.import_module(name)
         for module in pkgutil.iter_modules(package.__path__, f"{name}."):
             importlib.import_module(module.name)
+    from newslake.flows.quality import prepare_validation
     from newslake.flows.workers import init_worker, warm_up
 
     init_worker(model_name, 0)  # a run sets its own limits before its first document
     warm_up()
+    prepare_validation()  # each run forked from here takes the suites' checkpoints built
 
 
 def serve(path: Path, model_name: str, minutes: float) -> None:

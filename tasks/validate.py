@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,14 +26,17 @@ class ExpectationOutcome:
 
 
 class SuiteRunner:
-    """Runs suites on pandas frames with one ephemeral GX context, built on first use.
+    """Runs suites on pandas frames in an ephemeral GX context, taken on first use.
 
-    With a Data Docs folder, every result is kept in the context and `build_docs` renders them.
+    With a Data Docs folder, every result is kept until `build_docs` renders them. A runner without one
+    keeps no result. The context, with the checkpoints of the suites it ran, goes back to a process-wide
+    pool when the runner closes, for the next runner of the process (the warm process, Dask workers, the
+    tests): building them is most of the cost of a small run's validation.
     """
 
     def __init__(self, data_docs_dir: Path | None = None, run_name: str | None = None) -> None:
-        self._context: Any = None
-        self._definitions: dict[str, Any] = {}
+        self._gx: _Context | None = None
+        self._started = False
         self._data_docs_dir = data_docs_dir
         # The name Data Docs show for every validation of this run (newslake's run id), not "__none__".
         self._run_name = run_name
@@ -46,7 +50,8 @@ class SuiteRunner:
         import pandas as pd  # heavy: imported on first validation only
 
         frame = pd.DataFrame(rows)
-        checkpoint = self._checkpoint(suite, id_column)
+        gx_context = self._context()
+        checkpoint = gx_context.checkpoint(suite, id_column)
         from great_expectations.core.run_identifier import RunIdentifier
 
         result = checkpoint.run(
@@ -54,72 +59,147 @@ class SuiteRunner:
             expectation_parameters=parameters,
             run_id=RunIdentifier(run_name=self._run_name) if self._run_name else None,
         )
+        if self._data_docs_dir is None:
+            gx_context.forget_results()  # nothing renders them: a long-lived runner must not pile them up
         [suite_result] = result.run_results.values()
         return [_outcome(suite["name"], r, id_column) for r in suite_result.results]
 
     @property
     def started(self) -> bool:
-        """Whether the GX context is built (and Great Expectations imported)."""
-        return self._context is not None
+        """Whether this runner took a GX context (and Great Expectations is imported)."""
+        return self._started
 
     def start(self) -> None:
-        """Build the GX context now rather than on the first validation."""
-        self._get_context()
+        """Take the GX context now rather than on the first validation."""
+        self._context()
 
     def build_docs(self) -> Path | None:
-        """Render the Data Docs of every result so far; give back the index page, if there is one."""
-        if self._context is None or self._data_docs_dir is None:
+        """Render the Data Docs of every result so far, then forget those results; give back the index
+        page, if there is one."""
+        if self._gx is None or self._data_docs_dir is None:
             return None
-        self._context.build_data_docs()
+        self._gx.build_docs(self._data_docs_dir)
         index = self._data_docs_dir / "index.html"
         return index if index.exists() else None
 
-    def _checkpoint(self, suite: dict[str, Any], id_column: str) -> Any:
+    def close(self) -> None:
+        """Forget the results not rendered and give the context back to the pool. The runner takes
+        another one if it is used again."""
+        if self._gx is not None:
+            gx_context, self._gx = self._gx, None
+            gx_context.forget_results()
+            _give_back(gx_context)
+
+    def _context(self) -> _Context:
+        if self._gx is None:
+            self._gx = _take()
+            self._started = True
+        return self._gx
+
+
+class _Context:
+    """An ephemeral GX context with a pandas data source, and a checkpoint for each suite run in it. One
+    runner uses it at a time."""
+
+    def __init__(self) -> None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.gx: Any = gx.get_context(mode="ephemeral")
+        self.gx.variables.progress_bars = ProgressBarsConfig(globally=False)
+        # GX's default site of an ephemeral context is a folder in the system's temporary directory that
+        # nothing removes: rendered on every build, it left a 4 MB copy of the Data Docs there per run.
+        for site in list(self.gx.list_data_docs_sites()):
+            self.gx.delete_data_docs_site(site)
+        self.source = self.gx.data_sources.add_pandas("newslake")
+        self._checkpoints: dict[str, tuple[str, Any]] = {}  # by suite name: (suite and id column, checkpoint)
+        self._site: dict[str, Any] | None = None
+
+    def checkpoint(self, suite: dict[str, Any], id_column: str) -> Any:
+        """Give back the checkpoint that runs this suite, built on first use; a suite whose content
+        changed since is built anew."""
+        import great_expectations as gx  # heavy: imported on first validation only
+
         name = suite["name"]
-        if name not in self._definitions:
-            import great_expectations as gx  # heavy: imported on first validation only
-
-            context = self._get_context()
-            asset = context.data_sources.get("newslake").add_dataframe_asset(name)
-            batch = asset.add_batch_definition_whole_dataframe(name)
-            gx_suite = context.suites.add(gx.ExpectationSuite(**copy.deepcopy(suite)))
-            definition = context.validation_definitions.add(
-                gx.ValidationDefinition(name=name, data=batch, suite=gx_suite)
+        signature = json.dumps([suite, id_column], sort_keys=True, default=str)
+        cached = self._checkpoints.get(name)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        if cached is not None:
+            self.gx.checkpoints.delete(name)
+            self.gx.validation_definitions.delete(name)
+            self.gx.suites.delete(name)
+            self.source.delete_asset(name)
+        asset = self.source.add_dataframe_asset(name)
+        batch = asset.add_batch_definition_whole_dataframe(name)
+        gx_suite = self.gx.suites.add(gx.ExpectationSuite(**copy.deepcopy(suite)))
+        definition = self.gx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
+        checkpoint = self.gx.checkpoints.add(
+            gx.Checkpoint(
+                name=name,
+                validation_definitions=[definition],
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [id_column]},
             )
-            self._definitions[name] = context.checkpoints.add(
-                gx.Checkpoint(
-                    name=name,
-                    validation_definitions=[definition],
-                    result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [id_column]},
-                )
-            )
-        return self._definitions[name]
+        )
+        self._checkpoints[name] = (signature, checkpoint)
+        return checkpoint
 
-    def _get_context(self) -> Any:
-        if self._context is None:
-            import great_expectations as gx
-            from great_expectations.data_context.types.base import ProgressBarsConfig
+    def build_docs(self, folder: Path) -> None:
+        """Render the results kept so far into the Data Docs site in folder, then forget them."""
+        site = _site(folder)
+        if self._site is None:
+            self.gx.add_data_docs_site("newslake", site)
+        elif self._site != site:
+            self.gx.update_data_docs_site("newslake", site)
+        self._site = site
+        self.gx.build_data_docs(site_names=["newslake"])
+        self.forget_results()
 
-            self._context = gx.get_context(mode="ephemeral")
-            self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
-            self._context.data_sources.add_pandas("newslake")
-            if self._data_docs_dir is not None:
-                self._context.add_data_docs_site(
-                    "newslake",
-                    {
-                        "class_name": "SiteBuilder",
-                        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "view": _view("IndexPageView")},
-                        "site_section_builders": {
-                            "expectations": {"view": _view("PageView")},
-                            "validations": {"view": _view("PageView")},
-                        },
-                        "store_backend": {
-                            "class_name": "TupleFilesystemStoreBackend",
-                            "base_directory": str(self._data_docs_dir),
-                        },
-                    },
-                )
-        return self._context
+    def forget_results(self) -> None:
+        """Drop the validation results kept in the context's (in-memory) store."""
+        store = self.gx.validation_results_store
+        for key in store.list_keys():
+            store.remove_key(key)
+
+
+_IDLE: list[_Context] = []  # contexts no runner holds
+_IDLE_LOCK = threading.Lock()
+_MOST_IDLE = 4  # one per thread that validates at once is plenty
+
+
+def prepare_suites(suites: list[tuple[dict[str, Any], str]]) -> None:
+    """Build a context with a checkpoint for each (suite, id column) now, and leave it in the pool for
+    the next runner. It starts no thread: a process may fork after it."""
+    gx_context = _take()
+    for suite, id_column in suites:
+        gx_context.checkpoint(suite, id_column)
+    _give_back(gx_context)
+
+
+def _take() -> _Context:
+    with _IDLE_LOCK:
+        if _IDLE:
+            return _IDLE.pop()
+    return _Context()
+
+
+def _give_back(gx_context: _Context) -> None:
+    with _IDLE_LOCK:
+        if len(_IDLE) < _MOST_IDLE:
+            _IDLE.append(gx_context)
+
+
+def _site(folder: Path) -> dict[str, Any]:
+    """The configuration of a Data Docs site in folder."""
+    return {
+        "class_name": "SiteBuilder",
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "view": _view("IndexPageView")},
+        "site_section_builders": {
+            "expectations": {"view": _view("PageView")},
+            "validations": {"view": _view("PageView")},
+        },
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)},
+    }
 
 
 def _view(class_name: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,71 @@ def test_data_docs_compile_each_template_once_per_process_and_render_the_same(
     plain.run(SUITE, rows, "id", {})
     plain.build_docs()
     assert _pages(tmp_path / "second") == _pages(tmp_path / "plain")
+
+
+def _kept(runner: SuiteRunner) -> int:
+    """How many validation results the runner's GX context holds in memory."""
+    held = runner._gx  # the memory a long-lived runner holds is the point
+    return 0 if held is None else len(held.gx.validation_results_store.list_keys())
+
+
+def test_a_runner_without_data_docs_keeps_no_result_however_long_it_lives() -> None:
+    runner = SuiteRunner()  # a Dask worker's: one for the life of the process
+    for _ in range(3):
+        assert [o.success for o in runner.run(SUITE, [{"id": "a", "title": "T"}], "id", {})] == [True]
+        assert _kept(runner) == 0
+
+
+def test_the_next_runner_takes_the_context_back_and_renders_only_its_own_run(tmp_path: Path) -> None:
+    rows = [{"id": "a", "title": "T"}, {"id": "b", "title": None}]
+    first = SuiteRunner(tmp_path / "first", run_name="20261203T101010Z-aaaaaaaa")
+    first.run(SUITE, rows, "id", {})
+    assert first.build_docs() is not None and _kept(first) == 0
+    used = first._gx
+    first.close()
+
+    second = SuiteRunner(tmp_path / "second", run_name="20261203T101010Z-bbbbbbbb")
+    changed = {**SUITE, "expectations": [{**SUITE["expectations"][0], "kwargs": {"column": "id"}}]}
+    assert [o.success for o in second.run(changed, rows, "id", {})] == [True]  # the suite as it is now
+    assert second._gx is used
+    second.run(SUITE, rows, "id", {})
+    assert second.build_docs() is not None
+    second.close()
+    runs = {
+        name: {p for page in (tmp_path / name / "validations").rglob("*.html") for p in page.parts if "Z-" in p}
+        for name in ("first", "second")
+    }
+    assert runs == {"first": {"20261203T101010Z-aaaaaaaa"}, "second": {"20261203T101010Z-bbbbbbbb"}}
+
+
+def test_a_runner_closed_before_its_docs_leaves_nothing_for_the_next(tmp_path: Path) -> None:
+    failed = SuiteRunner(tmp_path / "failed", run_name="20261203T101010Z-cccccccc")
+    failed.run(SUITE, [{"id": "a", "title": None}], "id", {})
+    failed.close()  # a run that failed before rendering
+    nextone = SuiteRunner(tmp_path / "next", run_name="20261203T101010Z-dddddddd")
+    nextone.start()
+    assert _kept(nextone) == 0
+    nextone.close()
+
+
+def test_suites_prepared_before_a_run_are_the_ones_its_runner_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validate, "_IDLE", [])
+    validate.prepare_suites([(SUITE, "id")])  # what the warm process does before it forks a run
+    runner = SuiteRunner()
+    runner.start()
+    held = runner._gx
+    assert held is not None and validate._IDLE == []
+    prepared = held.checkpoint(SUITE, "id")
+    assert [o.success for o in runner.run(SUITE, [{"id": "a", "title": None}], "id", {})] == [False]
+    assert held.checkpoint(SUITE, "id") is prepared
+
+
+def test_data_docs_are_rendered_only_where_newslake_puts_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validate, "_IDLE", [], raising=False)  # a context built anew, as a run's first
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "system-tmp"))
+    (tmp_path / "system-tmp").mkdir()
+    runner = SuiteRunner(tmp_path / "docs", run_name="20261203T101010Z-abcdef12")
+    runner.run(SUITE, [{"id": "a", "title": "T"}], "id", {})
+    assert runner.build_docs() is not None
+    runner.close()
+    assert list((tmp_path / "system-tmp").iterdir()) == []  # no second copy left in the system's temp folder
