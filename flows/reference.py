@@ -7,6 +7,7 @@ out of date, so the references never drift from the code.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ def cli_reference() -> str:
         context = click.Context(command, info_name=f"newslake {name}")
         usage = " ".join(command.collect_usage_pieces(context)).strip()
         out += [f"## newslake {name}", "", "```text", f"newslake {name} {usage}", "```", ""]
-        out += [(command.help or "").strip(), ""]
+        out += [inspect.cleandoc(command.help or ""), ""]
         rows = [_option_row(p, context) for p in command.params if isinstance(p, click.Option)]
         if rows:
             out += ["| option | meaning |", "| --- | --- |", *rows, ""]
