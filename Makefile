@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast test-cluster lint docs bench bench-cluster bench-entities bench-quotes bench-clusters bench-archive bench-noop bench-validation eval eval-check lock lock-check clean
+.PHONY: help setup run test test-fast test-cluster lint docs bench bench-cluster bench-entities bench-quotes bench-clusters bench-archive bench-noop bench-maintain bench-validation eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ bench-archive: setup ## A WARC against a folder of the same pages: pages/s, read
 
 bench-noop: setup ## A no-op run of the seeds and a run of one new file, against `newslake sql "select 1"`
 	$(BIN)/python -m tests.bench.bench_noop
+
+bench-maintain: setup ## A query over many small files against the same after `newslake maintain`
+	$(BIN)/python -m tests.bench.bench_maintain
 
 bench-validation: setup ## Great Expectations' fixed cost per run: a pooled context against one built anew
 	$(BIN)/python -m tests.bench.bench_validation

@@ -645,6 +645,42 @@ def retry(lake: Path | None, config_file: Path | None, source: str | None, reaso
 
 
 @main.command()
+@common_options
+@row_format
+@click.option(
+    "--keep-days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Expire the snapshots older than this many days (default: lake.keep_snapshots_days).",
+)
+def maintain(lake: Path | None, config_file: Path | None, fmt: str, keep_days: int | None) -> None:
+    """Merge the warehouse's small files, expire old snapshots and delete the files nothing reads.
+
+    Each batch adds a file to every table it writes: a warehouse fed every few minutes gathers
+    thousands, and each query opens them all. A run does this by itself past
+    lake.maintain_above_files; this command does it now."""
+    settings = load_settings(config_file, lake)
+    from datetime import timedelta
+
+    from newslake.flows.locks import writer_lock
+    from newslake.warehouse.lake import connect
+    from newslake.warehouse.maintain import maintain as maintain_lake
+
+    open_reader(settings).close()  # a missing warehouse is said as such, and not created
+    keep = timedelta(days=settings.lake.keep_snapshots_days if keep_days is None else keep_days)
+    with writer_lock(settings):
+        con = connect(settings.location())
+        try:
+            done = maintain_lake(con, keep)
+        finally:
+            con.close()
+    columns = ["files_before", "bytes_before", "files_after", "bytes_after", "files_merged"]
+    columns += ["snapshots_expired", "files_deleted"]
+    write_rows(columns, [tuple(getattr(done, c) for c in columns)], fmt)
+    click.echo(f"maintenance: {done.describe()}", err=True)
+
+
+@main.command()
 @click.argument("query")
 @common_options
 @row_format

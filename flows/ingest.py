@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -65,6 +65,7 @@ from newslake.warehouse.load import (
     plan_batch,
     record_validation,
 )
+from newslake.warehouse.maintain import maintain_if_due
 from newslake.warehouse.migrate import migrate
 from newslake.warehouse.quarantine import reprocess_candidates
 from newslake.warehouse.runs import finish_run, mark_interrupted, running_runs, start_run, this_host
@@ -233,6 +234,7 @@ def run_batches(
             docs = side.submit(runner.build_docs)  # nothing to render when nothing was validated
             refresh_search(con, location, summary)
         docs.result()  # GX's own site: a failure to render it surfaces here, as before
+        maintain_after_run(con, settings, summary)
         if runner.started and (page := validation_page(con, settings, summary)):
             summary.data_docs = str(page)  # the run validated something: its results join the page
     except BaseException as exc:
@@ -271,6 +273,22 @@ def run_batches(
                 )
             publish_summary(summary)
     return summary
+
+
+def maintain_after_run(con: duckdb.DuckDBPyConnection, settings: Settings, summary: RunSummary) -> None:
+    """Merge the warehouse's small files and expire old snapshots when they have piled up
+    (`lake.maintain_above_files`). The run's data is committed by then: a failure here is a warning."""
+    keep = timedelta(days=settings.lake.keep_snapshots_days)
+    try:
+        done = maintain_if_due(con, keep, settings.lake.maintain_above_files)
+    except Exception as exc:
+        get_run_logger().warning(
+            "could not maintain the warehouse (`newslake maintain` tries again): %s", first_line(exc)
+        )
+        return
+    if done is not None:
+        summary.maintenance = done.describe()
+        get_run_logger().info("maintenance: %s", summary.maintenance)
 
 
 CLUSTER_BACKLOG_CHUNK = 1000  # articles placed per transaction when catching up

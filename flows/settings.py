@@ -111,6 +111,23 @@ class LakeSettings(Section):
         ),
         json_schema_extra=_env("NEWSLAKE_DUCKDB_THREADS"),
     )
+    keep_snapshots_days: int = Field(
+        default=30,
+        ge=0,
+        description=(
+            "Maintenance expires the snapshots older than this many days: time travel "
+            "(`AT (VERSION => n)`) reaches at least this far back, and the files only older snapshots read "
+            "are deleted."
+        ),
+    )
+    maintain_above_files: int = Field(
+        default=2000,
+        ge=0,
+        description=(
+            "After a run, when the warehouse's tables are spread over more files than this, the run merges "
+            "them and expires old snapshots, as `newslake maintain` does (`0`: only `newslake maintain`)."
+        ),
+    )
 
 
 class RunSettings(Section):

@@ -64,6 +64,7 @@ class RunSummary:
     status: Literal["running", "completed", "warning", "failed", "interrupted"] = "running"
     data_docs: str | None = None
     report: str | None = None  # the HTML report refreshed after the run, when report.path is set
+    maintenance: str | None = None  # what the run's warehouse maintenance did, when it was due
     # Per live source: items its listing held, fetched, failed, left pending; whether the listing was unchanged.
     sources: dict[str, SourceCounts] = field(default_factory=dict)
     skipped: list[SkippedPath] = field(default_factory=list)  # folders discovery did not read, and why
@@ -149,6 +150,8 @@ class RunSummary:
             rows.append(("data docs", self.data_docs))
         if self.report:
             rows.append(("report", self.report))
+        if self.maintenance:
+            rows.append(("maintenance", self.maintenance))
         return rows
 
     def describe_places_only(self) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.synchronize
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pytest
 
 from newslake.warehouse.lake import LakeLocation, LakeMissingError, connect, s3_secret_sql, write
 from newslake.warehouse.load import load_batch
+from newslake.warehouse.maintain import maintain
 from newslake.warehouse.migrate import migrate
 from newslake.warehouse.query import open_query_connection, run_query
 from tests.lakes import sample_batch
@@ -125,3 +127,22 @@ def test_a_write_that_meets_another_is_run_again(shared_lake: LakeLocation) -> N
     write(first, add_once)
     assert len(calls) == 2
     assert first.execute("SELECT count(*) FROM entity_aliases").fetchone() == (1,)
+
+
+@pytest.mark.cluster
+def test_maintenance_merges_and_deletes_on_postgres_and_s3(shared_lake: LakeLocation, s3: S3) -> None:
+    con = connect(shared_lake)
+    migrate(con)
+    con.execute("CREATE TABLE notes (n INTEGER)")
+    for n in range(12):
+        write(con, lambda n=n: con.execute("INSERT INTO notes VALUES (?)", [n]))
+    bucket = shared_lake.data_path.removeprefix("s3://").split("/")[0]
+    written = [k for k in s3.keys(bucket) if "/notes/" in k]
+    assert len(written) == 12
+    done = maintain(con, keep_snapshots=timedelta(days=30))
+    assert done.files_merged >= 12 and done.files_after <= done.files_before - 11
+    later = maintain(con, keep_snapshots=timedelta(days=1), now=datetime.now(UTC) + timedelta(days=3))
+    assert later.snapshots_expired > 0 and later.files_deleted >= 12
+    assert len([k for k in s3.keys(bucket) if "/notes/" in k]) == 1  # the merged file alone
+    assert con.execute("SELECT count(*), sum(n) FROM notes").fetchall() == [(12, 66)]
+    con.close()

@@ -1,0 +1,49 @@
+"""`newslake maintain`, and the maintenance a run does once the warehouse's files pile up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import SEED_000, SEEDS, CliRunner
+from tests.lakes import query
+
+
+def test_a_run_past_the_threshold_maintains_and_the_command_does_it_on_demand(
+    newslake: CliRunner, tmp_path: Path
+) -> None:
+    lake = tmp_path / "lake"
+    (tmp_path / "newslake.toml").write_text("[lake]\nmaintain_above_files = 5\n", encoding="utf-8")
+    before = newslake("run", str(SEEDS), "--lake", str(lake), "--no-progress")
+    assert "maintenance" in before.stdout and "merged" in before.stdout
+    titles = query(lake, "SELECT title FROM articles ORDER BY title")
+    assert len(titles) == 2
+
+    done = json.loads(newslake("maintain", "--lake", str(lake), "--format", "json").stdout)
+    assert [set(row) for row in done] == [
+        {
+            "files_before",
+            "bytes_before",
+            "files_after",
+            "bytes_after",
+            "files_merged",
+            "snapshots_expired",
+            "files_deleted",
+        }
+    ]
+    assert done[0]["files_after"] <= done[0]["files_before"]
+    assert query(lake, "SELECT title FROM articles ORDER BY title") == titles
+
+    (tmp_path / "newslake.toml").write_text("[lake]\nmaintain_above_files = 0\n", encoding="utf-8")
+    new = tmp_path / "new" / "story.txt"
+    new.parent.mkdir()
+    new.write_text(SEED_000.read_text(encoding="utf-8") + "\nOne more sentence makes it a new story.\n", "utf-8")
+    again = newslake("run", str(new.parent), "--lake", str(lake), "--no-progress")
+    assert query(lake, "SELECT count(*) FROM articles") == [(3,)]  # the run did work
+    assert "maintenance" not in again.stdout  # 0: only on demand
+
+
+def test_maintain_names_a_missing_warehouse(newslake: CliRunner, tmp_path: Path) -> None:
+    result = newslake("maintain", "--lake", str(tmp_path / "none"), check=False)
+    assert result.returncode == 1 and "no warehouse at" in result.stderr
+    assert not (tmp_path / "none").exists()
