@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
+import pytest
+
+from newslake.flows import ingest
 from tests.conftest import SEED_000, SEEDS, CliRunner
 from tests.lakes import query
 
@@ -47,3 +51,15 @@ def test_maintain_names_a_missing_warehouse(newslake: CliRunner, tmp_path: Path)
     result = newslake("maintain", "--lake", str(tmp_path / "none"), check=False)
     assert result.returncode == 1 and "no warehouse at" in result.stderr
     assert not (tmp_path / "none").exists()
+
+
+def test_a_maintenance_that_fails_leaves_the_run_completed_with_a_warning(
+    newslake: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(*_: object) -> None:
+        raise duckdb.IOException('Could not write file "lake/data/main/articles/x.parquet": No space left on device')
+
+    monkeypatch.setattr(ingest, "maintain_if_due", full_disk)
+    result = newslake("run", str(SEEDS), "--lake", str(tmp_path / "lake"), "--no-progress")
+    assert "could not maintain the warehouse" in result.stderr and "No space left" in result.stderr
+    assert query(tmp_path / "lake", "SELECT status, articles_loaded FROM runs") == [("completed", 2)]
