@@ -654,15 +654,16 @@ def retry(lake: Path | None, config_file: Path | None, source: str | None, reaso
     help="Expire the snapshots older than this many days (default: lake.keep_snapshots_days).",
 )
 def maintain(lake: Path | None, config_file: Path | None, fmt: str, keep_days: int | None) -> None:
-    """Merge the warehouse's small files, expire old snapshots and delete the files nothing reads.
+    """Merge the warehouse's small files, expire old snapshots, delete the files nothing reads.
 
     Each batch adds a file to every table it writes: a warehouse fed every few minutes gathers
-    thousands, and each query opens them all. A run does this by itself past
-    lake.maintain_above_files; this command does it now."""
+    thousands, and each query opens them all. Validations' Data Docs pages older than the snapshots
+    kept go too. A run does all this by itself past lake.maintain_above_files; this command does it now."""
     settings = load_settings(config_file, lake)
-    from datetime import timedelta
+    from datetime import UTC, datetime, timedelta
 
     from newslake.flows.locks import writer_lock
+    from newslake.tasks.validate import prune_validation_pages
     from newslake.warehouse.lake import connect
     from newslake.warehouse.maintain import maintain as maintain_lake
 
@@ -674,10 +675,11 @@ def maintain(lake: Path | None, config_file: Path | None, fmt: str, keep_days: i
             done = maintain_lake(con, keep)
         finally:
             con.close()
+        pages = prune_validation_pages(settings.data_docs(), datetime.now(UTC) - keep)
     columns = ["files_before", "bytes_before", "files_after", "bytes_after", "files_merged"]
     columns += ["snapshots_expired", "files_deleted"]
-    write_rows(columns, [tuple(getattr(done, c) for c in columns)], fmt)
-    click.echo(f"maintenance: {done.describe()}", err=True)
+    write_rows([*columns, "validation_pages_removed"], [(*(getattr(done, c) for c in columns), pages)], fmt)
+    click.echo(f"maintenance: {done.describe()}; {pages:,} validations' Data Docs pages removed", err=True)
 
 
 @main.command()

@@ -55,7 +55,7 @@ from newslake.flows.workers import (
 from newslake.tasks.clusters import story_signature
 from newslake.tasks.fetch import Fetcher
 from newslake.tasks.records import Article, ProcessedDocument, RawDocument, Rejection
-from newslake.tasks.validate import ExpectationOutcome, SuiteRunner
+from newslake.tasks.validate import ExpectationOutcome, SuiteRunner, prune_validation_pages
 from newslake.warehouse.clusters import store_clusters, unclustered_articles
 from newslake.warehouse.lake import LakeLocation, connect, threads_limited
 from newslake.warehouse.load import (
@@ -287,7 +287,8 @@ def maintain_after_run(con: duckdb.DuckDBPyConnection, settings: Settings, summa
         )
         return
     if done is not None:
-        summary.maintenance = done.describe()
+        pages = prune_validation_pages(settings.data_docs(), datetime.now(UTC) - keep)
+        summary.maintenance = f"{done.describe()}; {pages:,} validations' Data Docs pages removed"
         get_run_logger().info("maintenance: %s", summary.maintenance)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import re
+import shutil
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +204,27 @@ def _site(folder: Path) -> dict[str, Any]:
         },
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)},
     }
+
+
+_RUN_TIME = re.compile(r"\d{8}T\d{6}(?:\.\d+)?Z")  # GX's folder of one validation: its run time
+
+
+def prune_validation_pages(folder: Path, older_than: datetime) -> int:
+    """Delete the Data Docs pages of validations run before older_than (`validations/<suite>/<run
+    name>/<run time>/`, the run time as GX writes it), and the folders they leave empty; give back how
+    many validations went. Every run adds its pages, and nothing else ever removes them."""
+    removed = 0
+    for run_time in sorted((folder / "validations").glob("*/*/*")):
+        if not (run_time.is_dir() and _RUN_TIME.fullmatch(run_time.name)):
+            continue
+        when = datetime.strptime(run_time.name.rstrip("Z").split(".")[0], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+        if when < older_than:
+            shutil.rmtree(run_time)
+            removed += 1
+            for parent in (run_time.parent, run_time.parent.parent):
+                with contextlib.suppress(OSError):
+                    parent.rmdir()  # only when empty
+    return removed
 
 
 def _view(class_name: str) -> dict[str, str]:

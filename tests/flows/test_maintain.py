@@ -33,6 +33,7 @@ def test_a_run_past_the_threshold_maintains_and_the_command_does_it_on_demand(
             "files_merged",
             "snapshots_expired",
             "files_deleted",
+            "validation_pages_removed",
         }
     ]
     assert done[0]["files_after"] <= done[0]["files_before"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,24 @@ def test_data_docs_are_rendered_only_where_newslake_puts_them(tmp_path: Path, mo
     assert runner.build_docs() is not None
     runner.close()
     assert list((tmp_path / "system-tmp").iterdir()) == []  # no second copy left in the system's temp folder
+
+
+def test_pages_of_validations_older_than_the_cut_are_removed_with_their_empty_folders(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    runner = SuiteRunner(docs, run_name="20261203T101010Z-abcdef12")
+    runner.run(SUITE, [{"id": "a", "title": "T"}], "id", {})
+    runner.build_docs()
+    runner.close()
+    old = docs / "validations" / "things" / "20250101T000000Z-00000000" / "20250101T000001.250000Z"
+    old.mkdir(parents=True)
+    (old / "newslake-things.html").write_text("<html></html>", encoding="utf-8")
+    stray = docs / "validations" / "things" / "notes" / "kept"  # not a run time: never touched
+    stray.mkdir(parents=True)
+    current = {p for p in (docs / "validations").rglob("*.html") if "20250101" not in str(p)}
+
+    assert validate.prune_validation_pages(docs, datetime(2026, 1, 1, tzinfo=UTC)) == 1
+    assert not (docs / "validations" / "things" / "20250101T000000Z-00000000").exists()
+    assert set((docs / "validations").rglob("*.html")) == current and stray.is_dir()
+    assert validate.prune_validation_pages(docs, datetime.now(UTC) + timedelta(days=1)) == 1  # today's run
+    assert list((docs / "validations").rglob("*.html")) == [] and stray.is_dir()
+    assert (docs / "index.html").exists()
