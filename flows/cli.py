@@ -660,10 +660,10 @@ def maintain(lake: Path | None, config_file: Path | None, fmt: str, keep_days: i
     thousands, and each query opens them all. Validations' Data Docs pages older than the snapshots
     kept go too. A run does all this by itself past lake.maintain_above_files; this command does it now."""
     settings = load_settings(config_file, lake)
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
+    from newslake.flows.ingest import describe_maintenance, remove_old_docs
     from newslake.flows.locks import writer_lock
-    from newslake.tasks.validate import prune_validation_pages
     from newslake.warehouse.lake import connect
     from newslake.warehouse.maintain import maintain as maintain_lake
 
@@ -675,11 +675,11 @@ def maintain(lake: Path | None, config_file: Path | None, fmt: str, keep_days: i
             done = maintain_lake(con, keep)
         finally:
             con.close()
-        pages = prune_validation_pages(settings.data_docs(), datetime.now(UTC) - keep)
+        pages = remove_old_docs(settings, keep)
     columns = ["files_before", "bytes_before", "files_after", "bytes_after", "files_merged"]
     columns += ["snapshots_expired", "files_deleted"]
     write_rows([*columns, "validation_pages_removed"], [(*(getattr(done, c) for c in columns), pages)], fmt)
-    click.echo(f"maintenance: {done.describe()}; {pages:,} validations' Data Docs pages removed", err=True)
+    click.echo(f"maintenance: {describe_maintenance(done, pages)}", err=True)
 
 
 @main.command()

@@ -65,7 +65,7 @@ from newslake.warehouse.load import (
     plan_batch,
     record_validation,
 )
-from newslake.warehouse.maintain import maintain_if_due
+from newslake.warehouse.maintain import Maintenance, maintain_if_due
 from newslake.warehouse.migrate import migrate
 from newslake.warehouse.quarantine import reprocess_candidates
 from newslake.warehouse.runs import finish_run, mark_interrupted, running_runs, start_run, this_host
@@ -287,9 +287,19 @@ def maintain_after_run(con: duckdb.DuckDBPyConnection, settings: Settings, summa
         )
         return
     if done is not None:
-        pages = prune_validation_pages(settings.data_docs(), datetime.now(UTC) - keep)
-        summary.maintenance = f"{done.describe()}; {pages:,} validations' Data Docs pages removed"
+        summary.maintenance = describe_maintenance(done, remove_old_docs(settings, keep))
         get_run_logger().info("maintenance: %s", summary.maintenance)
+
+
+def remove_old_docs(settings: Settings, keep: timedelta) -> int:
+    """Remove the Data Docs pages of validations older than keep, with the snapshots maintenance
+    expires; give back how many validations' pages went."""
+    return prune_validation_pages(settings.data_docs(), datetime.now(UTC) - keep)
+
+
+def describe_maintenance(done: Maintenance, pages: int) -> str:
+    """Give back one line on what a maintenance did, Data Docs included."""
+    return f"{done.describe()}; {pages:,} validations' Data Docs pages removed"
 
 
 CLUSTER_BACKLOG_CHUNK = 1000  # articles placed per transaction when catching up

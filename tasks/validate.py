@@ -214,7 +214,7 @@ def prune_validation_pages(folder: Path, older_than: datetime) -> int:
     name>/<run time>/`, the run time as GX writes it), and the folders they leave empty; give back how
     many validations went. Every run adds its pages, and nothing else ever removes them."""
     removed = 0
-    for run_time in sorted((folder / "validations").glob("*/*/*")):
+    for run_time in list((folder / "validations").glob("*/*/*")):  # listed first: folders go below
         if not (run_time.is_dir() and _RUN_TIME.fullmatch(run_time.name)):
             continue
         when = datetime.strptime(run_time.name.rstrip("Z").split(".")[0], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
