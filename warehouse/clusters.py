@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from newslake.tasks.clusters import StorySignature, place_articles
-from newslake.warehouse.lake import read_sql, staged, write
+from newslake.warehouse.lake import execute_staged, read_sql, staged, write
 
 _BANDS = pa.schema([("band_key", pa.int64()), ("article_id", pa.string())])
 _SIGNATURES = pa.schema([("article_id", pa.string()), ("minhash", pa.binary())])
@@ -23,6 +23,15 @@ _CLUSTERS = pa.schema(
         ("run_id", pa.string()),
     ]
 )
+
+_ARTICLE_IDS = pa.schema([("article_id", pa.string())])
+# The tables cluster_store.sql reads, by name.
+STAGED_SCHEMAS = {
+    "staged_cluster_bands": _BANDS,
+    "staged_cluster_articles": _ARTICLE_IDS,
+    "staged_clusters": _CLUSTERS,
+    "staged_signatures": _SIGNATURES,
+}
 
 
 def cluster_articles(
@@ -41,8 +50,9 @@ def cluster_articles(
         },
         schema=_BANDS,
     )
-    batch_ids = pa.table({"article_id": ids}, schema=pa.schema([("article_id", pa.string())]))
-    with staged(con, {"staged_cluster_bands": bands, "staged_cluster_articles": batch_ids}):
+    batch_ids = pa.table({"article_id": ids}, schema=_ARTICLE_IDS)
+    first = {"staged_cluster_bands": bands, "staged_cluster_articles": batch_ids}
+    with staged(con, first):
         clustered = {row[0] for row in con.execute(read_sql("cluster_known")).fetchall()}
         rows = con.execute(read_sql("cluster_candidates")).fetchall()
         candidates = {
@@ -66,8 +76,9 @@ def cluster_articles(
             },
             schema=_SIGNATURES,
         )
-        with staged(con, {"staged_clusters": placed, "staged_signatures": kept}):
-            con.execute(read_sql("cluster_store"))
+        second = {"staged_clusters": placed, "staged_signatures": kept}
+        with staged(con, second):
+            execute_staged(con, read_sql("cluster_store"), first | second)
     return sum(1 for p in placements if p.similarity is not None)
 
 

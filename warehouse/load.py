@@ -15,7 +15,7 @@ from newslake.tasks.identify import entity_id_for
 from newslake.tasks.records import Article, EntitySpan, Mention, Quote, Rejection
 from newslake.tasks.validate import ExpectationOutcome
 from newslake.warehouse.clusters import cluster_articles
-from newslake.warehouse.lake import read_sql, staged, write
+from newslake.warehouse.lake import execute_staged, read, read_sql, staged, write
 
 # What a fetch was for: a page of an article, or a listing (feed, sitemap, URL list).
 FetchPurpose = Literal["page", "feed", "sitemap", "urls", "archive"]
@@ -112,25 +112,28 @@ def plan_batch(con: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]]
         },
         schema=pa.schema([("source_uri", pa.string()), ("doc_id", pa.string())]),
     )
-    with staged(con, {"staged_candidates": staged_table}):
-        rows = con.execute(read_sql("plan_batch")).fetchall()
-    return [SourcePlan(*row) for row in rows]
+
+    def plan() -> list[tuple[Any, ...]]:
+        with staged(con, {"staged_candidates": staged_table}):
+            return con.execute(read_sql("plan_batch")).fetchall()
+
+    return [SourcePlan(*row) for row in read(con, plan)]
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:
     """Write the batch in one transaction; give back the rows it added."""
-    tables = _staged_tables(batch)
+    tables = staged_tables(batch)
 
     def load() -> tuple[int, int]:
-        new_entities = con.execute(
-            "SELECT count(*) FROM staged_entities WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
-        ).fetchone()
-        con.execute(read_sql("load_batch"))
-        copies = cluster_articles(con, batch.run_id, batch.extracted_at, batch.signatures)
+        with staged(con, tables):
+            new_entities = con.execute(
+                "SELECT count(*) FROM staged_entities WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
+            ).fetchone()
+            execute_staged(con, read_sql("load_batch"), tables)
+            copies = cluster_articles(con, batch.run_id, batch.extracted_at, batch.signatures)
         return (int(new_entities[0]) if new_entities else 0), copies
 
-    with staged(con, tables):
-        entities, copies = write(con, load)
+    entities, copies = write(con, load)
     return LoadCounts(
         articles=tables["staged_articles"].num_rows,
         entities=entities,
@@ -269,7 +272,8 @@ _QUARANTINE_SCHEMA = pa.schema(
 )
 
 
-def _staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
+def staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
+    """Give back the batch as the staged tables load_batch.sql reads, by name."""
     at = batch.extracted_at
     documents = [{**d.__dict__, "run_id": batch.run_id} for d in batch.documents]
     sources = [{"source_uri": s, "doc_id": d, "seen_at": at, "run_id": batch.run_id} for s, d in batch.sources]
@@ -427,8 +431,12 @@ def record_validation(
     con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[ExpectationOutcome], at: datetime
 ) -> None:
     """Store run-level validation outcomes (batch 0)."""
-    with staged(con, validation_tables(run_id, 0, outcomes, at)):
-        write(con, lambda: con.execute(read_sql("record_validation")))
+
+    def record() -> None:
+        with staged(con, validation_tables(run_id, 0, outcomes, at)):
+            con.execute(read_sql("record_validation"))
+
+    write(con, record)
 
 
 def _article_row(article_id: str, a: Article, batch: LoadBatch) -> dict[str, Any]:

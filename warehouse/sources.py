@@ -9,7 +9,7 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from newslake.warehouse.lake import read_sql, records, staged, write
+from newslake.warehouse.lake import execute_staged, read, read_sql, records, staged, write
 from newslake.warehouse.load import FetchRow, fetch_table
 
 # Transient failures are tried again by later runs, this many runs in all.
@@ -77,9 +77,12 @@ def seen_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, Seen
     """Give back what is known of each URL already seen, in one query."""
     if not urls:
         return {}
-    with staged(con, {"staged_urls": pa.table({"url": pa.array(urls, pa.string())})}):
-        rows = con.execute(read_sql("seen_lookup")).fetchall()
-    return {row[0]: SeenUrl(*row) for row in rows}
+
+    def lookup() -> list[tuple[Any, ...]]:
+        with staged(con, {"staged_urls": pa.table({"url": pa.array(urls, pa.string())})}):
+            return con.execute(read_sql("seen_lookup")).fetchall()
+
+    return {row[0]: SeenUrl(*row) for row in read(con, lookup)}
 
 
 def pending_urls(
@@ -108,13 +111,24 @@ def record_poll(
     listing_fetches: list[FetchRow],
 ) -> None:
     """Store a poll's validators, listing fetches and items to fetch, in one transaction."""
-    tables = {
+    tables = poll_tables(run_id, listed, validators, listing_fetches)
+
+    def record() -> None:
+        with staged(con, tables):
+            execute_staged(con, read_sql("record_poll"), tables)
+
+    write(con, record)
+
+
+def poll_tables(
+    run_id: str, listed: list[ListedRow], validators: list[Validators], listing_fetches: list[FetchRow]
+) -> dict[str, pa.Table]:
+    """Give back the staged tables record_poll.sql reads."""
+    return {
         "staged_listed": pa.Table.from_pylist([r.__dict__ for r in listed], schema=_LISTED_SCHEMA),
         "staged_validators": pa.Table.from_pylist([v.__dict__ for v in validators], schema=_VALIDATOR_SCHEMA),
         "staged_listing_fetches": fetch_table(run_id, listing_fetches),
     }
-    with staged(con, tables):
-        write(con, lambda: con.execute(read_sql("record_poll")))
 
 
 def record_source_run(con: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> None:

@@ -7,14 +7,34 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
+from newslake.tasks.clusters import story_signature
 from newslake.tasks.places import PLACES_ONLY
 from newslake.tasks.validate import ExpectationOutcome
-from newslake.warehouse.lake import LakeLocation, LakeMissingError, connect, threads_limited
-from newslake.warehouse.load import FetchRow, LoadBatch, StoredDocument, blob_column, load_batch, plan_batch
+from newslake.warehouse.clusters import STAGED_SCHEMAS
+from newslake.warehouse.lake import (
+    LakeLocation,
+    LakeMissingError,
+    connect,
+    execute_staged,
+    read_sql,
+    staged,
+    threads_limited,
+)
+from newslake.warehouse.load import (
+    FetchRow,
+    LoadBatch,
+    StoredDocument,
+    blob_column,
+    load_batch,
+    plan_batch,
+    staged_tables,
+)
 from newslake.warehouse.migrate import list_migrations, migrate, table_names
 from newslake.warehouse.query import WriteRefusedError, run_query
+from newslake.warehouse.sources import ListedRow, Validators, poll_tables, record_poll
 from tests.lakes import new_lake, sample_batch
 
 # Data tables; runs, validation_runs and validation_results are run logs that grow by one run each time,
@@ -92,6 +112,60 @@ def test_data_lands_in_zstd_parquet_files(con: duckdb.DuckDBPyConnection, tmp_pa
         row[0] for f in files for row in duckdb.sql(f"SELECT compression FROM parquet_metadata('{f}')").fetchall()
     }
     assert codecs == {"ZSTD"}
+
+
+def _every_kind_of_row(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the warehouse a row in each table the staged SQL files write to."""
+    at = datetime(2026, 1, 2, tzinfo=UTC)
+    batch = _logged_batch()
+    batch.signatures = [("art1", story_signature(" ".join(f"word{n}" for n in range(200))))]
+    load_batch(con, batch)
+    listed = [ListedRow("https://e.org/a", "feed", at, None)]
+    record_poll(con, "r1", listed, [Validators("feed", "https://e.org/feed", '"e1"', None, at)], batch.fetches)
+
+
+def _empty_inputs(sql_name: str) -> dict[str, pa.Table]:
+    if sql_name == "load_batch":
+        return staged_tables(LoadBatch("r9", datetime(2026, 1, 3, tzinfo=UTC), "test", "m-1"))
+    if sql_name == "record_poll":
+        return poll_tables("r9", [], [], [])
+    return {name: schema.empty_table() for name, schema in STAGED_SCHEMAS.items()}
+
+
+@pytest.mark.parametrize("sql_name", ["load_batch", "record_poll", "cluster_store"])
+def test_a_staged_statement_changes_nothing_when_its_staged_tables_are_empty(
+    con: duckdb.DuckDBPyConnection, sql_name: str
+) -> None:
+    # execute_staged skips a statement whose staged tables are all empty: right only while running it
+    # would change nothing. Here every statement runs, on empty inputs, over rows of every kind.
+    _every_kind_of_row(con)
+    tables = [t for t in table_names() if t != "write_token"]
+    before = {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+    assert all(before[t] for t in ("articles", "seen_urls", "cluster_bands", "fetches", "quarantine"))
+    inputs = _empty_inputs(sql_name)
+    con.execute("BEGIN TRANSACTION")
+    with staged(con, inputs):
+        for statement in con.extract_statements(read_sql(sql_name)):
+            con.execute(statement.query)
+    con.execute("COMMIT")
+    assert {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables} == before
+
+
+def test_statements_with_no_staged_rows_are_skipped_and_the_others_run(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE TEMP TABLE log (n BIGINT)")
+    # count(*) of an empty table is a row: a statement reading only the empty staged_b shows if it ran.
+    sql = """
+        INSERT INTO temp.log SELECT count(*) + 100 FROM staged_b;
+        INSERT INTO temp.log SELECT n FROM staged_a;
+        INSERT INTO temp.log SELECT count(*) + 10 FROM (SELECT n FROM staged_a UNION ALL SELECT n FROM staged_b);
+        INSERT INTO temp.log VALUES (7);
+    """
+    inputs = {"staged_a": pa.table({"n": [1]}), "staged_b": pa.table({"n": pa.array([], pa.int64())})}
+    con.execute("BEGIN TRANSACTION")
+    with staged(con, inputs):
+        execute_staged(con, sql, inputs)
+    con.execute("COMMIT")
+    assert sorted(row[0] for row in con.execute("SELECT n FROM temp.log").fetchall()) == [1, 7, 11]
 
 
 def test_update_keeps_previous_version(con: duckdb.DuckDBPyConnection) -> None:
