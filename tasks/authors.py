@@ -61,8 +61,16 @@ _PLACEHOLDERS = frozenset(
         "webredaktion",
         "none",
         "null",
+        # A photo credit's word where a byline goes: "Cortesía", "Courtesy".
+        "cortesía",
+        "cortesia",
+        "courtesy",
     ]
 )
+# A desk's code after a placeholder word ("Redaktion MSM", "Redacción EC"): two to four capitals.
+_DESK_CODE = re.compile(r"[A-Z]{2,4}")
+# An e-mail address written into a byline ("Jane Roe jane.roe@example.com") is no part of the name.
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
 # A byline that is a web address ("example.com", or "Example Com" once the extractor title-cases it).
 _HOST_NAME = re.compile(
     r"(?:^|[\s.])(?:www[\s.]|\S+[\s.](?:com|net|org|info|de|at|ch|uk|fr|it|es|nl|cl|pe|ar|br|io)$)", re.I
@@ -86,7 +94,8 @@ _LEAD_IN = re.compile(
 def clean_name(name: str) -> str:
     """Give back a person's name without a leading "By", and "Last, First" turned into "First Last";
     a name followed by a description ("Jane Roe, professor at X") keeps only the name."""
-    name = _TRAILING_NOTE.sub("", _BY.sub("", _LEAD_IN.sub("", html.unescape(" ".join(name.split())))))
+    name = " ".join(_EMAIL.sub(" ", html.unescape(name)).split())
+    name = _TRAILING_NOTE.sub("", _BY.sub("", _LEAD_IN.sub("", name)))
     name = _WRITTEN_FOR.sub("", name).strip(" ,.;:-")
     parts = [p.strip() for p in name.split(",") if p.strip()]
     if len(parts) == 2 and all(" " not in p for p in parts) and all(_capitalised(p) for p in parts):
@@ -328,7 +337,14 @@ def _declared(organisations: Iterable[str]) -> set[str]:
 
 
 def _is_placeholder(name: str) -> bool:
-    return _key(name) in _PLACEHOLDERS
+    """Tell whether a byline names nobody: a placeholder ("Redaktion"), placeholder words alone
+    ("Editorial Staff"), or those followed by a desk's code ("Redaktion MSM")."""
+    if _key(name) in _PLACEHOLDERS:
+        return True
+    words = name.split()
+    desk = [_key(w) in _PLACEHOLDERS for w in words]
+    # A code after desk words is the desk's; one before them is an organisation's name ("BBC News").
+    return bool(desk) and desk[0] and (all(desk) or (all(desk[:-1]) and bool(_DESK_CODE.fullmatch(words[-1]))))
 
 
 def _is_initials(name: str) -> bool:

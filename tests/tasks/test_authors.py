@@ -15,6 +15,8 @@ from newslake.tasks.metadata import read_claims
         ("  Jane   Roe ", "Jane Roe"),
         ("신현주 기자", "신현주"),  # "reporter" after the name
         ("山田太郎 記者", "山田太郎"),
+        ("Jane Roe jane.roe@example.com", "Jane Roe"),  # an e-mail address is no part of a name
+        ("Ana María Roe Reinaana.roe@example.com", "Ana María Roe"),  # nor glued to its last word
     ],
 )
 def test_clean_name(given, expected):
@@ -72,10 +74,33 @@ def test_json_ld_authors_of_the_main_article_are_read():
 
 @pytest.mark.parametrize(
     "byline",
-    ["Admin", "Super User", "Wordpressadmin", "Unknown", "Redaktion", "Submitted", "Name", "Anonymous", "Nachrichten"],
+    [
+        "Admin",
+        "Super User",
+        "Wordpressadmin",
+        "Unknown",
+        "Redaktion",
+        "Submitted",
+        "Name",
+        "Anonymous",
+        "Nachrichten",
+        # desk words together, or with the desk's code after them; a photo credit's word
+        "Editorial Staff",
+        "News Team",
+        "Redaktion MSM",
+        "Redacción EC",
+        "Cortesía",
+        "Courtesy",
+    ],
 )
 def test_a_placeholder_is_never_an_author(byline):
     assert choose_authors([byline], [byline], [byline], []) == ()
+
+
+@pytest.mark.parametrize("byline", ["BBC News", "AFP Staff", "Jane Staff", "Redaktion dpa Jane Roe"])
+def test_a_name_before_a_desk_word_is_not_a_placeholder(byline):
+    # "BBC News" names an organisation, which the markup may declare as the author.
+    assert choose_authors([], [byline], [], []) == (byline,)
 
 
 @pytest.mark.parametrize(
