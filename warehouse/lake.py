@@ -273,20 +273,6 @@ def write(con: duckdb.DuckDBPyConnection, work: Callable[[], T], token: bool = T
     raise AssertionError("unreachable")
 
 
-def read(con: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
-    """Run `work`'s statements in one read transaction; give back what it gave back.
-
-    With the warehouse attached, a statement outside a transaction is a transaction of its own, and
-    each one starts by reading the catalog: a query over staged tables (see `staged`) paid that for
-    each table it registered and dropped as well."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        return work()
-    finally:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")  # it wrote nothing; a failed statement may have ended it already
-
-
 def is_write_conflict(exc: BaseException) -> bool:
     """Tell whether a commit failed only because another writer committed first."""
     return isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower()
@@ -349,7 +335,7 @@ def _statement_inputs(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[st
 @contextmanager
 def staged(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> Iterator[None]:
     """Make Arrow tables queryable by name for the block. Use it inside a transaction (`write` or
-    `read`): outside one, registering or dropping each table is a transaction of its own, which reads
+    `transaction`): outside one, registering or dropping each table is a transaction of its own, which reads
     the catalog of the attached warehouse (about 5 ms each; a batch stages 13 tables)."""
     for name, table in tables.items():
         con.register(name, table)
@@ -382,7 +368,9 @@ def threads_limited(con: duckdb.DuckDBPyConnection, threads: int | None) -> Iter
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Run the block in one transaction: committed when it ends, rolled back when it raises. For reads
-    that must all see one snapshot; writes go through `write`, which also settles concurrent writers."""
+    that must all see one snapshot, or that run several statements: with the warehouse attached, each
+    statement outside a transaction is one of its own and reads the catalog first. Writes go through
+    `write`, which also settles concurrent writers."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield

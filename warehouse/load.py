@@ -15,7 +15,7 @@ from newslake.tasks.identify import entity_id_for
 from newslake.tasks.records import Article, EntitySpan, Mention, Quote, Rejection
 from newslake.tasks.validate import ExpectationOutcome
 from newslake.warehouse.clusters import cluster_articles
-from newslake.warehouse.lake import execute_staged, read, read_sql, staged, write
+from newslake.warehouse.lake import execute_staged, read_sql, staged, transaction, write
 
 # What a fetch was for: a page of an article, or a listing (feed, sitemap, URL list).
 FetchPurpose = Literal["page", "feed", "sitemap", "urls", "archive"]
@@ -112,12 +112,9 @@ def plan_batch(con: duckdb.DuckDBPyConnection, candidates: list[tuple[str, str]]
         },
         schema=pa.schema([("source_uri", pa.string()), ("doc_id", pa.string())]),
     )
-
-    def plan() -> list[tuple[Any, ...]]:
-        with staged(con, {"staged_candidates": staged_table}):
-            return con.execute(read_sql("plan_batch")).fetchall()
-
-    return [SourcePlan(*row) for row in read(con, plan)]
+    with transaction(con), staged(con, {"staged_candidates": staged_table}):
+        rows = con.execute(read_sql("plan_batch")).fetchall()
+    return [SourcePlan(*row) for row in rows]
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:

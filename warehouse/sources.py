@@ -9,7 +9,7 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from newslake.warehouse.lake import execute_staged, read, read_sql, records, staged, write
+from newslake.warehouse.lake import execute_staged, read_sql, records, staged, transaction, write
 from newslake.warehouse.load import FetchRow, fetch_table
 
 # Transient failures are tried again by later runs, this many runs in all.
@@ -77,12 +77,9 @@ def seen_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, Seen
     """Give back what is known of each URL already seen, in one query."""
     if not urls:
         return {}
-
-    def lookup() -> list[tuple[Any, ...]]:
-        with staged(con, {"staged_urls": pa.table({"url": pa.array(urls, pa.string())})}):
-            return con.execute(read_sql("seen_lookup")).fetchall()
-
-    return {row[0]: SeenUrl(*row) for row in read(con, lookup)}
+    with transaction(con), staged(con, {"staged_urls": pa.table({"url": pa.array(urls, pa.string())})}):
+        rows = con.execute(read_sql("seen_lookup")).fetchall()
+    return {row[0]: SeenUrl(*row) for row in rows}
 
 
 def pending_urls(

@@ -19,10 +19,10 @@ from newslake.warehouse.lake import (
     LakeMissingError,
     connect,
     execute_staged,
-    read,
     read_sql,
     staged,
     threads_limited,
+    transaction,
 )
 from newslake.warehouse.load import (
     FetchRow,
@@ -50,11 +50,8 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     # write_token is bookkeeping: its single row is bumped by every write (see test_write.py).
-    # One transaction for all: each statement of its own would read the catalog first.
-    return read(
-        con,
-        lambda: {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES if t != "write_token"},  # type: ignore[index]
-    )
+    with transaction(con):  # each statement of its own would read the catalog first
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES if t != "write_token"}  # type: ignore[index]
 
 
 def test_a_migrated_lake_is_empty_and_takes_no_migration_twice(con: duckdb.DuckDBPyConnection) -> None:
