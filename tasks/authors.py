@@ -207,11 +207,14 @@ def _claimed_authors(
     people = _unique(n for value in persons for n in split_names(value) if is_person_name(n))
     if people:
         return people
-    # A place is an address's part ("Kirche und Leben, Münster, Germany"), never an author.
+    # A place is an address's part ("Kirche und Leben, Münster, Germany"), never an author; names that
+    # end in a country are an address whole, towns the gazetteer does not know included ("…, Frankfurt,
+    # Germany"), as in a visible byline (`byline_names`).
+    found = tuple(found)
+    names = [n for value in found for n in split_names(value)]
     named = _unique(
         n
-        for value in found
-        for n in split_names(value)
+        for n in ([] if len(names) > 1 and is_country(names[-1]) else names)
         if not _is_initials(n) and not _is_placeholder(n) and not is_known_place(n)
     )
     people = tuple(n for n in named if is_person_name(n) and not _is_publisher(n, publishers))

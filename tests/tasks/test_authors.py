@@ -265,6 +265,9 @@ def test_the_places_of_an_address_given_as_author_name_nobody() -> None:
     # The extractor splits "Kirche und Leben, Münster, Germany" at its "und" and its commas.
     assert choose_authors([], [], ["Kirche; Leben; Münster; Germany"], ["kirche-und-leben.de"]) == ()
     assert choose_authors([], [], ["Jane Roe, Berlin"], []) == ("Jane Roe",)
+    # A town the gazetteer does not know is part of an address that ends in a country all the same.
+    assert choose_authors([], [], ["Hessenschau De; Frankfurt; Germany"], ["hessenschau.de"]) == ()
+    assert choose_authors([], [], ["Jane Roe; John Doe"], []) == ("Jane Roe", "John Doe")
 
 
 def test_a_person_named_like_a_place_is_still_an_author() -> None:
