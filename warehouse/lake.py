@@ -313,7 +313,7 @@ def execute_staged(con: duckdb.DuckDBPyConnection, sql: str, tables: Mapping[str
     Every statement of a SQL file run this way must change nothing when the staged tables it reads are
     empty: it inserts their rows, or deletes or updates the rows they name (tests/warehouse/test_load.py
     checks the files). Skipping them matters: planning a statement reads the warehouse catalog of each
-    table it names, 5 to 30 ms, and a batch with no fetch, refusal or quote ran a dozen for nothing."""
+    table it names, 5 to 30 ms, and a batch with no fetch, refusal or quote ran up to ten for nothing."""
     for statement, inputs in _statement_inputs(con, sql):
         if not inputs or any(name not in tables or tables[name].num_rows for name in inputs):
             con.execute(statement)
@@ -335,8 +335,8 @@ def _statement_inputs(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[st
 @contextmanager
 def staged(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> Iterator[None]:
     """Make Arrow tables queryable by name for the block. Use it inside a transaction (`write` or
-    `transaction`): outside one, registering or dropping each table is a transaction of its own, which reads
-    the catalog of the attached warehouse (about 5 ms each; a batch stages 13 tables)."""
+    `transaction`): outside one, registering or dropping each table is a transaction of its own,
+    which reads the catalog of the attached warehouse (about 5 ms each; a batch stages 13 tables)."""
     for name, table in tables.items():
         con.register(name, table)
     try:
