@@ -208,13 +208,11 @@ def _claimed_authors(
     if people:
         return people
     # A place is an address's part ("Kirche und Leben, Münster, Germany"), never an author; names that
-    # end in a country are an address whole, towns the gazetteer does not know included ("…, Frankfurt,
-    # Germany"), as in a visible byline (`byline_names`).
-    found = tuple(found)
+    # end in a country are an address whole, towns the gazetteer does not know included.
     names = [n for value in found for n in split_names(value)]
     named = _unique(
         n
-        for n in ([] if len(names) > 1 and is_country(names[-1]) else names)
+        for n in ([] if _ends_in_country(names) else names)
         if not _is_initials(n) and not _is_placeholder(n) and not is_known_place(n)
     )
     people = tuple(n for n in named if is_person_name(n) and not _is_publisher(n, publishers))
@@ -283,9 +281,15 @@ def byline_names(text: str, marked: bool) -> list[str]:
         name = clean_name(part)
         if name and is_person_name(name):
             names.append(name)
-    if names and (all(is_known_place(n) for n in names) or (len(names) > 1 and is_country(names[-1]))):
+    if names and (all(is_known_place(n) for n in names) or _ends_in_country(names)):
         return []  # a dateline ("Frankfurt, Germany") where a byline goes names no author
     return names
+
+
+def _ends_in_country(names: list[str]) -> bool:
+    """Tell whether several names end in a country's: an address or a dateline ("…, Frankfurt,
+    Germany"), whatever the gazetteer knows of the places before it."""
+    return len(names) > 1 and is_country(names[-1])
 
 
 # A date after the names: "Von Jane Roe am 08.12.2022", "By Jane Roe on May 2, 2020".
@@ -344,10 +348,11 @@ def _is_placeholder(name: str) -> bool:
     ("Editorial Staff"), or those followed by a desk's code ("Redaktion MSM")."""
     if _key(name) in _PLACEHOLDERS:
         return True
-    words = name.split()
-    desk = [_key(w) in _PLACEHOLDERS for w in words]
+    *head, last = name.split() or [""]
     # A code after desk words is the desk's; one before them is an organisation's name ("BBC News").
-    return bool(desk) and desk[0] and (all(desk) or (all(desk[:-1]) and bool(_DESK_CODE.fullmatch(words[-1]))))
+    if not head or any(_key(w) not in _PLACEHOLDERS for w in head):
+        return False
+    return _key(last) in _PLACEHOLDERS or bool(_DESK_CODE.fullmatch(last))
 
 
 def _is_initials(name: str) -> bool:

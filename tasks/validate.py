@@ -217,7 +217,7 @@ def prune_validation_pages(folder: Path, older_than: datetime) -> int:
     for run_time in list((folder / "validations").glob("*/*/*")):  # listed first: folders go below
         if not (run_time.is_dir() and _RUN_TIME.fullmatch(run_time.name)):
             continue
-        when = datetime.strptime(run_time.name.rstrip("Z").split(".")[0], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+        when = datetime.strptime(run_time.name[:15], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)  # to the second
         if when < older_than:
             shutil.rmtree(run_time)
             removed += 1

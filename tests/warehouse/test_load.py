@@ -145,11 +145,9 @@ def test_a_staged_statement_changes_nothing_when_its_staged_tables_are_empty(
     before = {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
     assert all(before[t] for t in ("articles", "seen_urls", "cluster_bands", "fetches", "quarantine"))
     inputs = _empty_inputs(sql_name)
-    con.execute("BEGIN TRANSACTION")
-    with staged(con, inputs):
+    with transaction(con), staged(con, inputs):
         for statement in con.extract_statements(read_sql(sql_name)):
             con.execute(statement.query)
-    con.execute("COMMIT")
     assert {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables} == before
 
 
@@ -163,10 +161,8 @@ def test_statements_with_no_staged_rows_are_skipped_and_the_others_run(con: duck
         INSERT INTO temp.log VALUES (7);
     """
     inputs = {"staged_a": pa.table({"n": [1]}), "staged_b": pa.table({"n": pa.array([], pa.int64())})}
-    con.execute("BEGIN TRANSACTION")
-    with staged(con, inputs):
+    with transaction(con), staged(con, inputs):
         execute_staged(con, sql, inputs)
-    con.execute("COMMIT")
     assert sorted(row[0] for row in con.execute("SELECT n FROM temp.log").fetchall()) == [1, 7, 11]
 
 
