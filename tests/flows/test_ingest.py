@@ -44,6 +44,9 @@ def test_seeds_load_and_a_second_run_changes_nothing(newslake: CliRunner, tmp_pa
     assert "Traceback" not in first.stderr + first.stdout
     assert "ERROR" not in first.stderr
     assert "Sample query" in first.stdout and "The Word 360" in first.stdout
+    # The sample is the answer `newslake sql` gives to the same query, table and all.
+    query = first.stdout.split("Sample query: ", 1)[1].splitlines()[0]
+    assert first.stdout.endswith(newslake("sql", query, "--lake", str(lake)).stdout)
     run = _last_run(lake)
     assert (run["status"], run["documents_seen"], run["documents_new"], run["articles_loaded"]) == (
         "completed",
