@@ -98,9 +98,8 @@ def test_an_unknown_source_is_refused_before_any_worker_starts(tmp_path: Path, m
     assert started == []
 
 
-def test_seed_articles_are_stored_field_by_field(newslake: CliRunner, tmp_path: Path) -> None:
-    lake = tmp_path / "lake"
-    newslake("run", str(SEEDS), "--lake", str(lake))
+def test_seed_articles_are_stored_field_by_field(seed_lake: Path) -> None:
+    lake = seed_lake
     articles = {Path(str(r["source_uri"])).name: r for r in rows(lake, "SELECT * FROM articles")}
     seed0, seed3 = articles[SEED_000.name], articles[SEED_003.name]
     assert seed0["authors"] == ["T.D."] and seed0["published_at"] is None
@@ -222,11 +221,11 @@ def test_same_bytes_under_two_names_is_one_document_with_two_sources(newslake: C
     assert (counts["documents"], counts["document_sources"], counts["articles"]) == (1, 2, 1)
 
 
-def test_sql_refuses_writes_with_a_clear_message(newslake: CliRunner, tmp_path: Path) -> None:
-    lake = tmp_path / "lake"
-    missing = newslake("sql", "SELECT 1", "--lake", str(lake), check=False)
+def test_sql_refuses_writes_with_a_clear_message(newslake: CliRunner, seed_lake: Path, tmp_path: Path) -> None:
+    missing = newslake("sql", "SELECT 1", "--lake", str(tmp_path / "lake"), check=False)
     assert missing.returncode != 0 and "newslake run" in missing.stderr and "Traceback" not in missing.stderr
-    newslake("run", str(SEED_000), "--lake", str(lake))
+    assert not (tmp_path / "lake").exists()  # asking did not create it
+    lake = seed_lake
     refused = newslake("sql", "DELETE FROM articles", "--lake", str(lake), check=False)
     assert refused.returncode != 0
     assert "only reads" in refused.stderr and "Traceback" not in refused.stderr
