@@ -126,7 +126,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> LoadCounts:
             new_entities = con.execute(
                 "SELECT count(*) FROM staged_entities WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
             ).fetchone()
-            execute_staged(con, read_sql("load_batch"), tables)
+            present = already_loaded(con, tables)
+            with staged(con, present):
+                execute_staged(con, read_sql("load_batch"), {**tables, **present})
             copies = cluster_articles(con, batch.run_id, batch.extracted_at, batch.signatures)
         return (int(new_entities[0]) if new_entities else 0), copies
 
@@ -171,6 +173,9 @@ _ARTICLE_SCHEMA = pa.schema(
         ("run_id", pa.string()),
     ]
 )
+# What of a staged batch the warehouse holds already (see already_loaded).
+REPLACED_SCHEMA = pa.schema([_ARTICLE_SCHEMA.field(f) for f in ("article_id", "doc_id", "extracted_at", "run_id")])
+REVALIDATED_SCHEMA = pa.schema([("run_id", pa.string()), ("batch", pa.int32())])
 _DOCUMENT_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),
@@ -269,8 +274,28 @@ _QUARANTINE_SCHEMA = pa.schema(
 )
 
 
+def already_loaded(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """Give back what of the staged batch (registered) the warehouse holds already, as the two tables
+    load_batch.sql replaces rows by: staged_replaced, the articles it has (an update, or a batch loaded
+    again; replaced_articles.sql), and staged_revalidated, the batches it has quality results of
+    (revalidated_batches.sql). Read inside the batch's transaction. Finding them first spares a batch of
+    new articles the statements that look for rows to replace, each a scan of a table that grows with
+    the warehouse (8-10 ms each on a small one, seven of them)."""
+
+    def found(sql_name: str, staged_input: str, schema: pa.Schema) -> pa.Table:
+        if not tables[staged_input].num_rows:
+            return schema.empty_table()
+        return con.execute(read_sql(sql_name)).to_arrow_table().cast(schema)
+
+    return {
+        "staged_replaced": found("replaced_articles", "staged_articles", REPLACED_SCHEMA),
+        "staged_revalidated": found("revalidated_batches", "staged_validation_runs", REVALIDATED_SCHEMA),
+    }
+
+
 def staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:
-    """Give back the batch as the staged tables load_batch.sql reads, by name."""
+    """Give back the batch as the staged tables load_batch.sql reads, by name: all but staged_replaced and
+    staged_revalidated, which come from the warehouse inside the batch's transaction (`already_loaded`)."""
     at = batch.extracted_at
     documents = [{**d.__dict__, "run_id": batch.run_id} for d in batch.documents]
     sources = [{"source_uri": s, "doc_id": d, "seen_at": at, "run_id": batch.run_id} for s, d in batch.sources]

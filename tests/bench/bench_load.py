@@ -22,7 +22,7 @@ import duckdb
 from newslake.tasks.validate import ExpectationOutcome
 from newslake.warehouse.clusters import cluster_articles
 from newslake.warehouse.lake import connect, read_sql, staged, write
-from newslake.warehouse.load import LoadBatch, load_batch, staged_tables
+from newslake.warehouse.load import LoadBatch, already_loaded, load_batch, staged_tables
 from newslake.warehouse.migrate import table_names
 from tests.lakes import new_lake, sample_batch
 
@@ -40,14 +40,15 @@ def batch(n: int) -> LoadBatch:
 
 def plain_load(con: duckdb.DuckDBPyConnection, loaded: LoadBatch) -> None:
     """Load a batch with its tables staged outside the transaction and every statement run."""
-    with staged(con, staged_tables(loaded)):
-        write(
-            con,
-            lambda: (
-                con.execute(read_sql("load_batch")),
-                cluster_articles(con, loaded.run_id, loaded.extracted_at, loaded.signatures),
-            ),
-        )
+    tables = staged_tables(loaded)
+    with staged(con, tables):
+
+        def load() -> None:
+            with staged(con, already_loaded(con, tables)):
+                con.execute(read_sql("load_batch"))
+            cluster_articles(con, loaded.run_id, loaded.extracted_at, loaded.signatures)
+
+        write(con, load)
 
 
 def contents(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from newslake.warehouse.load import (
     FetchRow,
     LoadBatch,
     StoredDocument,
+    already_loaded,
     blob_column,
     load_batch,
     plan_batch,
@@ -128,7 +130,8 @@ def _every_kind_of_row(con: duckdb.DuckDBPyConnection) -> None:
 
 def _empty_inputs(sql_name: str) -> dict[str, pa.Table]:
     if sql_name == "load_batch":
-        return staged_tables(LoadBatch("r9", datetime(2026, 1, 3, tzinfo=UTC), "test", "m-1"))
+        empty = staged_tables(LoadBatch("r9", datetime(2026, 1, 3, tzinfo=UTC), "test", "m-1"))
+        return {**empty, **already_loaded(duckdb.connect(), empty)}
     if sql_name == "record_poll":
         return poll_tables("r9", [], [], [])
     return {name: schema.empty_table() for name, schema in STAGED_SCHEMAS.items()}
@@ -168,11 +171,46 @@ def test_statements_with_no_staged_rows_are_skipped_and_the_others_run(con: duck
 
 def test_update_keeps_previous_version(con: duckdb.DuckDBPyConnection) -> None:
     load_batch(con, sample_batch())
+    first = _counts(con)
     load_batch(con, sample_batch(doc_id="d2", text="Changed words " * 30, run_id="r2"))
     rows = con.execute("SELECT article_id, doc_id FROM articles").fetchall()
     assert rows == [("art1", "d2")]
     old = con.execute("SELECT doc_id, superseded_by_run FROM article_versions").fetchall()
     assert old == [("d1", "r2")]
+    # The new version's mentions, links and quotes replace the old one's.
+    counts = _counts(con)
+    assert [counts[t] for t in ("mentions", "links", "entity_mentions", "quotes")] == [
+        first[t] for t in ("mentions", "links", "entity_mentions", "quotes")
+    ]
+
+
+class _Recording:
+    """A connection that remembers the SQL it was given."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self.executed: list[str] = []
+
+    def execute(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
+        self.executed.append(sql)
+        return self._con.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+
+def test_new_articles_skip_the_statements_that_replace_rows_and_an_update_runs_them(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    replacing = re.compile(r"^(DELETE FROM (articles|mentions|links|entity_mentions|quotes|validation_\w+)\b)", re.M)
+    first = _Recording(con)
+    load_batch(first, _logged_batch())  # type: ignore[arg-type]
+    assert not [sql for sql in first.executed if replacing.search(sql)]
+    again = _Recording(con)
+    load_batch(again, _logged_batch())  # type: ignore[arg-type]
+    ran = {m.group(2) for sql in again.executed for m in [replacing.search(sql)] if m}
+    replaced = {"articles", "mentions", "links", "entity_mentions", "quotes", "validation_runs", "validation_results"}
+    assert ran == replaced
 
 
 def test_plan_tells_new_unchanged_updated_and_duplicate(con: duckdb.DuckDBPyConnection) -> None:

@@ -13,27 +13,29 @@ WHERE d.source_uri = s.source_uri AND d.doc_id = s.doc_id;
 
 INSERT INTO document_sources BY NAME SELECT * FROM staged_sources;
 
--- Updated articles: keep the previous version, then replace it.
+-- Updated articles: keep the previous version, then replace it. staged_replaced holds the staged
+-- articles the warehouse already has (replaced_articles.sql, inside this transaction): an article's
+-- mentions, links, entity mentions and quotes exist only while the article does.
 INSERT INTO article_versions BY NAME
 SELECT a.*, s.extracted_at AS superseded_at, s.run_id AS superseded_by_run
 FROM articles AS a
-JOIN staged_articles AS s ON s.article_id = a.article_id
+JOIN staged_replaced AS s ON s.article_id = a.article_id
 WHERE a.doc_id <> s.doc_id;
 
-DELETE FROM articles WHERE article_id IN (SELECT article_id FROM staged_articles);
+DELETE FROM articles WHERE article_id IN (SELECT article_id FROM staged_replaced);
 INSERT INTO articles BY NAME SELECT * FROM staged_articles;
 
 -- Mentions and links belong to the current version of an article.
-DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM staged_articles);
+DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM staged_replaced);
 INSERT INTO mentions BY NAME SELECT * FROM staged_mentions;
 
-DELETE FROM links WHERE article_id IN (SELECT article_id FROM staged_articles);
+DELETE FROM links WHERE article_id IN (SELECT article_id FROM staged_replaced);
 INSERT INTO links BY NAME SELECT * FROM staged_links;
 
-DELETE FROM entity_mentions WHERE article_id IN (SELECT article_id FROM staged_articles);
+DELETE FROM entity_mentions WHERE article_id IN (SELECT article_id FROM staged_replaced);
 INSERT INTO entity_mentions BY NAME SELECT * FROM staged_entity_mentions;
 
-DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM staged_articles);
+DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM staged_replaced);
 INSERT INTO quotes BY NAME SELECT * FROM staged_quotes;
 
 -- Entities and aliases are shared across articles: only new ones are added.
@@ -53,13 +55,14 @@ DELETE FROM quarantine
 WHERE stage = 'fetch' AND source_uri IN (SELECT url FROM staged_fetches);
 INSERT INTO quarantine BY NAME SELECT * FROM staged_quarantine;
 
--- Quality results of the batch (a replayed batch, one redone after its worker died, replaces its own).
+-- Quality results of the batch (a replayed batch, one redone after its worker died, replaces its own:
+-- staged_revalidated, from revalidated_batches.sql inside this transaction).
 DELETE FROM validation_runs AS v
-USING (SELECT DISTINCT run_id, batch FROM staged_validation_runs) AS s
+USING staged_revalidated AS s
 WHERE v.run_id = s.run_id AND v.batch = s.batch;
 INSERT INTO validation_runs BY NAME SELECT * FROM staged_validation_runs;
 DELETE FROM validation_results AS v
-USING (SELECT DISTINCT run_id, batch FROM staged_validation_results) AS s
+USING staged_revalidated AS s
 WHERE v.run_id = s.run_id AND v.batch = s.batch;
 INSERT INTO validation_results BY NAME SELECT * FROM staged_validation_results;
 
