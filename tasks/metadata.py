@@ -6,6 +6,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from lxml import html as lxml_html
@@ -15,7 +16,7 @@ from newslake.tasks.embedded import body_text
 from newslake.tasks.labels import in_fact_sheet, short_text
 from newslake.tasks.urls import host_label, host_of, split_url
 
-_SEPARATORS = re.compile(r"\s+[-|–—·•»›‹:]\s+|\s*[｜|：]\s*|\s+(?:::|//)\s+")
+_SEPARATORS = re.compile(r"\s+[-|–—·•»›‹:│]\s+|\s*[｜|：]\s*|\s+(?:::|//)\s+")
 # Characters that are invisible in a headline and only break comparisons: zero-width spaces and
 # joiners, soft hyphens, word joiners, byte-order marks.
 _INVISIBLE = re.compile("[\u200b-\u200f\u00ad\u2060\ufeff]")
@@ -422,7 +423,7 @@ def _unescaped(title: str) -> str:
     return _clean(html.unescape(title))
 
 
-_TAIL = re.compile(r"\s*[-|–—·•»›:｜]\s*\S")
+_TAIL = re.compile(r"\s*[-|–—·•»›:｜│]\s*\S")
 
 
 def _without_tail(title: str, others: list[str]) -> str:
@@ -443,17 +444,18 @@ def strip_site_name(
     title = _TRAILING_SEPARATOR.sub("", title)
     names = {_key(n) for n in site_names}
     homes = {_key(n) for n in home_names}
-    host_words = set(_TOKEN.findall((hostname or "").lower())) - {"www", "com", "org", "net", "co", "de", "uk"}
+    host_words = set(_TOKEN.findall((hostname or "").lower())) - _HOST_NOISE
 
     def is_site(part: str) -> bool:
         key = _key(part)
-        tokens = set(_TOKEN.findall(part.lower()))
+        tokens = set(_TOKEN.findall(part.lower())) - _HOST_NOISE
         return bool(key) and (
             bool(_DATE_ONLY.match(part))
             or key in names
             or key in homes
             or any(key in n or n in key for n in names if n)
             or bool(tokens and tokens <= host_words)
+            or is_web_address(part)
         )
 
     while len(parts := _SEPARATORS.split(title)) >= 2:
@@ -464,6 +466,28 @@ def strip_site_name(
         else:
             break
     return title
+
+
+# Words of a host name that name no site: "www" and the commonest endings.
+_HOST_NOISE = frozenset({"www", "com", "org", "net", "co", "de", "uk"})
+_WEB_ADDRESS = re.compile(r"(?:www\.)?(?:[a-z0-9-]+\.)+([a-z]{2,6})", re.IGNORECASE)
+# Endings of web addresses besides the countries' two-letter ones.
+_GENERIC_ENDINGS = frozenset({"com", "org", "net", "info", "biz", "news", "online", "blog", "eu"})
+
+
+def is_web_address(text: str) -> bool:
+    """Tell whether the text is a bare web address ("heizung.de", "www.example.com"): a site's name as
+    titles write it ("Headline | heizung.de"). Endings must be real ones (a country's two letters or
+    a common generic one), so "Node.js" is no address."""
+    match = _WEB_ADDRESS.fullmatch(text.strip())
+    return match is not None and match.group(1).lower() in _address_endings()
+
+
+@lru_cache(maxsize=1)
+def _address_endings() -> frozenset[str]:
+    import pycountry
+
+    return _GENERIC_ENDINGS | {country.alpha_2.lower() for country in pycountry.countries} | {"uk"}
 
 
 def site_as_written(site: str | None, claims: PageClaims) -> str | None:

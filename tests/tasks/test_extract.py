@@ -201,6 +201,12 @@ def test_html_page_uses_metadata_and_keeps_links() -> None:
         ("23.01.2022 - Wierer wins - Biathlon Antholz", (), "biathlon-antholz.it", "Wierer wins"),
         ("mediaarchitecture.de // » Jens Weber", ("mediaarchitecture.de",), None, "Jens Weber"),
         ("- Angsten vil øke", (), "dagbladet.no", "- Angsten vil øke"),  # a dash opening a quotation stays
+        # A bare web address at either end is the site's name, the page's own host or not.
+        ("Wärmepumpe im Altbau | heizung.de", (), "www.heizung.de", "Wärmepumpe im Altbau"),
+        ("Wärmepumpe im Altbau | heizung.de", (), None, "Wärmepumpe im Altbau"),
+        ("energieverbraucher.de | Gaspreise", (), None, "Gaspreise"),
+        ("Streams in practice - Node.js", (), None, "Streams in practice - Node.js"),  # .js ends no address
+        ("Produkttester werden │ Nestlé Marktplatz", ("Nestlé Marktplatz",), None, "Produkttester werden"),
     ],
 )
 def test_strip_site_name(title: str, sites: tuple[str, ...], host: str | None, expected: str) -> None:
