@@ -237,11 +237,17 @@ _CONJUNCTIONS = frozenset((*_NAME_JOINERS, "i"))
 _BYLINE_CUE = re.compile(
     r"^[\W_]*(?:(?:von|by|par|por|door|af|av)\s+(?=[^\W\d_])|"
     r"(?:autor(?:in|en)?|authors?|by|text|verfasst von|geschrieben von|written by|posted by)\s*:\s*|"
-    r"(?:autor(?:in|en)?|verfasst von|geschrieben von|written by|posted by)\s+)",
+    r"(?:autor(?:in|en)?|text von|verfasst von|geschrieben von|written by|posted by)\s+)",
     re.IGNORECASE,
 )
 # Credits that are not the story's byline: "Foto von …", "Quelle: …".
 _CREDIT = re.compile(r"^[\W_]*(?:foto|photo|bild|image|illustration|grafik|quelle|source)", re.IGNORECASE)
+# Another credit after the byline's names: "Text von Jane Roe Illustration von John Doe", "By Jane Roe
+# Photos by John Doe". The names end where it begins.
+_CREDIT_TAIL = re.compile(
+    r"\s+(?:fotos?|photos?|photography|bilder?|illustrations?|illustrationen|grafiken?|graphics)\s*(?::|von|by)\s.*$",
+    re.IGNORECASE,
+)
 _BYLINE_PARTS = re.compile(r"\s*(?:[,;|/&]|\s(?:" + "|".join(_NAME_JOINERS) + r")\s)\s*", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z\u00c0-\u00de]+")  # "Daniel", not "SeglerBlog" or "AFP"
 
@@ -267,7 +273,8 @@ def byline_names(text: str, marked: bool) -> list[str]:
     if marked and cue is None and _HANDLE.fullmatch(text) and not _is_placeholder(text):
         return [text]  # an account name alone in the author element ("reineckefuchs")
     names = []
-    for part in _BYLINE_PARTS.split(_DATE_TAIL.sub("", text[cue.end() :] if cue else text)):
+    names_text = _CREDIT_TAIL.sub("", _DATE_TAIL.sub("", text[cue.end() :] if cue else text))
+    for part in _BYLINE_PARTS.split(names_text):
         words = part.split()
         lower = [w for w in words if w[:1].islower() and w not in _PARTICLES]
         if len(lower) >= 2:

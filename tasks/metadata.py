@@ -152,10 +152,14 @@ _NOT_TEXT = frozenset(("script", "style", "head", "title", "meta", "html", "link
 def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
     """Give back the page's visible bylines (see PageClaims.bylines), at most the first ten."""
     found: list[tuple[str, bool]] = []
-    # What holds the headline is the article's frame, not a sidebar or a comment list, whatever its class
-    # says ("has-sidebar", "no-sidebars", "with-sidebar" describe the layout around the article).
+    # What holds the headline or the article's text is the article's frame, not a sidebar or a comment
+    # list, whatever its class says ("has-sidebar", "layoutTwoColumnsRightSidebar" describe the layout
+    # around the article).
     headline = next(tree.iter("h1"), None)
     frame = frozenset(headline.iterancestors()) if headline is not None else frozenset()
+    text_holder = _main_text_holder(tree)
+    if text_holder is not None:
+        frame |= {text_holder, *text_holder.iterancestors()}
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
             continue
@@ -183,6 +187,16 @@ def _bylines(tree: Any) -> tuple[tuple[str, bool], ...]:
 # A class that describes the layout around an element, not the element: "has-double-sidebar",
 # "no-sidebar", "wrapper__with-sidebar", "without-comments".
 _LAYOUT_MODIFIER = re.compile(r"(?:^|[-_])(?:has|no|with|without)[-_]", re.I)
+
+
+def _main_text_holder(tree: Any) -> Any:
+    """Give back the element whose paragraphs hold the most text: where the article's body is."""
+    lengths: dict[Any, int] = {}
+    for paragraph in tree.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            lengths[parent] = lengths.get(parent, 0) + len(paragraph.text_content())
+    return max(lengths, key=lengths.__getitem__, default=None)
 
 
 def _is_aside(element: Any) -> bool:

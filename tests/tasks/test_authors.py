@@ -166,6 +166,8 @@ def test_lead_ins_and_entities_are_not_part_of_a_name(given, expected):
         ("By Jane Roe on May 2, 2020", False, ["Jane Roe"]),
         ("Von Jane Roe, Frankfurt am Main", False, ["Jane Roe"]),
         ("delta201", True, ["delta201"]),
+        ("Text von Christian Roe \u00a0 Illustration von Markus Doe", False, ["Christian Roe"]),  # credit after
+        ("By Jane Roe Photos by John Doe", False, ["Jane Roe"]),
         # prose, credits, filters and site names are no byline
         ("Von Einheimischen, Gästen und ganz viel Kühen", False, []),
         ("Von Barzahler-Rabatten profitieren", False, []),
@@ -295,6 +297,20 @@ def test_a_lone_word_split_from_an_organisations_name_is_no_author() -> None:
     # Beside an organisation, a person's full name stays; a lone word beside people stays too.
     assert choose_authors([], [], ["Example Verband; Jane Roe"], []) == ("Jane Roe",)
     assert choose_authors([], [], ["Jane Roe; Mathias"], []) == ("Jane Roe", "Mathias")
+
+
+def test_a_byline_in_the_frame_that_holds_the_articles_text_is_read_whatever_its_class() -> None:
+    # The h1 is the logo's, outside the article; a layout class on the wrapper around the article's text
+    # names the sidebar beside it. What holds the text is the article's frame; the sidebar stays one.
+    body = "<p>" + "The old station reopens as a library after three years of work. " * 8 + "</p>"
+    page = (
+        "<html><body><div class='header'><h1><img alt='logo'/></h1></div>"
+        "<div class='layoutTwoColumnsRightSidebar site'><div class='content'>"
+        f"<h3>The station becomes a library</h3><p><em>Text von Leonora Holling</em></p>{body}</div>"
+        "<div class='sidebar'><p><em>Von Sam Other</em></p></div></div></body></html>"
+    )
+    assert choose_authors((), (), (), (), read_claims(page).bylines) == ("Leonora Holling",)
+    assert [text for text, _ in read_claims(page).bylines] == ["Text von Leonora Holling"]
 
 
 def test_declared_organisations_given_as_a_generator_are_read_for_both_checks() -> None:
