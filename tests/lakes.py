@@ -20,6 +20,21 @@ from newslake.warehouse.migrate import migrate
 _TEMPLATES: dict[bool, Path] = {}
 
 
+class RecordingConnection:
+    """A connection that remembers the SQL it was given (for tests of which statements run)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self.executed: list[str] = []
+
+    def execute(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
+        self.executed.append(sql)
+        return self._con.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+
 def query(lake: Path, sql: str) -> list[tuple[Any, ...]]:
     """Give back the rows of a query over the lake under a folder, opened read-only."""
     return _read(lake, sql)[1]

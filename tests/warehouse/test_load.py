@@ -38,7 +38,7 @@ from newslake.warehouse.load import (
 from newslake.warehouse.migrate import list_migrations, migrate, table_names
 from newslake.warehouse.query import WriteRefusedError, run_query
 from newslake.warehouse.sources import ListedRow, Validators, poll_tables, record_poll
-from tests.lakes import new_lake, sample_batch
+from tests.lakes import RecordingConnection, new_lake, sample_batch
 
 # Data tables; runs, validation_runs and validation_results are run logs that grow by one run each time,
 # schema_views is schema bookkeeping.
@@ -184,29 +184,14 @@ def test_update_keeps_previous_version(con: duckdb.DuckDBPyConnection) -> None:
     ]
 
 
-class _Recording:
-    """A connection that remembers the SQL it was given."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._con = con
-        self.executed: list[str] = []
-
-    def execute(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
-        self.executed.append(sql)
-        return self._con.execute(sql, *args)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._con, name)
-
-
 def test_new_articles_skip_the_statements_that_replace_rows_and_an_update_runs_them(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     replacing = re.compile(r"^(DELETE FROM (articles|mentions|links|entity_mentions|quotes|validation_\w+)\b)", re.M)
-    first = _Recording(con)
+    first = RecordingConnection(con)
     load_batch(first, _logged_batch())  # type: ignore[arg-type]
     assert not [sql for sql in first.executed if replacing.search(sql)]
-    again = _Recording(con)
+    again = RecordingConnection(con)
     load_batch(again, _logged_batch())  # type: ignore[arg-type]
     ran = {m.group(2) for sql in again.executed for m in [replacing.search(sql)] if m}
     replaced = {"articles", "mentions", "links", "entity_mentions", "quotes", "validation_runs", "validation_results"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from newslake.warehouse.lake import LakeLocation, connect
 from newslake.warehouse.migrate import _dependency_order, _transactions, list_migrations, migrate, view_names
+from tests.lakes import RecordingConnection
 
 
 def test_migrations_share_a_transaction_unless_one_sets_a_tables_options() -> None:
@@ -62,27 +62,12 @@ def test_a_new_warehouse_records_its_schema_in_a_data_file_per_transaction(tmp_p
         con.close()
 
 
-class _Recording:
-    """A connection that remembers the SQL it was given."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._con = con
-        self.executed: list[str] = []
-
-    def execute(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
-        self.executed.append(sql)
-        return self._con.execute(sql, *args)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._con, name)
-
-
 def test_a_new_warehouse_skips_the_migrations_changes_to_rows_and_an_old_one_gets_them(tmp_path: Path) -> None:
     changes_rows = re.compile(r"^\s*(UPDATE|DELETE)\b", re.IGNORECASE | re.MULTILINE)
     assert any(changes_rows.search(sql) for _, _, sql in list_migrations())  # else this test checks nothing
     con = connect(LakeLocation.under(tmp_path / "new"))
     try:
-        recording = _Recording(con)
+        recording = RecordingConnection(con)
         migrate(recording)  # type: ignore[arg-type]
         assert not [sql for sql in recording.executed if changes_rows.search(sql)]
         assert migrate(con) == []  # recorded as applied all the same
@@ -92,7 +77,7 @@ def test_a_new_warehouse_skips_the_migrations_changes_to_rows_and_an_old_one_get
     try:
         con.execute("CREATE TABLE schema_migrations (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)")
         con.execute("INSERT INTO schema_migrations VALUES (0, '000_older.sql', now())")  # not new any more
-        recording = _Recording(con)
+        recording = RecordingConnection(con)
         migrate(recording)  # type: ignore[arg-type]
         assert [sql for sql in recording.executed if changes_rows.search(sql)]
     finally:
