@@ -298,6 +298,41 @@ def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_serve_stops_on_sigterm_as_on_ctrl_c_and_pauses_its_schedules(prefect_api, tmp_path, stop):
+    """A service manager stops `serve` with SIGTERM: it ends at once, quietly, and the deployments'
+    schedules are paused as after Ctrl-C, so the server does not queue runs nobody serves."""
+    name = f"yearly-{stop.name.lower()}"
+    write_config(tmp_path, source(name, "feed", "https://news.example/feed.xml", cron="0 0 1 1 *"))
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [str(BIN / "newslake"), "serve"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+    def deployment() -> dict[str, Any] | None:
+        found = prefect_filter(prefect_api, "deployments", {"deployments": {"name": {"any_": [name]}}})
+        return found[0] if found else None
+
+    try:
+        deadline = time.monotonic() + 120
+        while not ((found := deployment()) and not found["paused"]) and time.monotonic() < deadline:
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()
+            time.sleep(0.5)
+        time.sleep(2)  # the runner is polling by now
+        server.send_signal(stop)
+        assert server.wait(timeout=30) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+        log.close()
+    output = (tmp_path / "serve.log").read_text()
+    assert "Warning" not in output and "Traceback" not in output, output
+    found = deployment()
+    assert found is not None and found["paused"], output
+
+
+@pytest.mark.slow
 def test_serve_without_a_prefect_server_says_what_to_do(tmp_path):
     write_config(tmp_path, source("feed", "feed", "https://news.example/feed.xml", interval="15m"))
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
