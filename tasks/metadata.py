@@ -6,7 +6,6 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from lxml import html as lxml_html
@@ -14,7 +13,7 @@ from lxml import html as lxml_html
 from newslake.tasks.dates import DateClaims, read_date_claims
 from newslake.tasks.embedded import body_text
 from newslake.tasks.labels import in_fact_sheet, short_text
-from newslake.tasks.urls import host_label, host_of, split_url
+from newslake.tasks.urls import host_label, host_of, is_web_address, split_url
 
 _SEPARATORS = re.compile(r"\s+[-|–—·•»›‹:│]\s+|\s*[｜|：]\s*|\s+(?:::|//)\s+")
 # Characters that are invisible in a headline and only break comparisons: zero-width spaces and
@@ -484,24 +483,6 @@ def strip_site_name(
 
 # Words of a host name that name no site: "www" and the commonest endings.
 _HOST_NOISE = frozenset({"www", "com", "org", "net", "co", "de", "uk"})
-_WEB_ADDRESS = re.compile(r"(?:www\.)?(?:[a-z0-9-]+\.)+([a-z]{2,6})", re.IGNORECASE)
-# Endings of web addresses besides the countries' two-letter ones.
-_GENERIC_ENDINGS = frozenset({"com", "org", "net", "info", "biz", "news", "online", "blog", "eu"})
-
-
-def is_web_address(text: str) -> bool:
-    """Tell whether the text is a bare web address ("heizung.de", "www.example.com"): a site's name as
-    titles write it ("Headline | heizung.de"). Endings must be real ones (a country's two letters or
-    a common generic one), so "Node.js" is no address."""
-    match = _WEB_ADDRESS.fullmatch(text.strip())
-    return match is not None and match.group(1).lower() in _address_endings()
-
-
-@lru_cache(maxsize=1)
-def _address_endings() -> frozenset[str]:
-    import pycountry
-
-    return _GENERIC_ENDINGS | {country.alpha_2.lower() for country in pycountry.countries} | {"uk"}
 
 
 def site_as_written(site: str | None, claims: PageClaims) -> str | None:

@@ -1,9 +1,12 @@
-"""URL normalization and URL-list parsing: one spelling per page, so a page is fetched and stored once."""
+"""URL normalization, URL-list parsing and bare web addresses: one spelling per page, so a page is fetched
+and stored once."""
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from urllib.parse import SplitResult, urldefrag, urljoin, urlsplit, urlunsplit
 
 import courlan
@@ -97,3 +100,23 @@ def parse_url_list(text: str) -> Iterator[str]:
         entry = line.strip()
         if entry and not entry.startswith("#"):
             yield entry.split()[0]
+
+
+_WEB_ADDRESS = re.compile(r"(?:www\.)?(?:[a-z0-9-]+\.)+([a-z]{2,6})", re.IGNORECASE)
+# Endings of web addresses besides the countries' two-letter ones.
+_GENERIC_ENDINGS = frozenset({"com", "org", "net", "info", "biz", "news", "online", "blog", "eu"})
+
+
+def is_web_address(text: str) -> bool:
+    """Tell whether the text is a bare web address ("heizung.de", "www.example.com"): a site's name as
+    titles write it ("Headline | heizung.de"). Endings must be real ones (a country's two letters or
+    a common generic one), so "Node.js" is no address."""
+    match = _WEB_ADDRESS.fullmatch(text.strip())
+    return match is not None and match.group(1).lower() in _address_endings()
+
+
+@lru_cache(maxsize=1)
+def _address_endings() -> frozenset[str]:
+    import pycountry
+
+    return _GENERIC_ENDINGS | {country.alpha_2.lower() for country in pycountry.countries} | {"uk"}

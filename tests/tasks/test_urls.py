@@ -1,6 +1,6 @@
 import pytest
 
-from newslake.tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list
+from newslake.tasks.urls import InvalidUrlError, host_allowed, is_web_address, normalize_url, parse_url_list
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,20 @@ def test_host_label_is_the_sites_own_part_of_the_host(host: str, label: str) -> 
     from newslake.tasks.urls import host_label
 
     assert host_label(host) == label
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("heizung.de", True),
+        ("www.example.com", True),
+        ("NDR.de", True),
+        ("news.example.co.uk", True),
+        ("Node.js", False),  # .js ends no address
+        ("e.g.", False),
+        ("Heizung", False),
+        ("heizung.de/wissen", False),  # a path: not a bare address
+    ],
+)
+def test_a_bare_web_address_is_told_by_a_real_ending(text: str, expected: bool) -> None:
+    assert is_web_address(text) is expected
