@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import signal
 from pathlib import Path
 from typing import Any, cast
 
-from prefect import flow
+from prefect import flow, serve
 from prefect.deployments.runner import RunnerDeployment
-from prefect.runner import Runner
 from prefect.types.entrypoint import EntrypointType
 
 from newslake.flows.cluster import on_cluster
@@ -53,21 +49,6 @@ def scheduled_sources(settings: Settings, names: list[str] | None = None) -> lis
     return [s for s in settings.sources if s.cron or s.interval]
 
 
-class _SourceRunner(Runner):
-    """Prefect's runner, stopped by SIGTERM the way Ctrl-C stops it. Its own SIGTERM handler (Prefect
-    3.8) leaves its shutdown coroutine unawaited: a service manager's stop printed a RuntimeWarning and
-    skipped the shutdown, so the deployments' schedules stayed active with nothing serving them."""
-
-    def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
-        signal.raise_signal(signal.SIGINT)
-
-
 def serve_sources(sources: list[SourceConfig], config_file: Path, limit: int | None = None) -> None:
-    """Create or update each source's deployment and run its scheduled flow runs until interrupted
-    (Ctrl-C or SIGTERM); on the way out the deployments' schedules are paused, as Prefect's `serve`
-    does, until the next `newslake serve`."""
-    runner = _SourceRunner(pause_on_shutdown=True, limit=limit)
-    for source in sources:
-        runner.add_deployment(source_deployment(source, config_file))
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM: the runner has stopped
-        asyncio.run(runner.start())
+    """Create or update each source's deployment and run its scheduled flow runs until interrupted."""
+    serve(*(source_deployment(s, config_file) for s in sources), limit=limit, print_starting_message=True)

@@ -295,43 +295,6 @@ def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):
     flow_runs = query(lake, "SELECT count(*) FROM runs WHERE flow_run_id <> '' AND status <> 'failed'")[0][0]
     assert flow_runs >= 2
     assert query(lake, "SELECT DISTINCT source FROM source_state") == [("scheduled-feed",)]
-    assert server.returncode == 0 and paused(prefect_api, "scheduled-feed")  # Ctrl-C stopped it and its schedule
-
-
-def paused(prefect_api: str, deployment: str) -> bool | None:
-    """Tell whether the Prefect server holds the deployment paused (None: it holds no such deployment)."""
-    found = prefect_filter(prefect_api, "deployments", {"deployments": {"name": {"any_": [deployment]}}})
-    return bool(found[0]["paused"]) if found else None
-
-
-@pytest.mark.slow
-def test_serve_stops_on_sigterm_as_on_ctrl_c_and_pauses_its_schedules(prefect_api, tmp_path):
-    """A service manager stops `serve` with SIGTERM: it ends at once, quietly, and the deployments'
-    schedules are paused as after Ctrl-C (test_serve_runs_a_source_on_its_schedule), so the server does
-    not queue runs nobody serves."""
-    name = "yearly-feed"
-    write_config(tmp_path, source(name, "feed", "https://news.example/feed.xml", cron="0 0 1 1 *"))
-    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [str(BIN / "newslake"), "serve"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-
-    try:
-        deadline = time.monotonic() + 120
-        while paused(prefect_api, name) is not False and time.monotonic() < deadline:
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()
-            time.sleep(0.5)
-        time.sleep(2)  # the runner is polling by now
-        server.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=30) == 0
-    finally:
-        if server.poll() is None:
-            server.kill()
-        log.close()
-    output = (tmp_path / "serve.log").read_text()
-    assert "Warning" not in output and "Traceback" not in output, output
-    assert paused(prefect_api, name), output
 
 
 @pytest.mark.slow
