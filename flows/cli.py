@@ -727,11 +727,11 @@ def show_sample(settings: Any) -> None:
     """Print the sample query's answer. The query is newslake's own, so it reads through the warehouse's
     read-only connection, whose extensions this process has checked already: a connection for users'
     SQL checks both extension files again on every load (about a quarter of a second)."""
+    from newslake.warehouse.query import run_query
+
     con = open_reader(settings)
     try:
-        result = con.execute(SAMPLE_QUERY)
-        columns = [d[0] for d in result.description or []]
-        rows = result.fetchall()
+        columns, rows = run_query(con, SAMPLE_QUERY)
     finally:
         con.close()
     write_rows(columns, rows, "table")

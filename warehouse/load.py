@@ -173,9 +173,20 @@ _ARTICLE_SCHEMA = pa.schema(
         ("run_id", pa.string()),
     ]
 )
-# What of a staged batch the warehouse holds already (see already_loaded).
-REPLACED_SCHEMA = pa.schema([_ARTICLE_SCHEMA.field(f) for f in ("article_id", "doc_id", "extracted_at", "run_id")])
-REVALIDATED_SCHEMA = pa.schema([("run_id", pa.string()), ("batch", pa.int32())])
+# What of a staged batch the warehouse holds already (see already_loaded): each staged table, with the
+# query that finds it, the staged table that query reads, and its schema.
+ALREADY_LOADED = {
+    "staged_replaced": (
+        "replaced_articles",
+        "staged_articles",
+        pa.schema([_ARTICLE_SCHEMA.field(f) for f in ("article_id", "doc_id", "extracted_at", "run_id")]),
+    ),
+    "staged_revalidated": (
+        "revalidated_batches",
+        "staged_validation_runs",
+        pa.schema([("run_id", pa.string()), ("batch", pa.int32())]),
+    ),
+}
 _DOCUMENT_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),
@@ -281,16 +292,13 @@ def already_loaded(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) 
     (revalidated_batches.sql). Read inside the batch's transaction. Finding them first spares a batch of
     new articles the statements that look for rows to replace, each a scan of a table that grows with
     the warehouse (8-10 ms each on a small one, seven of them)."""
-
-    def found(sql_name: str, staged_input: str, schema: pa.Schema) -> pa.Table:
-        if not tables[staged_input].num_rows:
-            return schema.empty_table()
-        return con.execute(read_sql(sql_name)).to_arrow_table().cast(schema)
-
-    return {
-        "staged_replaced": found("replaced_articles", "staged_articles", REPLACED_SCHEMA),
-        "staged_revalidated": found("revalidated_batches", "staged_validation_runs", REVALIDATED_SCHEMA),
-    }
+    found = {}
+    for name, (sql_name, staged_input, schema) in ALREADY_LOADED.items():
+        if tables[staged_input].num_rows:
+            found[name] = con.execute(read_sql(sql_name)).to_arrow_table().cast(schema)
+        else:
+            found[name] = schema.empty_table()
+    return found
 
 
 def staged_tables(batch: LoadBatch) -> dict[str, pa.Table]:

@@ -47,7 +47,7 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     """(Re)create the views whose SQL changed since they were created, inside the caller's transaction;
     give back their names. A view that reads another view is created after it."""
     recorded = _recorded_views(con)
-    changed = _changed_views(con, recorded)
+    changed = _changed_views(recorded)
     for name, sql in changed:
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")  # name is [a-z0-9_]+ (see list_views)
     # One statement each for the bookkeeping: each write to a warehouse table is a data file.
@@ -70,18 +70,21 @@ def _recorded_views(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT name, sha256 FROM schema_views").fetchall())
 
 
-def _changed_views(con: duckdb.DuckDBPyConnection, recorded: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """Give back (name, SQL) of the views whose SQL changed since they were created, each after the views
-    it reads."""
-    recorded = _recorded_views(con) if recorded is None else recorded
+def _changed_views(recorded: dict[str, str]) -> list[tuple[str, str]]:
+    """Give back (name, SQL) of the views whose SQL changed since they were created (`recorded`), each
+    after the views it reads."""
     views = dict(list_views())
     return [(n, views[n]) for n in _dependency_order(views) if recorded.get(n) != _sha256(views[n])]
 
 
-def _pending_migrations(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
-    """Give back the migrations not recorded as applied, in order."""
-    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    return [m for m in list_migrations() if m[0] not in done]
+def _applied(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """Give back the versions of the migrations recorded as applied."""
+    return {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+
+
+def _pending_migrations(applied: set[int]) -> list[tuple[int, str, str]]:
+    """Give back the migrations not among the applied versions, in order."""
+    return [m for m in list_migrations() if m[0] not in applied]
 
 
 def _reads(sql: str, views: dict[str, str]) -> set[str]:
@@ -125,12 +128,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         ),
         token=False,
     )
+    applied_before = _applied(con)
     # A warehouse no migration has touched holds no rows, and no other process can load any before the
     # migrations are applied (loading needs them all): its migrations' data changes have nothing to do.
-    new = con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (0,)
-    pending = _pending_migrations(con)
+    new = not applied_before
     applied: list[str] = []
-    for group in _transactions(pending):
+    for group in _transactions(_pending_migrations(applied_before)):
         applied += write(con, partial(_apply, con, group, new), token=False)
     write(con, partial(apply_views, con), token=False)
     return applied
@@ -140,7 +143,7 @@ def is_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Tell whether every migration is applied and every view is as its SQL says, so `migrate` would
     change nothing. A warehouse no run has migrated is not current."""
     try:
-        return not _pending_migrations(con) and not _changed_views(con)
+        return not _pending_migrations(_applied(con)) and not _changed_views(_recorded_views(con))
     except duckdb.CatalogException:
         return False
 
@@ -157,12 +160,12 @@ def _transactions(pending: list[tuple[int, str, str]]) -> list[list[tuple[int, s
     return groups
 
 
-def _apply(con: duckdb.DuckDBPyConnection, group: list[tuple[int, str, str]], new: bool = False) -> list[str]:
+def _apply(con: duckdb.DuckDBPyConnection, group: list[tuple[int, str, str]], new: bool) -> list[str]:
     """Apply the group's migrations that are not recorded as applied; give back their names. On a new
     warehouse (`new`: no migration was applied when migrating began) the statements that update or
     delete rows are left out: every table is empty, and each such statement costs 25-45 ms of
     planning over the catalog for nothing."""
-    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    done = _applied(con)  # again inside the transaction: another process may have applied them meanwhile
     applied = [(number, name) for number, name, _ in group if number not in done]
     for number, _, sql in group:
         if number in done:
