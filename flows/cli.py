@@ -536,6 +536,8 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
     for source in chosen:
         when = f"cron {source.cron}" if source.cron else f"every {source.interval:g} s"
         click.echo(f"newslake: serving {source.name} ({source.kind}, {when})", err=True)
+    ui = get_current_settings().ui_url or str(get_current_settings().api.url).removesuffix("/api")
+    click.echo(f"newslake: runs show in the Prefect UI at {ui}; Ctrl-C stops serving", err=True)
     serve_sources(chosen, path, limit)
 
 

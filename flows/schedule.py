@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 from typing import Any, cast
 
-from prefect import flow, serve
+from prefect import flow
 from prefect.deployments.runner import RunnerDeployment
+from prefect.runner import Runner
 from prefect.types.entrypoint import EntrypointType
 
 from newslake.flows.cluster import on_cluster
@@ -49,6 +52,33 @@ def scheduled_sources(settings: Settings, names: list[str] | None = None) -> lis
     return [s for s in settings.sources if s.cron or s.interval]
 
 
+class _SourceRunner(Runner):
+    """Prefect's runner, stopped by SIGTERM the way Ctrl-C stops it. Its own SIGTERM handler (Prefect
+    3.8) leaves its shutdown coroutine unawaited: a service manager's stop printed a RuntimeWarning and
+    skipped the shutdown, so the deployments' schedules stayed active with nothing serving them. Here
+    SIGTERM cancels the serving task, as asyncio does on Ctrl-C, whether or not SIGINT is ignored (as
+    it is for a job a script starts in the background)."""
+
+    serving: asyncio.Task[None] | None = None
+
+    def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+        if self.serving is not None and not self.serving.done():
+            self.serving.cancel()
+            self.serving.get_loop().call_soon_threadsafe(lambda: None)  # wakes the loop to see it
+
+
+async def _serve(runner: _SourceRunner) -> None:
+    runner.serving = asyncio.current_task()
+    await runner.start()
+
+
 def serve_sources(sources: list[SourceConfig], config_file: Path, limit: int | None = None) -> None:
-    """Create or update each source's deployment and run its scheduled flow runs until interrupted."""
-    serve(*(source_deployment(s, config_file) for s in sources), limit=limit, print_starting_message=True)
+    """Create or update each source's deployment and run its scheduled flow runs until interrupted
+    (Ctrl-C or SIGTERM); on the way out the deployments' schedules are paused, as Prefect's `serve`
+    does, until the next `newslake serve`."""
+    runner = _SourceRunner(pause_on_shutdown=True, limit=limit)
+    for source in sources:
+        runner.add_deployment(source_deployment(source, config_file))
+    # Ctrl-C or SIGTERM: the runner has stopped and paused the schedules.
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
+        asyncio.run(_serve(runner))

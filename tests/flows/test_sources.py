@@ -60,16 +60,49 @@ def source(name: str, kind: str, location: str, **options: Any) -> str:
     return "\n[[sources]]\n" + "\n".join(lines) + "\n"
 
 
-def stop_serve(server: subprocess.Popen[bytes], log: Any) -> None:
-    """Stop a `newslake serve` process as Ctrl-C would, killing it if it lingers, and close its log
-    (reaped either way, so a failure before is reported as itself)."""
-    server.send_signal(signal.SIGINT)
+def start_serve(
+    folder: Path, env: dict[str, str], *options: str, ctrl_c: bool = True
+) -> tuple[subprocess.Popen[bytes], Any]:
+    """Start `newslake serve` in folder, its output to folder/serve.log; give back the process and the
+    open log. It takes Ctrl-C as from a terminal, even when the suite itself runs as a background job
+    (which ignores SIGINT, and its children would too); with ctrl_c False it ignores SIGINT, as a job a
+    script starts in the background does. Python's fault handler is on, so a serve that will not stop
+    can be made to show where it waits (stop_serve)."""
+    log = (folder / "serve.log").open("wb")
+    # A handled signal is reset to its default by exec; an ignored one stays ignored.
+    ignored = signal.signal(signal.SIGINT, signal.default_int_handler if ctrl_c else signal.SIG_IGN)
     try:
-        server.wait(timeout=30)
+        server = subprocess.Popen(
+            [str(BIN / "newslake"), "serve", *options],
+            cwd=folder,
+            env={**env, "PYTHONFAULTHANDLER": "1"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    finally:
+        signal.signal(signal.SIGINT, ignored)
+    return server, log
+
+
+def stop_serve(server: subprocess.Popen[bytes], log: Any, stop: signal.Signals = signal.SIGINT) -> int:
+    """Stop a `newslake serve` process with stop (Ctrl-C's SIGINT unless told) and give back its exit
+    code. One that lingers fails the test, with every thread's stack in its log: SIGABRT makes the
+    fault handler write them. The process is reaped and its log closed either way."""
+    try:
+        server.send_signal(stop)
+        return server.wait(timeout=60)
     except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=30)
-    log.close()
+        server.send_signal(signal.SIGABRT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
+        log.flush()
+        output = Path(log.name).read_text(errors="replace")
+        raise AssertionError(f"serve did not stop within 60 s of {stop.name}:\n{output[-12000:]}") from None
+    finally:
+        log.close()
 
 
 @pytest.fixture
@@ -267,10 +300,7 @@ def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):
     write_config(tmp_path, source("scheduled-feed", "feed", site.url("/feed.xml"), interval=4))
     lake = tmp_path / "lake"
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [str(BIN / "newslake"), "serve"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
+    server, log = start_serve(tmp_path, env)
 
     def wait_for(check: Any, what: str) -> None:
         deadline = time.monotonic() + 240
@@ -295,6 +325,43 @@ def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):
     flow_runs = query(lake, "SELECT count(*) FROM runs WHERE flow_run_id <> '' AND status <> 'failed'")[0][0]
     assert flow_runs >= 2
     assert query(lake, "SELECT DISTINCT source FROM source_state") == [("scheduled-feed",)]
+    assert server.returncode == 0 and paused(prefect_api, "scheduled-feed")  # Ctrl-C stopped it and its schedule
+
+
+def paused(prefect_api: str, deployment: str) -> bool | None:
+    """Tell whether the Prefect server holds the deployment paused (None: it holds no such deployment)."""
+    found = prefect_filter(prefect_api, "deployments", {"deployments": {"name": {"any_": [deployment]}}})
+    return bool(found[0]["paused"]) if found else None
+
+
+def deployment_status(prefect_api: str, deployment: str) -> str | None:
+    """Give back the deployment's status on the Prefect server: READY once a runner polls for its runs."""
+    found = prefect_filter(prefect_api, "deployments", {"deployments": {"name": {"any_": [deployment]}}})
+    return str(found[0]["status"]) if found else None
+
+
+@pytest.mark.slow
+def test_serve_stops_on_sigterm_as_on_ctrl_c_and_pauses_its_schedules(prefect_api, tmp_path):
+    """A service manager stops `serve` with SIGTERM: it ends at once, quietly, and the deployments'
+    schedules are paused as after Ctrl-C (test_serve_runs_a_source_on_its_schedule), so the server does
+    not queue runs nobody serves. It does so in a process that ignores SIGINT, as one started in the
+    background by a script does."""
+    name = "yearly-feed"
+    write_config(tmp_path, source(name, "feed", "https://news.example/feed.xml", cron="0 0 1 1 *"))
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
+    server, log = start_serve(tmp_path, env, ctrl_c=False)
+    try:
+        deadline = time.monotonic() + 120
+        # The runner has polled the server for runs: it is serving, its signal handlers set.
+        while deployment_status(prefect_api, name) != "READY" and time.monotonic() < deadline:
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()
+            time.sleep(0.5)
+    finally:
+        code = stop_serve(server, log, signal.SIGTERM)
+    assert code == 0
+    output = (tmp_path / "serve.log").read_text()
+    assert "Warning" not in output and "Traceback" not in output, output
+    assert paused(prefect_api, name), output
 
 
 @pytest.mark.slow
@@ -343,9 +410,7 @@ def test_serve_runs_on_the_shared_warehouse_its_flags_name(prefect_api, tmp_path
     write_config(tmp_path, source("shared-feed", "feed", site.url("/feed.xml"), interval=4))
     shared = LakeLocation(tmp_path / "lake", postgres.catalog(postgres.new_database()), f"s3://{s3.new_bucket()}/n/")
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
-    command = [str(BIN / "newslake"), "serve", "--catalog", shared.catalog, "--data-path", shared.data_path]
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server, log = start_serve(tmp_path, env, "--catalog", shared.catalog, "--data-path", shared.data_path)
 
     try:
         deadline = time.monotonic() + 240
