@@ -539,6 +539,7 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
     ui = get_current_settings().ui_url or str(get_current_settings().api.url).removesuffix("/api")
     click.echo(f"newslake: runs show in the Prefect UI at {ui}; Ctrl-C stops serving", err=True)
     serve_sources(chosen, path, limit)
+    click.echo("newslake: stopped serving; the schedules are paused until the next `newslake serve`", err=True)
 
 
 @main.command()

@@ -361,6 +361,7 @@ def test_serve_stops_on_sigterm_as_on_ctrl_c_and_pauses_its_schedules(prefect_ap
     assert code == 0
     output = (tmp_path / "serve.log").read_text()
     assert "Warning" not in output and "Traceback" not in output, output
+    assert output.rstrip().endswith("the schedules are paused until the next `newslake serve`"), output
     assert paused(prefect_api, name), output
 
 
