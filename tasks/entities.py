@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newslake.tasks.gazetteer import Place, is_country, is_known_place, lookup_place, name_key
@@ -257,13 +259,30 @@ def load_ner_model(name: str) -> NerModel:
     """Give back the named spaCy pipeline with only the components named-entity recognition needs."""
     import spacy  # a heavy import: only where a model is really wanted
 
-    nlp = spacy.load(name)
+    nlp = spacy.load(name, exclude=_not_for_ner(name))
     keep = ner_components(nlp)
     for pipe in list(nlp.pipe_names):
         if pipe not in keep:
             nlp.remove_pipe(pipe)
     meta = nlp.meta
     return NerModel(nlp=nlp, name=f"{meta.get('lang', 'xx')}_{meta.get('name', name)}-{meta.get('version', '0')}")
+
+
+def _not_for_ner(name: str) -> list[str]:
+    """Give back the components of a pipeline (an installed package's name, or a folder) that
+    named-entity recognition does not use, from its meta.json, so they are never loaded: the French
+    pipeline's parser, morphologizer and lemmatizer took 0.7 s of every process's load. `tok2vec`
+    stays until `ner_components` knows whether `ner` listens to it. A pipeline without a readable
+    meta.json loads whole, and its loading says what is wrong with it."""
+    from spacy import util
+
+    folder = util.get_package_path(name) if util.is_package(name) else Path(name)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    components = (meta.get("components") or meta.get("pipeline") or []) if isinstance(meta, dict) else []
+    return [str(c) for c in components if c not in ("tok2vec", "ner")]
 
 
 def ner_components(nlp: Language) -> tuple[str, ...]:

