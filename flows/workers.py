@@ -124,17 +124,20 @@ def _exit_with_parent(parent: int, every: float = 0.5) -> None:
     os._exit(1)
 
 
-def warm_up() -> None:
+def warm_up(every_model: bool = False) -> None:
     """Load everything a worker loads on first use, before its first chunk: the extractor's modules
-    and stop lists, the NER models, the language model, the place gazetteer and its names in the
-    models' languages (about 1 s in all). A model that does not load fails again, with its own
-    message, where it is first used."""
+    and stop lists, the first NER model, the language model, the place gazetteer and its names in the
+    models' languages (about 1.5 s in all). The models for other languages load when an article in
+    one of them comes (`model_for`), unless every_model (the warm process, which loads before any
+    run): French alone took 2.5 s of a new process, which every worker spent before its first chunk
+    whatever the articles' languages. A model that does not load fails again, with its own message,
+    where it is first used."""
     with suppress(Exception):
         import newslake.tasks.extract  # noqa: F401  (trafilatura and lxml: their import is most of the extractor's start)
         from newslake.tasks.language import identifier
 
         model()
-        for name in model_names(_MODEL_NAME)[1:]:
+        for name in model_names(_MODEL_NAME)[1:] if every_model else ():
             model_for(model_language(name))
         identifier()
         for name in model_names(_MODEL_NAME):

@@ -68,6 +68,21 @@ def test_pool_processes_load_their_models_as_they_start_and_yield_the_cpu() -> N
     assert all(niceness > os.nice(0) for _, niceness in states)
 
 
+def models_loaded(_chunk: Sequence[int]) -> tuple[bool, list[str]]:
+    """Run in a pool process, once its warm-up is done: is the first model loaded, and which others."""
+    assert workers._WARMING is not None
+    workers._WARMING.join(timeout=60)
+    return workers._MODEL is not None, sorted(workers._MORE_MODELS)
+
+
+def test_pool_processes_leave_other_languages_models_until_an_article_needs_one() -> None:
+    # The French pipeline took 2.5 s of a new process: a run of English articles waited for it in
+    # every worker before its first chunk. The warm process still loads every model (flows.warm).
+    with document_workers(2, f"{MODEL},fr_core_news_sm", 1_000_000) as pool:
+        states = list(pool.map_chunks(models_loaded, [[1], [2]]))
+    assert states == [(True, []), (True, [])]
+
+
 def started_at(_chunk: Sequence[int]) -> float:
     """Run in a pool process: give back when this process started, in seconds since boot."""
     ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
