@@ -91,10 +91,16 @@ def test_json_ld_authors_of_the_main_article_are_read():
         "Redacción EC",
         "Cortesía",
         "Courtesy",
+        # the word labelling a byline's date, alone in a marked element
+        "Veröffentlicht",
+        "Published",
+        "Updated",
+        "Publié",
     ],
 )
 def test_a_placeholder_is_never_an_author(byline):
     assert choose_authors([byline], [byline], [byline], []) == ()
+    assert choose_authors([], [], [], [], bylines=[(byline, True)]) == ()
 
 
 @pytest.mark.parametrize("byline", ["BBC News", "AFP Staff", "Jane Staff", "Redaktion dpa Jane Roe"])
