@@ -259,7 +259,7 @@ def load_ner_model(name: str) -> NerModel:
     """Give back the named spaCy pipeline with only the components named-entity recognition needs."""
     import spacy  # a heavy import: only where a model is really wanted
 
-    nlp = spacy.load(name, exclude=_not_for_ner(name))
+    nlp = spacy.load(name, exclude=components_not_for_ner(name))
     keep = ner_components(nlp)
     for pipe in list(nlp.pipe_names):
         if pipe not in keep:
@@ -268,7 +268,7 @@ def load_ner_model(name: str) -> NerModel:
     return NerModel(nlp=nlp, name=f"{meta.get('lang', 'xx')}_{meta.get('name', name)}-{meta.get('version', '0')}")
 
 
-def _not_for_ner(name: str) -> list[str]:
+def components_not_for_ner(name: str) -> list[str]:
     """Give back the components of a pipeline (an installed package's name, or a folder) that
     named-entity recognition does not use, from its meta.json, so they are never loaded: the French
     pipeline's parser, morphologizer and lemmatizer took 0.7 s of every process's load. `tok2vec`

@@ -9,8 +9,8 @@ import pytest
 
 from newslake.flows.workers import init_worker, model
 from newslake.tasks.entities import (
-    _not_for_ner,
     clean_span,
+    components_not_for_ner,
     find_entities,
     find_gazetteer_places,
     group_mentions,
@@ -38,9 +38,9 @@ def test_a_model_is_loaded_with_only_what_entity_recognition_runs(ner) -> None: 
     # Nothing else is even loaded, disabled components included: the French pipeline's lemmatizer
     # read its lookup tables on every load, in every worker process, for no entity.
     assert ner.nlp.component_names == ["ner"]
-    assert set(_not_for_ner("fr_core_news_sm")) >= {"lemmatizer", "parser", "morphologizer", "senter"}
-    assert not {"ner", "tok2vec"} & set(_not_for_ner("fr_core_news_sm"))
-    assert _not_for_ner("no_such_pipeline") == []  # loading it says what is wrong
+    assert set(components_not_for_ner("fr_core_news_sm")) >= {"lemmatizer", "parser", "morphologizer", "senter"}
+    assert not {"ner", "tok2vec"} & set(components_not_for_ner("fr_core_news_sm"))
+    assert components_not_for_ner("no_such_pipeline") == []  # loading it says what is wrong
 
 
 def _people(ner, text: str) -> set[str]:  # type: ignore[no-untyped-def]
