@@ -228,7 +228,7 @@ def preload(model_name: str) -> None:
     from newslake.flows.workers import init_worker, warm_up
 
     init_worker(model_name, 0)  # a run sets its own limits before its first document
-    warm_up(every_model=True)
+    warm_up()
     prepare_validation()  # each run forked from here takes the suites' checkpoints built
 
 

@@ -28,6 +28,9 @@ _MORE_MODELS: dict[str, NerModel] = {}  # the models for other languages, loaded
 _MODEL_NAME = ""
 _MAX_BYTES = 0
 _WARMING: threading.Thread | None = None
+# Set once the warm-up has loaded what every chunk needs; the models for other languages load after it.
+_READY = threading.Event()
+_MODEL_LOCK = threading.Lock()  # one load of each other language's model, warm-up or chunk
 NO_LIMIT = 0.0  # a document's decoding and extraction may take as long as it takes (runs pass run.document_timeout)
 _DOCUMENT_SECONDS = NO_LIMIT
 
@@ -114,6 +117,7 @@ def start_pool_worker(model_name: str, max_bytes: int, document_seconds: float =
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="newslake-parent-watch", daemon=True).start()
     keep_freed_memory()
     init_worker(model_name, max_bytes, document_seconds)
+    _READY.clear()
     _WARMING = threading.Thread(target=warm_up, name="newslake-warm-up", daemon=True)
     _WARMING.start()
 
@@ -124,24 +128,27 @@ def _exit_with_parent(parent: int, every: float = 0.5) -> None:
     os._exit(1)
 
 
-def warm_up(every_model: bool = False) -> None:
-    """Load everything a worker loads on first use, before its first chunk: the extractor's modules
-    and stop lists, the first NER model, the language model, the place gazetteer and its names in the
-    models' languages (about 1.5 s in all). The models for other languages load when an article in
-    one of them comes (`model_for`), unless every_model (the warm process, which loads before any
-    run): French alone took 2.5 s of a new process, which every worker spent before its first chunk
-    whatever the articles' languages. A model that does not load fails again, with its own message,
-    where it is first used."""
-    with suppress(Exception):
-        import newslake.tasks.extract  # noqa: F401  (trafilatura and lxml: their import is most of the extractor's start)
-        from newslake.tasks.language import identifier
+def warm_up() -> None:
+    """Load everything a worker loads on first use: the extractor's modules, the first NER model, the
+    language model, the place gazetteer and its names in the models' languages (about 1.5 s in all);
+    then say the worker is ready for its first chunk, and load the models for other languages and the
+    fallback extractor's stop lists after it. French alone took 2.5 s of a new process: a chunk of
+    English pages no longer waits for it, and one in French waits only for that model's load. A model
+    that does not load fails again, with its own message, where it is first used."""
+    try:
+        with suppress(Exception):
+            import newslake.tasks.extract  # noqa: F401  (trafilatura and lxml: their import is most of the extractor's start)
+            from newslake.tasks.language import identifier
 
-        model()
-        for name in model_names(_MODEL_NAME)[1:] if every_model else ():
+            model()
+            identifier()
+            for name in model_names(_MODEL_NAME):
+                local_place_names(model_language(name))  # builds the gazetteer on the way
+    finally:
+        _READY.set()
+    with suppress(Exception):
+        for name in model_names(_MODEL_NAME)[1:]:
             model_for(model_language(name))
-        identifier()
-        for name in model_names(_MODEL_NAME):
-            local_place_names(model_language(name))  # builds the gazetteer on the way
     with suppress(Exception):  # trafilatura's own helper: last, so a rename upstream costs only this step
         from trafilatura.external import jt_stoplist_init
 
@@ -149,9 +156,9 @@ def warm_up(every_model: bool = False) -> None:
 
 
 def _wait_for_warm_up() -> None:
-    # Work waits for the warm-up instead of loading the same things beside it a second time.
+    # Work waits for the warm-up's first part instead of loading the same things beside it a second time.
     if _WARMING is not None and _WARMING is not threading.current_thread():
-        _WARMING.join()
+        _READY.wait()
 
 
 def model() -> NerModel:
@@ -182,8 +189,9 @@ def model_for(language: str | None) -> NerModel | None:
     name = next((n for n in model_names(_MODEL_NAME)[1:] if model_language(n) == language), None)
     if name is None:
         return None
-    if name not in _MORE_MODELS:
-        _MORE_MODELS[name] = load_ner_model(name)
+    with _MODEL_LOCK:  # the warm-up may be loading it: wait for that load rather than load it twice
+        if name not in _MORE_MODELS:
+            _MORE_MODELS[name] = load_ner_model(name)
     return _MORE_MODELS[name]
 
 

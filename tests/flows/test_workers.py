@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import platform
 import resource
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -17,6 +18,7 @@ import pytest
 
 from newslake.flows import workers
 from newslake.flows.workers import CHUNK_DOCUMENTS, batched, document_workers, split_evenly, worker_chunks
+from newslake.tasks.entities import NerModel
 from newslake.tasks.places import PLACES_ONLY
 from newslake.tasks.records import RawDocument
 
@@ -68,19 +70,38 @@ def test_pool_processes_load_their_models_as_they_start_and_yield_the_cpu() -> N
     assert all(niceness > os.nice(0) for _, niceness in states)
 
 
-def models_loaded(_chunk: Sequence[int]) -> tuple[bool, list[str]]:
-    """Run in a pool process, once its warm-up is done: is the first model loaded, and which others."""
-    assert workers._WARMING is not None
-    workers._WARMING.join(timeout=60)
-    return workers._MODEL is not None, sorted(workers._MORE_MODELS)
+def test_a_worker_is_ready_for_its_first_chunk_before_other_languages_models_load(monkeypatch) -> None:
+    # The French pipeline took 2.5 s of a new process: a chunk of English pages waited for it in every
+    # worker. Now the warm-up says the worker is ready once the first model is loaded, goes on with
+    # the other models, and a chunk that needs one of those waits for that load, not a second one.
+    import spacy
 
+    release, loads = threading.Event(), []
 
-def test_pool_processes_leave_other_languages_models_until_an_article_needs_one() -> None:
-    # The French pipeline took 2.5 s of a new process: a run of English articles waited for it in
-    # every worker before its first chunk. The warm process still loads every model (flows.warm).
-    with document_workers(2, f"{MODEL},fr_core_news_sm", 1_000_000) as pool:
-        states = list(pool.map_chunks(models_loaded, [[1], [2]]))
-    assert states == [(True, []), (True, [])]
+    def load(name: str) -> NerModel:
+        loads.append(name)
+        if name == "fr_core_news_sm":
+            assert release.wait(30)
+        return NerModel(nlp=spacy.blank("en"), name=name)
+
+    for name, value in (("_MODEL", None), ("_MORE_MODELS", {}), ("_MODEL_NAME", ""), ("load_ner_model", load)):
+        monkeypatch.setattr(workers, name, value)
+    workers.init_worker(f"{MODEL},fr_core_news_sm", 1_000_000)
+    warming = threading.Thread(target=workers.warm_up, daemon=True)
+    monkeypatch.setattr(workers, "_WARMING", warming)
+    workers._READY.clear()
+    warming.start()
+    french: list[NerModel | None] = []
+    try:
+        assert workers._READY.wait(30) and "fr_core_news_sm" not in workers._MORE_MODELS
+        reader = threading.Thread(target=lambda: french.append(workers.model_for("fr")))
+        reader.start()
+    finally:
+        release.set()
+    reader.join(30)
+    warming.join(30)
+    assert loads == [MODEL, "fr_core_news_sm"]
+    assert french == [workers._MORE_MODELS["fr_core_news_sm"]]
 
 
 def started_at(_chunk: Sequence[int]) -> float:
