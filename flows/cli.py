@@ -538,7 +538,15 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
         click.echo(f"newslake: serving {source.name} ({source.kind}, {when})", err=True)
     ui = get_current_settings().ui_url or str(get_current_settings().api.url).removesuffix("/api")
     click.echo(f"newslake: runs show in the Prefect UI at {ui}; Ctrl-C stops serving", err=True)
-    serve_sources(chosen, path, limit)
+    import httpx
+
+    try:
+        serve_sources(chosen, path, limit)
+    except httpx.TransportError as exc:  # the server went away while serving: the schedules stay as they were
+        raise click.ClickException(
+            f"the Prefect server at {ui} stopped answering ({type(exc).__name__}), so the schedules could not "
+            "be paused: start it again, then run `newslake serve` (or pause them in its UI)"
+        ) from exc
     click.echo("newslake: stopped serving; the schedules are paused until the next `newslake serve`", err=True)
 
 

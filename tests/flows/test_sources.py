@@ -390,6 +390,23 @@ def test_serve_with_its_prefect_server_down_says_what_to_do(tmp_path):
     assert "does not answer" in result.stderr and "prefect server start" in result.stderr
 
 
+def test_serve_whose_prefect_server_goes_away_says_so_in_one_line(newslake: CliRunner, tmp_path, monkeypatch):
+    # Seen with a real server stopped under serve: Prefect's client gave up on pausing the schedules
+    # after about a minute of retries, and serve ended with httpx's traceback.
+    import httpx
+
+    from newslake.flows import schedule
+
+    def server_gone(*_args: Any) -> None:
+        raise httpx.ConnectError("All connection attempts failed")
+
+    monkeypatch.setattr(schedule, "serve_sources", server_gone)
+    write_config(tmp_path, source("yearly", "feed", "https://news.example/feed.xml", cron="0 0 1 1 *"))
+    result = newslake("serve", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "stopped answering (ConnectError), so the schedules could not be paused" in result.stderr
+
+
 def test_a_folder_source_is_read_like_a_path(newslake: CliRunner, tmp_path):
     from tests.conftest import SEEDS
 
