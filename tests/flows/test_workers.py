@@ -92,9 +92,9 @@ def test_a_worker_is_ready_for_its_first_chunk_before_other_languages_models_loa
     workers._READY.clear()
     warming.start()
     french: list[NerModel | None] = []
+    reader = threading.Thread(target=lambda: french.append(workers.model_for("fr")))
     try:
         assert workers._READY.wait(30) and "fr_core_news_sm" not in workers._MORE_MODELS
-        reader = threading.Thread(target=lambda: french.append(workers.model_for("fr")))
         reader.start()
     finally:
         release.set()
