@@ -538,11 +538,13 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
         click.echo(f"newslake: serving {source.name} ({source.kind}, {when})", err=True)
     ui = get_current_settings().ui_url or str(get_current_settings().api.url).removesuffix("/api")
     click.echo(f"newslake: runs show in the Prefect UI at {ui}; Ctrl-C stops serving", err=True)
-    import httpx
-
     try:
         serve_sources(chosen, path, limit)
-    except httpx.TransportError as exc:  # the server went away while serving: the schedules stay as they were
+    except Exception as exc:
+        # The server went away while serving (httpx's TransportError, named: only tasks/fetch.py imports
+        # an HTTP client): the schedules stay as they were.
+        if not any(kind.__name__ == "TransportError" for kind in type(exc).__mro__):
+            raise
         raise click.ClickException(
             f"the Prefect server at {ui} stopped answering ({type(exc).__name__}), so the schedules could not "
             "be paused: start it again, then run `newslake serve` (or pause them in its UI)"
