@@ -27,18 +27,21 @@ setup: $(STAMP) ## Create .venv from the committed lock file
 run: setup ## Ingest seeds/ with the embedded defaults, then show a sample query
 	$(BIN)/newslake run seeds
 
-# The suite spreads over the cores (pytest-xdist), up to 4 processes: each starts its own Prefect server.
+# The suite spreads over the cores (pytest-xdist), up to 4 processes, which share one Prefect server.
 PARALLEL ?= -n auto --maxprocesses 4
+# The suite writes bytecode caches even where PYTHONDONTWRITEBYTECODE is set: without them every test
+# process, and every `newslake` process a test starts, compiles the package and the tests anew.
+TEST_ENV = PYTHONDONTWRITEBYTECODE=
 
 test: setup ## Run the whole test suite (the shared-warehouse tests are `make test-cluster`)
-	$(BIN)/pytest $(PARALLEL) -m "not cluster"
+	$(TEST_ENV) $(BIN)/pytest $(PARALLEL) -m "not cluster"
 
 # Whole files to each process: a module's shared warehouse is then built once, not once per process.
 test-fast: setup ## Run the suite without the tests marked slow (those that start processes)
-	$(BIN)/pytest $(PARALLEL) --dist loadfile -m "not slow and not cluster"
+	$(TEST_ENV) $(BIN)/pytest $(PARALLEL) --dist loadfile -m "not slow and not cluster"
 
 test-cluster: setup ## Shared warehouse on real PostgreSQL, S3 (moto) and Dask servers on loopback
-	$(BIN)/pytest -m cluster
+	$(TEST_ENV) $(BIN)/pytest -m cluster
 
 bench: setup ## Pipeline speed on a 2,000-page corpus from ../shared/eval: newslake vs the bare-library limit
 	$(BIN)/python -m tests.bench.bench_pipeline
