@@ -113,6 +113,10 @@ _SPAN_BREAK = re.compile(r"\s*\n\s*|\s+[-–—]\s+|\s*[()]\s*")
 _SPORTS_BEFORE = re.compile(r"\b(?:beat|beats|defeated|defeat|drew with|draw with|lost to|v|vs\.?|versus)\s+$")
 _SCORE_AFTER = re.compile(r"^\s+\d+(?:\s*[-–:]\s*\d+)?(?:\s|$|[,.;)])")
 _LEADING_FUNCTION_WORDS = frozenset({"later", "earlier", "yesterday", "today", "tonight", "tomorrow", "now"})
+# A lower-case word elided onto the name that follows it, in French and Italian: "qu’", "l’", "jusqu’",
+# "dell’", "all’". A particle of the name itself is capitalised ("D’Angelo", "O’Brien") or is "d’"
+# ("Giscard d’Estaing"), which stays.
+_ELIDED_WORD = re.compile(r"(?!d['’])[a-zà-ÿ]{1,6}['’](?=[A-ZÀ-Þ])")
 _DIRECTION_ADJECTIVES = frozenset({"western", "eastern", "northern", "southern"})
 _GIVEN_NAME_STOP_WORDS = frozenset({"will", "may", "can", "june"})
 # One initial and a surname ("A. Dale"). Two initials are an abbreviation as often ("U.S. Open",
@@ -591,12 +595,11 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
     while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1].isspace()):
         end -= 1
     start = _skip_leading_function_words(text, start, end)
-    for suffix in ("'s", "’s"):
-        if text[start:end].endswith(suffix):
-            end -= len(suffix)
-    while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1].isspace()):
-        end -= 1  # what the possessive left: "Jesse Owens 's" in tokenised text ends in a space
-    end = _trim_trailing_numbers(text, start, end)
+    elided = _ELIDED_WORD.match(text, start, end)
+    if elided:
+        start = elided.end()  # "qu’Emmanuel Macron", "l’Assemblée nationale", "dell’Unione europea"
+    end = _trim_possessive(text, start, end)
+    end = _trim_possessive(text, start, _trim_trailing_numbers(text, start, end))  # "Holcomb’s 2016"
     letter = _TRAILING_LETTER.search(text, start, end)
     if letter:
         end = letter.start()
@@ -828,6 +831,16 @@ def _trim_trailing_function_words(text: str, start: int, end: int) -> int:
         if word.group(1) not in _FUNCTION_WORDS:
             break
         end = word.start()
+    return end
+
+
+def _trim_possessive(text: str, start: int, end: int) -> int:
+    """Give back the end of the span without a trailing possessive ("Holcomb’s") and what it leaves."""
+    for suffix in ("'s", "’s"):
+        if text[start:end].endswith(suffix):
+            end -= len(suffix)
+    while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1].isspace()):
+        end -= 1  # what the possessive left: "Jesse Owens 's" in tokenised text ends in a space
     return end
 
 

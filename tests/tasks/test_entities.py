@@ -241,6 +241,32 @@ def test_a_lower_case_article_or_noun_before_a_name_and_an_elided_letter_after_i
 
 
 @pytest.mark.parametrize(
+    ("surface", "label", "expected"),
+    [
+        ("qu’Emmanuel Macron", "PERSON", "Emmanuel Macron"),  # "... qu’Emmanuel Macron a ..."
+        ("l’Assemblée nationale", "ORG", "Assemblée nationale"),
+        ("dell'Unione europea", "ORG", "Unione europea"),
+        # A capitalised particle, or "d’", belongs to the name.
+        ("Valéry Giscard d’Estaing", "PERSON", "Valéry Giscard d’Estaing"),
+        ("D’Angelo Russell", "PERSON", "D’Angelo Russell"),
+        ("Conan O’Brien", "PERSON", "Conan O’Brien"),
+        ("L’Oréal Paris", "ORG", "L’Oréal Paris"),
+    ],
+)
+def test_a_word_elided_onto_a_name_is_not_part_of_it(surface: str, label: str, expected: str) -> None:
+    text = f"{surface} z"
+    cleaned = clean_span(text, 0, len(surface), label)
+    assert cleaned is not None and text[cleaned[0] : cleaned[1]] == expected
+
+
+def test_a_possessive_before_a_number_is_cut_with_the_number() -> None:
+    text = "It gave $5.9 million toward Holcomb’s 2016 election campaign."
+    start = text.index("Holcomb")
+    cleaned = clean_span(text, start, text.index(" election"), "PERSON")
+    assert cleaned is not None and text[cleaned[0] : cleaned[1]] == "Holcomb"
+
+
+@pytest.mark.parametrize(
     ("surface", "expected"),
     [
         ("Meghan cry", "Meghan"),
