@@ -999,13 +999,19 @@ def resolve_short_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
         if len(words[longer]) > len(words[name]) and words[longer][-len(words[name]) :] == words[name]
     }
     canonical.update(epithets)
-    # Each name under every shorter run of words it starts or ends with: one lookup per name.
+    # Each name under every shorter run of words it starts or ends with: one lookup per name. A person's
+    # name with a generational suffix is also under the runs of the name without it ("Carlineo" and
+    # "Patrick Carlineo" for "Patrick Carlineo Jr").
     extended_by: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for longer in (n for n in names if n not in epithets):
         w = words[longer]
         for size in range(1, len(w)):
             extended_by[tuple(w[:size])].add(longer)
             extended_by[tuple(w[-size:])].add(longer)
+        core = name_core(w)
+        if len(core) < len(w) and votes[longer]["PERSON"] > 0:
+            for size in range(1, len(core) + 1):
+                extended_by[tuple(core[-size:])].add(longer)
     for name in (n for n in names if n not in epithets):
         matches = {
             longer
@@ -1024,9 +1030,26 @@ def resolve_short_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
     return canonical
 
 
+# The generational suffixes that may end a person's name ("Martin Luther King Jr."). A numeral is left
+# alone: "John Paul II" is not a "Paul".
+_GENERATIONS = frozenset({"jr", "jr.", "sr", "sr."})
+
+
+def name_core(words: list[str]) -> list[str]:
+    """Give back the lower-case words of a person's name without its generational suffix ("Jr.",
+    "Sr."), which follows two words or more."""
+    if len(words) >= 3 and words[-1] in _GENERATIONS:
+        return [*words[:-2], words[-2].rstrip(",")]
+    return words
+
+
 def _contains(outer: str, inner: str, words: dict[str, list[str]]) -> bool:
-    size = len(words[inner])
-    return len(words[outer]) > size and (words[outer][:size] == words[inner] or words[outer][-size:] == words[inner])
+    full, core, part = words[outer], name_core(words[outer]), words[inner]
+    size = len(part)
+    if len(full) > size and (full[:size] == part or full[-size:] == part):
+        return True
+    # Without its suffix, every run of the name is inside it: "Patrick Carlineo" in "Patrick Carlineo, Jr.".
+    return len(core) < len(full) and size <= len(core) and (core[:size] == part or core[-size:] == part)
 
 
 def _compatible(short: Counter[str], longer: Counter[str], short_name: str, longer_name: str) -> bool:

@@ -50,7 +50,9 @@ def resolved_counts(mentions: list[tuple[int, str, str, int]]) -> dict[str, dict
     warehouse's resolved_entities view does)."""
 
     def key(name: str) -> str:
-        return " ".join(re.sub(r"(^|\s)[A-Z]\.(\s|$)", " ", name).split()).lower()
+        name = re.sub(r"^(\S+\s+\S.*?),?\s+(?:Jr\.?|Sr\.?)$", r"\1", name)
+        name = re.sub(r"\s[A-Z]\s", " ", re.sub(r"(^|\s)[A-Z]\.(\s|$)", " ", name))
+        return " ".join(name.split()).lower()
 
     full = {key(n): n for _, n, label, _ in mentions if label == "PERSON" and " " in key(n)}
     by_surname: dict[str, set[str]] = defaultdict(set)

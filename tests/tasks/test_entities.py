@@ -220,6 +220,19 @@ def test_short_names_resolve_to_the_longer_name_they_head_or_end() -> None:
     assert canonical["Kyiv"] == "Kyiv"
 
 
+def test_a_surname_resolves_to_the_full_name_that_ends_in_it_before_a_suffix() -> None:
+    votes = {
+        "Patrick Carlineo, Jr.": Counter(PERSON=1),
+        "Carlineo": Counter(PERSON=3),
+        "Patrick Carlineo": Counter(PERSON=1),
+        "John Paul II": Counter(PERSON=1),
+        "Paul": Counter(PERSON=1),
+    }
+    canonical = resolve_short_names(votes)
+    assert canonical["Carlineo"] == canonical["Patrick Carlineo"] == "Patrick Carlineo, Jr."
+    assert canonical["Paul"] == "Paul"  # a numeral is no suffix
+
+
 @pytest.mark.parametrize(
     ("surface", "expected"),
     [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 
 import duckdb
@@ -23,7 +24,7 @@ ARTICLES = {
 }
 
 
-def _load(con: duckdb.DuckDBPyConnection, order: list[str]) -> None:
+def _load(con: duckdb.DuckDBPyConnection, order: list[str], articles: dict[str, list[str]] = ARTICLES) -> None:
     now = datetime(2026, 1, 2, tzinfo=UTC)
     for article_id in order:
         batch = LoadBatch(run_id=f"r-{article_id}", extracted_at=now, extractor_version="test", model="m-1")
@@ -31,9 +32,9 @@ def _load(con: duckdb.DuckDBPyConnection, order: list[str]) -> None:
         batch.documents.append(StoredDocument(article_id, uri, now, "html", "utf-8", 3, b"abc"))
         batch.sources.append((uri, article_id))
         batch.articles.append((article_id, Article(doc_id=article_id, source_uri=uri, title="T", text="x " * 50)))
-        for name in ARTICLES[article_id]:
+        for name in articles[article_id]:
             batch.mentions.append((article_id, Mention(name, "PERSON", (name,), 2, 0)))
-        speaker = ARTICLES[article_id][0]
+        speaker = articles[article_id][0]
         batch.quotes.append((article_id, Quote(0, 5, f"Words of {article_id}", speaker, "PERSON", "said")))
         load_batch(con, batch)
 
@@ -78,3 +79,22 @@ def test_the_surname_of_two_people_stays_apart_and_aliases_keep_every_spelling(
     assert resolved["Trump"] == resolved["Donald J. Trump"] == "Donald Trump"
     names = {row[0] for row in con.execute("SELECT name FROM entities").fetchall()}
     assert {"Trump", "Donald J. Trump", "Donald Trump"} <= names  # every spelling is still there
+
+
+def test_a_generational_suffix_and_a_bare_initial_do_not_split_a_person(tmp_path) -> None:
+    articles = {
+        "b1": ["Patrick W. Carlineo Jr."],
+        "b2": ["Carlineo"],  # the surname alone, in an article that names him no other way
+        "b3": ["Patrick Carlineo"],
+        "b4": ["Kelly L Clarke"],
+        "b5": ["Kelly L. Clarke"],
+        "b6": ["John Paul II"],
+        "b7": ["Paul"],  # a numeral is no suffix: "Paul" is not John Paul II
+    }
+    with closing(connect(new_lake(tmp_path / "lake"))) as con:
+        _load(con, list(articles), articles)
+        resolved = dict(con.execute("SELECT name, resolved_id FROM resolved_entities").fetchall())
+    carlineo = {resolved[n] for n in ("Patrick W. Carlineo Jr.", "Carlineo", "Patrick Carlineo")}
+    assert len(carlineo) == 1
+    assert resolved["Kelly L Clarke"] == resolved["Kelly L. Clarke"]
+    assert resolved["Paul"] != resolved["John Paul II"]

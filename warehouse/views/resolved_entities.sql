@@ -2,8 +2,9 @@
 -- Grain: one row per entity. Key: entity_id. resolved_id is what the other views count by.
 -- Chart: none; join it to entities, mentions or quotes to count a person once.
 -- Within an article "Trump" is already "Donald Trump"; across articles it is not, and "Donald J.
--- Trump" is a spelling of its own. Here a person's name without middle initials is its key
--- ("donald trump"), and a one-word name is the one full name in the warehouse that ends in it;
+-- Trump" is a spelling of its own. Here a person's name without initials or a generational suffix
+-- ("Jr.", "Sr.") is its key ("donald trump"), and a one-word name is the one full name in the
+-- warehouse that ends in it;
 -- a surname two people share ("Clinton": Bill and Hillary) stays as it is. resolved_id is the
 -- entity id of the key (tasks/identify.py's scheme), so it does not depend on the order articles
 -- were loaded in. Other entities resolve to themselves.
@@ -15,7 +16,9 @@ people AS (
         e.entity_id,
         e.name,
         coalesce(m.mentions, 0) AS mentions,
-        lower(trim(regexp_replace(regexp_replace(e.name, '(^|\s)[A-Z]\.(\s|$)', ' ', 'g'), '\s+', ' ', 'g'))) AS key
+        lower(trim(regexp_replace(regexp_replace(regexp_replace(
+            regexp_replace(e.name, '^(\S+\s+\S.*?),?\s+(?:Jr\.?|Sr\.?)$', '\1'),
+            '(^|\s)[A-Z]\.(\s|$)', ' ', 'g'), '\s[A-Z]\s', ' ', 'g'), '\s+', ' ', 'g'))) AS key
     FROM entities AS e
     LEFT JOIN mentioned AS m USING (entity_id)
     WHERE e.label = 'PERSON'
