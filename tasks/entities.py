@@ -117,6 +117,8 @@ _LEADING_FUNCTION_WORDS = frozenset({"later", "earlier", "yesterday", "today", "
 # "dell’", "all’". A particle of the name itself is capitalised ("D’Angelo", "O’Brien") or is "d’"
 # ("Giscard d’Estaing"), which stays.
 _ELIDED_WORD = re.compile(r"(?!d['’])[a-zà-ÿ]{1,6}['’](?=[A-ZÀ-Þ])")
+# A courtesy title before a person's name, with or without its period (British style: "Ms Truss").
+_COURTESY_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Mx|Dr)\.?\s+(?=[A-Z])")
 _DIRECTION_ADJECTIVES = frozenset({"western", "eastern", "northern", "southern"})
 _GIVEN_NAME_STOP_WORDS = frozenset({"will", "may", "can", "june"})
 # One initial and a surname ("A. Dale"). Two initials are an abbreviation as often ("U.S. Open",
@@ -598,6 +600,9 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
     elided = _ELIDED_WORD.match(text, start, end)
     if elided:
         start = elided.end()  # "qu’Emmanuel Macron", "l’Assemblée nationale", "dell’Unione europea"
+    courtesy = _COURTESY_TITLE.match(text, start, end) if label == "PERSON" else None
+    if courtesy:
+        start = courtesy.end()  # "Ms Truss", "Dr. Etienne": the surname the article's full name ends in
     end = _trim_possessive(text, start, end)
     end = _trim_possessive(text, start, _trim_trailing_numbers(text, start, end))  # "Holcomb’s 2016"
     letter = _TRAILING_LETTER.search(text, start, end)

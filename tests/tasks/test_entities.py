@@ -264,9 +264,13 @@ def test_a_lower_case_article_or_noun_before_a_name_and_an_elided_letter_after_i
         ("D’Angelo Russell", "PERSON", "D’Angelo Russell"),
         ("Conan O’Brien", "PERSON", "Conan O’Brien"),
         ("L’Oréal Paris", "ORG", "L’Oréal Paris"),
+        # A courtesy title is no part of a person's name, with its period or without (British style).
+        ("Ms Truss", "PERSON", "Truss"),
+        ("Dr. Etienne", "PERSON", "Etienne"),
+        ("Dr Pepper", "ORG", "Dr Pepper"),
     ],
 )
-def test_a_word_elided_onto_a_name_is_not_part_of_it(surface: str, label: str, expected: str) -> None:
+def test_an_elided_word_or_a_courtesy_title_is_not_part_of_a_name(surface: str, label: str, expected: str) -> None:
     text = f"{surface} z"
     cleaned = clean_span(text, 0, len(surface), label)
     assert cleaned is not None and text[cleaned[0] : cleaned[1]] == expected
