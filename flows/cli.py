@@ -521,6 +521,7 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
         )
     check_prefect_server(str(get_current_settings().api.url))
     settings = load_settings(path, lake)
+    from newslake.flows.errors import prefect_server_gone
     from newslake.flows.schedule import scheduled_sources, serve_sources
 
     try:
@@ -541,10 +542,9 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
     try:
         serve_sources(chosen, path, limit)
     except Exception as exc:
-        # The server went away while serving (httpx's TransportError, named: only tasks/fetch.py imports
-        # an HTTP client): the schedules stay as they were.
-        if not any(kind.__name__ == "TransportError" for kind in type(exc).__mro__):
+        if not prefect_server_gone(exc):
             raise
+        # Said here rather than by explain_failure: the schedules stay as they were.
         raise click.ClickException(
             f"the Prefect server at {ui} stopped answering ({type(exc).__name__}), so the schedules could not "
             "be paused: start it again, then run `newslake serve` (or pause them in its UI)"

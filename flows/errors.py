@@ -47,11 +47,26 @@ def _postgres_reason(text: str) -> str:
     return found.group(1).strip()[:160] if found else "connection lost"
 
 
+def prefect_server_gone(exc: BaseException) -> bool:
+    """Tell whether the failure is the Prefect server going away while a command talks to it: Prefect's
+    client gives up with httpx's TransportError (told by its name: only tasks/fetch.py imports an HTTP
+    client, and a failed fetch never reaches a command)."""
+    return any(kind.__name__ == "TransportError" for kind in type(exc).__mro__)
+
+
 def explain_failure(exc: BaseException, where: object) -> str | None:
     """Give back the one-line explanation of an expected failure while using the warehouse at `where`,
     or None for anything else (a bug, which keeps its traceback)."""
     if isinstance(exc, ExpectedError | LakeUnreachableError | ClusterUnavailableError):
         return str(exc)
+    if prefect_server_gone(exc):
+        from prefect.settings import get_current_settings
+
+        return (
+            f"the Prefect server at {get_current_settings().api.url} stopped answering ({type(exc).__name__}): "
+            "start it again, or point PREFECT_API_URL at a running one, and run the command again (batches "
+            "loaded before it are kept)"
+        )
     text = str(exc)
     code = getattr(exc, "errno", None)
     if any(s in text for s in _CATALOG_GONE) or _CATALOG_SILENT.search(text):

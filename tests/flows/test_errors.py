@@ -154,3 +154,31 @@ def test_a_temporary_prefect_server_is_given_two_minutes_to_answer(monkeypatch: 
     monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")  # the user's own choice stands
     with prefect_api(Settings.model_validate({"run": {"prefect_server": "temporary"}})):
         assert PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value() == 300
+
+
+def test_a_prefect_server_gone_during_a_command_is_explained() -> None:
+    import httpx
+
+    from tests.conftest import _free_port
+
+    error = _raised(lambda: httpx.get(f"http://127.0.0.1:{_free_port()}/api/health"))  # nothing listens there
+    message = explain_failure(error, "/data/lake")
+    assert message is not None and "Prefect server at" in message and "stopped answering (ConnectError)" in message
+
+
+def test_a_run_whose_prefect_server_goes_away_ends_in_one_line(
+    newslake: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What Prefect's client raises when its server is gone mid-run, after its retries (about a minute
+    # against a real stopped server): a traceback before, one line now.
+    import httpx
+
+    from newslake.flows import ingest
+
+    def server_gone(*_args: object, **_kwargs: object) -> None:
+        raise httpx.ConnectError("All connection attempts failed")
+
+    monkeypatch.setattr(ingest, "run_batches", server_gone)
+    result = newslake("run", str(SEEDS), "--no-progress", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "Prefect server at" in result.stderr and "stopped answering (ConnectError)" in result.stderr
