@@ -86,6 +86,8 @@ def test_a_worker_is_ready_for_its_first_chunk_before_other_languages_models_loa
 
     for name, value in (("_MODEL", None), ("_MORE_MODELS", {}), ("_MODEL_NAME", ""), ("load_ner_model", load)):
         monkeypatch.setattr(workers, name, value)
+    for name in ("_MAX_BYTES", "_DOCUMENT_SECONDS"):  # init_worker sets them: put back after the test
+        monkeypatch.setattr(workers, name, getattr(workers, name))
     workers.init_worker(f"{MODEL},fr_core_news_sm", 1_000_000)
     warming = threading.Thread(target=workers.warm_up, daemon=True)
     monkeypatch.setattr(workers, "_WARMING", warming)

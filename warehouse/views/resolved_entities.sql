@@ -11,17 +11,27 @@
 WITH mentioned AS (
     SELECT entity_id, CAST(sum(mention_count) AS BIGINT) AS mentions FROM mentions GROUP BY entity_id
 ),
-people AS (
+named AS (
     SELECT
         e.entity_id,
         e.name,
         coalesce(m.mentions, 0) AS mentions,
-        lower(trim(regexp_replace(regexp_replace(regexp_replace(
-            regexp_replace(e.name, '^(\S+\s+\S.*?),?\s+(?:Jr\.?|Sr\.?)$', '\1'),
-            '(^|\s)[A-Z]\.(\s|$)', ' ', 'g'), '\s[A-Z]\s', ' ', 'g'), '\s+', ' ', 'g'))) AS key
+        regexp_replace(e.name, '^(\S+\s+\S.*?),?\s+(?:Jr\.?|Sr\.?)$', '\1') AS core  -- without "Jr."/"Sr."
     FROM entities AS e
     LEFT JOIN mentioned AS m USING (entity_id)
     WHERE e.label = 'PERSON'
+),
+people AS (
+    SELECT
+        entity_id,
+        name,
+        mentions,
+        -- without initials ("J.", and a bare "L" between words), spaces made single, lower case
+        lower(trim(regexp_replace(
+            regexp_replace(regexp_replace(core, '(^|\s)[A-Z]\.(\s|$)', ' ', 'g'), '\s[A-Z]\s', ' ', 'g'),
+            '\s+', ' ', 'g'
+        ))) AS key
+    FROM named
 ),
 full_names AS (
     SELECT key, first(name ORDER BY mentions DESC, length(name), name) AS name, string_split(key, ' ')[-1] AS surname
