@@ -117,7 +117,7 @@ def start_pool_worker(model_name: str, max_bytes: int, document_seconds: float =
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="newslake-parent-watch", daemon=True).start()
     keep_freed_memory()
     init_worker(model_name, max_bytes, document_seconds)
-    _READY.clear()
+    _READY.clear()  # a process forked from the warm process inherits it set
     _WARMING = threading.Thread(target=warm_up, name="newslake-warm-up", daemon=True)
     _WARMING.start()
 
