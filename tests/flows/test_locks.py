@@ -50,6 +50,7 @@ def test_other_sources_do_not_wait(tmp_path):
         assert (tmp_path / "lake" / "locks" / "a.lock").exists()
 
 
+@pytest.mark.slow
 def test_a_run_whose_process_is_gone_is_told_from_one_still_running(tmp_path):
     settings = resolve_settings(environ={"NEWSLAKE_LAKE": str(tmp_path / "lake")})
     holder = (

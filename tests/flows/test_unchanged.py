@@ -130,6 +130,7 @@ def test_a_report_to_refresh_or_a_new_warehouse_goes_through_the_flow(copy: tupl
     assert not (lake.parent / "new-lake").exists()
 
 
+@pytest.mark.slow
 def test_the_check_does_not_import_the_orchestrator_or_the_models() -> None:
     # Its point is to skip their start-up cost: importing the check must not pay it.
     heavy = "{'prefect', 'spacy', 'great_expectations'}"

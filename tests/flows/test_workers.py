@@ -63,6 +63,7 @@ def model_state(_chunk: Sequence[int]) -> tuple[bool, int]:
     return all(x is not None for x in loaded) and place_index.cache_info().currsize == 1, os.nice(0)
 
 
+@pytest.mark.slow
 def test_pool_processes_load_their_models_as_they_start_and_yield_the_cpu() -> None:
     with document_workers(2, MODEL, 1_000_000) as pool:
         states = list(pool.map_chunks(model_state, [[1], [2]]))
@@ -130,6 +131,7 @@ def no_early_pool_left() -> Iterator[None]:
     workers.drop_early_workers()
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("no_early_pool_left")
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process start times from /proc")
 def test_workers_started_early_are_the_ones_the_run_uses() -> None:
@@ -142,6 +144,7 @@ def test_workers_started_early_are_the_ones_the_run_uses() -> None:
     assert all(start > entered - 0.5 for start in starts)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("no_early_pool_left")
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process start times from /proc")
 def test_workers_started_early_with_other_settings_are_not_used() -> None:
@@ -152,12 +155,14 @@ def test_workers_started_early_with_other_settings_are_not_used() -> None:
     assert workers._EARLY is None
 
 
+@pytest.mark.slow
 def test_one_worker_starts_no_early_pool() -> None:
     assert workers.start_workers_early(2, MODEL, 1_000_000)
     assert not workers.start_workers_early(1, MODEL, 1_000_000)
     assert workers._EARLY is None
 
 
+@pytest.mark.slow
 def test_a_model_that_does_not_load_fails_where_it_is_used_with_its_own_message() -> None:
     with document_workers(2, "no_such_model_xyz", 1_000_000) as pool, pytest.raises(OSError, match="no_such_model_xyz"):
         list(pool.map_chunks(workers.entities_for_texts, [["Ada Lovelace lived in London."]]))
@@ -183,6 +188,7 @@ def refault_pages(_chunk: Sequence[int], tune: bool = False) -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not GLIBC or THP_ALWAYS, reason="needs glibc's allocator and 4 KiB page faults")
 def test_freed_memory_is_reused_instead_of_faulted_in_again() -> None:
     pages = BUFFER // resource.getpagesize()
@@ -194,6 +200,7 @@ def test_freed_memory_is_reused_instead_of_faulted_in_again() -> None:
     assert tuned < pages // 10 and tuned * 10 < default
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not GLIBC, reason="the allocator settings are glibc's")
 def test_pool_processes_reuse_freed_memory() -> None:
     with document_workers(2, MODEL, 1_000_000) as pool:
