@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
+import threading
 from pathlib import Path
-from typing import Any, cast
+from types import FrameType
+from typing import Any, Self, cast
+from uuid import UUID
 
-from prefect import flow
+from prefect import flow, get_client
 from prefect.deployments.runner import RunnerDeployment
 from prefect.runner import Runner
 from prefect.types.entrypoint import EntrypointType
@@ -37,6 +41,7 @@ def source_deployment(source: SourceConfig, config_file: Path) -> RunnerDeployme
         cron=source.cron,
         parameters={"source": source.name, "config_file": str(config_file.resolve())},
         concurrency_limit=1,
+        paused=True,  # until a runner serves it (see _SourceRunner)
         tags=["newslake", source.kind],
         description=f"newslake: ingest the {source.kind} {source.location}",
         entrypoint_type=EntrypointType.MODULE_PATH,
@@ -57,14 +62,30 @@ class _SourceRunner(Runner):
     3.8) leaves its shutdown coroutine unawaited: a service manager's stop printed a RuntimeWarning and
     skipped the shutdown, so the deployments' schedules stayed active with nothing serving them. Here
     SIGTERM cancels the serving task, as asyncio does on Ctrl-C, whether or not SIGINT is ignored (as
-    it is for a job a script starts in the background)."""
+    it is for a job a script starts in the background).
+
+    The deployments are created paused, and their schedules go active only once the runner is serving:
+    from then on, stopping it pauses them again. A serve stopped while it was still setting up (before
+    the runner's own signal handling) used to leave active schedules that nothing served."""
 
     serving: asyncio.Task[None] | None = None
+    deployment_ids: list[UUID]
 
     def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
         if self.serving is not None and not self.serving.done():
             self.serving.cancel()
             self.serving.get_loop().call_soon_threadsafe(lambda: None)  # wakes the loop to see it
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        try:
+            async with get_client() as client:
+                for deployment_id in self.deployment_ids:
+                    await client.resume_deployment(deployment_id)
+        except BaseException as exc:
+            await self.__aexit__(type(exc), exc, exc.__traceback__)  # pauses the ones resumed
+            raise
+        return self
 
 
 async def _serve(runner: _SourceRunner) -> None:
@@ -72,13 +93,23 @@ async def _serve(runner: _SourceRunner) -> None:
     await runner.start()
 
 
+def _interrupt(_signal: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def serve_sources(sources: list[SourceConfig], config_file: Path, limit: int | None = None) -> None:
     """Create or update each source's deployment and run its scheduled flow runs until interrupted
     (Ctrl-C or SIGTERM); on the way out the deployments' schedules are paused, as Prefect's `serve`
     does, until the next `newslake serve`."""
+    if threading.current_thread() is threading.main_thread():
+        # Until the runner puts in its own handler: SIGTERM while deployments are created stops serve
+        # as Ctrl-C does, and leaves them paused.
+        signal.signal(signal.SIGTERM, _interrupt)
     runner = _SourceRunner(pause_on_shutdown=True, limit=limit)
-    for source in sources:
-        runner.add_deployment(source_deployment(source, config_file))
-    # Ctrl-C or SIGTERM: the runner has stopped and paused the schedules.
+    runner.deployment_ids = []
+    # Ctrl-C or SIGTERM: the runner has stopped and paused the schedules, or never made them active.
     with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
+        for source in sources:
+            # Called outside an event loop, add_deployment runs synchronously and gives back the id.
+            runner.deployment_ids.append(cast(UUID, runner.add_deployment(source_deployment(source, config_file))))
         asyncio.run(_serve(runner))

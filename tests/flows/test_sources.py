@@ -365,6 +365,55 @@ def test_serve_stops_on_sigterm_as_on_ctrl_c_and_pauses_its_schedules(prefect_ap
     assert paused(prefect_api, name), output
 
 
+def test_serve_stopped_while_it_creates_its_deployments_leaves_no_schedule_active(
+    newslake: CliRunner, prefect_api, tmp_path, monkeypatch
+):
+    # Ctrl-C before Prefect's runner started: the deployments made so far had active schedules that
+    # nothing served, and the server queued their runs as late.
+    from newslake.flows import schedule
+
+    made: list[str] = []
+    create = schedule.source_deployment
+
+    def interrupted_after_the_first(source: Any, config_file: Path) -> Any:
+        if made:
+            raise KeyboardInterrupt
+        made.append(source.name)
+        return create(source, config_file)
+
+    monkeypatch.setattr(schedule, "source_deployment", interrupted_after_the_first)
+    feeds = [source(f"set-up-{n}", "feed", f"https://news.example/{n}.xml", cron="0 0 1 1 *") for n in (1, 2)]
+    write_config(tmp_path, "".join(feeds))
+    result = newslake("serve")
+    assert result.stderr.rstrip().endswith("the schedules are paused until the next `newslake serve`")
+    assert made == ["set-up-1"]
+    assert paused(prefect_api, "set-up-1") is True
+    assert paused(prefect_api, "set-up-2") is None
+
+
+@pytest.mark.slow
+def test_serve_stopped_by_sigterm_while_it_sets_up_leaves_no_schedule_active(prefect_api, tmp_path):
+    """SIGTERM from a service manager that restarts serve at once: before the runner's own handler,
+    it ended serve with the signal's default, leaving the deployments made so far active."""
+    names = [f"sigterm-set-up-{n}" for n in range(12)]
+    feeds = [source(name, "feed", f"https://news.example/{name}.xml", cron="0 0 1 1 *") for name in names]
+    write_config(tmp_path, "".join(feeds))
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
+    server, log = start_serve(tmp_path, env, ctrl_c=False)
+    try:
+        deadline = time.monotonic() + 120
+        # Stopped as soon as the first deployment exists: the others are still being created.
+        while paused(prefect_api, names[0]) is None and time.monotonic() < deadline:
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()
+            time.sleep(0.05)
+    finally:
+        code = stop_serve(server, log, signal.SIGTERM)
+    output = (tmp_path / "serve.log").read_text()
+    assert code == 0 and "Traceback" not in output, output
+    states = [paused(prefect_api, name) for name in names]
+    assert states[0] is True and all(state in (True, None) for state in states), states
+
+
 @pytest.mark.slow
 def test_serve_without_a_prefect_server_says_what_to_do(tmp_path):
     write_config(tmp_path, source("feed", "feed", "https://news.example/feed.xml", interval="15m"))
