@@ -117,6 +117,11 @@ _LEADING_FUNCTION_WORDS = frozenset({"later", "earlier", "yesterday", "today", "
 # "dell’", "all’". A particle of the name itself is capitalised ("D’Angelo", "O’Brien") or is "d’"
 # ("Giscard d’Estaing"), which stays.
 _ELIDED_WORD = re.compile(r"(?!d['’])[a-zà-ÿ]{1,6}['’](?=[A-ZÀ-Þ])")
+# Lower-case words, the last a common noun, then "de la", "de l’", "du" or "des" and a capital: "le
+# ministère de la Justice", "président du Conseil". Group 1 is the noun.
+_NOUN_OF = re.compile(r"(?:[a-zà-ÿ]+\s+)*?([a-zà-ÿ]{3,})\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+)(?=[A-ZÀ-Þ])")
+# A lower-case prefix glued to a name by a hyphen: the name is what follows.
+_GLUED_PREFIX = re.compile(r"(?:ex|post|pre|pré|anti|pro|non|neo|néo|mid|pseudo|quasi|semi|ultra)-(?=[A-ZÀ-Þ])")
 # A courtesy title before a person's name, with or without its period (British style: "Ms Truss").
 _COURTESY_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Mx|Dr)\.?\s+(?=[A-Z])")
 _DIRECTION_ADJECTIVES = frozenset({"western", "eastern", "northern", "southern"})
@@ -596,10 +601,22 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
         start += 1
     while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1].isspace()):
         end -= 1
-    start = _skip_leading_function_words(text, start, end)
+    head = _NOUN_OF.match(text, start, end)
+    if head and head.group(1).lower() not in _stop_words():
+        # "ministère de la Justice", "président de la République": what follows the common noun is no
+        # name. An organisation keeps its noun (how French writes a ministry); a title is no person.
+        # "général de Gaulle" (a particle with no article) is left to the rules below.
+        if label != "ORG":
+            return None
+        start = head.start(1)
+    else:
+        start = _skip_leading_function_words(text, start, end)
     elided = _ELIDED_WORD.match(text, start, end)
     if elided:
         start = elided.end()  # "qu’Emmanuel Macron", "l’Assemblée nationale", "dell’Unione europea"
+    glued = _GLUED_PREFIX.match(text, start, end) if label in _NAME_LABELS else None
+    if glued:
+        start = glued.end()  # "ex-Union européenne", "post-Hulot", "anti-Trump"
     courtesy = _COURTESY_TITLE.match(text, start, end) if label == "PERSON" else None
     if courtesy:
         start = courtesy.end()  # "Ms Truss", "Dr. Etienne": the surname the article's full name ends in

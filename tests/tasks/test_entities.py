@@ -276,6 +276,33 @@ def test_an_elided_word_or_a_courtesy_title_is_not_part_of_a_name(surface: str, 
     assert cleaned is not None and text[cleaned[0] : cleaned[1]] == expected
 
 
+@pytest.mark.parametrize(
+    ("surface", "label", "expected"),
+    [
+        # French writes a ministry in lower case: the noun is part of the organisation's name.
+        ("ministère de la Justice", "ORG", "ministère de la Justice"),
+        ("le ministère des Affaires étrangères", "ORG", "ministère des Affaires étrangères"),
+        ("ministère de l’Intérieur", "ORG", "ministère de l’Intérieur"),
+        # A title and what it is of are no person.
+        ("président de la République", "PERSON", None),
+        ("président du Conseil", "PERSON", None),
+        # A particle with no article after a title is a surname's: left as it was.
+        ("général de Gaulle", "PERSON", "de Gaulle"),
+        ("Inès de la Fressange", "PERSON", "Inès de la Fressange"),
+        # A lower-case prefix glued on by a hyphen is not part of the name.
+        ("ex-Union européenne", "ORG", "Union européenne"),
+        ("post-Hulot", "PERSON", "Hulot"),
+        ("anti-Trump", "PERSON", "Trump"),
+    ],
+)
+def test_a_ministry_keeps_its_noun_a_title_is_no_person_and_a_glued_prefix_is_cut(
+    surface: str, label: str, expected: str | None
+) -> None:
+    text = f"{surface} a dit"
+    cleaned = clean_span(text, 0, len(surface), label)
+    assert (text[cleaned[0] : cleaned[1]] if cleaned else None) == expected
+
+
 def test_a_possessive_before_a_number_is_cut_with_the_number() -> None:
     text = "It gave $5.9 million toward Holcomb’s 2016 election campaign."
     start = text.index("Holcomb")
