@@ -601,12 +601,13 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
         start += 1
     while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1].isspace()):
         end -= 1
-    head = _NOUN_OF.match(text, start, end)
+    head = _NOUN_OF.match(text, start, end) if label in ("ORG", "PERSON") else None
     if head and head.group(1).lower() not in _stop_words():
         # "ministère de la Justice", "président de la République": what follows the common noun is no
         # name. An organisation keeps its noun (how French writes a ministry); a title is no person.
-        # "général de Gaulle" (a particle with no article) is left to the rules below.
-        if label != "ORG":
+        # Places keep the name after it ("golfe du Mexique": "Mexique"), and "général de Gaulle" (a
+        # particle with no article) is left to the rules below.
+        if label == "PERSON":
             return None
         start = head.start(1)
     else:

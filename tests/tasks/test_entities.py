@@ -286,7 +286,9 @@ def test_an_elided_word_or_a_courtesy_title_is_not_part_of_a_name(surface: str, 
         # A title and what it is of are no person.
         ("président de la République", "PERSON", None),
         ("président du Conseil", "PERSON", None),
-        # A particle with no article after a title is a surname's: left as it was.
+        # A place keeps the name after the noun; a particle with no article after a title is a surname's.
+        ("golfe du Mexique", "LOC", "Mexique"),
+        ("région des Hauts-de-France", "GPE", "Hauts-de-France"),
         ("général de Gaulle", "PERSON", "de Gaulle"),
         ("Inès de la Fressange", "PERSON", "Inès de la Fressange"),
         # A lower-case prefix glued on by a hyphen is not part of the name.
