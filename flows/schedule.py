@@ -69,7 +69,10 @@ class _SourceRunner(Runner):
     the runner's own signal handling) used to leave active schedules that nothing served."""
 
     serving: asyncio.Task[None] | None = None
-    deployment_ids: list[UUID]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deployment_ids: list[UUID] = []  # resumed once serving (created paused)
 
     def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
         if self.serving is not None and not self.serving.done():
@@ -106,7 +109,6 @@ def serve_sources(sources: list[SourceConfig], config_file: Path, limit: int | N
         # as Ctrl-C does, and leaves them paused.
         signal.signal(signal.SIGTERM, _interrupt)
     runner = _SourceRunner(pause_on_shutdown=True, limit=limit)
-    runner.deployment_ids = []
     # Ctrl-C or SIGTERM: the runner has stopped and paused the schedules, or never made them active.
     with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
         for source in sources:
