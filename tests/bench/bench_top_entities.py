@@ -19,6 +19,7 @@ import argparse
 import gzip
 import json
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,20 +50,32 @@ def resolved_counts(mentions: list[tuple[int, str, str, int]]) -> dict[str, dict
     one-word person name counted for the one full name in the corpus that ends in it (as the
     warehouse's resolved_entities view does)."""
 
-    def key(name: str) -> str:
+    def bare(name: str) -> str:  # without "Jr."/"Sr." and initials
         name = re.sub(r"^(\S+\s+\S.*?),?\s+(?:Jr\.?|Sr\.?)$", r"\1", name)
-        name = re.sub(r"\s[A-Z]\s", " ", re.sub(r"(^|\s)[A-Z]\.(\s|$)", " ", name))
-        return " ".join(name.split()).lower()
+        return " ".join(re.sub(r"\s[A-Z]\s", " ", re.sub(r"(^|\s)[A-Z]\.(\s|$)", " ", name)).split())
 
-    full = {key(n): n for _, n, label, _ in mentions if label == "PERSON" and " " in key(n)}
+    def fold(text: str) -> str:  # lower case, no accents, hyphens read as spaces
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        return " ".join(re.sub(r"[-\u2010\u2011]", " ", text.lower()).split())
+
+    def key(name: str) -> str:
+        return fold(bare(name))
+
+    people = [n for _, n, label, _ in mentions if label == "PERSON"]
+    full = {key(n): n for n in people if " " in bare(n)}
+    surname_of: dict[str, str] = {}  # a full name's key: the least of its spellings' last words
+    for n in people:
+        if " " in bare(n):
+            last = fold(bare(n).split()[-1])
+            surname_of[key(n)] = min(last, surname_of.get(key(n), last))
     by_surname: dict[str, set[str]] = defaultdict(set)
-    for k in full:
-        by_surname[k.split()[-1]].add(k)
+    for k, last in surname_of.items():
+        by_surname[last].add(k)
     articles: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for article, name, label, count in mentions:
         k = key(name)
-        if label == "PERSON" and " " not in k and len(by_surname.get(k, ())) == 1:
+        if label == "PERSON" and " " not in bare(name) and len(by_surname.get(k, ())) == 1:
             name = full[next(iter(by_surname[k]))]
         elif label == "PERSON" and k in full:
             name = full[k]

@@ -98,3 +98,30 @@ def test_a_generational_suffix_and_a_bare_initial_do_not_split_a_person(tmp_path
     assert len(carlineo) == 1
     assert resolved["Kelly L Clarke"] == resolved["Kelly L. Clarke"]
     assert resolved["Paul"] != resolved["John Paul II"]
+
+
+def test_accents_and_hyphens_do_not_split_a_person(tmp_path) -> None:
+    articles = {
+        "c1": ["Recep Tayyip Erdoğan"],
+        "c2": ["Recep Tayyip Erdogan"],
+        "c3": ["Erdogan"],  # the surname alone: the one full name it ends, written either way
+        "c4": ["Kim Jong-un"],
+        "c5": ["Kim Jong Un"],
+        "c6": ["Alexandria Ocasio-Cortez"],
+        "c7": ["Ocasio-Cortez"],  # one word, hyphen and all
+        "c8": ["Cortez"],  # only part of that word: not her
+        "c9": ["Jean-Luc Mélenchon"],
+        "c10": ["Jean Luc Melenchon"],
+        "c11": ["Jean Mélenchon"],  # another first name: another person
+    }
+    with closing(connect(new_lake(tmp_path / "lake"))) as con:
+        _load(con, list(articles), articles)
+        resolved = dict(con.execute("SELECT name, resolved_id FROM resolved_entities").fetchall())
+        names = dict(con.execute("SELECT name, resolved_name FROM resolved_entities").fetchall())
+    assert resolved["Recep Tayyip Erdoğan"] == resolved["Recep Tayyip Erdogan"] == resolved["Erdogan"]
+    assert resolved["Kim Jong-un"] == resolved["Kim Jong Un"]
+    assert resolved["Alexandria Ocasio-Cortez"] == resolved["Ocasio-Cortez"] != resolved["Cortez"]
+    assert resolved["Jean-Luc Mélenchon"] == resolved["Jean Luc Melenchon"] != resolved["Jean Mélenchon"]
+    assert names["Erdogan"] in {"Recep Tayyip Erdoğan", "Recep Tayyip Erdogan"}  # a spelling the articles use
+    # A name with nothing to fold keeps the id it had: the key is the one before.
+    assert resolved["Cortez"] == entity_id_for("cortez", "PERSON")

@@ -3,8 +3,9 @@
 -- Chart: none; join it to entities, mentions or quotes to count a person once.
 -- Within an article "Trump" is already "Donald Trump"; across articles it is not, and "Donald J.
 -- Trump" is a spelling of its own. Here a person's name without initials or a generational suffix
--- ("Jr.", "Sr.") is its key ("donald trump"), and a one-word name is the one full name in the
--- warehouse that ends in it;
+-- ("Jr.", "Sr.") is its key ("donald trump"), in lower case, without accents and with hyphens read
+-- as spaces ("Erdoğan" is "Erdogan", "Kim Jong-un" is "Kim Jong Un"); a one-word name ("Ocasio-Cortez"
+-- is one word) is the one full name in the warehouse whose last word it is;
 -- a surname two people share ("Clinton": Bill and Hillary) stays as it is. resolved_id is the
 -- entity id of the key (tasks/identify.py's scheme), so it does not depend on the order articles
 -- were loaded in. Other entities resolve to themselves.
@@ -21,22 +22,34 @@ named AS (
     LEFT JOIN mentioned AS m USING (entity_id)
     WHERE e.label = 'PERSON'
 ),
+bare AS (
+    SELECT
+        entity_id,
+        name,
+        mentions,
+        -- without initials ("J.", and a bare "L" between words), spaces made single
+        trim(regexp_replace(
+            regexp_replace(regexp_replace(core, '(^|\s)[A-Z]\.(\s|$)', ' ', 'g'), '\s[A-Z]\s', ' ', 'g'),
+            '\s+', ' ', 'g'
+        )) AS bare
+    FROM named
+),
 people AS (
     SELECT
         entity_id,
         name,
         mentions,
-        -- without initials ("J.", and a bare "L" between words), spaces made single, lower case
-        lower(trim(regexp_replace(
-            regexp_replace(regexp_replace(core, '(^|\s)[A-Z]\.(\s|$)', ' ', 'g'), '\s[A-Z]\s', ' ', 'g'),
-            '\s+', ' ', 'g'
-        ))) AS key
-    FROM named
+        -- lower case, without accents, hyphens (ASCII and Unicode) read as spaces
+        trim(regexp_replace(lower(strip_accents(bare)), '[-\x{2010}\x{2011}\s]+', ' ', 'g')) AS key,
+        contains(bare, ' ') AS full_name,
+        trim(regexp_replace(lower(strip_accents(string_split(bare, ' ')[-1])), '[-\x{2010}\x{2011}\s]+', ' ', 'g'))
+            AS surname
+    FROM bare
 ),
 full_names AS (
-    SELECT key, first(name ORDER BY mentions DESC, length(name), name) AS name, string_split(key, ' ')[-1] AS surname
+    SELECT key, first(name ORDER BY mentions DESC, length(name), name) AS name, min(surname) AS surname
     FROM people
-    WHERE key LIKE '% %'
+    WHERE full_name
     GROUP BY key
 ),
 surnames AS (
@@ -51,7 +64,7 @@ resolved_people AS (
         CASE WHEN f.key IS NOT NULL THEN f.name WHEN s.people = 1 THEN s.name ELSE p.name END AS name
     FROM people AS p
     LEFT JOIN full_names AS f ON f.key = p.key
-    LEFT JOIN surnames AS s ON s.surname = p.key AND p.key NOT LIKE '% %'
+    LEFT JOIN surnames AS s ON s.surname = p.key AND NOT p.full_name
 )
 SELECT
     e.entity_id,
