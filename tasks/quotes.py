@@ -47,6 +47,22 @@ _CHARACTERISING = (
     r"denounced|denounces|compared|compares|exhorted"
 )
 _NAME_THEN_CHARACTERISING = re.compile(_ASIDES + r"(?P<verb>" + _CHARACTERISING + r")\b")
+_CAPITALISED_LAST = re.compile(r"(?:^|\s)[A-Z][\w’'.-]*$")
+
+
+def _name_then(pattern: re.Pattern[str], following: str) -> re.Match[str] | None:
+    """Match what follows a name against a NAME-then-verb pattern, unless an aside that no comma closes
+    ends in a capitalised word right before the verb: in 'Dufty, Billie Holliday replied' that word
+    is the verb's own subject (a name the model did not find), not a description of Dufty."""
+    says = pattern.match(following)
+    if says is None:
+        return None
+    before_verb = following[: says.start("verb")].rstrip()
+    if before_verb and before_verb[-1] not in ",)" and _CAPITALISED_LAST.search(before_verb):
+        return None
+    return says
+
+
 _DASH_THEN_NAME = re.compile(r"^\s*[―—–-]\s*$")  # "…" ― NAME (a list of voices)
 _BEFORE_NAME_VERB = re.compile(
     r"^(?:\s*\([^()\n]{1,40}\))?\s+" + _VERB + r"(?:\s+[\w’'-]+){0,4}?(?:\s+that)?\s*[:,]?\s*$"
@@ -204,7 +220,7 @@ def _speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan]) -> t
             said = _AFTER_THEN_NAME.match(between)
             if said:
                 return span.canonical, said.group("verb")
-            says = _NAME_THEN_VERB.match(text[span.end : span.end + 80])
+            says = _name_then(_NAME_THEN_VERB, text[span.end : span.end + 80])
             # After a quotation that ends its sentence ('…timing." Gov. Roe said'), a name and a verb
             # open the next sentence: they attribute what follows, not this.
             ended = text[quote_end - 2 : quote_end - 1] == "."
@@ -245,7 +261,7 @@ def _sentence_subject(text: str, quote_start: int, people: Sequence[EntitySpan])
     for span in reversed(people):  # the nearest "NAME says" before the quotation is its speaker
         if sentence_start <= span.start and span.end <= quote_start:
             between = text[span.end : quote_start]
-            says = _NAME_THEN_VERB.match(between) or _NAME_THEN_CHARACTERISING.match(between)
+            says = _name_then(_NAME_THEN_VERB, between) or _name_then(_NAME_THEN_CHARACTERISING, between)
             if says:
                 return span.canonical, says.group("verb")
     return None
@@ -263,7 +279,7 @@ def _introducing_paragraph(text: str, quote_start: int, people: Sequence[EntityS
     paragraph_start = text.rfind("\n", 0, paragraph_end) + 1
     for span in people:
         if paragraph_start <= span.start and span.end <= paragraph_end:
-            says = _NAME_THEN_VERB.match(text[span.end : paragraph_end])
+            says = _name_then(_NAME_THEN_VERB, text[span.end : paragraph_end])
             if says:
                 return span.canonical, says.group("verb")
     return None
