@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,10 @@ def record_bytes(record: Record, compress: bool = True) -> bytes:
     """Give back one record as it sits in a WARC file (one gzip member when compressed)."""
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=compress)
-    params = {"WARC-Date": record.date}
+    # The same bytes on every run: a random record id would move where a test's cut through a gzip
+    # member falls, and with it what the damaged record reads as.
+    record_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{record.kind} {record.uri} {record.date}")
+    params = {"WARC-Date": record.date, "WARC-Record-ID": f"<urn:uuid:{record_id}>"}
     if record.kind == "warcinfo":
         writer.write_record(writer.create_warcinfo_record("test.warc.gz", {"software": "newslake tests"}))
         return out.getvalue()
@@ -64,6 +68,7 @@ def record_bytes(record: Record, compress: bool = True) -> bytes:
             record.kind,
             payload=io.BytesIO(record.body),
             warc_content_type="application/http; msgtype=request",
+            warc_headers_dict=params,
         )
     writer.write_record(made)
     made.raw_stream.close()  # the writer buffers the payload in a temporary file to digest it
