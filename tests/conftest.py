@@ -23,6 +23,7 @@ import pytest
 from newslake.flows.locks import exclusive
 from newslake.warehouse.lake import DUCKDB_CONFIG, LakeLocation
 from tests.cli import Outcome, invoke
+from tests.lakes import close_readers
 from tests.services import PG_BIN, S3, Postgres, postgres_available, postgres_server, s3_server
 
 # Quiet, offline libraries for every test process (the CLI sets the same defaults).
@@ -199,6 +200,13 @@ def prefect_api(request: pytest.FixtureRequest) -> Iterator[str]:
             record.write_text(json.dumps({"url": url, "pid": pid}))
     yield str(json.loads(record.read_text())["url"])
     _send_what_is_queued()
+
+
+@pytest.fixture(autouse=True)
+def _close_kept_readers() -> Iterator[None]:
+    """Close the read-only connections tests.lakes keeps for a test's queries once the test ends."""
+    yield
+    close_readers()
 
 
 @pytest.fixture(scope="session")

@@ -54,14 +54,14 @@ def _read(lake: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
 
 _READERS: OrderedDict[tuple[str, int, int], duckdb.DuckDBPyConnection] = OrderedDict()
 _MOST_READERS = 4
-atexit.register(lambda: close_readers())
 
 
 def _reader(lake: Path) -> duckdb.DuckDBPyConnection:
     """Give back a read-only connection to the lake under a folder, kept for the next query of the same
-    lake: attaching costs about 50 ms, a query a few. Each query is a transaction of its own and reads
-    the warehouse's latest snapshot. A catalog file made anew at that place (a lake deleted and built
-    again) is another key, so a connection never outlives the file it read."""
+    lake in the same test (conftest closes them after each test): attaching costs about 50 ms, a query
+    a few. Each query is a transaction of its own and reads the catalog file, by its path, at the
+    warehouse's latest snapshot. A catalog file made anew at that place mostly has another inode, and
+    so a connection of its own."""
     location = LakeLocation.under(lake)
     catalog = location.root / "catalog.sqlite"  # the embedded layout's (LakeLocation.under)
     if not catalog.exists():
