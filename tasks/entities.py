@@ -120,6 +120,41 @@ _ELIDED_WORD = re.compile(r"(?!d['’])[a-zà-ÿ]{1,6}['’](?=[A-ZÀ-Þ])")
 # Lower-case words, the last a common noun, then "de la", "de l’", "du" or "des" and a capital: "le
 # ministère de la Justice", "président du Conseil". Group 1 is the noun.
 _NOUN_OF = re.compile(r"(?:[a-zà-ÿ]+\s+)*?([a-zà-ÿ]{3,})\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+)(?=[A-ZÀ-Þ])")
+# French nouns of a person's office, in both genders: "ministre de la Santé" and "secrétaire général
+# des Nations unies" are roles, not the organisations the model labels them (the ministry is
+# "ministère"; "conseil général" is a council).
+_ROLE_NOUNS = frozenset(
+    [
+        "ministre",
+        "président",
+        "présidente",
+        "secrétaire",
+        "directeur",
+        "directrice",
+        "maire",
+        "préfet",
+        "préfète",
+        "procureur",
+        "procureure",
+        "député",
+        "députée",
+        "sénateur",
+        "sénatrice",
+        "ambassadeur",
+        "ambassadrice",
+        "gouverneur",
+        "gouverneure",
+        "conseiller",
+        "conseillère",
+        "commissaire",
+        "délégué",
+        "déléguée",
+        "chef",
+        "cheffe",
+        "juge",
+    ]
+)
+_FRENCH_ARTICLES = frozenset(["le", "la", "les", "un", "une", "ce", "cet", "cette", "son", "sa", "ses", "leur"])
 # A lower-case prefix glued to a name by a hyphen: the name is what follows.
 _GLUED_PREFIX = re.compile(r"(?:ex|post|pre|pré|anti|pro|non|neo|néo|mid|pseudo|quasi|semi|ultra)-(?=[A-ZÀ-Þ])")
 # A courtesy title before a person's name, with or without its period (British style: "Ms Truss").
@@ -607,9 +642,12 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
         # name. An organisation keeps its noun (how French writes a ministry); a title is no person.
         # Places keep the name after it ("golfe du Mexique": "Mexique"), and "général de Gaulle" (a
         # particle with no article) is left to the rules below.
-        if label == "PERSON":
-            return None
-        start = head.start(1)
+        if label == "PERSON" or _ROLE_NOUNS.intersection(text[head.start() : head.end(1)].lower().split()):
+            return None  # "ministre de la Santé": an office, which the model labels ORG
+        # The organisation's name starts after its article: "le ministère …", "conseil général du Nord".
+        words = list(re.finditer(r"\S+", text[head.start() : head.end(1)]))
+        first = next((w for w in words if w.group().lower() not in _FRENCH_ARTICLES), words[-1])
+        start = head.start() + first.start()
     else:
         start = _skip_leading_function_words(text, start, end)
     elided = _ELIDED_WORD.match(text, start, end)

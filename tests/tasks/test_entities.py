@@ -286,9 +286,14 @@ def test_an_elided_word_or_a_courtesy_title_is_not_part_of_a_name(surface: str, 
         ("ministère de la Justice", "ORG", "ministère de la Justice"),
         ("le ministère des Affaires étrangères", "ORG", "ministère des Affaires étrangères"),
         ("ministère de l’Intérieur", "ORG", "ministère de l’Intérieur"),
-        # A title and what it is of are no person.
+        # A title and what it is of are no person, and no organisation either (the model says ORG).
         ("président de la République", "PERSON", None),
         ("président du Conseil", "PERSON", None),
+        ("ministre de la Santé", "ORG", None),
+        ("la ministre de l’Intérieur", "ORG", None),
+        ("présidente de la Commission", "ORG", None),
+        ("secrétaire général des Nations unies", "ORG", None),
+        ("conseil général du Nord", "ORG", "conseil général du Nord"),
         # A place keeps the name after the noun; a particle with no article after a title is a surname's.
         ("golfe du Mexique", "LOC", "Mexique"),
         ("région des Hauts-de-France", "GPE", "Hauts-de-France"),
