@@ -39,12 +39,20 @@ people AS (
         entity_id,
         name,
         mentions,
-        -- lower case, without accents, hyphens (ASCII and Unicode) read as spaces
-        trim(regexp_replace(lower(strip_accents(bare)), '[-\x{2010}\x{2011}\s]+', ' ', 'g')) AS key,
-        contains(bare, ' ') AS full_name,
-        trim(regexp_replace(lower(strip_accents(string_split(bare, ' ')[-1])), '[-\x{2010}\x{2011}\s]+', ' ', 'g'))
-            AS surname
-    FROM bare
+        folded[1] AS key,
+        folded[2] AS surname,
+        contains(bare, ' ') AS full_name
+    FROM (
+        SELECT
+            *,
+            -- the name and its last word, in lower case, without accents, hyphens (ASCII and Unicode)
+            -- read as spaces
+            list_transform(
+                [bare, string_split(bare, ' ')[-1]],
+                lambda w: trim(regexp_replace(lower(strip_accents(w)), '[-\x{2010}\x{2011}\s]+', ' ', 'g'))
+            ) AS folded
+        FROM bare
+    )
 ),
 full_names AS (
     SELECT key, first(name ORDER BY mentions DESC, length(name), name) AS name, min(surname) AS surname
