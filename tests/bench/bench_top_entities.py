@@ -1,8 +1,8 @@
 """Junk at the top: the top 20 people, organisations and places of a real corpus, and how many are junk.
 
 Runs newslake's document step (extraction, the language policy, entities) in process over the HTML
-pages of ../shared/eval (aeb, fundus, boilerplate), counts articles and mentions per entity the way
-the warehouse's resolved_entities view does (a surname counts for the one full name ending in it),
+pages of ../shared/eval (aeb, fundus, boilerplate), counts articles and mentions per entity as the
+warehouse's resolved_entities view resolves them (its own SQL, run here),
 ranks them as the top_entities view does (by stories, then articles, then mentions; each page here is
 its own story) and prints the top 20 per label. Each name is looked up in tests/bench/top_entities_review.json, a
 hand-made list of names judged a named entity of that label or not; the figures are the junk count
@@ -18,15 +18,17 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from newslake.flows.settings import Settings
 from newslake.flows.workers import init_worker, process_chunk
+from newslake.tasks.identify import entity_id_for
 from newslake.tasks.records import RawDocument
+from newslake.warehouse.migrate import list_views
 from tests.bench.floors import check_floor
 
 HERE = Path(__file__).resolve().parent
@@ -46,39 +48,26 @@ def corpus(eval_dir: Path) -> list[RawDocument]:
 
 
 def resolved_counts(mentions: list[tuple[int, str, str, int]]) -> dict[str, dict[str, tuple[int, int]]]:
-    """Give back (articles, mentions) per label and name from (article, name, label, count) rows, a
-    one-word person name counted for the one full name in the corpus that ends in it (as the
-    warehouse's resolved_entities view does)."""
-
-    def bare(name: str) -> str:  # without "Jr."/"Sr." and initials
-        name = re.sub(r"^(\S+\s+\S.*?),?\s+(?:Jr\.?|Sr\.?)$", r"\1", name)
-        return " ".join(re.sub(r"\s[A-Z]\s", " ", re.sub(r"(^|\s)[A-Z]\.(\s|$)", " ", name)).split())
-
-    def fold(text: str) -> str:  # lower case, no accents, hyphens read as spaces
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-        return " ".join(re.sub(r"[-\u2010\u2011]", " ", text.lower()).split())
-
-    def key(name: str) -> str:
-        return fold(bare(name))
-
-    people = [n for _, n, label, _ in mentions if label == "PERSON"]
-    full = {key(n): n for n in people if " " in bare(n)}
-    surname_of: dict[str, str] = {}  # a full name's key: the least of its spellings' last words
-    for n in people:
-        if " " in bare(n):
-            last = fold(bare(n).split()[-1])
-            surname_of[key(n)] = min(last, surname_of.get(key(n), last))
-    by_surname: dict[str, set[str]] = defaultdict(set)
-    for k, last in surname_of.items():
-        by_surname[last].add(k)
+    """Give back (articles, mentions) per label and name from (article, name, label, count) rows, each
+    person under the name the warehouse's resolved_entities view gives it: the view's own SQL runs here
+    over an in-memory copy of the two tables it reads (an entity keeps the first spelling loaded, as
+    the warehouse does). Other entities count under the name as written."""
+    ids = {(name, label): entity_id_for(name, label) for _, name, label, _ in mentions}
+    first: dict[str, tuple[str, str]] = {}
+    for (name, label), entity_id in ids.items():
+        first.setdefault(entity_id, (name, label))
+    con = duckdb.connect()
+    con.execute("CREATE TABLE entities (entity_id VARCHAR, name VARCHAR, label VARCHAR)")
+    con.execute("CREATE TABLE mentions (entity_id VARCHAR, mention_count BIGINT)")
+    con.executemany("INSERT INTO entities VALUES (?, ?, ?)", [(i, n, lb) for i, (n, lb) in first.items()])
+    con.executemany("INSERT INTO mentions VALUES (?, ?)", [(ids[(n, lb)], c) for _, n, lb, c in mentions])
+    con.execute(f"CREATE VIEW resolved_entities AS {dict(list_views())['resolved_entities']}")
+    resolved = dict(con.execute("SELECT entity_id, resolved_name FROM resolved_entities").fetchall())
     articles: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for article, name, label, count in mentions:
-        k = key(name)
-        if label == "PERSON" and " " not in bare(name) and len(by_surname.get(k, ())) == 1:
-            name = full[next(iter(by_surname[k]))]
-        elif label == "PERSON" and k in full:
-            name = full[k]
+        if label == "PERSON":
+            name = resolved[ids[(name, label)]]
         articles[label][name].add(article)
         counts[label][name] += count
     return {label: {n: (len(articles[label][n]), counts[label][n]) for n in counts[label]} for label in counts}
