@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast test-cluster lint docs bench bench-cluster bench-entities bench-quotes bench-clusters bench-archive bench-noop bench-maintain bench-load bench-validation eval eval-check lock lock-check clean
+.PHONY: help setup run test test-fast test-cluster lint docs bench bench-cluster bench-entities bench-quotes bench-views bench-clusters bench-archive bench-noop bench-maintain bench-load bench-validation eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ bench-load: setup ## The warehouse's fixed cost per small batch, against the sam
 
 bench-validation: setup ## Great Expectations' fixed cost per run: a pooled context against one built anew
 	$(BIN)/python -m tests.bench.bench_validation
+
+bench-views: setup ## What resolving people costs the entity views at two warehouse sizes, against plain counting
+	$(BIN)/python -m tests.bench.bench_views
 
 bench-quotes: setup ## Quote attribution on ../shared/eval/quotes (PolNeAR dev): speaker precision and recall
 	$(BIN)/python -m tests.bench.bench_quotes

@@ -47,27 +47,31 @@ def corpus(eval_dir: Path) -> list[RawDocument]:
     return docs
 
 
-def resolved_counts(mentions: list[tuple[int, str, str, int]]) -> dict[str, dict[str, tuple[int, int]]]:
-    """Give back (articles, mentions) per label and name from (article, name, label, count) rows, each
-    person under the name the warehouse's resolved_entities view gives it: the view's own SQL runs here
-    over an in-memory copy of the two tables it reads (an entity keeps the first spelling loaded, as
-    the warehouse does). Other entities count under the name as written."""
-    ids = {(name, label): entity_id_for(name, label) for _, name, label, _ in mentions}
+def resolved_counts(
+    mentions: list[tuple[int, str, str, int, tuple[str, ...]]],
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """Give back (articles, mentions) per label and name from (article, name, label, count, spellings)
+    rows, each entity under the name the warehouse's resolved_entities view gives it: the view's own SQL
+    runs here over an in-memory copy of the two tables it reads (an entity row keeps the first
+    spelling loaded, as the warehouse does; the view shows the spelling most articles use, and a
+    person's name however the articles spell it)."""
+    ids = {(name, label): entity_id_for(name, label) for _, name, label, _, _ in mentions}
     first: dict[str, tuple[str, str]] = {}
     for (name, label), entity_id in ids.items():
         first.setdefault(entity_id, (name, label))
     con = duckdb.connect()
     con.execute("CREATE TABLE entities (entity_id VARCHAR, name VARCHAR, label VARCHAR)")
-    con.execute("CREATE TABLE mentions (entity_id VARCHAR, mention_count BIGINT)")
+    con.execute("CREATE TABLE mentions (entity_id VARCHAR, mention_count BIGINT, surface_forms VARCHAR[])")
     con.executemany("INSERT INTO entities VALUES (?, ?, ?)", [(i, n, lb) for i, (n, lb) in first.items()])
-    con.executemany("INSERT INTO mentions VALUES (?, ?)", [(ids[(n, lb)], c) for _, n, lb, c in mentions])
+    con.executemany(
+        "INSERT INTO mentions VALUES (?, ?, ?)", [(ids[(n, lb)], c, list(f)) for _, n, lb, c, f in mentions]
+    )
     con.execute(f"CREATE VIEW resolved_entities AS {dict(list_views())['resolved_entities']}")
     resolved = dict(con.execute("SELECT entity_id, resolved_name FROM resolved_entities").fetchall())
     articles: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for article, name, label, count in mentions:
-        if label == "PERSON":
-            name = resolved[ids[(name, label)]]
+    for article, name, label, count, _ in mentions:
+        name = resolved[ids[(name, label)]]
         articles[label][name].add(article)
         counts[label][name] += count
     return {label: {n: (len(articles[label][n]), counts[label][n]) for n in counts[label]} for label in counts}
@@ -99,12 +103,12 @@ def main() -> None:
         return
     settings = Settings()
     init_worker(settings.entities.model, settings.run.max_document_bytes)
-    mentions: list[tuple[int, str, str, int]] = []
+    mentions: list[tuple[int, str, str, int, tuple[str, ...]]] = []
     coverage: dict[str, Counter[str]] = defaultdict(Counter)
     docs = corpus(args.eval)
     for start in range(0, len(docs), 50):
         for n, processed in enumerate(process_chunk(docs[start : start + 50]), start):
-            mentions += [(n, m.name, m.label, m.count) for m in processed.mentions]
+            mentions += [(n, m.name, m.label, m.count, m.surface_forms) for m in processed.mentions]
             if processed.article is not None:
                 tally = coverage[processed.article.language or "unknown"]
                 tally["articles"] += 1

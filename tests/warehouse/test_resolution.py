@@ -24,7 +24,9 @@ ARTICLES = {
 }
 
 
-def _load(con: duckdb.DuckDBPyConnection, order: list[str], articles: dict[str, list[str]] = ARTICLES) -> None:
+def _load(
+    con: duckdb.DuckDBPyConnection, order: list[str], articles: dict[str, list[str]] = ARTICLES, label: str = "PERSON"
+) -> None:
     now = datetime(2026, 1, 2, tzinfo=UTC)
     for article_id in order:
         batch = LoadBatch(run_id=f"r-{article_id}", extracted_at=now, extractor_version="test", model="m-1")
@@ -33,9 +35,10 @@ def _load(con: duckdb.DuckDBPyConnection, order: list[str], articles: dict[str, 
         batch.sources.append((uri, article_id))
         batch.articles.append((article_id, Article(doc_id=article_id, source_uri=uri, title="T", text="x " * 50)))
         for name in articles[article_id]:
-            batch.mentions.append((article_id, Mention(name, "PERSON", (name,), 2, 0)))
-        speaker = articles[article_id][0]
-        batch.quotes.append((article_id, Quote(0, 5, f"Words of {article_id}", speaker, "PERSON", "said")))
+            batch.mentions.append((article_id, Mention(name, label, (name,), 2, 0)))
+        if label == "PERSON":
+            speaker = articles[article_id][0]
+            batch.quotes.append((article_id, Quote(0, 5, f"Words of {article_id}", speaker, "PERSON", "said")))
         load_batch(con, batch)
 
 
@@ -125,3 +128,32 @@ def test_accents_and_hyphens_do_not_split_a_person(tmp_path) -> None:
     assert names["Erdogan"] in {"Recep Tayyip Erdoğan", "Recep Tayyip Erdogan"}  # a spelling the articles use
     # A name with nothing to fold keeps the id it had: the key is the one before.
     assert resolved["Cortez"] == entity_id_for("cortez", "PERSON")
+
+
+@pytest.mark.parametrize("order", [["d1", "d2", "d3"], ["d3", "d2", "d1"]], ids=["capitals-first", "capitals-last"])
+@pytest.mark.parametrize("label", ["GPE", "PERSON"])
+def test_an_entity_shows_the_spelling_most_articles_use(tmp_path, order: list[str], label: str) -> None:
+    # A dateline writes the place in capitals; the entity row keeps whichever spelling came first.
+    name = "Washington" if label == "GPE" else "Donald Trump"
+    articles = {"d1": [name.upper()], "d2": [name], "d3": [name]}
+    with closing(connect(new_lake(tmp_path / "lake"))) as con:
+        _load(con, order, articles, label)
+        top = con.execute("SELECT name, articles FROM top_entities WHERE window_days IS NULL").fetchall()
+        stored = con.execute("SELECT name FROM entities").fetchall()
+    assert top == [(name, 3)]
+    assert stored == [(name.upper() if order[0] == "d1" else name,)]  # the row itself is as loaded
+
+
+def test_a_tie_goes_to_the_spelling_not_in_capitals(tmp_path) -> None:
+    with closing(connect(new_lake(tmp_path / "lake"))) as con:
+        _load(con, ["e1", "e2"], {"e1": ["NEW YORK"], "e2": ["New York"]}, "GPE")
+        shown = con.execute("SELECT name, resolved_name FROM resolved_entities").fetchall()
+    assert shown == [("NEW YORK", "New York")]
+
+
+def test_the_view_joins_by_equality_only(con: duckdb.DuckDBPyConnection) -> None:
+    # A join that compares every person with every surname grows with the square of the warehouse's
+    # people: 5.1 s for 200,000 entities, against 0.85 s by equality (`make bench-views`).
+    plan = "\n".join(row[1] for row in con.execute("EXPLAIN SELECT * FROM resolved_entities").fetchall())
+    assert "JOIN" in plan
+    assert not any(kind in plan for kind in ("NESTED_LOOP", "BLOCKWISE_NL", "PIECEWISE_MERGE", "CROSS_PRODUCT"))
