@@ -112,6 +112,12 @@ _TRAILING_NUMBERS = re.compile(r"(?:\s+[\d][\d.,:/-]*)+$")
 _SPAN_BREAK = re.compile(r"\s*\n\s*|\s+[-–—]\s+|\s*[()]\s*")
 _SPORTS_BEFORE = re.compile(r"\b(?:beat|beats|defeated|defeat|drew with|draw with|lost to|v|vs\.?|versus)\s+$")
 _SCORE_AFTER = re.compile(r"^\s+\d+(?:\s*[-–:]\s*\d+)?(?:\s|$|[,.;)])")
+# How products are written, on one line: a size before the name ("the 16-inch MacBook Pro", "a 65\"
+# Bravia") or a product line's word after it or ending it ("Switch Lite", "Disney Plus"). Neither goes
+# with a person's or a company's name; a line that starts with "Plus" starts a new sentence.
+_SIZE_BEFORE = re.compile(r"\d+(?:[.,]\d+)?[^\S\n]?-?[^\S\n]?(?:inch|in\.|\"|”|″|mm|cm|Zoll|pouces?)[^\S\n]+$")
+_PRODUCT_LINE_AFTER = re.compile(r"[^\S\n]+(?:Lite|Pro|Max|Plus|Mini|Ultra)(?![-\w])")
+_PRODUCT_LINE_END = re.compile(r"[^\S\n](?:Lite|Pro|Max|Plus|Mini|Ultra)$")
 _LEADING_FUNCTION_WORDS = frozenset({"later", "earlier", "yesterday", "today", "tonight", "tomorrow", "now"})
 # A lower-case word elided onto the name that follows it, in French and Italian: "qu’", "l’", "jusqu’",
 # "dell’", "all’". A particle of the name itself is capitalised ("D’Angelo", "O’Brien") or is "d’"
@@ -947,6 +953,8 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str, language: str
     for (start, end, label), surface in zip(spans, surfaces, strict=True):
         votes[surface][label] += 1
         votes[surface]["PERSON"] += person_evidence(text, start, end, label)
+        if label in ("PERSON", "ORG"):
+            votes[surface]["PRODUCT"] += product_evidence(text, start, end)
         # A country that plays is still a country ("France beat Mexico 2-0"): its clubs are the teams.
         if (label in PLACE_LABELS or label == "ORG" or (label == "PERSON" and " " not in surface)) and not is_country(
             surface
@@ -1011,6 +1019,16 @@ def person_evidence(text: str, start: int, end: int, label: str) -> int:
     ):
         score += 1
     return score
+
+
+def product_evidence(text: str, start: int, end: int) -> int:
+    """Give back 2 when a name is written as a product's: a size before it, or a product line's word after
+    it or ending it ("Nintendo Switch Lite"; a one-word name is no line's). It outweighs the model's
+    one vote, as a title before a name does."""
+    line = _PRODUCT_LINE_AFTER.match(text, end) or (
+        " " in text[start:end].strip() and _PRODUCT_LINE_END.search(text, start, end)
+    )
+    return 2 if line or _SIZE_BEFORE.search(text[max(0, start - 20) : start]) else 0
 
 
 def team_evidence(text: str, start: int, end: int) -> int:

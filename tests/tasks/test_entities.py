@@ -669,3 +669,24 @@ def test_a_country_has_one_name_however_the_article_writes_it(ner) -> None:  # t
 def test_a_french_honorific_is_not_part_of_the_name(text: str, label: str, language: str, expected: str) -> None:
     start, end, _ = without_honorific(text, 0, len(text), label, language)
     assert text[start:end] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label", "expected"),
+    [
+        # A size before the name, or a product line's word after it or ending it: a product.
+        ("The new 16-inch MacBook Pro is heavier. The MacBook Pro costs more.", "MacBook Pro", "ORG", "PRODUCT"),
+        ("Grab a Nintendo Switch Lite for $200.", "Nintendo Switch Lite", "PERSON", "PRODUCT"),
+        ("Mavic Mini flies well. Buy the Mavic Mini today.", "Mavic", "PERSON", "PRODUCT"),
+        # A maker named with its product stays the maker; so does a person, a line word or not.
+        ("Apple said the Apple Watch sold well. Apple shares rose.", "Apple", "ORG", "ORG"),
+        ("Max Verstappen won. Max said he was happy.", "Max", "PERSON", "PERSON"),
+        ("Tiger Woods joined the Pro-Am. Woods said it was fun.", "Tiger Woods", "PERSON", "PERSON"),
+        ("Siemens SE reported. Siemens said so.", "Siemens", "ORG", "ORG"),
+        ("Talks with Emmanuel Macron\nPlus: the budget. Macron said no.", "Emmanuel Macron", "PERSON", "PERSON"),
+    ],
+)
+def test_a_name_written_as_a_product_is_a_product(text: str, name: str, label: str, expected: str) -> None:
+    spans = [(m.start(), m.start() + len(name), label) for m in re.finditer(re.escape(name), text)]
+    labels = {s.canonical: s.label for s in resolve_entities(spans, text)}
+    assert labels[name] == expected
