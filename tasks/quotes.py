@@ -1,4 +1,4 @@
-"""Find direct quotations and the person the text says spoke them.
+"""Find direct quotations and the person (or organisation) the text says spoke them.
 
 A quotation's speaker is a person the text names, found by the shapes news writing uses:
 - next to the quotation: `"…," said Rep. Jane Roe`, `"…," White House press secretary Jane Roe said`,
@@ -8,6 +8,9 @@ A quotation's speaker is a person the text names, found by the shapes news writi
 - in a paragraph that introduces it: `Roe continued:` followed by the quotation's paragraph;
 - by "he said" / "she added", or by following another of the speaker's quotations in one paragraph.
 A quotation may run over several paragraphs: an opening mark with no closing one until a later paragraph.
+In English an organisation speaks in the shapes right beside a quotation (`"…," the IAEA said`,
+`according to Reuters`), unless its name describes someone (`MSNBC host Jane Roe`, `Roe of the Sierra
+Club`).
 
 French articles quote between « » (or “ ”), with the verb in the present or the passé composé: the
 speaker after the quotation (`», a déclaré le ministre Jean Roe`, `», selon Jean Roe`, `», ajoute-t-elle`
@@ -103,19 +106,23 @@ def find_quotes(text: str, spans: Sequence[EntitySpan], language: str | None = "
         return []
     quotations = _quotations(text)
     people = _speakers_outside(spans, quotations)
+    # An organisation speaks only in the shapes right beside the quotation ('…," the agency said',
+    # 'according to Reuters'); "he said" and a paragraph's next quotation go on a person's words only.
+    sources = sorted([*people, *_organisations_outside(spans, people, quotations)], key=lambda s: s.start)
+    labels = {s.canonical: s.label for s in sources}
     quotes: list[Quote] = []
     for start, end, outer_start, outer_end in quotations:
         if _TITLE_CASE.match(text[start:end].strip()):
             continue
         found = (
-            _speaker_after(text, outer_end, people)
-            or _speaker_before(text, outer_start, people)
+            _speaker_after(text, outer_end, sources)
+            or _speaker_before(text, outer_start, sources)
             or _sentence_subject(text, outer_start, people)
             or _introducing_paragraph(text, outer_start, people)
         )
         previous = quotes[-1] if quotes else None
         same_paragraph = previous is not None and "\n" not in text[previous.end : start]
-        if found is None and previous is not None and same_paragraph:
+        if found is None and previous is not None and same_paragraph and previous.speaker_label == "PERSON":
             pronoun = _PRONOUN_AFTER.match(text[outer_end : outer_end + 30])
             between = text[previous.end : outer_start]
             # Another person named in between blocks it only in a speaker's place (followed by a verb),
@@ -131,8 +138,40 @@ def find_quotes(text: str, spans: Sequence[EntitySpan], language: str | None = "
                 # "…," she added; or the next quotation of the same speaker in one paragraph.
                 found = (previous.speaker, pronoun.group("verb") if pronoun else previous.verb)
         if found is not None:
-            quotes.append(_quote(text, start, end, *found))
+            quotes.append(_quote(text, start, end, *found, labels.get(found[0], "PERSON")))
     return quotes
+
+
+def _organisations_outside(
+    spans: Sequence[EntitySpan], people: Sequence[EntitySpan], quotations: list[tuple[int, int, int, int]]
+) -> list[EntitySpan]:
+    """Give back the organisations that may speak: outside quotations, and no name read as a person's."""
+    names = {p.canonical for p in people}
+    return [
+        s
+        for s in spans
+        if s.label == "ORG"
+        and s.canonical not in names
+        and not any(p.start == s.start for p in people)
+        and not any(o <= s.start < e for _, _, o, e in quotations)
+    ]
+
+
+# An organisation's name is part of someone's description when a preposition goes before it ("Jane Roe
+# of the Sierra Club") or a word of the description follows it ("MSNBC host Jane Roe", "European Council
+# President Jane Roe"): it speaks only when its name ends the clause or a verb follows.
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|at|for|from|with|by|in|on|to)\s+(?:the\s+)?$", re.IGNORECASE)
+_CLAUSE_OR_VERB_AFTER = re.compile(r"\s*(?:[,.;:!?)”\"]|$|\s*(?:" + SPEECH_VERBS + r")\b)")
+
+
+def _describes(text: str, span: EntitySpan) -> bool:
+    """Tell whether an organisation's name is part of a description of someone rather than a speaker."""
+    before = text[max(0, span.start - 20) : span.start]
+    if _PREPOSITION_BEFORE.search(before) and not before.rstrip().lower().endswith(
+        ("according to", "according to the")
+    ):
+        return True
+    return _CLAUSE_OR_VERB_AFTER.match(text, span.end) is None
 
 
 def _speakers_outside(spans: Sequence[EntitySpan], quotations: list[tuple[int, int, int, int]]) -> list[EntitySpan]:
@@ -140,8 +179,8 @@ def _speakers_outside(spans: Sequence[EntitySpan], quotations: list[tuple[int, i
     return [p for p in people_in(spans) if not any(o <= p.start < e for _, _, o, e in quotations)]
 
 
-def _quote(text: str, start: int, end: int, speaker: str, verb: str) -> Quote:
-    return Quote(start, end, " ".join(text[start:end].split()), speaker, "PERSON", verb.lower())
+def _quote(text: str, start: int, end: int, speaker: str, verb: str, label: str = "PERSON") -> Quote:
+    return Quote(start, end, " ".join(text[start:end].split()), speaker, label, verb.lower())
 
 
 def people_in(spans: Sequence[EntitySpan]) -> list[EntitySpan]:
@@ -211,6 +250,8 @@ def _opens_sentence(text: str, start: int) -> bool:
 
 def _speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan]) -> tuple[str, str] | None:
     for span in people:
+        if span.label != "PERSON" and _describes(text, span):
+            continue
         if quote_end <= span.start <= quote_end + _WINDOW:
             between = text[quote_end : span.start]
             if "\n" in between:
@@ -237,6 +278,8 @@ def _speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan]) -> t
 
 def _speaker_before(text: str, quote_start: int, people: Sequence[EntitySpan]) -> tuple[str, str] | None:
     for span in reversed(people):
+        if span.label != "PERSON" and _describes(text, span):
+            continue
         if quote_start - _WINDOW <= span.end <= quote_start:
             between = text[span.end : quote_start]
             says = _BEFORE_NAME_VERB.match(between) or _BEFORE_NAME_PARTICIPLE.match(between)
