@@ -144,11 +144,24 @@ def test_an_entity_shows_the_spelling_most_articles_use(tmp_path, order: list[st
     assert stored == [(name.upper() if order[0] == "d1" else name,)]  # the row itself is as loaded
 
 
-def test_a_tie_goes_to_the_spelling_not_in_capitals(tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("label", "spellings", "expected"),
+    [
+        ("GPE", ["NEW YORK", "New York"], "New York"),  # a tie
+        ("GPE", ["NEW YORK", "NEW YORK", "New York"], "New York"),  # datelines outnumber the text
+        ("PERSON", ["DONALD TRUMP", "DONALD TRUMP", "Donald Trump"], "Donald Trump"),
+        ("ORG", ["NATO", "NATO", "Nato"], "NATO"),  # an acronym
+        ("ORG", ["Nato", "NATO"], "Nato"),  # a tie
+    ],
+)
+def test_capitals_name_an_entity_only_when_most_articles_use_them_and_not_a_person_or_place(
+    tmp_path, label: str, spellings: list[str], expected: str
+) -> None:
+    articles = {f"e{n}": [spelling] for n, spelling in enumerate(spellings)}
     with closing(connect(new_lake(tmp_path / "lake"))) as con:
-        _load(con, ["e1", "e2"], {"e1": ["NEW YORK"], "e2": ["New York"]}, "GPE")
+        _load(con, list(articles), articles, label)
         shown = con.execute("SELECT name, resolved_name FROM resolved_entities").fetchall()
-    assert shown == [("NEW YORK", "New York")]
+    assert shown == [(spellings[0], expected)]
 
 
 def test_the_view_joins_by_equality_only(con: duckdb.DuckDBPyConnection) -> None:

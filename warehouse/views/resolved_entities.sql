@@ -13,17 +13,27 @@ WITH mentioned AS (
     SELECT entity_id, CAST(sum(mention_count) AS BIGINT) AS mentions FROM mentions GROUP BY entity_id
 ),
 -- An entity's spelling is the one most articles write: the entity row keeps the first one loaded, and a
--- dateline's "WASHINGTON" loaded first is still "Washington". Ties go to a spelling not in capitals,
--- then the first in order, so the name does not depend on the order articles were loaded in.
+-- dateline's "WASHINGTON" loaded first is still "Washington". A person's or a place's name in capitals
+-- (a dateline, a headline) comes after any other spelling however many articles use it; an
+-- organisation's may be its acronym ("NATO"). Ties go to a spelling not in capitals, then the first in
+-- order, so the name does not depend on the order articles were loaded in.
 spellings AS (
-    SELECT f.entity_id, f.spelling, count(*) AS articles
+    SELECT f.entity_id, f.spelling, e.label, count(*) AS articles
     FROM (SELECT entity_id, unnest(surface_forms) AS spelling FROM mentions) AS f
     JOIN entities AS e USING (entity_id)
     WHERE lower(f.spelling) = lower(e.name)
     GROUP BY ALL
 ),
 spelled AS (
-    SELECT entity_id, first(spelling ORDER BY articles DESC, spelling = upper(spelling), spelling) AS name
+    SELECT
+        entity_id,
+        first(
+            spelling ORDER BY
+                label IN ('PERSON', 'GPE', 'LOC', 'FAC') AND spelling = upper(spelling),
+                articles DESC,
+                spelling = upper(spelling),
+                spelling
+        ) AS name
     FROM spellings
     GROUP BY entity_id
 ),
