@@ -118,6 +118,17 @@ _SCORE_AFTER = re.compile(r"^\s+\d+(?:\s*[-–:]\s*\d+)?(?:\s|$|[,.;)])")
 _SIZE_BEFORE = re.compile(r"\d+(?:[.,]\d+)?[^\S\n]?-?[^\S\n]?(?:inch|in\.|\"|”|″|mm|cm|Zoll|pouces?)[^\S\n]+$")
 _PRODUCT_LINE_AFTER = re.compile(r"[^\S\n]+(?:Lite|Pro|Max|Plus|Mini|Ultra)(?![-\w])")
 _PRODUCT_LINE_END = re.compile(r"[^\S\n](?:Lite|Pro|Max|Plus|Mini|Ultra)$")
+# How an organisation is written in English: the place people work at or speak for ("researchers at
+# OpenAI", "a spokesperson for Inherent Resolve", "ChatGPT maker OpenAI"), or what a company has ("Acme's
+# CEO", "Acme's shares"). A person's name stands in neither place.
+_ORGANISATION_BEFORE = re.compile(
+    r"(?:\b(?:researchers?|engineers?|employees?|staff|scientists?|executives?|workers|analysts?|officials?)"
+    r" (?:at|of|from)|\bmaker|\bspokes(?:person|man|woman) for|\b(?:CEO|founder|co-founder) of)\s+$"
+)
+_ORGANISATION_AFTER = re.compile(
+    r"(?:'s|’s)\s+(?:CEO|chief executive|founder|co-founder|spokes(?:person|man|woman)|employees|board|shares|stock|"
+    r"headquarters)\b"
+)
 _LEADING_FUNCTION_WORDS = frozenset({"later", "earlier", "yesterday", "today", "tonight", "tomorrow", "now"})
 # A lower-case word elided onto the name that follows it, in French and Italian: "qu’", "l’", "jusqu’",
 # "dell’", "all’". A particle of the name itself is capitalised ("D’Angelo", "O’Brien") or is "d’"
@@ -955,6 +966,8 @@ def resolve_entities(spans: list[tuple[int, int, str]], text: str, language: str
         votes[surface]["PERSON"] += person_evidence(text, start, end, label)
         if label in ("PERSON", "ORG"):
             votes[surface]["PRODUCT"] += product_evidence(text, start, end)
+        if label == "PERSON":
+            votes[surface]["ORG"] += organisation_evidence(text, start, end)
         # A country that plays is still a country ("France beat Mexico 2-0"): its clubs are the teams.
         if (label in PLACE_LABELS or label == "ORG" or (label == "PERSON" and " " not in surface)) and not is_country(
             surface
@@ -1029,6 +1042,13 @@ def product_evidence(text: str, start: int, end: int) -> int:
         " " in text[start:end].strip() and _PRODUCT_LINE_END.search(text, start, end)
     )
     return 2 if line or _SIZE_BEFORE.search(text[max(0, start - 20) : start]) else 0
+
+
+def organisation_evidence(text: str, start: int, end: int) -> int:
+    """Give back 2 when a name stands where English writes an organisation: after "researchers at",
+    "spokesperson for", "maker", or before "'s CEO", "'s shares"."""
+    before = _ORGANISATION_BEFORE.search(text[max(0, start - 40) : start])
+    return 2 if before or _ORGANISATION_AFTER.match(text, end) else 0
 
 
 def team_evidence(text: str, start: int, end: int) -> int:

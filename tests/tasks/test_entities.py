@@ -690,3 +690,20 @@ def test_a_name_written_as_a_product_is_a_product(text: str, name: str, label: s
     spans = [(m.start(), m.start() + len(name), label) for m in re.finditer(re.escape(name), text)]
     labels = {s.canonical: s.label for s in resolve_entities(spans, text)}
     assert labels[name] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Last month, researchers at OpenAI revealed an algorithm.", "OpenAI", "ORG"),
+        ("ChatGPT maker OpenAI is building agents.", "OpenAI", "ORG"),
+        ("said Ron Smith, a spokesman for Inherent Resolve.", "Inherent Resolve", "ORG"),
+        ("Acme's shares fell on Monday.", "Acme", "ORG"),
+        # A person named there is still a person: the places are an organisation's only.
+        ("Maria Lopez, a researcher, met Ron Smith. Lopez's book sold well.", "Maria Lopez", "PERSON"),
+    ],
+)
+def test_a_name_where_english_writes_an_organisation_is_one(text: str, name: str, expected: str) -> None:
+    spans = [(m.start(), m.start() + len(name), "PERSON") for m in re.finditer(re.escape(name), text)]
+    labels = {s.canonical: s.label for s in resolve_entities(spans, text)}
+    assert labels[name] == expected
