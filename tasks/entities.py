@@ -1046,9 +1046,12 @@ def product_evidence(text: str, start: int, end: int) -> int:
 
 def organisation_evidence(text: str, start: int, end: int) -> int:
     """Give back 2 when a name stands where English writes an organisation: after "researchers at",
-    "spokesperson for", "maker", or before "'s CEO", "'s shares"."""
-    before = _ORGANISATION_BEFORE.search(text[max(0, start - 40) : start])
-    return 2 if before or _ORGANISATION_AFTER.match(text, end) else 0
+    "spokesperson for", "maker", or before "'s CEO", "'s shares". A possessive after the name makes the
+    noun after it the organisation ("officials of Trump's campaign")."""
+    if _ORGANISATION_AFTER.match(text, end):
+        return 2
+    possessive = text.startswith(("'s", "’s"), end)
+    return 2 if not possessive and _ORGANISATION_BEFORE.search(text[max(0, start - 40) : start]) else 0
 
 
 def team_evidence(text: str, start: int, end: int) -> int:

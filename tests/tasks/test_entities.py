@@ -701,6 +701,7 @@ def test_a_name_written_as_a_product_is_a_product(text: str, name: str, label: s
         ("Acme's shares fell on Monday.", "Acme", "ORG"),
         # A person named there is still a person: the places are an organisation's only.
         ("Maria Lopez, a researcher, met Ron Smith. Lopez's book sold well.", "Maria Lopez", "PERSON"),
+        ("He met officials of Donald Trump's campaign.", "Donald Trump", "PERSON"),
     ],
 )
 def test_a_name_where_english_writes_an_organisation_is_one(text: str, name: str, expected: str) -> None:
