@@ -118,16 +118,15 @@ _SCORE_AFTER = re.compile(r"^\s+\d+(?:\s*[-–:]\s*\d+)?(?:\s|$|[,.;)])")
 _SIZE_BEFORE = re.compile(r"\d+(?:[.,]\d+)?[^\S\n]?-?[^\S\n]?(?:inch|in\.|\"|”|″|mm|cm|Zoll|pouces?)[^\S\n]+$")
 _PRODUCT_LINE_AFTER = re.compile(r"[^\S\n]+(?:Lite|Pro|Max|Plus|Mini|Ultra)(?![-\w])")
 _PRODUCT_LINE_END = re.compile(r"[^\S\n](?:Lite|Pro|Max|Plus|Mini|Ultra)$")
-# How an organisation is written in English: the place people work at or speak for ("researchers at
-# OpenAI", "a spokesperson for Inherent Resolve", "ChatGPT maker OpenAI"), or what a company has ("Acme's
-# CEO", "Acme's shares"). A person's name stands in neither place.
+# How an organisation is written in English: the place people work at ("researchers at OpenAI",
+# "CEO of Acme", "ChatGPT maker OpenAI"), or what only a company has ("Acme's CEO", "Acme's board of
+# directors"). A person's name stands in neither place; a person has a spokesman, staff and shares.
 _ORGANISATION_BEFORE = re.compile(
-    r"(?:\b(?:researchers?|engineers?|employees?|staff|scientists?|executives?|workers|analysts?|officials?)"
-    r" (?:at|of|from)|\bmaker|\bspokes(?:person|man|woman) for|\b(?:CEO|founder|co-founder) of)\s+$"
+    r"(?:\b(?:researchers?|engineers?|employees?|scientists?|executives?|workers|analysts?) (?:at|of|from)"
+    r"|\bmaker|\b(?:CEO|founder|co-founder) of)\s+$"
 )
 _ORGANISATION_AFTER = re.compile(
-    r"(?:'s|’s)\s+(?:CEO|chief executive|founder|co-founder|spokes(?:person|man|woman)|employees|board|shares|stock|"
-    r"headquarters)\b"
+    r"(?:'s|’s)\s+(?:CEO|chief executive|founder|co-founder|board of directors|headquarters)\b"
 )
 _LEADING_FUNCTION_WORDS = frozenset({"later", "earlier", "yesterday", "today", "tonight", "tomorrow", "now"})
 # A lower-case word elided onto the name that follows it, in French and Italian: "qu’", "l’", "jusqu’",
@@ -1046,8 +1045,8 @@ def product_evidence(text: str, start: int, end: int) -> int:
 
 def organisation_evidence(text: str, start: int, end: int) -> int:
     """Give back 2 when a name stands where English writes an organisation: after "researchers at",
-    "spokesperson for", "maker", or before "'s CEO", "'s shares". A possessive after the name makes the
-    noun after it the organisation ("officials of Trump's campaign")."""
+    "maker", "CEO of", or before "'s CEO", "'s headquarters". A possessive after the name makes the noun
+    after it the organisation ("executives at Trump's company")."""
     if _ORGANISATION_AFTER.match(text, end):
         return 2
     possessive = text.startswith(("'s", "’s"), end)

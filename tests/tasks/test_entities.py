@@ -697,11 +697,13 @@ def test_a_name_written_as_a_product_is_a_product(text: str, name: str, label: s
     [
         ("Last month, researchers at OpenAI revealed an algorithm.", "OpenAI", "ORG"),
         ("ChatGPT maker OpenAI is building agents.", "OpenAI", "ORG"),
-        ("said Ron Smith, a spokesman for Inherent Resolve.", "Inherent Resolve", "ORG"),
-        ("Acme's shares fell on Monday.", "Acme", "ORG"),
+        ("said Ron Smith, the CEO of Acme Widgets.", "Acme Widgets", "ORG"),
+        ("Acme's board of directors met on Monday.", "Acme", "ORG"),
         # A person named there is still a person: the places are an organisation's only.
         ("Maria Lopez, a researcher, met Ron Smith. Lopez's book sold well.", "Maria Lopez", "PERSON"),
-        ("He met officials of Donald Trump's campaign.", "Donald Trump", "PERSON"),
+        ("He met executives at Donald Trump's company.", "Donald Trump", "PERSON"),
+        ("said Hope Hicks, a spokeswoman for Donald Trump.", "Donald Trump", "PERSON"),  # people have them
+        ("Elon Musk's shares fell.", "Elon Musk", "PERSON"),
     ],
 )
 def test_a_name_where_english_writes_an_organisation_is_one(text: str, name: str, expected: str) -> None:
