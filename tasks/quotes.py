@@ -108,7 +108,7 @@ def find_quotes(text: str, spans: Sequence[EntitySpan], language: str | None = "
     people = _speakers_outside(spans, quotations)
     # An organisation speaks only in the shapes right beside the quotation ('…," the agency said',
     # 'according to Reuters'); "he said" and a paragraph's next quotation go on a person's words only.
-    sources = sorted([*people, *_organisations_outside(spans, people, quotations)], key=lambda s: s.start)
+    sources = sorted([*people, *_organisations_outside(text, spans, people, quotations)], key=lambda s: s.start)
     labels = {s.canonical: s.label for s in sources}
     quotes: list[Quote] = []
     for start, end, outer_start, outer_end in quotations:
@@ -143,40 +143,41 @@ def find_quotes(text: str, spans: Sequence[EntitySpan], language: str | None = "
 
 
 def _organisations_outside(
-    spans: Sequence[EntitySpan], people: Sequence[EntitySpan], quotations: list[tuple[int, int, int, int]]
+    text: str, spans: Sequence[EntitySpan], people: Sequence[EntitySpan], quotations: list[tuple[int, int, int, int]]
 ) -> list[EntitySpan]:
-    """Give back the organisations that may speak: outside quotations, and no name read as a person's."""
+    """Give back the organisations that may speak: outside quotations, no name read as a person's, and
+    no part of a description of someone."""
     names = {p.canonical for p in people}
+    starts = {p.start for p in people}
     return [
         s
-        for s in spans
-        if s.label == "ORG"
-        and s.canonical not in names
-        and not any(p.start == s.start for p in people)
-        and not any(o <= s.start < e for _, _, o, e in quotations)
+        for s in _outside(spans, quotations)
+        if s.label == "ORG" and s.canonical not in names and s.start not in starts and not _describes(text, s)
     ]
 
 
 # An organisation's name is part of someone's description when a preposition goes before it ("Jane Roe
-# of the Sierra Club") or a word of the description follows it ("MSNBC host Jane Roe", "European Council
-# President Jane Roe"): it speaks only when its name ends the clause or a verb follows.
-_PREPOSITION_BEFORE = re.compile(r"\b(?:of|at|for|from|with|by|in|on|to)\s+(?:the\s+)?$", re.IGNORECASE)
+# of the Sierra Club", "an adviser to the White House"; "according to" is a speaker's) or a word of the
+# description follows it ("MSNBC host Jane Roe", "European Council President Jane Roe"): it speaks only
+# when its name ends the clause or a verb follows.
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|at|for|from|with|by|in|on|(?<!according )to)\s+(?:the\s+)?$", re.IGNORECASE)
 _CLAUSE_OR_VERB_AFTER = re.compile(r"\s*(?:[,.;:!?)”\"]|$|\s*(?:" + SPEECH_VERBS + r")\b)")
 
 
 def _describes(text: str, span: EntitySpan) -> bool:
     """Tell whether an organisation's name is part of a description of someone rather than a speaker."""
-    before = text[max(0, span.start - 20) : span.start]
-    if _PREPOSITION_BEFORE.search(before) and not before.rstrip().lower().endswith(
-        ("according to", "according to the")
-    ):
-        return True
-    return _CLAUSE_OR_VERB_AFTER.match(text, span.end) is None
+    before = _PREPOSITION_BEFORE.search(text[max(0, span.start - 20) : span.start])
+    return before is not None or _CLAUSE_OR_VERB_AFTER.match(text, span.end) is None
+
+
+def _outside(spans: Sequence[EntitySpan], quotations: list[tuple[int, int, int, int]]) -> list[EntitySpan]:
+    """Give back the spans outside every quotation: a name inside one is something said, never who said it."""
+    return [s for s in spans if not any(o <= s.start < e for _, _, o, e in quotations)]
 
 
 def _speakers_outside(spans: Sequence[EntitySpan], quotations: list[tuple[int, int, int, int]]) -> list[EntitySpan]:
-    """Give back the people who may speak: a name inside a quotation is something said, never who said it."""
-    return [p for p in people_in(spans) if not any(o <= p.start < e for _, _, o, e in quotations)]
+    """Give back the people who may speak: those named outside every quotation."""
+    return _outside(people_in(spans), quotations)
 
 
 def _quote(text: str, start: int, end: int, speaker: str, verb: str, label: str = "PERSON") -> Quote:
@@ -250,8 +251,6 @@ def _opens_sentence(text: str, start: int) -> bool:
 
 def _speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan]) -> tuple[str, str] | None:
     for span in people:
-        if span.label != "PERSON" and _describes(text, span):
-            continue
         if quote_end <= span.start <= quote_end + _WINDOW:
             between = text[quote_end : span.start]
             if "\n" in between:
@@ -278,8 +277,6 @@ def _speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan]) -> t
 
 def _speaker_before(text: str, quote_start: int, people: Sequence[EntitySpan]) -> tuple[str, str] | None:
     for span in reversed(people):
-        if span.label != "PERSON" and _describes(text, span):
-            continue
         if quote_start - _WINDOW <= span.end <= quote_start:
             between = text[span.end : quote_start]
             says = _BEFORE_NAME_VERB.match(between) or _BEFORE_NAME_PARTICIPLE.match(between)
