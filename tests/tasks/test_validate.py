@@ -154,3 +154,41 @@ def test_pages_of_validations_older_than_the_cut_are_removed_with_their_empty_fo
     assert validate.prune_validation_pages(docs, datetime.now(UTC) + timedelta(days=1)) == 1  # today's run
     assert list((docs / "validations").rglob("*.html")) == [] and stray.is_dir()
     assert (docs / "index.html").exists()
+
+
+MOSTLY = {
+    "name": "mostly",
+    "expectations": [
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "title"}, "meta": {"name": "has_title"}},
+        {
+            "type": "expect_column_values_to_not_be_null",
+            "kwargs": {"column": "byline", "mostly": 0.5},
+            "meta": {"name": "mostly_bylined", "severity": "warn"},
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"id": "a", "title": "T", "byline": "B"}, {"id": "b", "title": "U", "byline": "C"}],  # passes whole
+        [{"id": "a", "title": "T", "byline": None}, {"id": "b", "title": "U", "byline": "C"}],  # passes, mostly
+        [{"id": "a", "title": None, "byline": None}, {"id": "b", "title": "U", "byline": "C"}],  # fails
+    ],
+)
+def test_outcomes_and_data_docs_are_those_of_a_complete_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[dict[str, object]]
+) -> None:
+    monkeypatch.setattr(validate, "_IDLE", [])  # each runner a context of its own, with only this suite
+    quick = SuiteRunner(tmp_path / "quick")  # no run name: each validation would get a run id of its own
+    outcomes = quick.run(MOSTLY, rows, "id", {})
+    quick.build_docs()
+    monkeypatch.setattr(validate, "_whole", lambda result: False)  # every batch validated in full
+    complete = SuiteRunner(tmp_path / "complete")
+    assert outcomes == complete.run(MOSTLY, rows, "id", {})
+    complete.build_docs()
+    assert _pages(tmp_path / "quick") == _pages(tmp_path / "complete")
+    assert len(list((tmp_path / "quick" / "validations").rglob("*.html"))) == 1  # one validation shown
+    failing = {row["id"] for row in rows if None in row.values()}
+    assert {i for o in outcomes for i in o.failing_ids} == failing
