@@ -79,6 +79,17 @@ class _SourceRunner(Runner):
             self.serving.cancel()
             self.serving.get_loop().call_soon_threadsafe(lambda: None)  # wakes the loop to see it
 
+    async def __aexit__(self, *exc_info: Any) -> None:
+        # Runs still going when serve stops are stopped first, as Prefect's own `Runner.stop` does:
+        # SIGTERM (the run stops after the documents in hand and records itself as interrupted), SIGKILL
+        # after 30 s, then the flow run is marked Cancelled. Left alone, a stopped serve's run stayed
+        # Running on the server, and held the deployment's one concurrency slot: no later run of that
+        # source ever started, even under the next `newslake serve`.
+        if self.started:
+            with contextlib.suppress(Exception):
+                await self.cancel_all()
+        await super().__aexit__(*exc_info)
+
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         try:

@@ -328,6 +328,55 @@ def test_serve_runs_a_source_on_its_schedule(prefect_api, tmp_path, site):
     assert server.returncode == 0 and paused(prefect_api, "scheduled-feed")  # Ctrl-C stopped it and its schedule
 
 
+def flow_run_states(prefect_api: str, deployment: str) -> list[str]:
+    """Give back the state types of the deployment's flow runs on the Prefect server, oldest first."""
+    runs = prefect_filter(prefect_api, "flow_runs", {"deployments": {"name": {"any_": [deployment]}}})
+    return [r["state_type"] for r in sorted(runs, key=lambda r: r["expected_start_time"])]
+
+
+@pytest.mark.slow
+def test_serve_stopped_during_a_run_stops_it_and_the_next_serve_runs_the_source(prefect_api, tmp_path, site):
+    """Ctrl-C while a scheduled run fetches: the run stops after the documents in hand and records
+    itself as interrupted, its flow run ends Cancelled, and the next `newslake serve` runs the source
+    again. A run left Running on the server held the deployment's one concurrency slot for good."""
+    pages = [f"/articles/{n}" for n in range(1, 21)]
+    for n, path in enumerate(pages, start=1):
+        site.set(path, article_html(n), delay=0.4)  # a run of about 8 s of fetching
+    site.feed([(path, datetime(2026, 11, 1, tzinfo=UTC)) for path in pages], '"s1"')
+    name = "slow-feed"
+    write_config(tmp_path, source(name, "feed", site.url("/feed.xml"), interval=5))
+    lake = tmp_path / "lake"
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
+
+    def wait_for(check: Any, what: str, server: subprocess.Popen[bytes]) -> None:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+            if check():
+                return
+            time.sleep(0.3)
+        raise AssertionError(f"timed out waiting for {what}: {flow_run_states(prefect_api, name)}")
+
+    server, log = start_serve(tmp_path, env)
+    try:
+        wait_for(lambda: "RUNNING" in flow_run_states(prefect_api, name) and site.hits[pages[0]] > 0, "a run", server)
+    finally:
+        assert stop_serve(server, log) == 0
+    states = flow_run_states(prefect_api, name)
+    assert "CANCELLED" in states and not {"RUNNING", "PENDING"} & set(states), states
+    assert [status for (status,) in query(lake, "SELECT status FROM runs")] == ["interrupted"]
+    assert count_articles(LakeLocation.under(lake)) < len(pages)
+
+    for path in pages:
+        site.pages[path].delay = 0
+    server, log = start_serve(tmp_path, env)
+    try:
+        wait_for(lambda: "COMPLETED" in flow_run_states(prefect_api, name), "a run after the restart", server)
+    finally:
+        stop_serve(server, log)
+    assert count_articles(LakeLocation.under(lake)) == len(pages)
+
+
 def paused(prefect_api: str, deployment: str) -> bool | None:
     """Tell whether the Prefect server holds the deployment paused (None: it holds no such deployment)."""
     found = prefect_filter(prefect_api, "deployments", {"deployments": {"name": {"any_": [deployment]}}})
