@@ -248,7 +248,9 @@ def render_report(data: dict[str, Records], generated_at: str, warehouse: str) -
     span = f"{totals.get('first_day')} to {totals.get('last_day')}" if totals.get("first_day") else "no articles"
     return _PAGE.format(
         bundle=bundle.replace("</script>", "<\\/script>"),
-        specs=json.dumps(specs).replace("</", "<\\/"),
+        # Every "<" of the data (page titles, names) written as \u003c: no "</script>" or "<!--" in it
+        # can end or change the script, and the charts still show the text as written.
+        specs=json.dumps(specs).replace("<", "\\u003c"),
         sections=sections,
         headline=html.escape(headline),
         span=html.escape(span),

@@ -54,3 +54,13 @@ def test_a_spike_gets_a_log_scale_and_a_single_day_one_labelled_bar():
     one_day = quality_trend([{"day": "2026-11-02", "suite": "articles", "checks": 4, "failed_checks": 1}]).to_dict()
     assert one_day["encoding"]["x"]["type"] == "ordinal" and one_day["mark"]["type"] == "bar"
     assert one_day["encoding"]["x"]["timeUnit"] == "yearmonthdate"  # labelled as a date (browser test)
+
+
+def test_a_headline_written_as_markup_stays_text_in_the_page():
+    # Titles come from the pages ingested: one written to break out of the page's script must not.
+    hostile = "<!--<script>alert(1)</script>--></script><script>alert(2)</script>"
+    story = {"first_site": "wire", "first_day": "2026-11-02", "articles": 3, "sites": 3, "spread_hours": 4.0}
+    page = render_report({"stories": [{**story, "title": hostile}]}, "2026-11-22 12:00 UTC", "lake")
+    assert page.count("<script>") == 2 and page.count("</script>") == 2  # the libraries' and the charts'
+    specs = page.split("const specs = ", 1)[1].split("\n", 1)[0]
+    assert "<" not in specs and "alert(1)" in specs  # kept, as text the charts show
