@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import html
 import json
 import re
 import shutil
@@ -84,6 +85,8 @@ class SuiteRunner:
             results = suite_result.results
         if self._data_docs_dir is None:
             gx_context.forget_results()  # nothing renders them: a long-lived runner must not pile them up
+        elif any(_holds_markup(r.result) for r in results):
+            _escape_kept(store, set(store.list_keys()) - kept)
         return [_outcome(suite["name"], r, id_column) for r in results]
 
     @property
@@ -248,6 +251,44 @@ def prune_validation_pages(folder: Path, older_than: datetime) -> int:
 def _view(class_name: str) -> dict[str, str]:
     """GX's configuration of a Data Docs view: the same pages, templates compiled once per process."""
     return {"module_name": "newslake.tasks.data_docs_views", "class_name": class_name}
+
+
+_MARKUP = re.compile(r"[<>&\"']")
+
+
+def _holds_markup(value: Any) -> bool:
+    """Tell whether a result holds a string that HTML would read as markup."""
+    if isinstance(value, str):
+        return _MARKUP.search(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_markup(k) or _holds_markup(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_markup(v) for v in value)
+    return False
+
+
+def _escaped(value: Any) -> Any:
+    """Give back a result's values with every string HTML-escaped."""
+    if isinstance(value, str):
+        return html.escape(value, quote=True)
+    if isinstance(value, dict):
+        return {_escaped(k): _escaped(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escaped(v) for v in value]
+    return value
+
+
+def _escape_kept(store: Any, keys: set[Any]) -> None:
+    """HTML-escape the observed values of the kept validation results: GX's Data Docs write them into
+    their pages as they are, and they are the data's own (page titles, URLs, names), so a title written
+    as markup ("<img src=x onerror=...>") would run in the analyst's browser. The outcomes newslake
+    records come from the results as validated, not from these copies."""
+    for key in keys:
+        kept = store.get(key)
+        for result in kept.results:
+            if result.result:
+                result.result = _escaped(result.result)
+        store.set(key, kept)
 
 
 def _whole(result: Any) -> bool:

@@ -192,3 +192,24 @@ def test_outcomes_and_data_docs_are_those_of_a_complete_validation(
     assert len(list((tmp_path / "quick" / "validations").rglob("*.html"))) == 1  # one validation shown
     failing = {row["id"] for row in rows if None in row.values()}
     assert {i for o in outcomes for i in o.failing_ids} == failing
+
+
+def test_values_written_as_markup_are_text_in_the_data_docs(tmp_path: Path) -> None:
+    suite = {
+        "name": "capitals",
+        "expectations": [
+            {
+                "type": "expect_column_values_to_match_regex",
+                "kwargs": {"column": "title", "regex": "^[A-Z]"},
+                "meta": {"name": "capitalised"},
+            }
+        ],
+    }
+    hostile = "<img src=x onerror=alert(1)>"
+    runner = SuiteRunner(tmp_path / "docs", run_name="20261203T101010Z-abcdef12")
+    [outcome] = runner.run(suite, [{"id": "a&b", "title": hostile}, {"id": "c", "title": "Fine"}], "id", {})
+    assert outcome.failing_ids == ("a&b",) and hostile in outcome.observed  # recorded as the data has them
+    runner.build_docs()
+    [page] = (tmp_path / "docs" / "validations").rglob("*.html")
+    text = page.read_text(encoding="utf-8")
+    assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
