@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -204,8 +205,19 @@ class RunSummary:
         ]
         for reason, n in self.reasons.most_common(10):
             example = self.examples[reason]
-            detail = example.detail.replace("|", "\\|")[:120]
-            out.append(f"| `{reason}` | {n} | {example.source_uri} | {detail} |")
+            detail = _markdown_text(example.detail[:120])
+            out.append(f"| `{reason}` | {n} | {_markdown_text(example.source_uri)} | {detail} |")
         if self.data_docs:
             out += ["", f"Data Docs: {self.data_docs}"]
         return "\n".join(out) + "\n"
+
+
+# Markdown's punctuation: a backslash before one makes it the character itself.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def _markdown_text(value: str) -> str:
+    """Give back text from the data (a page's address, what it was refused for) as Markdown that shows
+    it as written, on one line: no link, image, HTML tag or table cell can come of it. The Prefect UI
+    renders the run's summary artifact, and a page's address or title is the publisher's to write."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(value.split()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 from newslake.flows.quality import suite_parameters
@@ -54,3 +55,15 @@ def test_articles_no_entity_model_read_are_counted_by_language() -> None:
     summary.places_only.update({"de": 3, "es": 1})
     assert ("  places only (no entity model)", "4 (de 3, es 1)") in summary.lines()
     assert "Articles with places only (no entity model for the language): 4 (de 3, es 1)" in summary.markdown()
+
+
+def test_what_the_pages_wrote_is_text_in_the_prefect_artifact() -> None:
+    # The Prefect UI renders the summary as Markdown; an address or a title is the publisher's to write.
+    summary = RunSummary(run_id="r1", lake="lake", seen=1)
+    uri = "https://news.example/a?q=<img src=x onerror=alert(1)>"
+    detail = "title: observed ['[win](javascript:alert(2))'] | more\nlines"
+    summary.add_refusals([Rejection("d1", uri, "validate", "expectation_failed:title", detail)])
+    row = next(line for line in summary.markdown().splitlines() if "expectation_failed" in line)
+    assert re.search(r"(?<!\\)[<>]", row) is None and "](" not in row  # no tag, no link
+    assert row.count(" | ") == 3  # four cells: no pipe from the data made a fifth
+    assert r"\<img src=x onerror=alert\(1\)\>" in row and r"\[win\]\(javascript:alert\(2\)\)" in row
