@@ -33,12 +33,14 @@ def write_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> Non
         writer.writerows([[cell(v) for v in row] for row in rows])
     else:
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(show_lines=False)
         for column in columns:
-            table.add_column(column, overflow="fold")  # a long value wraps in its cell, never cut to "…"
+            table.add_column(Text(column), overflow="fold")  # a long value wraps in its cell, never cut to "…"
         for row in rows:
-            table.add_row(*(cell(v, _CELL_CHARACTERS) for v in row))
+            # Text, not console markup: a value is the data's ("[/b]" in a title, "[link=…]") and prints as written.
+            table.add_row(*(Text(cell(v, _CELL_CHARACTERS)) for v in row))
         console().print(table)
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
@@ -46,12 +48,13 @@ def write_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> Non
 def print_summary(lines: list[tuple[str, str]]) -> None:
     """Print the run summary as a two-column table."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(show_header=True)
     table.add_column("run summary", overflow="fold")
     table.add_column("", overflow="fold")
     for label, value in lines:
-        table.add_row(label, value)
+        table.add_row(Text(label), Text(value))  # the values hold what the pages wrote: never markup
     console().print(table)
 
 

@@ -59,6 +59,14 @@ def test_a_table_piped_to_a_file_never_cuts_or_wraps_a_value(lake: Path) -> None
     assert out.rstrip().endswith("(2 rows)")
 
 
+def test_values_written_like_console_markup_print_as_written(lake: Path) -> None:
+    # A title may hold square brackets; rich would read them as its markup and fail on "[/b]".
+    values = ["[/b] closed first", "[red]styled[/red]", "[link=https://evil.example]click[/link]"]
+    query = " UNION ALL ".join(f"SELECT '{v}' AS \"[b]title\", {n} AS n" for n, v in enumerate(values)) + " ORDER BY n"
+    out = _sql(lake, query, "table")
+    assert "[b]title" in out and all(v in out for v in values)
+
+
 def test_a_table_cell_keeps_codes_whole_and_shortens_only_long_text() -> None:
     from datetime import date
     from decimal import Decimal
@@ -73,3 +81,11 @@ def test_a_table_cell_keeps_codes_whole_and_shortens_only_long_text() -> None:
         1.5,
         "<3 bytes>",
     )
+
+
+def test_the_run_summary_prints_what_the_pages_wrote_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    from newslake.flows.output import print_summary
+
+    print_summary([("invalid_url", "1  e.g. [/b]: not an absolute http(s) URL"), ("[red]source[/red]", "ok")])
+    out = capsys.readouterr().out
+    assert "e.g. [/b]: not an absolute" in out and "[red]source[/red]" in out
