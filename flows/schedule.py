@@ -83,8 +83,8 @@ class _SourceRunner(Runner):
         # Runs still going when serve stops are stopped first, as Prefect's own `Runner.stop` does:
         # SIGTERM (the run stops after the documents in hand and records itself as interrupted), SIGKILL
         # after 30 s, then the flow run is marked Cancelled. Left alone, a stopped serve's run stayed
-        # Running on the server, and held the deployment's one concurrency slot: no later run of that
-        # source ever started, even under the next `newslake serve`.
+        # Running on the server for good, holding the deployment's one concurrency slot until its lease
+        # ran out (300 s by Prefect's default): later runs of the source waited, under the next serve too.
         if self.started:
             with contextlib.suppress(Exception):
                 await self.cancel_all()
