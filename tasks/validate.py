@@ -85,7 +85,7 @@ class SuiteRunner:
             results = suite_result.results
         if self._data_docs_dir is None:
             gx_context.forget_results()  # nothing renders them: a long-lived runner must not pile them up
-        elif any(_holds_markup(r.result) for r in results):
+        elif any(_escaped(r.result) != r.result for r in results):  # a value HTML would read as markup
             _escape_kept(store, set(store.list_keys()) - kept)
         return [_outcome(suite["name"], r, id_column) for r in results]
 
@@ -253,28 +253,14 @@ def _view(class_name: str) -> dict[str, str]:
     return {"module_name": "newslake.tasks.data_docs_views", "class_name": class_name}
 
 
-_MARKUP = re.compile(r"[<>&\"']")
-
-
-def _holds_markup(value: Any) -> bool:
-    """Tell whether a result holds a string that HTML would read as markup."""
-    if isinstance(value, str):
-        return _MARKUP.search(value) is not None
-    if isinstance(value, dict):
-        return any(_holds_markup(k) or _holds_markup(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_holds_markup(v) for v in value)
-    return False
-
-
 def _escaped(value: Any) -> Any:
     """Give back a result's values with every string HTML-escaped."""
     if isinstance(value, str):
         return html.escape(value, quote=True)
     if isinstance(value, dict):
-        return {_escaped(k): _escaped(v) for k, v in value.items()}
+        return {k: _escaped(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_escaped(v) for v in value]
+        return type(value)(_escaped(v) for v in value)
     return value
 
 
