@@ -33,8 +33,10 @@ PARALLEL ?= -n auto --maxprocesses 4
 # process, and every `newslake` process a test starts, compiles the package and the tests anew.
 TEST_ENV = PYTHONDONTWRITEBYTECODE=
 
+# Idle processes take queued tests from busy ones (work stealing): the `slow` tests last a minute or
+# two each, and with the default distribution one process could be left with them while the other sat idle.
 test: setup ## Run the whole test suite (the shared-warehouse tests are `make test-cluster`)
-	$(TEST_ENV) $(BIN)/pytest $(PARALLEL) -m "not cluster"
+	$(TEST_ENV) $(BIN)/pytest $(PARALLEL) --dist worksteal -m "not cluster"
 
 # Whole files to each process: a module's shared warehouse is then built once, not once per process.
 test-fast: setup ## Run the suite without the tests marked slow (those that start processes)
