@@ -36,6 +36,10 @@ def join_url(base: str, target: str) -> str | None:
     return joined if split_url(joined) is not None else None
 
 
+# Spaces, control characters and the characters RFC 3986 leaves out of URLs are in no host name.
+_NOT_IN_A_HOST = re.compile(r"[\x00-\x20\x7f<>\"'{}|\\^`%]")
+
+
 def normalize_url(url: str) -> str:
     """Give back the URL in its canonical spelling: lower-case host, no default port, no fragment,
     no tracking parameters, sorted query, resolved dot segments.
@@ -46,6 +50,10 @@ def normalize_url(url: str) -> str:
     parts = split_url(candidate)
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InvalidUrlError(f"not an absolute http(s) URL: {url!r}")
+    if _NOT_IN_A_HOST.search(parts.hostname):
+        # HTTP clients percent-encode such a host and fail on it later, as if the name did not
+        # resolve (a failure worth retrying); no such name exists.
+        raise InvalidUrlError(f"not a valid URL: {url!r} (its host holds a character no host name has)")
     try:
         cleaned = courlan.normalize_url(candidate)
     except ValueError as exc:

@@ -17,7 +17,19 @@ def test_normalize_url_gives_one_spelling(given, expected):
     assert normalize_url(normalize_url(given)) == normalize_url(given)
 
 
-@pytest.mark.parametrize("bad", ["ftp://example.com/a", "/relative/path", "mailto:a@example.com", "http://"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "ftp://example.com/a",
+        "/relative/path",
+        "mailto:a@example.com",
+        "http://",
+        # A host no name can have: refused here rather than fetched and retried as a failed lookup.
+        "https://exa mple.com/",
+        "http://a<b>.example/x",
+        "http://ex%41mple.com/",
+    ],
+)
 def test_normalize_url_refuses_what_cannot_be_fetched(bad):
     with pytest.raises(InvalidUrlError):
         normalize_url(bad)
