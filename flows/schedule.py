@@ -6,14 +6,21 @@ import asyncio
 import contextlib
 import signal
 import threading
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any, Self, cast
 from uuid import UUID
 
 from prefect import flow, get_client
+from prefect.client.orchestration import PrefectClient
+from prefect.client.schemas.objects import StateType
 from prefect.deployments.runner import RunnerDeployment
+from prefect.events.actions import ChangeFlowRunState
+from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
+from prefect.logging import get_logger
 from prefect.runner import Runner
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 from prefect.types.entrypoint import EntrypointType
 
 from newslake.flows.cluster import on_cluster
@@ -50,6 +57,76 @@ def source_deployment(source: SourceConfig, config_file: Path) -> RunnerDeployme
     return cast(RunnerDeployment, deployment)
 
 
+# Heartbeats a run may miss before it counts as gone: a late one on a busy machine is not a crash.
+MISSED_HEARTBEATS = 3
+
+
+def silent_runs_name(source: str) -> str:
+    """Give back the name of the automation that watches the source's runs (silent_run_automation)."""
+    return f"newslake {source}: mark silent runs crashed"
+
+
+def silent_run_automation(source: str, deployment_id: UUID, heartbeat_seconds: int) -> AutomationCore:
+    """Give back the automation that marks a run of the source's deployment Crashed when no event of
+    it (a heartbeat or a new state) follows its last heartbeat within MISSED_HEARTBEATS heartbeats:
+    Prefect's own way of finding runs whose process died without a word (a serve killed outright, a
+    reboot, the kernel's out-of-memory killer). Such a run stayed Running on the server for good, and
+    the deployment's one concurrency slot with it until the slot's lease ran out. One automation per
+    deployment, so that each follows the heartbeats of the serve that runs it."""
+    within = MISSED_HEARTBEATS * heartbeat_seconds
+    return AutomationCore(
+        name=silent_runs_name(source),
+        description=f"A run of newslake's {source} source whose process stopped sending heartbeats is Crashed.",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.*"},
+            match={"prefect.resource.id": "prefect.flow-run.*"},
+            match_related={
+                "prefect.resource.role": "deployment",
+                "prefect.resource.id": f"prefect.deployment.{deployment_id}",
+            },
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=timedelta(seconds=within),
+        ),
+        actions=[
+            ChangeFlowRunState(
+                name=None,
+                force=False,  # through the server's rules, which give the deployment's slot back
+                state=StateType.CRASHED,
+                message=f"no heartbeat for {within} s: the run's process is gone",
+            )
+        ],
+    )
+
+
+async def keep_silent_run_automations(client: PrefectClient, deployments: dict[str, UUID]) -> bool:
+    """Create or update each source's silent-run automation on the server, for the heartbeat frequency
+    the scheduled runs inherit from this process (Prefect's `PREFECT_FLOWS_HEARTBEAT_FREQUENCY`). Give
+    back whether the server has them; with heartbeats turned off, or on a server that refuses
+    automations, it has none and serve goes on without (a warning says so)."""
+    heartbeat = PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value()
+    if not heartbeat:
+        return False
+    try:
+        for source, deployment_id in deployments.items():
+            wanted = silent_run_automation(source, deployment_id, heartbeat)
+            found = await client.read_automations_by_name(wanted.name)
+            if not found:
+                await client.create_automation(wanted)
+            elif AutomationCore.model_validate(found[0].model_dump()) != wanted:
+                await client.update_automation(found[0].id, wanted)
+    except Exception as exc:  # a server without automations still runs schedules
+        get_logger("newslake").warning(
+            "the Prefect server did not take the automations that mark silent runs crashed (%s): a run whose "
+            "process is killed outright stays Running there",
+            type(exc).__name__,
+        )
+        return False
+    return True
+
+
 def scheduled_sources(settings: Settings, names: list[str] | None = None) -> list[SourceConfig]:
     """Give back the sources to serve: the named ones, or every source with a schedule."""
     if names:
@@ -72,7 +149,7 @@ class _SourceRunner(Runner):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.deployment_ids: list[UUID] = []  # resumed once serving (created paused)
+        self.deployments: dict[str, UUID] = {}  # by source; resumed once serving (created paused)
 
     def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
         if self.serving is not None and not self.serving.done():
@@ -94,7 +171,8 @@ class _SourceRunner(Runner):
         await super().__aenter__()
         try:
             async with get_client() as client:
-                for deployment_id in self.deployment_ids:
+                await keep_silent_run_automations(client, self.deployments)
+                for deployment_id in self.deployments.values():
                     await client.resume_deployment(deployment_id)
         except BaseException as exc:
             await self.__aexit__(type(exc), exc, exc.__traceback__)  # pauses the ones resumed
@@ -124,5 +202,6 @@ def serve_sources(sources: list[SourceConfig], config_file: Path, limit: int | N
     with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
         for source in sources:
             # Called outside an event loop, add_deployment runs synchronously and gives back the id.
-            runner.deployment_ids.append(cast(UUID, runner.add_deployment(source_deployment(source, config_file))))
+            deployment = source_deployment(source, config_file)
+            runner.deployments[source.name] = cast(UUID, runner.add_deployment(deployment))
         asyncio.run(_serve(runner))

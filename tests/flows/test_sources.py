@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -375,6 +376,85 @@ def test_serve_stopped_during_a_run_stops_it_and_the_next_serve_runs_the_source(
     finally:
         stop_serve(server, log)
     assert count_articles(LakeLocation.under(lake)) == len(pages)
+
+
+def test_the_silent_run_automation_watches_one_deployments_runs_for_three_heartbeats():
+    from uuid import uuid4
+
+    from newslake.flows.schedule import silent_run_automation, silent_runs_name
+
+    deployment = uuid4()
+    automation = silent_run_automation("bbc-world", deployment, 180)
+    assert automation.name == silent_runs_name("bbc-world") and automation.enabled
+    trigger = automation.trigger
+    assert trigger.posture == "Proactive" and trigger.within.total_seconds() == 540
+    assert trigger.after == {"prefect.flow-run.heartbeat"}
+    assert trigger.expect == {"prefect.flow-run.*"}  # any sign of life
+    assert trigger.for_each == {"prefect.resource.id"}  # each run on its own
+    related = trigger.match_related
+    assert related.get("prefect.resource.id") == [f"prefect.deployment.{deployment}"]
+    [action] = automation.actions
+    assert action.type == "change-flow-run-state" and action.state == "CRASHED"
+    assert not action.force  # through the rules that give the slot back
+
+
+@pytest.mark.slow
+def test_a_run_whose_serve_is_killed_outright_is_crashed_and_the_next_serve_runs_the_source(
+    prefect_api, tmp_path, site
+):
+    """SIGKILL to serve and everything it started (the out-of-memory killer, a reboot): nothing is
+    left to say the run ended. Its heartbeats stop, and serve's automation on the Prefect server marks
+    it Crashed (three heartbeats, 90 s here); the deployment's slot comes back with it and the next
+    `newslake serve` runs the source. The run stayed Running on the server for good before."""
+    import psutil
+
+    from newslake.flows.schedule import silent_runs_name
+
+    pages = [f"/articles/{n}" for n in range(1, 21)]
+    for n, path in enumerate(pages, start=1):
+        site.set(path, article_html(n), delay=1.0)
+    site.feed([(path, datetime(2026, 11, 1, tzinfo=UTC)) for path in pages], '"s1"')
+    name = "killed-feed"
+    write_config(tmp_path, source(name, "feed", site.url("/feed.xml"), interval=5))
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_api,
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",  # Prefect's least: a run is Crashed 90 s after it dies
+    }
+
+    def wait_for(check: Any, what: str, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):  # a busy server that answers late is asked again
+                if check():
+                    return
+            time.sleep(1)
+        raise AssertionError(f"timed out waiting for {what}: {flow_run_states(prefect_api, name)}")
+
+    server, log = start_serve(tmp_path, env)
+    try:
+        wait_for(lambda: "RUNNING" in flow_run_states(prefect_api, name) and site.hits[pages[1]] > 0, "a run", 180)
+        found = prefect_filter(
+            prefect_api, "automations", {"automations": {"name": {"any_": [silent_runs_name(name)]}}}
+        )
+        assert [automation["trigger"]["within"] for automation in found] == [90]
+    finally:
+        for process in [*psutil.Process(server.pid).children(recursive=True), psutil.Process(server.pid)]:
+            process.kill()
+        server.wait(timeout=30)
+        log.close()
+    wait_for(lambda: "CRASHED" in flow_run_states(prefect_api, name), "the killed run to be marked crashed", 240)
+    assert "RUNNING" not in flow_run_states(prefect_api, name)
+
+    for path in pages:
+        site.pages[path].delay = 0
+    server, log = start_serve(tmp_path, env)
+    try:
+        wait_for(lambda: "COMPLETED" in flow_run_states(prefect_api, name), "a run after the restart", 180)
+    finally:
+        stop_serve(server, log)
+    assert count_articles(LakeLocation.under(tmp_path / "lake")) == len(pages)
 
 
 def paused(prefect_api: str, deployment: str) -> bool | None:
