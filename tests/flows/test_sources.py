@@ -10,7 +10,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -335,32 +335,76 @@ def flow_run_states(prefect_api: str, deployment: str) -> list[str]:
     return [r["state_type"] for r in sorted(runs, key=lambda r: r["expected_start_time"])]
 
 
+def wait_for_runs(
+    prefect_api: str,
+    deployment: str,
+    check: Callable[[list[str]], bool],
+    what: str,
+    seconds: float = 180,
+    serving: subprocess.Popen[bytes] | None = None,
+) -> None:
+    """Poll the deployment's flow-run states until check holds for them; the time running out, or
+    serving exiting, fails the test. A busy Prefect server that answers late is asked again."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert serving is None or serving.poll() is None, f"serve exited ({serving.returncode})"
+        with contextlib.suppress(OSError):
+            if check(flow_run_states(prefect_api, deployment)):
+                return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}: {flow_run_states(prefect_api, deployment)}")
+
+
+def slow_feed(site: NewsSite, folder: Path, name: str, delay: float) -> list[str]:
+    """Serve a feed of 20 pages that each answer after delay seconds, and configure it in folder as the
+    source name, polled every 5 s; give back the pages' paths."""
+    pages = [f"/articles/{n}" for n in range(1, 21)]
+    for n, path in enumerate(pages, start=1):
+        site.set(path, article_html(n), delay=delay)
+    site.feed([(path, datetime(2026, 11, 1, tzinfo=UTC)) for path in pages], '"s1"')
+    write_config(folder, source(name, "feed", site.url("/feed.xml"), interval=5))
+    return pages
+
+
+def wait_for_a_fetching_run(
+    prefect_api: str, name: str, site: NewsSite, page: str, serving: subprocess.Popen[bytes]
+) -> None:
+    """Wait until a run of the source is Running on the server and has asked for the page."""
+    wait_for_runs(
+        prefect_api, name, lambda states: "RUNNING" in states and site.hits[page] > 0, "a run", serving=serving
+    )
+
+
+def next_serve_runs_the_source(
+    prefect_api: str, name: str, folder: Path, env: dict[str, str], site: NewsSite, pages: list[str]
+) -> None:
+    """Serve again, the pages answering at once now: a run of the source completes, and the warehouse
+    in folder holds every page."""
+    for path in pages:
+        site.pages[path].delay = 0
+    server, log = start_serve(folder, env)
+    try:
+        wait_for_runs(
+            prefect_api, name, lambda states: "COMPLETED" in states, "a run after the restart", serving=server
+        )
+    finally:
+        stop_serve(server, log)
+    assert count_articles(LakeLocation.under(folder / "lake")) == len(pages)
+
+
 @pytest.mark.slow
 def test_serve_stopped_during_a_run_stops_it_and_the_next_serve_runs_the_source(prefect_api, tmp_path, site):
     """Ctrl-C while a scheduled run fetches: the run stops after the documents in hand and records
     itself as interrupted, its flow run ends Cancelled, and the next `newslake serve` runs the source
     again. A run left Running on the server held the deployment's one concurrency slot for good."""
-    pages = [f"/articles/{n}" for n in range(1, 21)]
-    for n, path in enumerate(pages, start=1):
-        site.set(path, article_html(n), delay=0.4)  # a run of about 8 s of fetching
-    site.feed([(path, datetime(2026, 11, 1, tzinfo=UTC)) for path in pages], '"s1"')
     name = "slow-feed"
-    write_config(tmp_path, source(name, "feed", site.url("/feed.xml"), interval=5))
+    pages = slow_feed(site, tmp_path, name, 0.4)  # a run of about 8 s of fetching
     lake = tmp_path / "lake"
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect")}
 
-    def wait_for(check: Any, what: str, server: subprocess.Popen[bytes]) -> None:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
-            if check():
-                return
-            time.sleep(0.3)
-        raise AssertionError(f"timed out waiting for {what}: {flow_run_states(prefect_api, name)}")
-
     server, log = start_serve(tmp_path, env)
     try:
-        wait_for(lambda: "RUNNING" in flow_run_states(prefect_api, name) and site.hits[pages[0]] > 0, "a run", server)
+        wait_for_a_fetching_run(prefect_api, name, site, pages[0], server)
     finally:
         assert stop_serve(server, log) == 0
     states = flow_run_states(prefect_api, name)
@@ -368,14 +412,7 @@ def test_serve_stopped_during_a_run_stops_it_and_the_next_serve_runs_the_source(
     assert [status for (status,) in query(lake, "SELECT status FROM runs")] == ["interrupted"]
     assert count_articles(LakeLocation.under(lake)) < len(pages)
 
-    for path in pages:
-        site.pages[path].delay = 0
-    server, log = start_serve(tmp_path, env)
-    try:
-        wait_for(lambda: "COMPLETED" in flow_run_states(prefect_api, name), "a run after the restart", server)
-    finally:
-        stop_serve(server, log)
-    assert count_articles(LakeLocation.under(lake)) == len(pages)
+    next_serve_runs_the_source(prefect_api, name, tmp_path, env, site, pages)
 
 
 def test_the_silent_run_automation_watches_one_deployments_runs_for_three_heartbeats():
@@ -410,12 +447,8 @@ def test_a_run_whose_serve_is_killed_outright_is_crashed_and_the_next_serve_runs
 
     from newslake.flows.schedule import silent_runs_name
 
-    pages = [f"/articles/{n}" for n in range(1, 21)]
-    for n, path in enumerate(pages, start=1):
-        site.set(path, article_html(n), delay=1.0)
-    site.feed([(path, datetime(2026, 11, 1, tzinfo=UTC)) for path in pages], '"s1"')
     name = "killed-feed"
-    write_config(tmp_path, source(name, "feed", site.url("/feed.xml"), interval=5))
+    pages = slow_feed(site, tmp_path, name, 1.0)
     env = {
         **os.environ,
         "PREFECT_API_URL": prefect_api,
@@ -423,38 +456,27 @@ def test_a_run_whose_serve_is_killed_outright_is_crashed_and_the_next_serve_runs
         "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",  # Prefect's least: a run is Crashed 90 s after it dies
     }
 
-    def wait_for(check: Any, what: str, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):  # a busy server that answers late is asked again
-                if check():
-                    return
-            time.sleep(1)
-        raise AssertionError(f"timed out waiting for {what}: {flow_run_states(prefect_api, name)}")
-
     server, log = start_serve(tmp_path, env)
     try:
-        wait_for(lambda: "RUNNING" in flow_run_states(prefect_api, name) and site.hits[pages[1]] > 0, "a run", 180)
-        found = prefect_filter(
-            prefect_api, "automations", {"automations": {"name": {"any_": [silent_runs_name(name)]}}}
-        )
+        wait_for_a_fetching_run(prefect_api, name, site, pages[1], server)
+        watching = {"automations": {"name": {"any_": [silent_runs_name(name)]}}}
+        found = prefect_filter(prefect_api, "automations", watching)
         assert [automation["trigger"]["within"] for automation in found] == [90]
     finally:
         for process in [*psutil.Process(server.pid).children(recursive=True), psutil.Process(server.pid)]:
             process.kill()
         server.wait(timeout=30)
         log.close()
-    wait_for(lambda: "CRASHED" in flow_run_states(prefect_api, name), "the killed run to be marked crashed", 240)
+    wait_for_runs(
+        prefect_api,
+        name,
+        lambda states: "CRASHED" in states,
+        "the killed run to be marked crashed",
+        240,
+    )
     assert "RUNNING" not in flow_run_states(prefect_api, name)
 
-    for path in pages:
-        site.pages[path].delay = 0
-    server, log = start_serve(tmp_path, env)
-    try:
-        wait_for(lambda: "COMPLETED" in flow_run_states(prefect_api, name), "a run after the restart", 180)
-    finally:
-        stop_serve(server, log)
-    assert count_articles(LakeLocation.under(tmp_path / "lake")) == len(pages)
+    next_serve_runs_the_source(prefect_api, name, tmp_path, env, site, pages)
 
 
 def paused(prefect_api: str, deployment: str) -> bool | None:
