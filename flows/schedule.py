@@ -108,6 +108,10 @@ async def keep_silent_run_automations(client: PrefectClient, deployments: dict[s
     automations, it has none and serve goes on without (a warning says so)."""
     heartbeat = PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value()
     if not heartbeat:
+        get_logger("newslake").warning(
+            "flow-run heartbeats are off (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): a run whose process is killed "
+            "outright stays Running on the Prefect server"
+        )
         return False
     try:
         for source, deployment_id in deployments.items():

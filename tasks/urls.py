@@ -36,7 +36,8 @@ def join_url(base: str, target: str) -> str | None:
     return joined if split_url(joined) is not None else None
 
 
-# Spaces, control characters and the characters RFC 3986 leaves out of URLs are in no host name.
+# No host name (a DNS name or an IP address) holds spaces, control characters, quotes, percent escapes
+# or the characters RFC 3986 leaves out of URLs.
 _NOT_IN_A_HOST = re.compile(r"[\x00-\x20\x7f<>\"'{}|\\^`%]")
 
 

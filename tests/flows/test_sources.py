@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import signal
 import socket
@@ -433,6 +434,44 @@ def test_the_silent_run_automation_watches_one_deployments_runs_for_three_heartb
     [action] = automation.actions
     assert action.type == "change-flow-run-state" and action.state == "CRASHED"
     assert not action.force  # through the rules that give the slot back
+
+
+def test_serve_keeps_one_silent_run_automation_per_source_for_its_heartbeats(prefect_api, caplog):
+    import asyncio
+    from uuid import uuid4
+
+    from prefect import get_client
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from newslake.flows.schedule import keep_silent_run_automations, silent_runs_name
+
+    deployments = {"kept-a": uuid4(), "kept-b": uuid4()}
+    names = {"automations": {"name": {"any_": [silent_runs_name(name) for name in deployments]}}}
+
+    def keep(heartbeat: int | None) -> bool:
+        async def call() -> bool:
+            async with get_client() as client:
+                return await keep_silent_run_automations(client, deployments)
+
+        updates = {PREFECT_API_URL: prefect_api, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: heartbeat}
+        with temporary_settings(updates=updates):
+            return asyncio.run(call())
+
+    logger = logging.getLogger("prefect.newslake")  # Prefect's loggers may not reach the root's handlers
+    logger.addHandler(caplog.handler)
+    try:
+        assert not keep(None) and prefect_filter(prefect_api, "automations", names) == []
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert "heartbeats are off" in caplog.text
+    assert keep(60) and keep(60)  # the second time finds them as they should be
+    found = prefect_filter(prefect_api, "automations", names)
+    assert sorted((a["name"], a["trigger"]["within"]) for a in found) == [
+        (silent_runs_name("kept-a"), 180),
+        (silent_runs_name("kept-b"), 180),
+    ]
+    assert keep(90)  # a serve with other heartbeats brings them up to date, still one per source
+    assert sorted(a["trigger"]["within"] for a in prefect_filter(prefect_api, "automations", names)) == [270, 270]
 
 
 @pytest.mark.slow
