@@ -342,13 +342,15 @@ def wait_for_runs(
     check: Callable[[list[str]], bool],
     what: str,
     seconds: float = 180,
-    serving: subprocess.Popen[bytes] | None = None,
+    serving: tuple[subprocess.Popen[bytes], Path] | None = None,
 ) -> None:
     """Poll the deployment's flow-run states until check holds for them; the time running out, or
-    serving exiting, fails the test. A busy Prefect server that answers late is asked again."""
+    serving (a serve process and its log) exiting, fails the test. A busy Prefect server that answers
+    late is asked again."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        assert serving is None or serving.poll() is None, f"serve exited ({serving.returncode})"
+        if serving is not None and serving[0].poll() is not None:
+            raise AssertionError(f"serve exited ({serving[0].returncode}):\n{serving[1].read_text()[-3000:]}")
         with contextlib.suppress(OSError):
             if check(flow_run_states(prefect_api, deployment)):
                 return
@@ -368,7 +370,7 @@ def slow_feed(site: NewsSite, folder: Path, name: str, delay: float) -> list[str
 
 
 def wait_for_a_fetching_run(
-    prefect_api: str, name: str, site: NewsSite, page: str, serving: subprocess.Popen[bytes]
+    prefect_api: str, name: str, site: NewsSite, page: str, serving: tuple[subprocess.Popen[bytes], Path]
 ) -> None:
     """Wait until a run of the source is Running on the server and has asked for the page."""
     wait_for_runs(
@@ -386,7 +388,11 @@ def next_serve_runs_the_source(
     server, log = start_serve(folder, env)
     try:
         wait_for_runs(
-            prefect_api, name, lambda states: "COMPLETED" in states, "a run after the restart", serving=server
+            prefect_api,
+            name,
+            lambda states: "COMPLETED" in states,
+            "a run after the restart",
+            serving=(server, folder / "serve.log"),
         )
     finally:
         stop_serve(server, log)
@@ -405,7 +411,7 @@ def test_serve_stopped_during_a_run_stops_it_and_the_next_serve_runs_the_source(
 
     server, log = start_serve(tmp_path, env)
     try:
-        wait_for_a_fetching_run(prefect_api, name, site, pages[0], server)
+        wait_for_a_fetching_run(prefect_api, name, site, pages[0], (server, tmp_path / "serve.log"))
     finally:
         assert stop_serve(server, log) == 0
     states = flow_run_states(prefect_api, name)
@@ -482,8 +488,7 @@ def test_a_run_whose_serve_is_killed_outright_is_crashed_and_the_next_serve_runs
     left to say the run ended. Its heartbeats stop, and serve's automation on the Prefect server marks
     it Crashed (three heartbeats, 90 s here); the deployment's slot comes back with it and the next
     `newslake serve` runs the source. The run stayed Running on the server for good before."""
-    import psutil
-
+    from newslake.flows.reaper import descendants
     from newslake.flows.schedule import silent_runs_name
 
     name = "killed-feed"
@@ -497,13 +502,14 @@ def test_a_run_whose_serve_is_killed_outright_is_crashed_and_the_next_serve_runs
 
     server, log = start_serve(tmp_path, env)
     try:
-        wait_for_a_fetching_run(prefect_api, name, site, pages[1], server)
+        wait_for_a_fetching_run(prefect_api, name, site, pages[1], (server, tmp_path / "serve.log"))
         watching = {"automations": {"name": {"any_": [silent_runs_name(name)]}}}
         found = prefect_filter(prefect_api, "automations", watching)
         assert [automation["trigger"]["within"] for automation in found] == [90]
     finally:
-        for process in [*psutil.Process(server.pid).children(recursive=True), psutil.Process(server.pid)]:
-            process.kill()
+        for pid in [*descendants(server.pid), server.pid]:
+            with contextlib.suppress(ProcessLookupError):  # a worker may have ended meanwhile
+                os.kill(pid, signal.SIGKILL)
         server.wait(timeout=30)
         log.close()
     wait_for_runs(
