@@ -37,7 +37,7 @@ from newslake.flows.batches import (
 from newslake.flows.cluster import batch_payload, cluster_workers, ingest_batch
 from newslake.flows.errors import ExpectedError, expected_failures, explain_failure, first_line
 from newslake.flows.inputs import input_batches, plan_inputs, record_sources, stored_batches
-from newslake.flows.interrupt import check_stop, leave, stopping_signal, take_back_sigterm
+from newslake.flows.interrupt import check_stop, crash_flow_runs, leave, stopping_signal, take_back_sigterm
 from newslake.flows.locks import gone_runs, run_lock, source_lock, writer_lock
 from newslake.flows.progress import RunProgress, run_progress
 from newslake.flows.quality import BatchVerdict, validate_batch, validate_run, write_validation_page
@@ -222,7 +222,7 @@ def run_batches(
         # The workers start and load their models while the warehouse migrates and the first batch is read.
         with processing(con, settings) as workers:
             migrate(con)
-            mark_interrupted(con, gone_runs(settings, running_runs(con, this_host())))
+            crash_flow_runs(mark_interrupted(con, gone_runs(settings, running_runs(con, this_host()))))
             start_run(con, summary.run_id, str(flow_run.get_id() or ""), settings.model_dump(mode="json"))
             if caught_up := catch_up_clusters(con, summary.run_id):
                 get_run_logger().info("placed %d articles loaded before story clusters in their stories", caught_up)

@@ -17,8 +17,11 @@ import sys
 import threading
 from types import FrameType
 from typing import NoReturn
+from uuid import UUID
 
 GRACE_SECONDS = 10.0
+# The message of a flow run marked Crashed by a later run (crash_flow_runs).
+CRASHED = "the run's process stopped before it finished (killed, or its machine went down)"
 _requested: int | None = None  # the signal that asked the run to stop
 
 
@@ -84,6 +87,39 @@ def _is_interrupted_query(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.InterruptException) or (
         isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted"
     )
+
+
+def crash_flow_runs(flow_run_ids: list[str]) -> list[str]:
+    """Mark Crashed the orchestrator's flow runs of runs whose process is gone (killed outright, or its
+    machine went down), where they still stand as running or about to: a killed `newslake run` left its
+    flow run Running on the Prefect server for good. Give back the ids marked. Through the server's
+    rules, not forced; a flow run this server does not know (a temporary server's), or a server that
+    does not answer, is left as it is: the warehouse records the run as interrupted either way."""
+    if not flow_run_ids:
+        return []
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+    from prefect.exceptions import ObjectNotFound
+    from prefect.logging import get_logger
+    from prefect.states import Crashed
+
+    from newslake.flows.errors import first_line
+
+    unfinished = {StateType.RUNNING, StateType.PENDING, StateType.CANCELLING}
+    marked = []
+    try:
+        with get_client(sync_client=True) as client:
+            for flow_run_id in flow_run_ids:
+                try:
+                    found = client.read_flow_run(UUID(flow_run_id))
+                except (ValueError, ObjectNotFound):
+                    continue
+                if found.state is not None and found.state.type in unfinished:
+                    client.set_flow_run_state(flow_run_id, Crashed(message=CRASHED), force=False)
+                    marked.append(flow_run_id)
+    except Exception as exc:  # the run goes on: only the orchestrator's record of an old run is at stake
+        get_logger("newslake").warning("could not mark the flow runs of interrupted runs crashed: %s", first_line(exc))
+    return marked
 
 
 def exit_code(number: int | None = None) -> int:

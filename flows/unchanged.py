@@ -4,7 +4,8 @@ Most runs of a folder on a schedule, or of the same command again, find every fi
 a run reads the files, asks the warehouse what it holds, records the run in `runs` and stops, without
 the orchestrator, the document workers or the quality suites (see docs/performance.md for its time).
 Whenever there is anything to do (a new or changed file, one to quarantine, a migration, a stale search
-index, a backlog of articles without a story) the full `ingest` flow runs instead and does all of it.
+index, a backlog of articles without a story, a killed run to close) the full `ingest` flow runs instead
+and does all of it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from newslake.warehouse.clusters import unclustered_articles
 from newslake.warehouse.lake import LakeMissingError, connect
 from newslake.warehouse.load import plan_batch
 from newslake.warehouse.migrate import is_current
-from newslake.warehouse.runs import mark_interrupted, record_run, running_runs, this_host
+from newslake.warehouse.runs import record_run, running_runs, this_host
 from newslake.warehouse.search import search_needs_refresh
 
 
@@ -51,7 +52,8 @@ def unchanged_run(paths: list[str], settings: Settings) -> RunSummary | None:
                         return None
                     summary.seen += given.size
                     summary.unchanged += work.unchanged
-                mark_interrupted(con, gone_runs(settings, running_runs(con, this_host())))
+                if gone_runs(settings, running_runs(con, this_host())):
+                    return None  # the flow marks them interrupted, and their flow runs crashed
                 summary.seconds = time.monotonic() - started
                 record_run(con, summary.run_id, settings.model_dump(mode="json"), summary.as_run_row(), summary.seconds)
             finally:

@@ -70,10 +70,18 @@ def running_runs(con: duckdb.DuckDBPyConnection, host: str) -> list[str]:
     ]
 
 
-def mark_interrupted(con: duckdb.DuckDBPyConnection, run_ids: list[str], error: str = INTERRUPTED) -> None:
-    """Record runs whose process is gone as interrupted."""
-    if run_ids:
-        write(con, lambda: con.execute(read_sql("mark_interrupted"), {"run_ids": run_ids, "error": error}))
+def mark_interrupted(con: duckdb.DuckDBPyConnection, run_ids: list[str], error: str = INTERRUPTED) -> list[str]:
+    """Record runs whose process is gone as interrupted; give back the ids of their orchestrator's flow
+    runs (the runs recorded with one), which their process could not end either."""
+    if not run_ids:
+        return []
+    write(con, lambda: con.execute(read_sql("mark_interrupted"), {"run_ids": run_ids, "error": error}))
+    rows = con.execute(
+        "SELECT flow_run_id FROM runs WHERE list_contains(?, run_id) AND coalesce(flow_run_id, '') <> '' "
+        "ORDER BY started_at",
+        [run_ids],
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def validation_page_rows(con: duckdb.DuckDBPyConnection, runs: int = 20) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from newslake.flows.interrupt import crash_flow_runs
 from newslake.flows.locks import gone_runs, run_lock, source_lock
 from newslake.flows.settings import resolve_settings
 from tests.conftest import BIN, SEED_000, SEED_003
@@ -79,6 +80,28 @@ def test_a_run_whose_process_is_gone_is_told_from_one_still_running(tmp_path):
                 process.stdout.close()
     with run_lock(settings, "mine"):
         assert gone_runs(settings, ["mine"]) == []  # the same process holding it counts as running too
+
+
+def test_the_flow_runs_of_gone_runs_are_marked_crashed_and_only_unfinished_ones(prefect_api: str) -> None:
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.states import Completed, Running
+
+    @flow(name="newslake-test-gone-run")
+    def gone() -> None:
+        pass
+
+    with temporary_settings({PREFECT_API_URL: prefect_api}), get_client(sync_client=True) as client:
+        running = str(client.create_flow_run(gone, state=Running()).id)
+        completed = str(client.create_flow_run(gone, state=Completed()).id)
+        unknown = "00000000-0000-4000-8000-000000000000"  # a temporary server's run: that server is gone
+        assert crash_flow_runs([running, completed, unknown, "not-an-id"]) == [running]
+        assert client.read_flow_run(running).state.type.value == "CRASHED"  # type: ignore[union-attr]
+        assert client.read_flow_run(completed).state.type.value == "COMPLETED"  # type: ignore[union-attr]
+    # A server that does not answer: the run goes on, with a warning.
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        assert crash_flow_runs([running]) == []
 
 
 @pytest.mark.slow

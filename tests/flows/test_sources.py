@@ -282,6 +282,8 @@ def test_a_run_killed_mid_fetch_loses_nothing(prefect_api, tmp_path, site):
         os.killpg(run.pid, signal.SIGKILL)
         run.wait()
     hold.set()
+    [(killed_flow_run,)] = query(tmp_path / "lake", "SELECT flow_run_id FROM runs")
+    assert flow_run_state(prefect_api, killed_flow_run) == "RUNNING"  # nothing was left to say otherwise
 
     finished = subprocess.run(
         [str(BIN / "newslake"), "run", "--no-progress"], cwd=tmp_path, env=env, capture_output=True, text=True
@@ -292,6 +294,8 @@ def test_a_run_killed_mid_fetch_loses_nothing(prefect_api, tmp_path, site):
     # The killed run no longer claims to be running: the next run found its process gone.
     statuses = query(tmp_path / "lake", "SELECT status, error IS NOT NULL FROM runs ORDER BY started_at")
     assert statuses == [("interrupted", True), ("completed", False)]
+    # Nor does its flow run on the Prefect server, which kept it Running for good before.
+    assert flow_run_state(prefect_api, killed_flow_run) == "CRASHED"
 
 
 @pytest.mark.slow
@@ -334,6 +338,12 @@ def flow_run_states(prefect_api: str, deployment: str) -> list[str]:
     """Give back the state types of the deployment's flow runs on the Prefect server, oldest first."""
     runs = prefect_filter(prefect_api, "flow_runs", {"deployments": {"name": {"any_": [deployment]}}})
     return [r["state_type"] for r in sorted(runs, key=lambda r: r["expected_start_time"])]
+
+
+def flow_run_state(prefect_api: str, flow_run_id: str) -> str:
+    """Give back the state type of one flow run on the Prefect server."""
+    [found] = prefect_filter(prefect_api, "flow_runs", {"flow_runs": {"id": {"any_": [flow_run_id]}}})
+    return str(found["state_type"])
 
 
 def wait_for_runs(

@@ -66,14 +66,18 @@ def test_a_run_with_nothing_new_is_recorded_without_a_flow_run(copy: tuple[Path,
     assert again == (None, "completed", 2, 0, 2, 0)
 
 
-def test_a_run_left_running_by_a_killed_process_is_marked_interrupted(copy: tuple[Path, Path]) -> None:
+def test_a_killed_run_left_running_is_closed_by_the_flow(copy: tuple[Path, Path], prefect_api: str) -> None:
     inbox, lake = copy
     con = connect(LakeLocation.under(lake))
     try:
         start_run(con, "20200101T000000Z-gone", None, {})  # no process holds its lock
     finally:
         con.close()
-    assert unchanged_run([str(inbox)], _settings(lake)) is not None
+    # The quick path cannot reach the orchestrator to mark the run's flow run crashed: the flow does both.
+    assert unchanged_run([str(inbox)], _settings(lake)) is None
+    assert query(lake, "SELECT status FROM runs WHERE run_id = '20200101T000000Z-gone'") == [("running",)]
+    result = invoke(["run", str(inbox), "--lake", str(lake), "--no-progress"], cwd=lake.parent, prefect_api=prefect_api)
+    assert result.returncode == 0, result.stderr
     assert query(lake, "SELECT status FROM runs WHERE run_id = '20200101T000000Z-gone'") == [("interrupted",)]
 
 
