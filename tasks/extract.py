@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from copy import deepcopy
+from dataclasses import replace
 from typing import cast
 
 import trafilatura
@@ -20,6 +21,7 @@ from newslake.tasks.dates import choose_published, choose_updated, page_day
 from newslake.tasks.embedded import filter_by_reference, find_embedded_markup
 from newslake.tasks.language import detect_language
 from newslake.tasks.metadata import choose_title, read_claims, shown_text, site_as_written, title_candidates
+from newslake.tasks.normalize import repair_mojibake
 from newslake.tasks.pagetype import judge_page, read_page_signals
 from newslake.tasks.records import Article, Link, NormalizedDocument, Rejection, count_words
 from newslake.tasks.standfirst import find_standfirst, with_standfirst
@@ -91,9 +93,26 @@ _BOX_BLOCKS = ("div", "section", "aside", "form", "ul", "dl")
 
 def extract_article(doc: NormalizedDocument, url: str | None = None) -> Article | Rejection:
     """Give back the article in the document, or a `no_article` rejection when there is none."""
-    if doc.kind == "text":
-        return extract_plain_text(doc)
-    return extract_html(doc, url)
+    found = extract_plain_text(doc) if doc.kind == "text" else extract_html(doc, url)
+    return repaired(found) if isinstance(found, Article) else found
+
+
+def repaired(article: Article) -> Article:
+    """Give back the article with the text a publisher encoded twice repaired in what readers see:
+    title, text, description, site name, authors and headings (`repair_mojibake`)."""
+    text = repair_mojibake(article.text)
+    fixed = replace(
+        article,
+        title=article.title and repair_mojibake(article.title),
+        text=text,
+        description=article.description and repair_mojibake(article.description),
+        site_name=article.site_name and repair_mojibake(article.site_name),
+        authors=tuple(repair_mojibake(a) for a in article.authors),
+        headings=tuple(repair_mojibake(h) for h in article.headings),
+    )
+    if text != article.text:
+        fixed = replace(fixed, language=detect_language(text))
+    return fixed if fixed != article else article
 
 
 # --- plain text -------------------------------------------------------------------------------

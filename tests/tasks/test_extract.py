@@ -176,6 +176,28 @@ def test_html_page_uses_metadata_and_keeps_links() -> None:
     assert "<a" not in article.text and "[the record]" not in article.text
 
 
+def test_a_page_its_publisher_encoded_twice_reads_repaired() -> None:
+    from newslake.tasks.normalize import classify_text
+
+    body = "".join(
+        f"<p>Die Ã„rzte der Klinik in MÃ¼nchen berichten Ã¼ber den {i}. Fall, der im GesprÃ¤ch mit "
+        "Angehörigen geschildert wurde, und über die Behandlung, die noch Wochen dauern wird.</p>"
+        for i in range(1, 7)
+    )
+    page = (
+        "<html lang='de'><head><title>Ã„rzte in MÃ¼nchen warnen</title>"
+        "<meta name='author' content='JÃ¼rgen MÃ¼ller'></head>"
+        "<body><article><h1>Ã„rzte in MÃ¼nchen warnen</h1><p class='byline'>Von JÃ¼rgen MÃ¼ller</p>"
+        f"{body}</article></body></html>"
+    )
+    article = extract_article(classify_text("d1", "file:///x.html", page, "utf-8"))
+    assert isinstance(article, Article)
+    assert article.title == "Ärzte in München warnen"
+    assert article.authors == ("Jürgen Müller",)
+    assert "Die Ärzte der Klinik in München berichten über den 3. Fall" in article.text
+    assert "Ã" not in article.text and article.language == "de"
+
+
 @pytest.mark.parametrize(
     ("title", "sites", "host", "expected"),
     [

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newslake.tasks.discover import hash_bytes
-from newslake.tasks.normalize import classify_text, decode_bytes, normalize_document
+from newslake.tasks.normalize import classify_text, decode_bytes, normalize_document, repair_mojibake
 from newslake.tasks.records import NormalizedDocument, RawDocument, Rejection
 from tests.conftest import SEED_000, SEED_003
 
@@ -157,3 +157,31 @@ def test_escaped_punctuation_is_decoded_but_markup_references_stay_escaped() -> 
     assert "&period;" not in doc.body and "rose, the" in doc.body
     assert '<a href="/x">' not in doc.body and "&lt;a href=&quot;/x&quot;&gt;" in doc.body
     assert "AT&amp;T" in doc.body and "&lt;b&gt;" in doc.body
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Sohlen sorgen fÃ¼r ein neues HochgefÃ¼hl", "Sohlen sorgen für ein neues Hochgefühl"),
+        ("Die Ã„rzte in SÃ£o Paulo", "Die Ärzte in São Paulo"),
+        ("ÃƒÂ© twice over", "é twice over"),  # encoded twice, then once more
+        ("President FranA\u0303\u0083A\u0302\u00a7ois Hollande", "President François Hollande"),  # decomposed
+        ("citing \x93expanded UEFA competitions\x94", "citing \u201cexpanded UEFA competitions\u201d"),  # cp1252
+    ],
+)
+def test_text_encoded_twice_is_repaired(given: str, expected: str) -> None:
+    assert repair_mojibake(given) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ça va très bien, Ångström, naïve résumé, Zürich, 東京, Ελλάδα, Україна",
+        "“Curly quotes” and ‘single’ ones stay — so do dashes… and ligatures (ﬁ) and full-width ＡＢＣ",
+        "I ❤ NY: 50 °C ± 2, 5 € & 3 £, © 2024 ™",
+        "Caf\u0065\u0301 written decomposed, and nothing else wrong",
+        "&amp; an entity left as it is",
+    ],
+)
+def test_text_without_mojibake_is_left_exactly_as_it_is(text: str) -> None:
+    assert repair_mojibake(text) == text
