@@ -76,12 +76,7 @@ def mark_interrupted(con: duckdb.DuckDBPyConnection, run_ids: list[str], error: 
     if not run_ids:
         return []
     write(con, lambda: con.execute(read_sql("mark_interrupted"), {"run_ids": run_ids, "error": error}))
-    rows = con.execute(
-        "SELECT flow_run_id FROM runs WHERE list_contains(?, run_id) AND coalesce(flow_run_id, '') <> '' "
-        "ORDER BY started_at",
-        [run_ids],
-    ).fetchall()
-    return [row[0] for row in rows]
+    return [row[0] for row in con.execute(read_sql("interrupted_flow_runs"), {"run_ids": run_ids}).fetchall()]
 
 
 def validation_page_rows(con: duckdb.DuckDBPyConnection, runs: int = 20) -> list[dict[str, Any]]:
