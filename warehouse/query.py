@@ -83,11 +83,19 @@ def _check_statement(con: duckdb.DuckDBPyConnection, text: str, kind: duckdb.Sta
         _check_statement(con, inner[0].query, inner[0].type)
         return
     if kind != duckdb.StatementType.SELECT:
-        raise WriteRefusedError(f"{kind.name} statements are refused: {READ_ONLY_HELP}")
+        raise WriteRefusedError(f"{_statement_name(text, kind)} statements are refused: {READ_ONLY_HELP}")
     for name in _function_names(con, text):
         bare = name.lower().removeprefix("ducklake_")
         if bare in _WRITING_FUNCTIONS or name.lower() in _OPAQUE_FUNCTIONS:
             raise WriteRefusedError(f"the function {name}() is refused: {READ_ONLY_HELP}")
+
+
+def _statement_name(text: str, kind: duckdb.StatementType) -> str:
+    """Give back the statement's name as its writer knows it: DuckDB files INSTALL under LOAD."""
+    words = [w.upper() for w in text.split(maxsplit=2)[:2]]
+    if kind == duckdb.StatementType.LOAD and "INSTALL" in words:
+        return "INSTALL"
+    return kind.name
 
 
 def _function_names(con: duckdb.DuckDBPyConnection, text: str) -> Iterator[str]:

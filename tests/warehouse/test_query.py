@@ -51,6 +51,22 @@ def test_explain_analyze_of_copy_is_refused_and_writes_nothing(location: LakeLoc
     assert not target.exists()
 
 
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        ("INSTALL httpfs", "INSTALL"),
+        ("FORCE INSTALL httpfs", "INSTALL"),
+        ("LOAD httpfs", "LOAD"),
+        ("ATTACH 'other.db'", "ATTACH"),
+        ("DELETE FROM articles", "DELETE"),
+    ],
+)
+def test_a_refused_statement_is_named_as_written(location: LakeLocation, statement: str, named: str) -> None:
+    con = open_query_connection(location)
+    with pytest.raises(WriteRefusedError, match=f"^{named} statements are refused"):
+        run_query(con, statement)
+
+
 def test_copy_over_a_lake_data_file_is_refused_and_the_lake_still_reads(location: LakeLocation) -> None:
     con = open_query_connection(location)
     victim = next(p for p in Path(location.data_path).rglob("*.parquet") if "articles" in str(p))
