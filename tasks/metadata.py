@@ -478,7 +478,36 @@ def strip_site_name(
             title = _LEADING_SEPARATOR.sub("", title[_first_separator(title).end() :].strip())
         else:
             break
+    return _without_glued_site_name(title, site_names)
+
+
+def _without_glued_site_name(title: str, site_names: tuple[str, ...]) -> str:
+    """Give back the title without a site name of two words or more written onto its last word with no
+    space or separator, as a site whose SEO plugin lost its separator writes it: "Truckwash A31Das
+    Branchenbuch | Das Branchenbuch" (the name also after the last separator, the page's own evidence)
+    or "Truckwash A31Das Branchenbuch" with that name declared."""
+    if len(parts := _SEPARATORS.split(title)) >= 2:
+        head = title[: _last_separator(title).start()].strip()
+        if _glued(head, parts[-1].strip()):
+            return head[: len(head) - len(parts[-1].strip())].rstrip()
+    for name in site_names:
+        if _glued(title, name):
+            return title[: len(title) - len(name)].rstrip()
     return title
+
+
+def _glued(title: str, name: str) -> bool:
+    """Tell whether the title ends with the name (two words or more, capitalised) written onto its last
+    word: a lower-case letter or a digit, then the name's capital."""
+    cut = len(title) - len(name)
+    return (
+        cut > 1
+        and title.endswith(name)
+        and (title[cut - 1].islower() or title[cut - 1].isdigit())
+        and name[:1].isupper()
+        and len(name.split()) >= 2
+        and bool(title[:cut].strip())
+    )
 
 
 # Words of a host name that name no site: "www" and the commonest endings.

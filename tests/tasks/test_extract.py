@@ -229,6 +229,21 @@ def test_a_page_its_publisher_encoded_twice_reads_repaired() -> None:
         ("energieverbraucher.de | Gaspreise", (), None, "Gaspreise"),
         ("Streams in practice - Node.js", (), None, "Streams in practice - Node.js"),  # .js ends no address
         ("Produkttester werden │ Nestlé Marktplatz", ("Nestlé Marktplatz",), None, "Produkttester werden"),
+        # A site name glued onto the headline's last word (an SEO plugin that lost its separator).
+        (
+            "Truckwash A31Das andere Branchenbuch | Das andere Branchenbuch",
+            (),
+            None,
+            "Truckwash A31",
+        ),
+        (
+            "Neue Waschanlage eröffnetDas andere Branchenbuch",
+            ("Das andere Branchenbuch",),
+            None,
+            "Neue Waschanlage eröffnet",
+        ),
+        ("Ein neues VORBILD", ("BILD",), None, "Ein neues VORBILD"),  # one word: no telling it apart
+        ("Warum ich jeden Tag die Daily Post", ("Daily Post",), None, "Warum ich jeden Tag die Daily Post"),  # a space
     ],
 )
 def test_strip_site_name(title: str, sites: tuple[str, ...], host: str | None, expected: str) -> None:
