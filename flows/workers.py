@@ -131,10 +131,11 @@ def _exit_with_parent(parent: int, every: float = 0.5) -> None:
 def warm_up() -> None:
     """Load everything a worker loads on first use: the extractor's modules, the first NER model, the
     language model, the place gazetteer and its names in the models' languages (about 1.5 s in all);
-    then say the worker is ready for its first chunk, and load the models for other languages and the
-    fallback extractor's stop lists after it. French alone took 2.5 s of a new process: a chunk of
-    English pages no longer waits for it, and one in French waits only for that model's load. A model
-    that does not load fails again, with its own message, where it is first used."""
+    then say the worker is ready for its first chunk, and load the models for other languages, the
+    mojibake repair's library and the fallback extractor's stop lists after it. French alone took 2.5 s
+    of a new process: a chunk of English pages no longer waits for it, and one in French waits only for
+    that model's load. A model that does not load fails again, with its own message, where it is first
+    used."""
     try:
         with suppress(Exception):
             import newslake.tasks.extract  # noqa: F401  (trafilatura and lxml: their import is most of the extractor's start)
@@ -149,6 +150,8 @@ def warm_up() -> None:
     with suppress(Exception):
         for name in model_names(_MODEL_NAME)[1:]:
             model_for(model_language(name))
+    with suppress(Exception):
+        import ftfy  # noqa: F401  (the mojibake repair's library, imported on first use otherwise)
     with suppress(Exception):  # trafilatura's own helper: last, so a rename upstream costs only this step
         from trafilatura.external import jt_stoplist_init
 

@@ -7,10 +7,10 @@ import html
 import re
 import unicodedata
 import zlib
+from functools import cache
+from typing import Any
 
-import ftfy
 from charset_normalizer import from_bytes
-from ftfy.badness import is_bad
 
 from newslake.tasks.records import NormalizedDocument, RawDocument, Rejection
 
@@ -193,30 +193,43 @@ def classify_text(doc_id: str, source_uri: str, text: str, encoding: str) -> Nor
     return NormalizedDocument(doc_id, source_uri, kind, encoding, markup, preamble)
 
 
-# Only ftfy's repairs of text encoded twice or read through the wrong code page ("fÃ¼r", "â€™", C1
-# control codes for cp1252's quotes and dashes); its other fixes (curly quotes made straight,
-# ligatures and full-width letters folded, entities decoded, line breaks) would change real text.
-_MOJIBAKE_ONLY = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    remove_control_chars=False,
-    explain=False,
-)
-_C1_CONTROL = re.compile("[\x80-\x9f]")
-
-
 def repair_mojibake(text: str) -> str:
     """Give back text a publisher's system encoded twice, or decoded through the wrong code page,
     repaired ("fÃ¼r" is "für", "Ã©" is "é", U+0093 is a quotation mark); any other text as it is.
     Decomposed letters are composed first: "Ã" written as "A" and a combining tilde hides mojibake."""
+    if text.isascii():
+        return text
+    # Imported here: ftfy takes a tenth of a second to import, which a run that finds nothing new and
+    # extracts nothing does not pay.
+    import ftfy
+    from ftfy.badness import is_bad
+
     composed = unicodedata.normalize("NFC", text)
     if not (is_bad(composed) or _C1_CONTROL.search(composed)):
         return text
-    return ftfy.fix_text(composed, _MOJIBAKE_ONLY)
+    return ftfy.fix_text(composed, _mojibake_only())
+
+
+_C1_CONTROL = re.compile("[\x80-\x9f]")
+
+
+@cache
+def _mojibake_only() -> Any:
+    """Give back ftfy's settings for its repairs of text encoded twice or read through the wrong code
+    page only; its other fixes (curly quotes made straight, ligatures and full-width letters folded,
+    entities decoded, line breaks) would change real text."""
+    import ftfy
+
+    return ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        remove_control_chars=False,
+        explain=False,
+    )
 
 
 def decode_punctuation(text: str) -> str:
