@@ -110,9 +110,7 @@ def repaired(article: Article) -> Article:
         authors=tuple(repair_mojibake(a) for a in article.authors),
         headings=tuple(repair_mojibake(h) for h in article.headings),
     )
-    if text != article.text:
-        fixed = replace(fixed, language=detect_language(text))
-    return fixed if fixed != article else article
+    return replace(fixed, language=detect_language(text)) if text != article.text else fixed
 
 
 # --- plain text -------------------------------------------------------------------------------

@@ -487,13 +487,11 @@ def _without_glued_site_name(title: str, site_names: tuple[str, ...]) -> str:
     Branchenbuch | Das Branchenbuch" (the name also after the last separator, the page's own evidence)
     or "Truckwash A31Das Branchenbuch" with that name declared."""
     if len(parts := _SEPARATORS.split(title)) >= 2:
-        head = title[: _last_separator(title).start()].strip()
-        if _glued(head, parts[-1].strip()):
-            return head[: len(head) - len(parts[-1].strip())].rstrip()
-    for name in site_names:
-        if _glued(title, name):
-            return title[: len(title) - len(name)].rstrip()
-    return title
+        head, tail = title[: _last_separator(title).start()].strip(), parts[-1].strip()
+        if _glued(head, tail):
+            return head[: -len(tail)].rstrip()
+    name = next((n for n in site_names if _glued(title, n)), None)
+    return title[: -len(name)].rstrip() if name else title
 
 
 def _glued(title: str, name: str) -> bool:

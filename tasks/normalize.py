@@ -8,11 +8,14 @@ import re
 import unicodedata
 import zlib
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from charset_normalizer import from_bytes
 
 from newslake.tasks.records import NormalizedDocument, RawDocument, Rejection
+
+if TYPE_CHECKING:
+    from ftfy import TextFixerConfig
 
 # Magic numbers of formats that are never news text.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -214,7 +217,7 @@ _C1_CONTROL = re.compile("[\x80-\x9f]")
 
 
 @cache
-def _mojibake_only() -> Any:
+def _mojibake_only() -> TextFixerConfig:
     """Give back ftfy's settings for its repairs of text encoded twice or read through the wrong code
     page only; its other fixes (curly quotes made straight, ligatures and full-width letters folded,
     entities decoded, line breaks) would change real text."""

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -352,7 +352,7 @@ def wait_for_runs(
     check: Callable[[list[str]], bool],
     what: str,
     seconds: float = 180,
-    serving: tuple[subprocess.Popen[bytes], Path] | None = None,
+    serving: tuple[subprocess.Popen[bytes], IO[bytes]] | None = None,
 ) -> None:
     """Poll the deployment's flow-run states until check holds for them; the time running out, or
     serving (a serve process and its log) exiting, fails the test. A busy Prefect server that answers
@@ -360,7 +360,8 @@ def wait_for_runs(
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if serving is not None and serving[0].poll() is not None:
-            raise AssertionError(f"serve exited ({serving[0].returncode}):\n{serving[1].read_text()[-3000:]}")
+            told = Path(serving[1].name).read_text(errors="replace")[-3000:]
+            raise AssertionError(f"serve exited ({serving[0].returncode}):\n{told}")
         with contextlib.suppress(OSError):
             if check(flow_run_states(prefect_api, deployment)):
                 return
@@ -380,7 +381,7 @@ def slow_feed(site: NewsSite, folder: Path, name: str, delay: float) -> list[str
 
 
 def wait_for_a_fetching_run(
-    prefect_api: str, name: str, site: NewsSite, page: str, serving: tuple[subprocess.Popen[bytes], Path]
+    prefect_api: str, name: str, site: NewsSite, page: str, serving: tuple[subprocess.Popen[bytes], IO[bytes]]
 ) -> None:
     """Wait until a run of the source is Running on the server and has asked for the page."""
     wait_for_runs(
@@ -402,7 +403,7 @@ def next_serve_runs_the_source(
             name,
             lambda states: "COMPLETED" in states,
             "a run after the restart",
-            serving=(server, folder / "serve.log"),
+            serving=(server, log),
         )
     finally:
         stop_serve(server, log)
@@ -421,7 +422,7 @@ def test_serve_stopped_during_a_run_stops_it_and_the_next_serve_runs_the_source(
 
     server, log = start_serve(tmp_path, env)
     try:
-        wait_for_a_fetching_run(prefect_api, name, site, pages[0], (server, tmp_path / "serve.log"))
+        wait_for_a_fetching_run(prefect_api, name, site, pages[0], (server, log))
     finally:
         assert stop_serve(server, log) == 0
     states = flow_run_states(prefect_api, name)
@@ -512,7 +513,7 @@ def test_a_run_whose_serve_is_killed_outright_is_crashed_and_the_next_serve_runs
 
     server, log = start_serve(tmp_path, env)
     try:
-        wait_for_a_fetching_run(prefect_api, name, site, pages[1], (server, tmp_path / "serve.log"))
+        wait_for_a_fetching_run(prefect_api, name, site, pages[1], (server, log))
         watching = {"automations": {"name": {"any_": [silent_runs_name(name)]}}}
         found = prefect_filter(prefect_api, "automations", watching)
         assert [automation["trigger"]["within"] for automation in found] == [90]
