@@ -701,7 +701,18 @@ def clean_span(text: str, start: int, end: int, label: str) -> tuple[int, int, s
         label = "ORG"  # "posted on Twitter": the small English model reads the platforms as people
     if label in ("GPE", "LOC") and surface.casefold() in _DIRECTION_ADJECTIVES:
         label = "NORP"  # "Western sanctions": an adjective of a region, not a place on a map
+    if label == "PERSON" and (_WEATHER_SYSTEM.match(surface) or _WEATHER_BEFORE.search(text, 0, start)):
+        label = "EVENT"  # "Storm Ciarán", "la tempête Ciarán": a storm is given a person's name
     return start, end, label
+
+
+# The words that name a storm before its given name ("Hurricane Katrina", "Sturmtief Zeynep"), in the
+# languages newslake reads with a model and those it meets most.
+_WEATHER_WORDS = (
+    r"(?:tropical\s+)?storm|hurricane|typhoon|cyclone|tempête|ouragan|sturm(?:tief)?|orkan|tormenta|huracán"
+)
+_WEATHER_SYSTEM = re.compile(rf"(?:{_WEATHER_WORDS})\s+(?=\S)", re.IGNORECASE)
+_WEATHER_BEFORE = re.compile(rf"(?<![\w-])(?:{_WEATHER_WORDS})[^\S\n]+$", re.IGNORECASE)
 
 
 # The social platforms every publisher's stories mention ("shared on Twitter", "her Instagram page"),
@@ -763,6 +774,11 @@ _ORGANISATION_HEADS = frozenset(
         "newsroom",
     ]
 )
+# Diseases news names as if they were names: no label newslake stores (people, organisations, places,
+# events, works ...) fits them.
+_DISEASES = frozenset(
+    ["covid", "covid-19", "covid19", "coronavirus", "sars-cov-2", "ebola", "zika", "mpox", "monkeypox", "h1n1", "h5n1"]
+)
 _MONTHS = frozenset(
     [
         "january",
@@ -783,9 +799,12 @@ _MONTHS = frozenset(
 
 def _is_common_term(surface: str, label: str) -> bool:
     """Tell whether a span is a common term the model took for a name: an abbreviation of a common noun
-    ("GMT", "CPU", "AI" as an organisation or a place) or a month as an organisation or a place ("June":
+    ("GMT", "CPU", "AI" as an organisation or a place), a disease ("COVID-19", which the model, trained
+    before it, reads as an organisation or a person) or a month as an organisation or a place ("June":
     a person may be named so)."""
     if surface in _COMMON_ABBREVIATIONS and not is_known_place(surface):
+        return True
+    if surface.casefold() in _DISEASES:
         return True
     return label != "PERSON" and surface.casefold() in _MONTHS
 

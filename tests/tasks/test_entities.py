@@ -567,6 +567,8 @@ def test_a_country_that_plays_a_match_stays_a_place() -> None:
         ("June Carter sang.", "June", "PERSON", "June"),  # a person may be named after a month
         ("Sales in the UK rose.", "UK", "GPE", "UK"),  # a known place is no common abbreviation
         ("Chips for AI are scarce.", "AI", "GPE", None),
+        ("Cases of COVID-19 are surging in Europe.", "COVID-19", "ORG", None),  # a disease
+        ("The clinic treats Covid patients.", "Covid", "PERSON", None),
         ("A rematch against Puerto Rico 's champion.", "Puerto Rico 's", "GPE", "Puerto Rico"),  # no space left
     ],
 )
@@ -641,6 +643,22 @@ def test_a_social_platform_is_no_person(name: str) -> None:
     text = f"She posted the video on {name} on Monday."
     start = text.index(name)
     assert clean_span(text, start, start + len(name), "PERSON") == (start, start + len(name), "ORG")
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "label"),
+    [
+        ("Storm Ciarán brought winds of 100 mph to Cornwall.", "Storm Ciarán", "EVENT"),
+        ("Hurricane Katrina flooded New Orleans.", "Hurricane Katrina", "EVENT"),
+        ("La tempête Ciarán a touché la Bretagne.", "Ciarán", "EVENT"),  # the model's span is the name
+        ("Sturmtief Zeynep zog über Hamburg.", "Zeynep", "EVENT"),
+        ("After the brainstorm Ciarán Hinds spoke.", "Ciarán Hinds", "PERSON"),  # a word that ends in "storm"
+        ("Ciarán Hinds spoke about the storm.", "Ciarán Hinds", "PERSON"),
+    ],
+)
+def test_a_storm_is_an_event_though_it_has_a_persons_name(text: str, span: str, label: str) -> None:
+    start = text.index(span)
+    assert clean_span(text, start, start + len(span), "PERSON") == (start, start + len(span), label)
 
 
 def test_a_country_has_one_name_however_the_article_writes_it(ner) -> None:  # type: ignore[no-untyped-def]
