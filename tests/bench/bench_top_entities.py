@@ -1,12 +1,14 @@
 """Junk at the top: the top 20 people, organisations and places of a real corpus, and how many are junk.
 
 Runs newslake's document step (extraction, the language policy, entities) in process over the HTML
-pages of ../shared/eval (aeb, fundus, boilerplate), counts articles and mentions per entity as the
-warehouse's resolved_entities view resolves them (its own SQL, run here),
+pages of ../shared/eval (aeb, fundus, boilerplate, dates; each page once), counts articles and
+mentions per entity as the warehouse's resolved_entities view resolves them (its own SQL, run here),
 ranks them as the top_entities view does (by stories, then articles, then mentions; each page here is
 its own story) and prints the top 20 per label. Each name is looked up in tests/bench/top_entities_review.json, a
 hand-made list of names judged a named entity of that label or not; the figures are the junk count
-and the names nobody has judged yet (judge them and add them, so the count stays honest).
+and the names nobody has judged yet (judge them and add them, so the count stays honest). It also
+counts the pairs among the top 30 people that are one person split in two as the names show it
+("Biden" beside "Joe Biden").
 It first prints the entity coverage per language: articles an entity model read, articles given only
 their places (no model for the language, tasks/places.py), and how many of either have any entity.
 With --check FLOOR, exits non-zero when the junk or the unjudged names exceed their ceilings.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import unicodedata
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,15 +39,17 @@ LABELS = {"PERSON": "people", "ORG": "organisations", "GPE": "places"}
 
 
 def corpus(eval_dir: Path) -> list[RawDocument]:
-    """Give back the HTML pages of the development sets as documents."""
+    """Give back the HTML pages of the development sets as documents, each page once (the dates and
+    boilerplate sets share some)."""
     paths = sorted((eval_dir / "aeb").glob("*.html.gz")) + sorted((eval_dir / "fundus").rglob("*.html.gz"))
     paths += sorted((eval_dir / "boilerplate" / "pages").glob("*.html.gz"))
+    paths += sorted((eval_dir / "dates" / "pages").glob("*.html.gz"))
     now = datetime.now(UTC)
-    docs = []
-    for n, path in enumerate(paths):
+    docs: dict[bytes, RawDocument] = {}
+    for path in paths:
         body = gzip.decompress(path.read_bytes())
-        docs.append(RawDocument(f"d{n}", path.as_uri(), body, now, len(body)))
-    return docs
+        docs.setdefault(body, RawDocument(f"d{len(docs)}", path.as_uri(), body, now, len(body)))
+    return list(docs.values())
 
 
 def resolved_counts(
@@ -68,6 +73,7 @@ def resolved_counts(
     )
     con.execute(f"CREATE VIEW resolved_entities AS {dict(list_views())['resolved_entities']}")
     resolved = dict(con.execute("SELECT entity_id, resolved_name FROM resolved_entities").fetchall())
+    print_shared_surnames(first, resolved)
     articles: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for article, name, label, count, _ in mentions:
@@ -75,6 +81,39 @@ def resolved_counts(
         articles[label][name].add(article)
         counts[label][name] += count
     return {label: {n: (len(articles[label][n]), counts[label][n]) for n in counts[label]} for label in counts}
+
+
+def print_shared_surnames(first: dict[str, tuple[str, str]], resolved: dict[str, str]) -> None:
+    """Print the surnames that several people of the corpus bear and the view gives to one of them (the
+    one far more articles name), so that a wrong merge shows."""
+    people = [name for name, label in first.values() if label == "PERSON"]
+    bearers: dict[str, set[str]] = defaultdict(set)
+    for name in people:
+        if " " in name:
+            bearers[_folded(name).split()[-1]].add(resolved.get(entity_id_for(name, "PERSON"), name))
+    given = sorted(
+        f"{name} -> {resolved[entity_id]} (of {len(bearers[_folded(name)])})"
+        for entity_id, (name, label) in first.items()
+        if label == "PERSON" and " " not in name and resolved[entity_id] != name and len(bearers[_folded(name)]) > 1
+    )
+    print(f"surnames several people bear, given to the one far more articles name: {given}")
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+def split_people(names: list[str]) -> list[tuple[str, str]]:
+    """Give back the pairs of a list of people's names that are one person counted twice, as far as the
+    names show: a one-word name and a longer one it is the last word of ("Biden", "Joe Biden")."""
+    folded = {n: _folded(n) for n in names}
+    return [
+        (short, full)
+        for short in names
+        if " " not in short
+        for full in names
+        if full != short and folded[full].split()[-1] == folded[short]
+    ]
 
 
 def ranked(counts: dict[str, tuple[int, int]], top: int) -> list[str]:
@@ -128,6 +167,9 @@ def main() -> None:
             print(f"  not judged yet (add them to tests/bench/top_entities_review.json): {unjudged}")
         figures[f"junk_{label}"] = len(junk)
         figures["unjudged"] += len(unjudged)
+    split = split_people(ranked(counts.get("PERSON", {}), 30))
+    print(f"newslake     top_entities split_people={len(split)} (pairs among the top 30 people) {split}")
+    figures["split_people"] = len(split)
     if args.check:
         check_floor(figures, args.check, "top_entities")
 

@@ -130,6 +130,29 @@ def test_accents_and_hyphens_do_not_split_a_person(tmp_path) -> None:
     assert resolved["Cortez"] == entity_id_for("cortez", "PERSON")
 
 
+@pytest.mark.parametrize("reverse", [False, True], ids=["in-order", "reversed"])
+def test_a_surname_is_the_bearer_most_articles_name_when_far_ahead(tmp_path, reverse: bool) -> None:
+    articles = {
+        "m1": ["Emmanuel Macron"],
+        "m2": ["Emmanuel Macron"],
+        "m3": ["Emmanuel Macron"],
+        "m4": ["Brigitte Macron"],
+        "m5": ["Macron"],  # an article that calls him by his surname alone
+        "j1": ["Joe Biden"],
+        "j2": ["Joe Biden"],
+        "j3": ["Jill Biden"],
+        "j4": ["Biden"],  # two articles against one: not far enough ahead to say which
+    }
+    order = sorted(articles, reverse=reverse)
+    with closing(connect(new_lake(tmp_path / "lake"))) as con:
+        _load(con, order, articles)
+        resolved = dict(con.execute("SELECT name, resolved_name FROM resolved_entities").fetchall())
+        top = dict(con.execute("SELECT name, articles FROM top_entities WHERE window_days IS NULL").fetchall())
+    assert resolved["Macron"] == "Emmanuel Macron" and resolved["Brigitte Macron"] == "Brigitte Macron"
+    assert top["Emmanuel Macron"] == 4 and "Macron" not in top
+    assert resolved["Biden"] == "Biden"
+
+
 @pytest.mark.parametrize("order", [["d1", "d2", "d3"], ["d3", "d2", "d1"]], ids=["capitals-first", "capitals-last"])
 @pytest.mark.parametrize("label", ["GPE", "PERSON"])
 def test_an_entity_shows_the_spelling_most_articles_use(tmp_path, order: list[str], label: str) -> None:

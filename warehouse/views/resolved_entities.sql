@@ -5,12 +5,17 @@
 -- Trump" is a spelling of its own. Here a person's name without initials or a generational suffix
 -- ("Jr.", "Sr.") is its key ("donald trump"), in lower case, without accents and with hyphens read
 -- as spaces ("Erdoğan" is "Erdogan", "Kim Jong-un" is "Kim Jong Un"); a one-word name ("Ocasio-Cortez"
--- is one word) is the one full name in the warehouse whose last word it is;
--- a surname two people share ("Clinton": Bill and Hillary) stays as it is. resolved_id is the
+-- is one word) is the one full name in the warehouse whose last word it is, or the one of several that
+-- at least three articles name and three times as many articles as any other: news calls the best
+-- known bearer of a surname by it alone and names the others in full ("Macron" is Emmanuel Macron
+-- beside one article on Brigitte Macron). A surname two people share more evenly ("Clinton": Bill and
+-- Hillary) stays as it is. resolved_id is the
 -- entity id of the key (tasks/identify.py's scheme), so it does not depend on the order articles
 -- were loaded in. Other entities resolve to themselves.
 WITH mentioned AS (
-    SELECT entity_id, CAST(sum(mention_count) AS BIGINT) AS mentions FROM mentions GROUP BY entity_id
+    SELECT entity_id, CAST(sum(mention_count) AS BIGINT) AS mentions, count(*) AS articles
+    FROM mentions
+    GROUP BY entity_id
 ),
 -- An entity's spelling is the one most articles write: the entity row keeps the first one loaded, and a
 -- dateline's "WASHINGTON" loaded first is still "Washington". A person's or a place's name in capitals
@@ -47,6 +52,7 @@ named AS (
         e.entity_id,
         e.name,
         coalesce(m.mentions, 0) AS mentions,
+        coalesce(m.articles, 0) AS articles,
         regexp_replace(e.name, '^(\S+\s+\S.*?),?\s+(?:Jr\.?|Sr\.?)$', '\1') AS core  -- without "Jr."/"Sr."
     FROM shown AS e
     LEFT JOIN mentioned AS m USING (entity_id)
@@ -57,6 +63,7 @@ bare AS (
         entity_id,
         name,
         mentions,
+        articles,
         -- without initials ("J.", and a bare "L" between words), spaces made single
         trim(regexp_replace(
             regexp_replace(regexp_replace(core, '(^|\s)[A-Z]\.(\s|$)', ' ', 'g'), '\s[A-Z]\s', ' ', 'g'),
@@ -69,6 +76,7 @@ people AS (
         entity_id,
         name,
         mentions,
+        articles,
         folded[1] AS key,
         folded[2] AS surname,
         contains(bare, ' ') AS full_name
@@ -85,21 +93,30 @@ people AS (
     )
 ),
 full_names AS (
-    SELECT key, first(name ORDER BY mentions DESC, length(name), name) AS name, min(surname) AS surname
+    SELECT
+        key,
+        first(name ORDER BY mentions DESC, length(name), name) AS name,
+        min(surname) AS surname,
+        sum(articles) AS articles  -- an article naming a person two ways counts twice: a few at most
     FROM people
     WHERE full_name
     GROUP BY key
 ),
+-- Per surname, the full name most articles give, and whether it is the surname's alone (see the top).
 surnames AS (
-    SELECT surname, any_value(key) AS key, any_value(name) AS name, count(*) AS people
+    SELECT
+        surname,
+        first(key ORDER BY articles DESC, key) AS key,
+        first(name ORDER BY articles DESC, key) AS name,
+        count(*) = 1 OR (max(articles) >= 3 AND max(articles) >= 3 * list_sort(list(articles), 'DESC')[2]) AS owns
     FROM full_names
     GROUP BY surname
 ),
 resolved_people AS (
     SELECT
         p.entity_id,
-        CASE WHEN f.key IS NOT NULL THEN f.key WHEN s.people = 1 THEN s.key ELSE p.key END AS key,
-        CASE WHEN f.key IS NOT NULL THEN f.name WHEN s.people = 1 THEN s.name ELSE p.name END AS name
+        CASE WHEN f.key IS NOT NULL THEN f.key WHEN s.owns THEN s.key ELSE p.key END AS key,
+        CASE WHEN f.key IS NOT NULL THEN f.name WHEN s.owns THEN s.name ELSE p.name END AS name
     FROM people AS p
     LEFT JOIN full_names AS f ON f.key = p.key
     -- An equality alone: with the one-word test in the join's condition DuckDB compared every person
