@@ -6,7 +6,9 @@ A quotation's speaker is a person the text names, found by the shapes news writi
 - as the subject of the sentence that holds it: `Roe says the plan "would be one hell of a way to lose."`,
   `Roe called the ruling "a huge win"`;
 - in a paragraph that introduces it: `Roe continued:` followed by the quotation's paragraph;
-- by "he said" / "she added", or by following another of the speaker's quotations in one paragraph.
+- by "he said" / "she added" after another of the speaker's quotations in one paragraph, or after
+  the one person the paragraph names before it as a sentence's subject (`Roe bristles at that. "…," she
+  said`); or by following another of the speaker's quotations in one paragraph.
 A quotation may run over several paragraphs: an opening mark with no closing one until a later paragraph.
 In English an organisation speaks in the shapes right beside a quotation (`"…," the IAEA said`,
 `according to Reuters`), unless its name describes someone (`MSNBC host Jane Roe`, `Roe of the Sierra
@@ -139,9 +141,41 @@ def find_quotes(text: str, spans: Sequence[EntitySpan], language: str | None = "
                 # "…," she added; or the next quotation of the same speaker in one paragraph.
                 verb = (pronoun.group("verb") or pronoun.group("inverted")) if pronoun else previous.verb
                 found = (previous.speaker, verb)
+        if found is None and not same_paragraph:
+            found = _pronoun_for_the_paragraphs_subject(text, outer_start, outer_end, people)
         if found is not None:
             quotes.append(_quote(text, start, end, *found, labels.get(found[0], "PERSON")))
     return quotes
+
+
+def _pronoun_for_the_paragraphs_subject(
+    text: str, outer_start: int, outer_end: int, people: Sequence[EntitySpan]
+) -> tuple[str, str] | None:
+    """Give back the speaker of a paragraph's first quotation that "he said" or "she said" attributes:
+    `Sen. Jane Roe (D-Mo.) scolded him: "…," she said.` The paragraph must name one person before the
+    quotation, and name them as the subject of a sentence; with two people, or the one only as an
+    object, the pronoun could be either, or someone named earlier."""
+    pronoun = _PRONOUN_AFTER.match(text[outer_end : outer_end + 30])
+    if pronoun is None:
+        return None
+    paragraph_start = text.rfind("\n", 0, outer_start) + 1
+    named = [p for p in people if paragraph_start <= p.start and p.end <= outer_start]
+    if len({p.canonical for p in named}) != 1 or not any(_opens_sentence(text, p.start) for p in named):
+        return None
+    # "McDowell laughs at his mom's memory. "…," she said": the paragraph's own pronouns make the
+    # subject a man, so "she" is someone else.
+    said = pronoun.group(0).lower()
+    words = set(_WORDS.findall(text[named[0].end : outer_start].lower()))
+    other = _HIS if re.search(r"\bshe\b", said) else _HERS
+    if words & other and not words & (_HERS if other is _HIS else _HIS):
+        return None
+    return named[0].canonical, pronoun.group("verb") or pronoun.group("inverted")
+
+
+_WORDS = re.compile(r"[a-z]+")
+# The pronouns that refer back to a sentence's subject ("him" is mostly someone else: "Roe scolded him").
+_HIS = frozenset(("he", "his", "himself"))
+_HERS = frozenset(("she", "her", "hers", "herself"))
 
 
 def _organisations_outside(

@@ -63,6 +63,23 @@ def test_a_pronoun_before_or_after_its_verb_gives_the_speaker_and_the_verb(after
     assert found == [("Maria Lopez", "said"), ("Maria Lopez", after.replace("she", "").strip())]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Scott bristles at that. "I have raised all I need," he said, cutting a reporter off.', [("Scott", "said")]),
+        ('Sen. Scott scolded him: "The science is against you," she said.', [("Scott", "said")]),
+        ('Scott met Lopez on Monday. "It went well," she said.', []),  # two people: either, or neither
+        ('The crowd cheered for Scott. "It went well," he said.', []),  # named only as an object
+        ('Scott spoke first.\n\n"It went well," he said.', []),  # the paragraph names nobody
+        ('Scott laughs at his mother\'s songs. "It was easy," she said.', []),  # "his": she is someone else
+        ('Scott met her there. "It was easy," he said.', []),  # "her" and "he": either might be Scott
+    ],
+)
+def test_he_said_after_a_paragraphs_one_named_subject_gives_that_speaker(text: str, expected) -> None:  # type: ignore[no-untyped-def]
+    found = [(q.speaker, q.verb) for q in find_quotes(text, _people(text, "Scott", "Lopez"))]
+    assert found == expected
+
+
 def _spans(text: str, **labels: str) -> list[EntitySpan]:
     """Give back a span for every occurrence of each name, with its label."""
     spans = [
