@@ -847,7 +847,8 @@ def report(lake: Path | None, config_file: Path | None, out: Path) -> None:
 @click.option("--model", default=None, help="spaCy pipeline (default: entities.model).")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: run.workers).")
 def entities(infile: Any, lake: Path | None, config_file: Path | None, model: str | None, workers: int | None) -> None:
-    """Find entities in JSON lines {"id", "text"} from INFILE ('-' for stdin); write one JSON line per input."""
+    """Find entities in JSON lines {"id", "text"} from INFILE ('-' for stdin); write one JSON line per input
+    (a text the model cannot take gives "rejected" and "detail" instead)."""
     settings = load_settings(config_file, lake, {"entities.model": model, "run.workers": workers})
     from newslake.flows.workers import document_workers, entities_for_texts, worker_chunks
 
@@ -874,11 +875,16 @@ def entities(infile: Any, lake: Path | None, config_file: Path | None, model: st
             for i, spans in zip(chunk, found, strict=True)
         }
     for i, record in enumerate(records):
-        found = [
-            {"start": s.start, "end": s.end, "text": s.text, "label": s.label, "canonical": s.canonical}
-            for s in spans_by_index.get(i, [])
-        ]
-        click.echo(json.dumps({"id": record.get("id"), "entities": found}, ensure_ascii=False))
+        spans = spans_by_index.get(i, [])
+        if isinstance(spans, str):  # a text the model cannot take: one refused line, as `extract` gives
+            line = {"id": record.get("id"), "entities": [], "rejected": "entities_error", "detail": spans}
+        else:
+            found = [
+                {"start": s.start, "end": s.end, "text": s.text, "label": s.label, "canonical": s.canonical}
+                for s in spans
+            ]
+            line = {"id": record.get("id"), "entities": found}
+        click.echo(json.dumps(line, ensure_ascii=False))
 
 
 @main.command()

@@ -254,9 +254,13 @@ def _refused(result: ProcessedDocument, error: Exception) -> ProcessedDocument:
     """Give back a document refused at the entity step with its error (`entities_error`): a text the
     model cannot take, or one newslake's own rules for entities and quotations fail on. The other
     documents of its chunk, and the run, go on."""
-    detail = f"{type(error).__name__}: {error}"[:500]
-    rejection = Rejection(result.doc_id, result.source_uri, "entities", "entities_error", detail)
+    rejection = Rejection(result.doc_id, result.source_uri, "entities", "entities_error", _error_detail(error))
     return replace(result, article=None, rejection=rejection)
+
+
+def _error_detail(error: Exception) -> str:
+    """Give back an error as a rejection's detail: its type and message, at most 500 characters."""
+    return f"{type(error).__name__}: {error}"[:500]
 
 
 def parse_texts(ner: NerModel, texts: Sequence[str]) -> list[Any]:
@@ -300,10 +304,19 @@ def process_document(raw: RawDocument) -> ProcessedDocument:
     return ProcessedDocument(raw.doc_id, raw.source_uri, normalized.kind, normalized.encoding, article=extracted)
 
 
-def entities_for_texts(texts: Sequence[str]) -> list[list[EntitySpan]]:
-    """Give back the resolved entity mentions of each text, parsed in one batched pass."""
+def entities_for_texts(texts: Sequence[str]) -> list[list[EntitySpan] | str]:
+    """Give back the resolved entity mentions of each text, parsed in one batched pass; a text the model
+    cannot take, or the entity rules fail on, gives its error instead, and the other texts go on."""
     ner = model()
-    return [find_entities(parsed, text) for parsed, text in zip(ner.pipe(texts), texts, strict=True)]
+    found: list[list[EntitySpan] | str] = []
+    for parsed, text in zip(parse_texts(ner, texts), texts, strict=True):
+        try:
+            if isinstance(parsed, Exception):
+                raise parsed
+            found.append(find_entities(parsed, text))
+        except Exception as exc:  # this text only
+            found.append(_error_detail(exc))
+    return found
 
 
 T = TypeVar("T")

@@ -59,6 +59,19 @@ def test_entities_names_the_line_that_is_not_json(newslake: CliRunner, tmp_path:
     assert result.stderr.strip() == 'Error: line 2 is not JSON (Expecting value): give one {"id", "text"} per line'
 
 
+def test_entities_goes_on_past_a_text_the_model_cannot_take(newslake: CliRunner, tmp_path: Path) -> None:
+    # A text over the model's length limit ended the command with a traceback and no line for any text.
+    words = "The council met in Lisbon on Tuesday and Maria Lopez said the plan would work. "
+    lines = [{"id": "huge", "text": words * 16_000}, {"id": "small", "text": words}]
+    infile = tmp_path / "in.jsonl"
+    infile.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = newslake("entities", str(infile), "--workers", "1")
+    huge, small = map(json.loads, result.stdout.splitlines())
+    assert huge["id"] == "huge" and huge["entities"] == [] and huge["rejected"] == "entities_error"
+    assert huge["detail"].startswith("ValueError: [E088] Text of length 1264000 exceeds maximum")
+    assert {e["text"] for e in small["entities"]} == {"Lisbon", "Maria Lopez"} and "rejected" not in small
+
+
 def test_extract_goes_on_past_a_page_with_a_link_that_is_no_url(newslake: CliRunner, tmp_path: Path) -> None:
     body = "".join(f"<p>Paragraph {n} says what the council decided on the bridge and why.</p>" for n in range(8))
     consent = "<p>Your privacy. <a href='http://[ccpa-preferences]'>Do not sell</a> <a href='/subscribe'>Join</a></p>"
