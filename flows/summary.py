@@ -48,6 +48,7 @@ class RunSummary:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    same_bytes: int = 0  # of the unchanged: a new name for bytes another document already has
     quarantined: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     examples: dict[str, Rejection] = field(default_factory=dict)  # one example refusal per reason
@@ -118,7 +119,7 @@ class RunSummary:
             ("documents seen", str(self.seen)),
             ("  new", str(self.new)),
             ("  updated", str(self.updated)),
-            ("  unchanged", str(self.unchanged)),
+            ("  unchanged", self.describe_unchanged()),
             ("  quarantined", str(self.quarantined)),
         ]
         for reason, n in self.reasons.most_common(8):
@@ -160,6 +161,13 @@ class RunSummary:
         parts = ", ".join(f"{language} {n}" for language, n in self.places_only.most_common())
         return f"{sum(self.places_only.values())} ({parts})"
 
+    def describe_unchanged(self) -> str:
+        """Give back the unchanged count, saying how many of them are another name for bytes already
+        read (a copied file, one page at two addresses): a first run has those too."""
+        if not self.same_bytes:
+            return str(self.unchanged)
+        return f"{self.unchanged} ({self.same_bytes} the same bytes as another document, stored once)"
+
     def describe_passed_over(self) -> str:
         """Give back the archive records passed over as one line: total, then each reason's count."""
         parts = ", ".join(f"{n} {reason}" for reason, n in self.passed_over.most_common())
@@ -172,7 +180,7 @@ class RunSummary:
             ("documents seen", self.seen),
             ("new", self.new),
             ("updated", self.updated),
-            ("unchanged", self.unchanged),
+            ("unchanged", self.describe_unchanged()),
             ("quarantined", self.quarantined),
             ("articles loaded", self.articles),
             ("entities loaded (new)", self.entities),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -216,9 +217,13 @@ def test_same_bytes_under_two_names_is_one_document_with_two_sources(newslake: C
     shutil.copy(SEED_000, inbox / "a.txt")
     shutil.copy(SEED_000, inbox / "b.txt")
     lake = tmp_path / "lake"
-    newslake("run", str(inbox), "--lake", str(lake))
+    first = newslake("run", str(inbox), "--lake", str(lake))
     counts = _counts(lake)
     assert (counts["documents"], counts["document_sources"], counts["articles"]) == (1, 2, 1)
+    # A first run has nothing unchanged but the copy: the summary says what that count holds.
+    assert "1 (1 the same bytes as another document, stored once)" in first.stdout
+    again = newslake("run", str(inbox), "--lake", str(lake))
+    assert re.search(r"unchanged\s*│ 2\s*│", again.stdout)
 
 
 def test_sql_refuses_writes_with_a_clear_message(newslake: CliRunner, seed_lake: Path, tmp_path: Path) -> None:
