@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from copy import deepcopy
-from dataclasses import replace
-from typing import cast
+from dataclasses import fields, is_dataclass, replace
+from typing import TypeVar, cast
 
 import trafilatura
 from lxml import etree
@@ -21,7 +21,7 @@ from newslake.tasks.dates import choose_published, choose_updated, page_day
 from newslake.tasks.embedded import filter_by_reference, find_embedded_markup
 from newslake.tasks.language import detect_language
 from newslake.tasks.metadata import choose_title, read_claims, shown_text, site_as_written, title_candidates
-from newslake.tasks.normalize import repair_mojibake
+from newslake.tasks.normalize import repair_mojibake, without_surrogates
 from newslake.tasks.pagetype import judge_page, read_page_signals
 from newslake.tasks.records import Article, Link, NormalizedDocument, Rejection, count_words
 from newslake.tasks.standfirst import find_standfirst, with_standfirst
@@ -94,7 +94,24 @@ _BOX_BLOCKS = ("div", "section", "aside", "form", "ul", "dl")
 def extract_article(doc: NormalizedDocument, url: str | None = None) -> Article | Rejection:
     """Give back the article in the document, or a `no_article` rejection when there is none."""
     found = extract_plain_text(doc) if doc.kind == "text" else extract_html(doc, url)
-    return repaired(found) if isinstance(found, Article) else found
+    return repaired(encodable(found)) if isinstance(found, Article) else found
+
+
+_T = TypeVar("_T")
+
+
+def encodable(value: _T) -> _T:
+    """Give back an article (or any of its values: strings, tuples, links) with every string encodable
+    as UTF-8 (`without_surrogates`); values with nothing to change come back as they are."""
+    if isinstance(value, str):
+        return cast(_T, without_surrogates(value))
+    if isinstance(value, tuple):
+        items = tuple(encodable(item) for item in value)
+        return cast(_T, items) if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    if is_dataclass(value) and not isinstance(value, type):
+        changed = {f.name: new for f in fields(value) if (new := encodable(old := getattr(value, f.name))) is not old}
+        return cast(_T, replace(value, **changed)) if changed else value
+    return value
 
 
 def repaired(article: Article) -> Article:

@@ -196,6 +196,21 @@ def classify_text(doc_id: str, source_uri: str, text: str, encoding: str) -> Nor
     return NormalizedDocument(doc_id, source_uri, kind, encoding, markup, preamble)
 
 
+def without_surrogates(text: str) -> str:
+    """Give back text with each lone surrogate code point (U+D800-U+DFFF) replaced by U+FFFD. JSON
+    escapes make them: a page's structured data cut inside an emoji's escaped pair ("\\ud83d") is read
+    as half a character, which no UTF-8 can encode, and every writer of the text (Parquet, the JSON
+    lines of `extract`) fails on it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def repair_mojibake(text: str) -> str:
     """Give back text a publisher's system encoded twice, or decoded through the wrong code page,
     repaired ("fÃ¼r" is "für", "Ã©" is "é", U+0093 is a quotation mark); any other text as it is.

@@ -65,6 +65,12 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
         "refused",
     )
     put("german.html", _page("Stadtrat beschließt den neuen Haushalt", GERMAN, lang="de").encode(), "loaded")
+    # Structured data cut inside an emoji's escaped pair: half a character, which no UTF-8 can write.
+    half = b'<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget \\ud83d passes",'
+    half += b' "author": {"@type": "Person", "name": "Jane \\udc00Roe"}}</script></head>'
+    budget = _page("Budget passes after a long night", PARAGRAPH.replace("roads", "parks")).encode()
+    budget = budget.replace(b"</h1>", b"</h1><p>By Jane Roe</p>")
+    put("half-emoji.html", budget.replace(b"</head>", half), "loaded")
     shutil.copy(SEED_000, folder / "seed.txt")
     shutil.copy(SEED_000, folder / "seed-copy.txt")
     expected["seed.txt"] = expected["seed-copy.txt"] = "one of two"
@@ -98,6 +104,8 @@ def test_bad_inputs_end_loaded_or_quarantined_and_the_summary_adds_up(
     assert len({"seed.txt", "seed-copy.txt"} & set(loaded)) == 1
     assert loaded["german.html"]["language"] == "de"
     assert loaded["shift-jis.html"]["language"] == "ja"
+    half = rows(lake, "SELECT title, authors FROM articles WHERE source_uri LIKE '%half-emoji.html'")
+    assert half == [{"title": "Budget \ufffd passes", "authors": ["Jane \ufffdRoe"]}]
     # No entity model reads German or Japanese: the summary says so, by language.
     assert re.search(r"places only \(no entity model\)[\s│]+\d+ \(.*de 1", result.stdout), result.stdout
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
@@ -88,7 +90,16 @@ def _markup(draw: st.DrawFn) -> str:
         parts.append(f"<{tag}{attributes}>{draw(_TEXT)}" + (f"</{tag}>" if draw(st.booleans()) else ""))
     title = draw(_TEXT).replace("<", "")
     meta = f"<meta property='article:published_time' content='{draw(_STAMPS).replace(chr(39), '')}'>"
-    return f"<html><head><title>{title}</title>{meta}</head><body>{''.join(parts)}{_STORY}</body></html>"
+    # Structured data whose strings may hold escapes JSON allows and UTF-8 does not (half an emoji).
+    escaped = draw(st.sampled_from(["", "\\ud83d", "\\udc00", "\\ud83d\\ude00", "\\u00e9"]))
+    claim = draw(_TEXT).replace("\\", "").replace('"', "").replace("<", "")
+    script = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        f'"headline": "{claim}{escaped}", "author": {{"@type": "Person", "name": "Jane {escaped}Roe"}}, '
+        f'"description": "{escaped}{claim}"}}</script>'
+    )
+    head = f"<title>{title}</title>{meta}{script if draw(st.booleans()) else ''}"
+    return f"<html><head>{head}</head><body>{''.join(parts)}{_STORY}</body></html>"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,3 +107,5 @@ def _markup(draw: st.DrawFn) -> str:
 def test_random_markup_and_links_give_an_article_or_a_rejection(page: str, uri: str) -> None:
     result = _extract_any(page, uri)
     assert isinstance(result, (Article, Rejection))
+    # Every string it gives can be written (Parquet, JSON lines): no half characters.
+    json.dumps(asdict(result), default=str, ensure_ascii=False).encode("utf-8")

@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newslake.tasks.discover import hash_bytes
-from newslake.tasks.normalize import classify_text, decode_bytes, normalize_document, repair_mojibake
+from newslake.tasks.normalize import (
+    classify_text,
+    decode_bytes,
+    normalize_document,
+    repair_mojibake,
+    without_surrogates,
+)
 from newslake.tasks.records import NormalizedDocument, RawDocument, Rejection
 from tests.conftest import SEED_000, SEED_003
 
@@ -185,3 +191,18 @@ def test_text_encoded_twice_is_repaired(given: str, expected: str) -> None:
 )
 def test_text_without_mojibake_is_left_exactly_as_it_is(text: str) -> None:
     assert repair_mojibake(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Budget \ud83d passes", "Budget \ufffd passes"),  # half of an emoji's escaped pair
+        ("\udc00Roe and \ud800", "\ufffdRoe and \ufffd"),
+        ("Budget \U0001f600 passes", "Budget \U0001f600 passes"),  # a whole emoji stays
+        ("plain", "plain"),
+    ],
+)
+def test_a_lone_surrogate_becomes_the_replacement_character(text: str, expected: str) -> None:
+    fixed = without_surrogates(text)
+    assert fixed == expected
+    fixed.encode("utf-8")  # what Parquet and JSON lines need
