@@ -99,3 +99,29 @@ def test_text_sitemap_and_bad_sitemaps():
         with pytest.raises(ListingError) as refused:
             parse_sitemap(content)
         assert refused.value.reason == reason
+
+
+def test_a_character_reference_to_half_a_character_is_read_as_a_replacement():
+    # feedparser's lenient parser raised on "&#55357;" (half an emoji), and the run ended with it.
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>News &#55357; feed</title>'
+        b"<item><title>Bridge &#55357; plan</title><link>https://example.org/a?x=&#xD83D;</link></item>"
+        b"<item><title>Ferry &#128512; plan</title><link>https://example.org/b</link></item>"
+        b"</channel></rss>"
+    )
+    items = parse_feed(rss)
+    assert [(i.url, i.title) for i in items] == [
+        ("https://example.org/a?x=\ufffd", "Bridge \ufffd plan"),
+        ("https://example.org/b", "Ferry \U0001f600 plan"),  # a whole character stays
+    ]
+    json_feed = b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"url": "https://example.org/c\\ud83d", '
+    json_feed += b'"title": "Half \\udc00 a character"}]}'
+    [item] = parse_feed(json_feed)
+    assert (item.url, item.title) == ("https://example.org/c\ufffd", "Half \ufffd a character")
+    sitemap = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    sitemap += b"<url><loc>https://example.org/&#55357;</loc></url></urlset>"
+    try:
+        found = [i.url for i in parse_sitemap(sitemap)]
+    except ListingError:
+        found = []
+    assert all(url.encode("utf-8") for url in found)
