@@ -865,7 +865,10 @@ def entities(infile: Any, lake: Path | None, config_file: Path | None, model: st
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise click.ClickException(f'line {number}: each input line must be a JSON object with "id" and "text"')
         records.append(record)
-    texts = [r["text"] for r in records]
+    from newslake.tasks.normalize import without_surrogates
+
+    # JSON escapes can name half a character ("\ud83d"): no model output or line could encode it.
+    texts = [without_surrogates(r["text"]) for r in records]
     chunks = worker_chunks(list(range(len(texts))), settings.run.workers)
     with document_workers(settings.run.workers, settings.entities.model, settings.run.max_document_bytes) as pool:
         results = pool.map_chunks(entities_for_texts, [[texts[i] for i in chunk] for chunk in chunks])
@@ -876,14 +879,16 @@ def entities(infile: Any, lake: Path | None, config_file: Path | None, model: st
         }
     for i, record in enumerate(records):
         spans = spans_by_index.get(i, [])
+        given = record.get("id")
+        given = without_surrogates(given) if isinstance(given, str) else given
         if isinstance(spans, str):  # a text the model cannot take: one refused line, as `extract` gives
-            line = {"id": record.get("id"), "entities": [], "rejected": "entities_error", "detail": spans}
+            line = {"id": given, "entities": [], "rejected": "entities_error", "detail": spans}
         else:
             found = [
                 {"start": s.start, "end": s.end, "text": s.text, "label": s.label, "canonical": s.canonical}
                 for s in spans
             ]
-            line = {"id": record.get("id"), "entities": found}
+            line = {"id": given, "entities": found}
         click.echo(json.dumps(line, ensure_ascii=False))
 
 

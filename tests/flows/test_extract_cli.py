@@ -72,6 +72,16 @@ def test_entities_goes_on_past_a_text_the_model_cannot_take(newslake: CliRunner,
     assert {e["text"] for e in small["entities"]} == {"Lisbon", "Maria Lopez"} and "rejected" not in small
 
 
+def test_entities_reads_a_text_with_half_a_character(newslake: CliRunner, tmp_path: Path) -> None:
+    # JSON escapes can name a lone surrogate; the model's output of such a text could not be written.
+    infile = tmp_path / "in.jsonl"
+    infile.write_text('{"id": "x\\udc00", "text": "Angela Merkel \\ud83d visited Paris."}\n', encoding="utf-8")
+    [line] = newslake("entities", str(infile), "--workers", "1").stdout.splitlines()
+    record = json.loads(line)
+    assert record["id"] == "x\ufffd" and "rejected" not in record
+    assert [(e["start"], e["text"]) for e in record["entities"]] == [(0, "Angela Merkel"), (24, "Paris")]
+
+
 def test_extract_goes_on_past_a_page_with_a_link_that_is_no_url(newslake: CliRunner, tmp_path: Path) -> None:
     body = "".join(f"<p>Paragraph {n} says what the council decided on the bridge and why.</p>" for n in range(8))
     consent = "<p>Your privacy. <a href='http://[ccpa-preferences]'>Do not sell</a> <a href='/subscribe'>Join</a></p>"
