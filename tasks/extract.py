@@ -25,7 +25,7 @@ from newslake.tasks.normalize import repair_mojibake, without_surrogates
 from newslake.tasks.pagetype import judge_page, read_page_signals
 from newslake.tasks.records import Article, Link, NormalizedDocument, Rejection, count_words
 from newslake.tasks.standfirst import find_standfirst, with_standfirst
-from newslake.tasks.urls import host_of, join_url, split_url
+from newslake.tasks.urls import host_of, join_url, split_url, without_userinfo
 
 # Calls to action and sign-up prompts: page furniture, never article text.
 _CALL_TO_ACTION = re.compile(
@@ -201,6 +201,9 @@ def looks_like_heading(line: str) -> bool:
 
 def extract_html(doc: NormalizedDocument, url: str | None = None) -> Article | Rejection:
     """Give back the article of an HTML page (or of escaped markup with a plain-text preamble)."""
+    # The address the page was fetched from names the site, bases its links and is the article's URL:
+    # a login written into it (a feed behind basic authentication) must not reach any of them.
+    url = without_userinfo(url) if url else url
     banner_site, preamble_title = read_preamble(doc.preamble)
     page = doc.body if not doc.preamble else wrap_fragment(doc.body, preamble_title, banner_site)
     # One parse serves both readers: the page's own claims first, then trafilatura (which prunes the tree).

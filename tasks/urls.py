@@ -27,6 +27,15 @@ def split_url(url: str) -> SplitResult | None:
     return parts
 
 
+def without_userinfo(url: str) -> str:
+    """Give back a URL without the user name and password written into it ("https://user:secret@host/"
+    is "https://host/"): what an article shows its readers must not carry a login."""
+    parts = split_url(url)
+    if parts is None or "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
 def join_url(base: str, target: str) -> str | None:
     """Give back target resolved against base, or None when either cannot be read as a URL."""
     try:

@@ -109,3 +109,19 @@ def test_random_markup_and_links_give_an_article_or_a_rejection(page: str, uri: 
     assert isinstance(result, (Article, Rejection))
     # Every string it gives can be written (Parquet, JSON lines): no half characters.
     json.dumps(asdict(result), default=str, ensure_ascii=False).encode("utf-8")
+
+
+def test_a_login_in_the_pages_address_reaches_no_field_of_the_article() -> None:
+    # A feed behind basic authentication gives page URLs with a login in them; the site name was
+    # "user:secret@news.example.com", shown in every chart of sites.
+    page = (
+        "<html><head><title>Bridge plan approved</title></head><body><article><h1>Bridge plan approved</h1>"
+        f"{_STORY}</article></body></html>"
+    ).encode()
+    uri = "https://user:secret@news.example.com/2024/bridge.html"
+    doc = normalize_document(RawDocument("d1", uri, page, datetime.now(UTC), len(page)), 10_000_000)
+    article = extract_article(doc, uri)  # type: ignore[arg-type]
+    assert isinstance(article, Article)
+    assert article.url == "https://news.example.com/2024/bridge.html" and article.site_name == "news.example.com"
+    # The source URI stays as given: it is how the page is fetched again.
+    assert "secret" not in json.dumps({**asdict(article), "source_uri": None}, default=str)

@@ -1,6 +1,13 @@
 import pytest
 
-from newslake.tasks.urls import InvalidUrlError, host_allowed, is_web_address, normalize_url, parse_url_list
+from newslake.tasks.urls import (
+    InvalidUrlError,
+    host_allowed,
+    is_web_address,
+    normalize_url,
+    parse_url_list,
+    without_userinfo,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +78,16 @@ def test_host_label_is_the_sites_own_part_of_the_host(host: str, label: str) -> 
 )
 def test_a_bare_web_address_is_told_by_a_real_ending(text: str, expected: bool) -> None:
     assert is_web_address(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://user:secret@news.example.com:8443/a?b=1", "https://news.example.com:8443/a?b=1"),
+        ("https://user@news.example.com/a", "https://news.example.com/a"),
+        ("https://news.example.com/a@b", "https://news.example.com/a@b"),  # an "@" in the path is no login
+        ("http://[ccpa-preferences]", "http://[ccpa-preferences]"),  # not a URL: as it is
+    ],
+)
+def test_a_login_written_into_a_url_is_left_out(url: str, expected: str) -> None:
+    assert without_userinfo(url) == expected
