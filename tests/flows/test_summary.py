@@ -67,3 +67,11 @@ def test_what_the_pages_wrote_is_text_in_the_prefect_artifact() -> None:
     assert re.search(r"(?<!\\)[<>]", row) is None and "](" not in row  # no tag, no link
     assert row.count(" | ") == 3  # four cells: no pipe from the data made a fifth
     assert r"\<img src=x onerror=alert\(1\)\>" in row and r"\[win\]\(javascript:alert\(2\)\)" in row
+
+
+def test_an_example_with_a_long_name_or_detail_is_cut_to_one_line() -> None:
+    # A URL list's 9,000-character address filled the terminal, wrapped, under its reason.
+    summary = RunSummary("r1", "lake")
+    summary.add_refusals([Rejection("d1", "https://example.org/" + "a" * 9000, "fetch", "http_404", "x" * 200)])
+    [(_label, value)] = [row for row in summary.lines() if row[0].strip() == "http_404"]
+    assert value == "1  e.g. " + "a" * 39 + "…: " + "x" * 59 + "…"
