@@ -570,7 +570,7 @@ def _jsonld_objects(tree: Any) -> Any:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             continue
         stack = [data]
         while stack:

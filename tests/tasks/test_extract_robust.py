@@ -125,3 +125,15 @@ def test_a_login_in_the_pages_address_reaches_no_field_of_the_article() -> None:
     assert article.url == "https://news.example.com/2024/bridge.html" and article.site_name == "news.example.com"
     # The source URI stays as given: it is how the page is fetched again.
     assert "secret" not in json.dumps({**asdict(article), "source_uri": None}, default=str)
+
+
+def test_structured_data_nested_past_the_parsers_depth_is_passed_over() -> None:
+    # json.loads raises RecursionError, not ValueError, on it: the whole article became an
+    # extraction_error although its text is fine.
+    deep = "[" * 100_000 + "]" * 100_000
+    page = (
+        f"<html><head><title>Bridge plan approved</title><script type='application/ld+json'>{deep}</script>"
+        f"</head><body><article><h1>Bridge plan approved</h1>{_STORY}</article></body></html>"
+    )
+    article = _extract_any(page)
+    assert isinstance(article, Article) and article.title == "Bridge plan approved"
