@@ -827,7 +827,14 @@ def export(lake: Path | None, config_file: Path | None, fmt: str, target: Path, 
 
 @main.command()
 @common_options
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("report.html"), show_default=True)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("report.html"),
+    show_default=True,
+    help="The HTML file to write (replaced if it exists).",
+)
 def report(lake: Path | None, config_file: Path | None, out: Path) -> None:
     """Write a self-contained HTML report: articles, entities, places, quotes, source health and quality."""
     settings = load_settings(config_file, lake)

@@ -118,7 +118,7 @@ def test_the_report_renders_every_chart_offline_in_chromium(newslake: CliRunner,
     from playwright.sync_api import sync_playwright
 
     out = tmp_path / "report.html"
-    newslake("report", "--lake", str(seed_lake), "--out", str(out))
+    newslake("report", "--lake", str(seed_lake), "-o", str(out))  # -o: the short form of --out
     html = out.read_text()
     assert "https://" not in html.split("<script>", 1)[0]  # no stylesheet or script from the network
     errors: list[str] = []
