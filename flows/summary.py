@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from newslake.flows.output import cell
 from newslake.tasks.discover import SkippedPath
 from newslake.tasks.records import Rejection
 from newslake.tasks.validate import ExpectationOutcome
@@ -124,8 +125,8 @@ class RunSummary:
         ]
         for reason, n in self.reasons.most_common(8):
             example = self.examples[reason]
-            name = _shortened(example.source_uri.rsplit("/", 1)[-1], 40)  # a URL's last part may be kilobytes
-            rows.append((f"    {reason}", f"{n}  e.g. {name}: {_shortened(example.detail, 60)}"))
+            name = cell(example.source_uri.rsplit("/", 1)[-1], 40)  # a URL's last part may be kilobytes
+            rows.append((f"    {reason}", f"{n}  e.g. {name}: {cell(example.detail, 60)}"))
         for name, counts in self.sources.items():
             rows.append((f"source {name}", counts.describe()))
         for skipped in self.skipped:
@@ -230,8 +231,3 @@ def _markdown_text(value: str) -> str:
     it as written, on one line: no link, image, HTML tag or table cell can come of it. The Prefect UI
     renders the run's summary artifact, and a page's address or title is the publisher's to write."""
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(value.split()))
-
-
-def _shortened(text: str, most: int) -> str:
-    """Give back text cut to at most `most` characters, with an ellipsis where it was cut."""
-    return text if len(text) <= most else text[: most - 1] + "…"

@@ -310,9 +310,10 @@ def entities_for_texts(texts: Sequence[str]) -> list[list[EntitySpan] | str]:
     ner = model()
     found: list[list[EntitySpan] | str] = []
     for parsed, text in zip(parse_texts(ner, texts), texts, strict=True):
+        if isinstance(parsed, Exception):
+            found.append(_error_detail(parsed))
+            continue
         try:
-            if isinstance(parsed, Exception):
-                raise parsed
             found.append(find_entities(parsed, text))
         except Exception as exc:  # this text only
             found.append(_error_detail(exc))

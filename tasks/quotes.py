@@ -139,8 +139,7 @@ def find_quotes(text: str, spans: Sequence[EntitySpan], language: str | None = "
             } - {previous.speaker}
             if pronoun or (not others and len(between) < 200):
                 # "…," she added; or the next quotation of the same speaker in one paragraph.
-                verb = (pronoun.group("verb") or pronoun.group("inverted")) if pronoun else previous.verb
-                found = (previous.speaker, verb)
+                found = (previous.speaker, _pronoun_verb(pronoun) if pronoun else previous.verb)
         if found is None and not same_paragraph:
             found = _pronoun_for_the_paragraphs_subject(text, outer_start, outer_end, people)
         if found is not None:
@@ -169,7 +168,12 @@ def _pronoun_for_the_paragraphs_subject(
     other = _HIS if re.search(r"\bshe\b", said) else _HERS
     if words & other and not words & (_HERS if other is _HIS else _HIS):
         return None
-    return named[0].canonical, pronoun.group("verb") or pronoun.group("inverted")
+    return named[0].canonical, _pronoun_verb(pronoun)
+
+
+def _pronoun_verb(pronoun: re.Match[str]) -> str:
+    """Give back the verb of a `_PRONOUN_AFTER` match, in either order ("she said", "said she")."""
+    return pronoun.group("verb") or pronoun.group("inverted")
 
 
 _WORDS = re.compile(r"[a-z]+")
