@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,9 @@ _STATE = "newslake-server.json"
 _LOG = "newslake-server.log"
 _PREFERRED_PORT = 4200  # Prefect's own default, so its docs and habits apply
 START_SECONDS = 120.0
+# How long a later command waits for a noted server whose process is alive and whose port is open but
+# which is slow to answer (a busy machine): replacing it would start a second server beside it.
+BUSY_SECONDS = 30.0
 
 
 class ServerStartError(RuntimeError):
@@ -54,22 +58,29 @@ def prefect_home() -> Path:
 
 def answers(api_url: str, timeout: float = 1.0) -> bool:
     """Tell whether a Prefect server answers its health check at api_url."""
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as response:
-            return bool(response.status == 200)
-    except (OSError, ValueError):
-        return False
+    return _health(api_url, timeout) == "up"
 
 
-def running_server(home: Path | None = None) -> LocalServer | None:
-    """Give back the shared server noted in PREFECT_HOME when it still answers, else None."""
+def running_server(home: Path | None = None, patience: float = BUSY_SECONDS) -> LocalServer | None:
+    """Give back the shared server noted in PREFECT_HOME when it still answers, else None.
+    A noted server that is alive but slow to answer (its port open, its health check timing out, as on
+    a machine busy with other work) is waited for up to `patience` seconds; one whose process is gone or
+    whose port refuses connections is taken for gone at once."""
     state = (home or prefect_home()) / _STATE
     try:
         noted = json.loads(state.read_text(encoding="utf-8"))
         server = LocalServer(str(noted["api_url"]), int(noted["pid"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return server if _alive(server.pid) and answers(server.api_url) else None
+    deadline = time.monotonic() + patience
+    while _alive(server.pid):
+        health = _health(server.api_url, timeout=max(1.0, min(5.0, deadline - time.monotonic())))
+        if health == "up":
+            return server
+        if health == "down" or time.monotonic() >= deadline:
+            return None
+        time.sleep(0.25)
+    return None
 
 
 def shared_server(home: Path | None = None) -> tuple[LocalServer, bool]:
@@ -138,6 +149,22 @@ def _start(folder: Path) -> LocalServer:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     raise ServerStartError(f"the local Prefect server did not answer within {START_SECONDS:.0f} s; see {log}")
+
+
+def _health(api_url: str, timeout: float) -> str:
+    """Ask a Prefect server's health check: "up" when it answers 200, "slow" when it is there but does
+    not answer in time (or answers with an error), "down" when nothing listens."""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as response:
+            return "up" if response.status == 200 else "slow"
+    except urllib.error.HTTPError:
+        return "slow"  # something answers, not yet healthily: a server still starting or overloaded
+    except urllib.error.URLError as error:
+        return "slow" if isinstance(error.reason, TimeoutError) else "down"
+    except TimeoutError:
+        return "slow"
+    except (OSError, ValueError):
+        return "down"
 
 
 def _alive(pid: int) -> bool:

@@ -1,0 +1,83 @@
+"""Whether a later command reuses the shared Prefect server noted in PREFECT_HOME: a live server that is
+slow to answer (a busy machine) is waited for, not replaced by a second one; a gone one is not."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from newslake.flows.prefect_server import LocalServer, answers, running_server
+
+
+def slow_health_server(delay: float) -> tuple[ThreadingHTTPServer, str]:
+    class Health(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(delay)
+            body = b"true"
+            self.send_response(200 if self.path == "/api/health" else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/api"
+
+
+@pytest.fixture
+def slow_server() -> Iterator[str]:
+    httpd, api_url = slow_health_server(delay=2.5)
+    yield api_url
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def note(home: Path, api_url: str, pid: int) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "newslake-server.json").write_text(json.dumps({"api_url": api_url, "pid": pid}), encoding="utf-8")
+
+
+def test_a_live_server_slow_to_answer_is_waited_for_not_replaced(tmp_path: Path, slow_server: str) -> None:
+    note(tmp_path, slow_server, os.getpid())  # this process stands for the server's: alive
+    assert not answers(slow_server), "the quick check alone gives up on it"
+    assert running_server(tmp_path) == LocalServer(slow_server, os.getpid())
+
+
+def test_a_slow_server_is_given_up_after_the_patience(tmp_path: Path, slow_server: str) -> None:
+    note(tmp_path, slow_server, os.getpid())
+    started = time.monotonic()
+    assert running_server(tmp_path, patience=0.5) is None
+    assert time.monotonic() - started < 2.4, "one health check of at most a second or so, then no more"
+
+
+def test_a_server_whose_port_refuses_is_gone_at_once(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again at once: nothing listens there
+    note(tmp_path, f"http://127.0.0.1:{port}/api", os.getpid())
+    started = time.monotonic()
+    assert running_server(tmp_path) is None
+    assert time.monotonic() - started < 5, "a refused connection is not waited on for the whole patience"
+
+
+def test_a_server_whose_process_is_gone_is_gone(tmp_path: Path, slow_server: str) -> None:
+    gone = 2**22 + 12345  # above the usual pid range: no such process
+    note(tmp_path, slow_server, gone)
+    assert running_server(tmp_path) is None
+
+
+def test_no_note_no_server(tmp_path: Path) -> None:
+    assert running_server(tmp_path) is None
+    (tmp_path / "newslake-server.json").write_text("{not json", encoding="utf-8")
+    assert running_server(tmp_path) is None
