@@ -3,6 +3,7 @@ slow to answer (a busy machine) is waited for, not replaced by a second one; a g
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -22,15 +23,19 @@ def slow_health_server(delay: float) -> tuple[ThreadingHTTPServer, str]:
         def do_GET(self) -> None:
             time.sleep(delay)
             body = b"true"
-            self.send_response(200 if self.path == "/api/health" else 404)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            with contextlib.suppress(OSError):  # the client may have given up waiting
+                self.send_response(200 if self.path == "/api/health" else 404)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    class Server(ThreadingHTTPServer):
+        daemon_threads = False  # server_close waits for the answers still being written: none outlives the test
+
+    httpd = Server(("127.0.0.1", 0), Health)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/api"
 
