@@ -153,12 +153,13 @@ def _start(folder: Path) -> LocalServer:
 
 def _health(api_url: str, timeout: float) -> str:
     """Ask a Prefect server's health check: "up" when it answers 200, "slow" when it is there but does
-    not answer in time (or answers with an error), "down" when nothing listens."""
+    not answer in time (or fails with a server error), "down" when nothing listens there or what
+    listens has no such page (another program on the port)."""
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as response:
             return "up" if response.status == 200 else "slow"
-    except urllib.error.HTTPError:
-        return "slow"  # something answers, not yet healthily: a server still starting or overloaded
+    except urllib.error.HTTPError as error:
+        return "slow" if error.code >= 500 else "down"  # an overloaded server, or not a Prefect server
     except urllib.error.URLError as error:
         return "slow" if isinstance(error.reason, TimeoutError) else "down"
     except TimeoutError:

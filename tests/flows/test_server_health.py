@@ -18,13 +18,13 @@ import pytest
 from newslake.flows.prefect_server import LocalServer, answers, running_server
 
 
-def slow_health_server(delay: float) -> tuple[ThreadingHTTPServer, str]:
+def slow_health_server(delay: float, status: int = 200) -> tuple[ThreadingHTTPServer, str]:
     class Health(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             time.sleep(delay)
             body = b"true"
             with contextlib.suppress(OSError):  # the client may have given up waiting
-                self.send_response(200 if self.path == "/api/health" else 404)
+                self.send_response(status if self.path == "/api/health" else 404)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -42,7 +42,7 @@ def slow_health_server(delay: float) -> tuple[ThreadingHTTPServer, str]:
 
 @pytest.fixture
 def slow_server() -> Iterator[str]:
-    httpd, api_url = slow_health_server(delay=2.5)
+    httpd, api_url = slow_health_server(delay=1.5)
     yield api_url
     httpd.shutdown()
     httpd.server_close()
@@ -63,7 +63,7 @@ def test_a_slow_server_is_given_up_after_the_patience(tmp_path: Path, slow_serve
     note(tmp_path, slow_server, os.getpid())
     started = time.monotonic()
     assert running_server(tmp_path, patience=0.5) is None
-    assert time.monotonic() - started < 2.4, "one health check of at most a second or so, then no more"
+    assert time.monotonic() - started < 1.5 + 0.9, "one health check of at most a second or so, then no more"
 
 
 def test_a_server_whose_port_refuses_is_gone_at_once(tmp_path: Path) -> None:
@@ -86,3 +86,27 @@ def test_no_note_no_server(tmp_path: Path) -> None:
     assert running_server(tmp_path) is None
     (tmp_path / "newslake-server.json").write_text("{not json", encoding="utf-8")
     assert running_server(tmp_path) is None
+
+
+def test_another_program_on_the_port_is_not_waited_for(tmp_path: Path) -> None:
+    httpd, api_url = slow_health_server(delay=0, status=404)  # something else listens there now
+    try:
+        note(tmp_path, api_url, os.getpid())
+        started = time.monotonic()
+        assert running_server(tmp_path) is None
+        assert time.monotonic() - started < 5
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_server_failing_its_health_check_is_given_time(tmp_path: Path) -> None:
+    httpd, api_url = slow_health_server(delay=0, status=503)
+    try:
+        note(tmp_path, api_url, os.getpid())
+        started = time.monotonic()
+        assert running_server(tmp_path, patience=1.5) is None
+        assert time.monotonic() - started >= 1.4, "asked again until the patience ran out"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
