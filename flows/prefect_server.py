@@ -66,11 +66,8 @@ def running_server(home: Path | None = None, patience: float = BUSY_SECONDS) -> 
     A noted server that is alive but slow to answer (its port open, its health check timing out, as on
     a machine busy with other work) is waited for up to `patience` seconds; one whose process is gone or
     whose port refuses connections is taken for gone at once."""
-    state = (home or prefect_home()) / _STATE
-    try:
-        noted = json.loads(state.read_text(encoding="utf-8"))
-        server = LocalServer(str(noted["api_url"]), int(noted["pid"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    server = _noted(home or prefect_home())
+    if server is None:
         return None
     deadline = time.monotonic() + patience
     while _alive(server.pid):
@@ -99,11 +96,13 @@ def shared_server(home: Path | None = None) -> tuple[LocalServer, bool]:
 
 
 def stop_shared_server(home: Path | None = None) -> LocalServer | None:
-    """Stop the shared local server; give back the one stopped, or None when none was running."""
+    """Stop the shared local server; give back the one stopped, or None when none was running.
+    The noted process is stopped when it is still a `prefect server`, whether or not it answers: a
+    server that hangs is stopped too. A process that merely took the noted pid is left alone."""
     folder = home or prefect_home()
-    server = running_server(folder)
+    server = _noted(folder)
     (folder / _STATE).unlink(missing_ok=True)
-    if server is None:
+    if server is None or not _alive(server.pid) or not _is_prefect_server(server.pid):
         return None
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGTERM)  # the server and its workers: a session of their own
@@ -113,6 +112,28 @@ def stop_shared_server(home: Path | None = None) -> LocalServer | None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGKILL)
     return server
+
+
+def _noted(folder: Path) -> LocalServer | None:
+    """Give back the server noted in the folder, alive or not; None when none is noted."""
+    try:
+        noted = json.loads((folder / _STATE).read_text(encoding="utf-8"))
+        return LocalServer(str(noted["api_url"]), int(noted["pid"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _is_prefect_server(pid: int) -> bool:
+    """Tell whether the process is a `prefect server start` (read from /proc; where there is no
+    /proc, a process that answers to the noted pid is taken for it)."""
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()
+    except OSError:
+        return False
+    names = [Path(os.fsdecode(argument)).name for argument in arguments]
+    return "prefect" in names and "server" in names and "start" in names
 
 
 def _start(folder: Path) -> LocalServer:

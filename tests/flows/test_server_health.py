@@ -1,12 +1,16 @@
-"""Whether a later command reuses the shared Prefect server noted in PREFECT_HOME: a live server that is
-slow to answer (a busy machine) is waited for, not replaced by a second one; a gone one is not."""
+"""The shared Prefect server noted in PREFECT_HOME: a later command reuses a live server that is slow to
+answer (a busy machine) rather than start a second one, and replaces a gone one; `ui --stop` stops the
+noted server even when it hangs, and never a process that merely took its pid."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from newslake.flows.prefect_server import LocalServer, answers, running_server
+from newslake.flows.prefect_server import LocalServer, answers, running_server, stop_shared_server
 
 
 def slow_health_server(delay: float, status: int = 200) -> tuple[ThreadingHTTPServer, str]:
@@ -66,11 +70,15 @@ def test_a_slow_server_is_given_up_after_the_patience(tmp_path: Path, slow_serve
     assert time.monotonic() - started < 1.5 + 0.9, "one health check of at most a second or so, then no more"
 
 
-def test_a_server_whose_port_refuses_is_gone_at_once(tmp_path: Path) -> None:
+def closed_port_url() -> str:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed again at once: nothing listens there
-    note(tmp_path, f"http://127.0.0.1:{port}/api", os.getpid())
+    return f"http://127.0.0.1:{port}/api"
+
+
+def test_a_server_whose_port_refuses_is_gone_at_once(tmp_path: Path) -> None:
+    note(tmp_path, closed_port_url(), os.getpid())
     started = time.monotonic()
     assert running_server(tmp_path) is None
     assert time.monotonic() - started < 5, "a refused connection is not waited on for the whole patience"
@@ -110,3 +118,40 @@ def test_a_server_failing_its_health_check_is_given_time(tmp_path: Path) -> None
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def sleeper(*arguments: str) -> subprocess.Popen[bytes]:
+    """A process of its own session that sleeps, with these words in its command line. It is reaped as
+    soon as it ends, as a server an earlier command started is (else it would stay a zombie, alive to
+    a signal 0)."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(120)", *arguments], start_new_session=True
+    )
+    threading.Thread(target=process.wait, daemon=True).start()
+    return process
+
+
+def test_stop_stops_a_noted_server_that_hangs(tmp_path: Path) -> None:
+    hung = sleeper(str(tmp_path / "bin" / "prefect"), "server", "start")  # alive, answering nothing
+    try:
+        url = closed_port_url()
+        note(tmp_path, url, hung.pid)
+        assert stop_shared_server(tmp_path) == LocalServer(url, hung.pid)
+        assert hung.wait(timeout=20) == -signal.SIGTERM
+        assert not (tmp_path / "newslake-server.json").exists()
+    finally:
+        hung.kill()
+        hung.wait()
+
+
+def test_stop_leaves_alone_a_process_that_took_the_noted_pid(tmp_path: Path) -> None:
+    other = sleeper("something", "else")
+    try:
+        note(tmp_path, closed_port_url(), other.pid)
+        assert stop_shared_server(tmp_path) is None
+        time.sleep(0.2)
+        assert other.poll() is None, "not a Prefect server: not stopped"
+        assert not (tmp_path / "newslake-server.json").exists(), "the stale note is forgotten"
+    finally:
+        other.kill()
+        other.wait()
