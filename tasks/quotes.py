@@ -74,7 +74,9 @@ _BEFORE_NAME_VERB = re.compile(
 )  # NAME said on Tuesday: "…"
 # NAME asking, "…": a participle right after the name (after a comma it would describe the clause's
 # subject: "Roe chimed in on Twitter, saying …").
-_BEFORE_NAME_PARTICIPLE = re.compile(r"^\s+(?P<verb>saying|asking|adding|telling reporters|writing)\s*[:,]?\s*$")
+_BEFORE_NAME_PARTICIPLE = re.compile(
+    r"^\s+(?P<verb>saying|asking|adding|telling reporters|writing)(?:\s+[\w’'-]+){0,5}?\s*[:,]?\s*$"
+)
 _ACCORDING_TO = re.compile(r"according to\s+" + _DESCRIPTION + r"$", re.IGNORECASE)
 # A sentence that opens with the verb: 'Said Ellis: "…"', 'Added Rep. Roe, "…"'.
 _VERB_THEN_NAME = re.compile(

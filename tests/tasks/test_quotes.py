@@ -298,6 +298,14 @@ def test_a_participle_right_after_the_name_introduces_its_quotation() -> None:
     assert [q.speaker for q in find_quotes(demanded, _people(demanded, "James Carter"))] == ["James Carter"]
 
 
+def test_a_participle_may_take_a_few_words_of_its_own_before_the_quotation() -> None:
+    text = 'The ad ends with Maria Lopez saying during the debate last week, "That makes me smart," to cheers.'
+    assert [(q.speaker, q.verb) for q in find_quotes(text, _people(text, "Maria Lopez"))] == [("Maria Lopez", "saying")]
+    # a participle phrase that a comma closes belongs to the name, and another subject then speaks
+    text = 'Maria Lopez saying goodbye to the staff, the mayor announced: "The bridge is open."'
+    assert find_quotes(text, _people(text, "Maria Lopez")) == []
+
+
 @pytest.mark.parametrize(
     ("text", "names", "expected"),
     [
