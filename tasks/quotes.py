@@ -49,7 +49,8 @@ _NAME_THEN_VERB = re.compile(_ASIDES + _VERB + r"\b")
 _CHARACTERISING = (
     r"called|calls|described|describes|dismissed|dismisses|condemned|condemns|praised|praises|criticized|"
     r"criticised|criticizes|slammed|slams|proclaimed|proclaims|labeled|labelled|branded|brands|dubbed|"
-    r"denounced|denounces|compared|compares|exhorted"
+    r"denounced|denounces|compared|compares|exhorted|likened|likens|termed|terms|hailed|hails|touted|touts|"
+    r"blasted|blasts|mocked|mocks|decried|decries|lambasted|lambastes"
 )
 _NAME_THEN_CHARACTERISING = re.compile(_ASIDES + r"(?P<verb>" + _CHARACTERISING + r")\b")
 _CAPITALISED_LAST = re.compile(r"(?:^|\s)[A-Z][\w’'.-]*$")

@@ -170,6 +170,7 @@ def test_an_organisation_beside_a_quotation_is_its_speaker(text: str, labels: di
             [("Maria Lopez", "called")],
         ),
         ('Maria Lopez described the blast as "an intentional act."', ("Maria Lopez",), [("Maria Lopez", "described")]),
+        ('Maria Lopez likened the plan to "a leaky bucket."', ("Maria Lopez",), [("Maria Lopez", "likened")]),
     ],
     ids=[
         "said-title-name",
@@ -187,6 +188,7 @@ def test_an_organisation_beside_a_quotation_is_its_speaker(text: str, labels: di
         "the-first-name-tells-the-second",
         "characterising-verb",
         "described-as",
+        "likened-to",
     ],
 )
 def test_speakers_named_with_titles_descriptions_and_in_the_sentence(text, names, expected) -> None:  # type: ignore[no-untyped-def]
