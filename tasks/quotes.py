@@ -73,8 +73,9 @@ _DASH_THEN_NAME = re.compile(r"^\s*[―—–-]\s*$")  # "…" ― NAME (a list 
 _BEFORE_NAME_VERB = re.compile(
     r"^(?:\s*\([^()\n]{1,40}\))?\s+" + _VERB + r"(?:\s+[\w’'-]+){0,4}?(?:\s+that)?\s*[:,]?\s*$"
 )  # NAME said on Tuesday: "…"
-# NAME asking, "…": a participle right after the name (after a comma it would describe the clause's
-# subject: "Roe chimed in on Twitter, saying …").
+# NAME asking, "…": a participle right after the name, with up to five words of its own before the
+# quotation ("Roe saying during the debate, …"); after a comma it would describe the clause's subject:
+# "Roe chimed in on Twitter, saying …".
 _BEFORE_NAME_PARTICIPLE = re.compile(
     r"^\s+(?P<verb>saying|asking|adding|telling reporters|writing)(?:\s+[\w’'-]+){0,5}?\s*[:,]?\s*$"
 )
