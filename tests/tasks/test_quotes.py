@@ -171,6 +171,9 @@ def test_an_organisation_beside_a_quotation_is_its_speaker(text: str, labels: di
         ),
         ('Maria Lopez described the blast as "an intentional act."', ("Maria Lopez",), [("Maria Lopez", "described")]),
         ('Maria Lopez likened the plan to "a leaky bucket."', ("Maria Lopez",), [("Maria Lopez", "likened")]),
+        ('"It was a waste of time," adviser Maria Lopez contended.', ("Maria Lopez",), [("Maria Lopez", "contended")]),
+        ('"We had it done," Maria Lopez recounted at the meeting.', ("Maria Lopez",), [("Maria Lopez", "recounted")]),
+        ('Maria Lopez pledged that it will stay "open and safe."', ("Maria Lopez",), [("Maria Lopez", "pledged")]),
     ],
     ids=[
         "said-title-name",
@@ -189,6 +192,9 @@ def test_an_organisation_beside_a_quotation_is_its_speaker(text: str, labels: di
         "characterising-verb",
         "described-as",
         "likened-to",
+        "contended",
+        "recounted",
+        "pledged-that",
     ],
 )
 def test_speakers_named_with_titles_descriptions_and_in_the_sentence(text, names, expected) -> None:  # type: ignore[no-untyped-def]
