@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from newslake.flows.locks import exclusive
 
@@ -172,7 +173,10 @@ def _start(folder: Path) -> LocalServer:
     raise ServerStartError(f"the local Prefect server did not answer within {START_SECONDS:.0f} s; see {log}")
 
 
-def _health(api_url: str, timeout: float) -> str:
+_Health = Literal["up", "slow", "down"]
+
+
+def _health(api_url: str, timeout: float) -> _Health:
     """Ask a Prefect server's health check: "up" when it answers 200, "slow" when it is there but does
     not answer in time (or fails with a server error), "down" when nothing listens there or what
     listens has no such page (another program on the port)."""
