@@ -147,6 +147,9 @@ def prefect_api(settings: Any) -> Iterator[None]:
     from newslake.flows.prefect_server import START_SECONDS
 
     if settings.run.prefect_server == "temporary":
+        from newslake.flows.temporary_server import use_temporary_server
+
+        use_temporary_server()  # out of reach of the terminal's Ctrl-C, its output in a log
         # Prefect gives its temporary server 20 s to answer, which a busy machine can exceed: the
         # run then failed before it started. The same wait as the shared server's, unless set.
         wait = (

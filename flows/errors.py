@@ -85,9 +85,11 @@ def explain_failure(exc: BaseException, where: object) -> str | None:
             "run's processes run, or that the S3 server is running"
         )
     if "Timed out while attempting to connect to ephemeral Prefect API server" in text:
+        from newslake.flows.temporary_server import log_path
+
         return (
-            "the temporary Prefect server did not answer in time (a busy machine?): run again, or use the shared"
-            ' one (run.prefect_server = "shared") or a server of your own (PREFECT_API_URL)'
+            f"the temporary Prefect server did not answer in time (its output: {log_path()}): run again, or use"
+            ' the shared one (run.prefect_server = "shared") or a server of your own (PREFECT_API_URL)'
         )
     if "database is locked" in text:
         return (

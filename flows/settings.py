@@ -164,7 +164,8 @@ class RunSettings(Section):
             "Where runs are recorded when no Prefect server is configured (PREFECT_API_URL or the Prefect "
             "profile): `shared` starts a local `prefect server start` on 127.0.0.1 once, in the background, "
             "and every later command reuses it (its UI shows the runs; `newslake ui --stop` stops it); "
-            "`temporary` lets Prefect start a temporary server for each command, which costs seconds each time."
+            "`temporary` starts Prefect's temporary server for each command, which costs seconds each time (its "
+            "output goes to `newslake-temporary-server.log` in PREFECT_HOME)."
         ),
     )
     keep_warm_minutes: float = Field(

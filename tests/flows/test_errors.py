@@ -126,11 +126,15 @@ def test_an_object_store_that_does_not_answer_is_explained() -> None:
     assert message is not None and "object store does not answer" in message
 
 
-def test_a_temporary_prefect_server_that_does_not_answer_in_time_is_explained() -> None:
-    from prefect.server.api.server import SubprocessASGIServer
+def test_a_temporary_prefect_server_that_does_not_answer_in_time_is_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
 
-    server = SubprocessASGIServer()
+    from newslake.flows.temporary_server import TemporaryServer, log_path
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    server = TemporaryServer()
     try:
         with temporary_settings(updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 0}):
             error = _raised(server.start)  # the real timeout, as a busy machine meets it
@@ -138,6 +142,7 @@ def test_a_temporary_prefect_server_that_does_not_answer_in_time_is_explained() 
         server.stop()
     message = explain_failure(error, "/data/lake")
     assert message is not None and "did not answer in time" in message and "run.prefect_server" in message
+    assert str(log_path()) in message and log_path().parent == tmp_path
 
 
 def test_a_temporary_prefect_server_is_given_two_minutes_to_answer(monkeypatch: pytest.MonkeyPatch) -> None:

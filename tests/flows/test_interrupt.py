@@ -118,6 +118,9 @@ def test_a_signal_stops_the_run_within_seconds_with_whole_batches_kept(
     try:
         helpers = _wait_for_a_loaded_batch(run, lake)
         assert helpers, "the run should have worker processes"
+        if not session_server:  # the temporary server is out of reach of the terminal's Ctrl-C
+            [server] = [pid for pid, command in _alive(helpers).items() if "prefect.server.api.server" in command]
+            assert os.getpgid(server) != run.pid
         stopped_at = time.monotonic()
         stop(run.pid)
         _, stderr = run.communicate(timeout=60)
