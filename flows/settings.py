@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.fields import FieldInfo
 
 from newslake.tasks.fetch import FetchPolicy
+from newslake.tasks.logins import remember_login
 from newslake.warehouse.lake import LakeLocation
 
 CONFIG_FILE = "newslake.toml"
@@ -58,6 +59,13 @@ class SourceConfig(BaseModel):
     max_items: int | None = Field(default=None, ge=1, description="Most items fetched per run; the rest wait.")
     language: str | None = Field(default=None, description="Expected ISO 639-1 language; others are quarantined.")
     allowed_hosts: tuple[str, ...] = Field(default=(), description="Hosts items may come from (any when empty).")
+
+    @field_validator("location")
+    @classmethod
+    def _without_login(cls, value: str) -> str:
+        # A login in the URL (https://user:password@host/...) is kept in memory for the fetcher; the
+        # source, which is stored, printed and sent to Prefect, holds the URL without it.
+        return remember_login(value)
 
     @field_validator("interval", mode="before")
     @classmethod

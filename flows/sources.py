@@ -20,6 +20,7 @@ from newslake.flows.settings import SourceConfig
 from newslake.tasks.discover import hash_bytes
 from newslake.tasks.feeds import parse_feed
 from newslake.tasks.fetch import Fetcher, FetchResult
+from newslake.tasks.logins import remember_login, split_login
 from newslake.tasks.records import FetchInfo, ListedItem, ListingError, RawDocument, Rejection
 from newslake.tasks.sitemaps import parse_sitemap
 from newslake.tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list
@@ -69,7 +70,7 @@ def adhoc_source(kind: str, location: str) -> SourceConfig:
     location (`feed:example.com/rss.xml`, `urls:/home/me/morning.txt`): readable, unique, and the same
     each time, so repeated one-off runs share state. Configured names cannot hold a colon, so the two
     never meet."""
-    name = f"{kind}:{re.sub(r'^[a-z]+://', '', location)}"
+    name = f"{kind}:{re.sub(r'^[a-z]+://', '', split_login(location)[0])}"
     return SourceConfig(name=name, kind=kind, location=location)  # type: ignore[arg-type]
 
 
@@ -249,10 +250,11 @@ def plan_items(
     listing shows a newer change date. Invalid URLs are refused; hosts outside allowed_hosts are skipped."""
     by_url: dict[str, ListedItem] = {}
     for item in items:
+        listed = remember_login(item.url)
         try:
-            url = normalize_url(item.url)
+            url = normalize_url(listed)
         except InvalidUrlError as exc:
-            poll.rejections.append(Rejection("", item.url, "listing", "invalid_url", str(exc)))
+            poll.rejections.append(Rejection("", listed, "listing", "invalid_url", str(exc)))
             continue
         by_url.setdefault(url, item)
     known = seen_urls(con, list(by_url))

@@ -305,6 +305,8 @@ def stop_warm_processes() -> int:
 
 
 def _accept(listener: socket.socket, runs: dict[int, socket.socket], closing: list[Any]) -> None:
+    from newslake.tasks.logins import without_logins  # loaded already: the warm process imported the run's modules
+
     conn, _ = listener.accept()
     fds: list[int] = []
     try:
@@ -330,7 +332,7 @@ def _accept(listener: socket.socket, runs: dict[int, socket.socket], closing: li
         conn.settimeout(None)
         conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
         runs[pid] = conn
-        _log(f"run {pid}: newslake {' '.join(request.get('argv', []))} in {request.get('cwd')}")
+        _log(f"run {pid}: newslake {without_logins(' '.join(request.get('argv', [])))} in {request.get('cwd')}")
     except (OSError, ValueError) as exc:
         _log(f"a caller's request failed: {exc}")
         conn.close()

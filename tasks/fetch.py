@@ -23,6 +23,8 @@ import httpx
 from protego import Protego
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
+from newslake.tasks.logins import login_for, remember_login
+
 # Headers kept with every fetch: enough to explain a document's provenance and to poll conditionally.
 RECORDED_HEADERS = (
     "content-type",
@@ -291,6 +293,7 @@ class Fetcher:
 
     def _fetch(self, url: str, etag: str | None, last_modified: str | None, body: _Body) -> FetchResult:
         started = datetime.now(UTC)
+        url = remember_login(url)  # sent with the requests to its origin; the result holds no login
         conditional = {}
         if etag:
             conditional["If-None-Match"] = etag
@@ -307,7 +310,7 @@ class Fetcher:
                 if reply.location is None:
                     return self._result(url, started, current, reply, attempts)
                 visited.append(current)
-                target = urljoin(current, reply.location)
+                target = remember_login(urljoin(current, reply.location))
                 if target in visited:
                     raise _RefusedError(
                         "redirect_loop", f"redirect loop: {' -> '.join([*visited, target])}", reply.status
@@ -418,7 +421,7 @@ class Fetcher:
         with self._host_slot(host):
             _deadline.at = time.monotonic() + timeout
             try:
-                with self._client.stream("GET", url, headers=dict(headers)) as response:
+                with self._client.stream("GET", url, headers=dict(headers), auth=login_for(url)) as response:
                     if body.into is not None:
                         return self._read(url, response, body.max_bytes, False, body.into)
                     return self._read(url, response, limit, check_type)

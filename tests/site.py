@@ -3,6 +3,7 @@ crawler meets (404, a 500 that recovers, a slow answer, a redirect loop, an over
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gzip
 import threading
@@ -61,6 +62,11 @@ class Page:
     drip: float = 0.0  # send the status line and headers one byte at a time, this many seconds apart
 
 
+def basic_authorization(user: str, password: str) -> str:
+    """Give back the Authorization header of an HTTP Basic login."""
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
 @dataclass
 class NewsSite:
     """The site's pages, editable while it runs, and a log of the requests it answered."""
@@ -69,6 +75,9 @@ class NewsSite:
     hits: Counter[str] = field(default_factory=Counter)
     conditional_hits: Counter[str] = field(default_factory=Counter)  # requests that sent If-None-Match
     user_agents: set[str] = field(default_factory=set)
+    # With a login (user name, password), every path answers 401 to a request without it (HTTP Basic).
+    login: tuple[str, str] | None = None
+    authorizations: set[str | None] = field(default_factory=set)  # the Authorization headers received
     base: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -147,7 +156,11 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                 if self.headers.get("If-None-Match"):
                     site.conditional_hits[path] += 1
                 site.user_agents.add(self.headers.get("User-Agent", ""))
+                given = self.headers.get("Authorization")
+                site.authorizations.add(given)
                 page = site.pages.get(path)
+            if site.login is not None and given != basic_authorization(*site.login):
+                return self._send(401, b"log in", "text/plain", extra={"WWW-Authenticate": 'Basic realm="news"'})
             if page is None:
                 return self._send(404, b"not found", "text/plain")
             if page.hold is not None:

@@ -168,6 +168,33 @@ def test_feed_and_sitemap_are_fetched_politely_and_incrementally(newslake: CliRu
     assert state["news-sitemap"]["schedule"] == "cron 0 2 * * *"
 
 
+def test_a_login_in_a_source_url_is_used_and_never_stored_printed_or_sent_to_prefect(
+    newslake: CliRunner, tmp_path, site, prefect_api
+):
+    site.login = ("alice", "s3cret-pw")
+    with_login = site.url("/feed.xml").replace("http://", "http://alice:s3cret-pw@")
+    write_config(tmp_path, source("news-feed", "feed", with_login))
+    told = newslake("run", "--no-progress")
+    again = newslake("run", "--feed", with_login, "--no-progress")  # a one-off source, named after its URL
+    listed = newslake("sources")
+
+    lake = tmp_path / "lake"
+    assert query(lake, "SELECT count(*) FROM articles") == [(4,)]  # pages 1-3 and the flaky one, fetched with it
+    assert site.authorizations == {"Basic YWxpY2U6czNjcmV0LXB3"}  # alice:s3cret-pw, on every request
+    for output in (told, again, listed):
+        assert "s3cret" not in output.stdout + output.stderr
+    assert "feed:127.0.0.1" in again.stderr and site.url("/feed.xml") in listed.stdout
+    tables = [t for (t,) in query(lake, "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake'")]
+    assert {"articles", "documents", "fetches", "seen_urls", "quarantine", "runs"} <= set(tables)
+    for table in tables:
+        assert "s3cret" not in repr(query(lake, f"SELECT * FROM {table}")), table
+    for path in lake.rglob("*"):
+        assert not path.is_file() or b"s3cret" not in path.read_bytes(), path
+    recent = prefect_filter(prefect_api, "flow_runs", {"sort": "EXPECTED_START_TIME_DESC", "limit": 200})
+    ours = [run for run in recent if site.url("/feed.xml") in json.dumps(run["parameters"])]
+    assert len(ours) == 2 and "s3cret" not in json.dumps(recent)
+
+
 def test_a_private_address_is_refused_unless_allowed(newslake: CliRunner, tmp_path, site):
     write_config(tmp_path, "", fetch=QUICK)
     feed = site.url("/feed.xml")

@@ -199,3 +199,32 @@ def test_a_server_dripping_its_headers_cannot_hold_a_fetch_past_the_timeout(site
         result = fetcher.fetch(site.url("/drip"))
     assert result.error == "timeout", result.detail
     assert time.monotonic() - started < 5
+
+
+def test_a_login_in_the_url_is_sent_to_its_origin_only_and_never_given_back(site):
+    from newslake.tasks.logins import forget_logins
+    from tests.site import basic_authorization
+
+    site.login = ("alice", "s3 cr@t")
+    written = site.url("/articles/1").replace("http://", "http://alice:s3%20cr%40t@")
+    try:
+        with serve_site() as other, Fetcher(policy()) as fetcher:
+            first = fetcher.fetch(written)
+            later = fetcher.fetch(site.url("/articles/2"))  # a page the feed lists: the same origin
+            elsewhere = fetcher.fetch(other.url("/articles/3"))
+            site.set("/away", "", status=302, location=other.url("/articles/4"))
+            redirected = fetcher.fetch(site.url("/away"))  # the login stays with its origin
+    finally:
+        forget_logins()
+    assert first.ok and later.ok and elsewhere.ok and redirected.ok
+    assert redirected.final_url == other.url("/articles/4") and other.hits["/articles/4"] == 1
+    assert first.url == first.final_url == site.url("/articles/1")  # what is stored holds no login
+    assert site.authorizations == {basic_authorization("alice", "s3 cr@t")}  # robots.txt asked with it too
+    assert other.authorizations == {None}
+
+
+def test_a_site_that_wants_a_login_is_refused_without_one(site):
+    site.login = ("alice", "s3cret")
+    with Fetcher(policy()) as fetcher:
+        result = fetcher.fetch(site.url("/articles/1"))
+    assert result.error == "http_401" and result.status == 401

@@ -1,0 +1,54 @@
+"""Logins written into source URLs: taken out of the URL, kept in memory for the same origin only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from newslake.tasks.logins import forget_logins, login_for, remember_login, split_login, without_logins
+
+
+@pytest.fixture(autouse=True)
+def no_logins() -> Iterator[None]:
+    forget_logins()
+    yield
+    forget_logins()
+
+
+@pytest.mark.parametrize(
+    ("url", "bare", "login"),
+    [
+        ("https://alice:s3cret@news.example/feed.xml", "https://news.example/feed.xml", ("alice", "s3cret")),
+        ("https://alice:p%40ss%3Aword@news.example:8443/a", "https://news.example:8443/a", ("alice", "p@ss:word")),
+        ("https://token@news.example/feed", "https://news.example/feed", ("token", "")),  # a name alone
+        ("https://a:b@c@news.example/x", "https://news.example/x", ("a", "b@c")),  # the last @ ends it
+        ("https://news.example/feed.xml?user=a@b", "https://news.example/feed.xml?user=a@b", None),
+        ("https://news.example/@handle", "https://news.example/@handle", None),
+        ("/home/me/urls@work.txt", "/home/me/urls@work.txt", None),  # a path, not a URL
+        ("ftp://a:b@files.example/x", "ftp://a:b@files.example/x", None),  # never fetched: left as it is
+        ("http://[ccpa-preferences]", "http://[ccpa-preferences]", None),  # cannot be split: left as it is
+    ],
+)
+def test_a_login_is_taken_out_of_a_url(url: str, bare: str, login: tuple[str, str] | None) -> None:
+    assert split_login(url) == (bare, login)
+
+
+def test_a_login_is_kept_for_its_origin_and_no_other() -> None:
+    assert remember_login("https://alice:s3cret@News.Example/feed.xml") == "https://News.Example/feed.xml"
+    for same in ("https://news.example/articles/1", "https://NEWS.example:443/robots.txt"):
+        assert login_for(same) == ("alice", "s3cret")
+    for other in ("http://news.example/a", "https://news.example:8443/a", "https://cdn.news.example/a"):
+        assert login_for(other) is None
+    assert remember_login("https://news.example/other") == "https://news.example/other"  # keeps the login
+    assert login_for("https://news.example/") == ("alice", "s3cret")
+    remember_login("https://bob:other@news.example/")  # the latest login for an origin is the one sent
+    assert login_for("https://news.example/") == ("bob", "other")
+
+
+def test_text_is_given_back_without_the_logins_of_its_urls() -> None:
+    command = "run --feed https://alice:s3cret@news.example/feed.xml --urls=http://a:b@x.example/u.txt seeds"
+    assert without_logins(command) == "run --feed https://news.example/feed.xml --urls=http://x.example/u.txt seeds"
+    assert without_logins("mail me@example.com, see https://example.com/@me") == (
+        "mail me@example.com, see https://example.com/@me"
+    )
