@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -77,17 +78,34 @@ SHARED_DIR_VARIABLE = "NEWSLAKE_TEST_SESSION_DIR"
 _OWNS_SHARED_DIR = pytest.StashKey[Path]()
 
 
+_EARLY_START = pytest.StashKey[threading.Thread]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if SHARED_DIR_VARIABLE not in os.environ:
         shared = Path(tempfile.mkdtemp(prefix="newslake-tests-"))
         os.environ[SHARED_DIR_VARIABLE] = str(shared)  # the xdist workers start after this and inherit it
         config.stash[_OWNS_SHARED_DIR] = shared
+        if getattr(config.option, "numprocesses", None) and not config.option.collectonly:
+            # Under xdist, the test processes start, import and collect for 10 s or more before their
+            # first test, which then waited as long again for the Prefect server: start it meanwhile.
+            early = threading.Thread(target=_start_early, args=(shared, config), name="prefect-server", daemon=True)
+            early.start()
+            config.stash[_EARLY_START] = early
+
+
+def _start_early(shared: Path, config: pytest.Config) -> None:
+    with contextlib.suppress(Exception):  # the first test that needs the server starts it, and says what failed
+        _ensure_prefect_server(shared, _prefect_template(config))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shared = config.stash.get(_OWNS_SHARED_DIR, None)
     if shared is None:
         return
+    early = config.stash.get(_EARLY_START, None)
+    if early is not None:
+        early.join(timeout=150)  # a server still starting is stopped once it has
     _stop_prefect_server(shared)
     os.environ.pop(SHARED_DIR_VARIABLE, None)
     shutil.rmtree(shared, ignore_errors=True)
@@ -191,15 +209,18 @@ def _alive(pid: int) -> bool:
 def prefect_api(request: pytest.FixtureRequest) -> Iterator[str]:
     """Give back the API URL of a real `prefect server` on 127.0.0.1, started by the first test process of
     the session that asks for it and shared by the others."""
-    shared = Path(os.environ[SHARED_DIR_VARIABLE])
+    yield _ensure_prefect_server(Path(os.environ[SHARED_DIR_VARIABLE]), _prefect_template(request.config))
+    _send_what_is_queued()
+
+
+def _ensure_prefect_server(shared: Path, template: Path | None) -> str:
+    """Give back the API URL of the session's Prefect server, started now if no process did yet."""
     record = shared / "prefect.json"
     with exclusive(shared / "prefect.lock"):
         if not record.exists():
-            template = _prefect_template(request.config)
             url, pid = _start_prefect_server(shared / "prefect-home", template)
             record.write_text(json.dumps({"url": url, "pid": pid}))
-    yield str(json.loads(record.read_text())["url"])
-    _send_what_is_queued()
+    return str(json.loads(record.read_text())["url"])
 
 
 @pytest.fixture(autouse=True)
