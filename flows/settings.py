@@ -11,12 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 from newslake.tasks.fetch import FetchPolicy
 from newslake.tasks.logins import remember_login
-from newslake.warehouse.lake import LakeLocation
+from newslake.warehouse.lake import LakeLocation, without_password
 
 CONFIG_FILE = "newslake.toml"
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
@@ -136,6 +136,12 @@ class LakeSettings(Section):
             "them and expires old snapshots, as `newslake maintain` does (`0`: only `newslake maintain`)."
         ),
     )
+
+    @field_serializer("catalog", when_used="json")
+    def _catalog_without_password(self, catalog: str | None) -> str | None:
+        # The settings' JSON is what the warehouse's `runs` rows and Prefect's record of a flow run's
+        # parameters keep: never the catalog's password. The run itself reads the model, not its JSON.
+        return without_password(catalog) if catalog else catalog
 
 
 class RunSettings(Section):

@@ -60,7 +60,7 @@ class LakeLocation:
         )
 
     def describe(self) -> str:
-        return f"catalog {_without_password(self.catalog)}, data files in {self.data_path}"
+        return f"catalog {without_password(self.catalog)}, data files in {self.data_path}"
 
     @property
     def shared(self) -> bool:
@@ -226,7 +226,7 @@ def _attach_failure(exc: duckdb.Error, location: LakeLocation, read_only: bool) 
     """Give back the error to raise for a failed ATTACH: one that says what to do when the cause is known."""
     text = str(exc)
     if "Unable to connect to Postgres" in text:
-        server = re.sub(r"^.*Unable to connect to Postgres at ", "", text.splitlines()[0])
+        server = without_password(re.sub(r"^.*Unable to connect to Postgres at ", "", text.splitlines()[0]))
         return LakeUnreachableError(
             f"the warehouse's PostgreSQL catalog does not answer ({server[:160]}): check the catalog string "
             "(host, port, dbname, user) and that the server is running"
@@ -242,8 +242,15 @@ def _attach_failure(exc: duckdb.Error, location: LakeLocation, read_only: bool) 
     return exc
 
 
-def _without_password(catalog: str) -> str:
-    return re.sub(r"(password\s*=\s*)\S+", r"\1***", catalog)
+# A catalog string's password, in either of libpq's forms: a keyword value (password=s3cret, or quoted,
+# password='a b\'c'), or the user information of a URI (postgresql://user:s3cret@host/db).
+_PASSWORD_VALUE = re.compile(r"(password\s*=\s*)(?:'(?:[^'\\]|\\.)*'|[^\s'\"]+)", re.IGNORECASE)
+_URI_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s\"]*:)[^@\s\"]*@", re.IGNORECASE)
+
+
+def without_password(catalog: str) -> str:
+    """Give back a catalog string, or a message quoting one, with its password written as ***."""
+    return _URI_PASSWORD.sub(r"\1***@", _PASSWORD_VALUE.sub(r"\1***", catalog))
 
 
 def write(con: duckdb.DuckDBPyConnection, work: Callable[[], T], token: bool = True) -> T:

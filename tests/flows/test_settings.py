@@ -133,3 +133,30 @@ def test_each_section_is_a_typed_model_and_fetch_builds_the_fetch_policy() -> No
     assert isinstance(settings, Settings) and settings.model_dump()["run"]["workers"] == 2
     with pytest.raises(KeyError, match=r"no setting run\.wokers"):
         resolve_settings(environ={}, overrides={"run.wokers": 1})
+
+
+def test_the_settings_json_kept_by_runs_and_prefect_holds_no_catalog_password() -> None:
+    from newslake.flows.settings import Settings
+
+    catalog = "postgres:dbname=news host=db user=newslake password=hunter2"
+    settings = Settings.model_validate({"lake": {"catalog": catalog, "data_path": "s3://bucket/news/"}})
+    assert (
+        settings.model_dump(mode="json")["lake"]["catalog"] == "postgres:dbname=news host=db user=newslake password=***"
+    )
+    assert "hunter2" not in settings.model_dump_json()
+    assert settings.location().catalog == catalog  # what the run connects with
+
+
+def test_a_login_in_a_sources_url_is_kept_out_of_its_settings(tmp_path: Path) -> None:
+    from newslake.tasks.logins import forget_logins, login_for
+
+    config = tmp_path / "newslake.toml"
+    config.write_text(
+        '[[sources]]\nname = "partner"\nkind = "feed"\nlocation = "https://alice:pw@feeds.example/x.xml"\n'
+    )
+    try:
+        settings = resolve_settings(config_file=config)
+        assert [s.location for s in settings.sources] == ["https://feeds.example/x.xml"]
+        assert login_for("https://feeds.example/") == ("alice", "pw")
+    finally:
+        forget_logins()

@@ -13,29 +13,44 @@ import pytest
 from newslake.warehouse.lake import LakeLocation
 from tests.conftest import BIN, SEEDS, CliRunner
 from tests.lakes import count_articles
-from tests.services import S3, Postgres, free_port, postgres_server
+from tests.services import S3, Postgres, free_port, postgres_server, prefect_filter
 from tests.site import article_html
 
 
-def test_a_catalog_server_that_does_not_answer_is_told_in_one_line(newslake: CliRunner) -> None:
-    catalog = f"postgres:dbname=lake host=127.0.0.1 port={free_port()} user=newslake"
+@pytest.mark.parametrize(
+    "connection",
+    [
+        "dbname=lake host=127.0.0.1 port={port} user=newslake password=hunter2",
+        "postgresql://newslake:hunter2@127.0.0.1:{port}/lake",
+    ],
+    ids=["keywords", "uri"],
+)
+def test_a_catalog_server_that_does_not_answer_is_told_in_one_line(newslake: CliRunner, connection: str) -> None:
+    catalog = "postgres:" + connection.format(port=free_port())
     result = newslake("sql", "--catalog", catalog, "--data-path", "s3://bucket/lake/", "SELECT 1", check=False)
     assert result.returncode == 1
     assert "PostgreSQL catalog does not answer" in result.stderr and "Connection refused" in result.stderr
+    assert "hunter2" not in result.stdout + result.stderr and "***" in result.stderr
 
 
 @pytest.mark.cluster
 @pytest.mark.slow
 def test_run_query_search_and_report_on_a_shared_warehouse(
-    newslake: CliRunner, postgres: Postgres, s3: S3, tmp_path: Path
+    newslake: CliRunner, postgres: Postgres, s3: S3, tmp_path: Path, prefect_api: str
 ) -> None:
     env = {
         **s3.environ,
-        "NEWSLAKE_CATALOG": postgres.catalog(postgres.new_database()),
+        # The test server trusts local connections: the password is never asked for, only carried.
+        "NEWSLAKE_CATALOG": postgres.catalog(postgres.new_database()) + " password=hunter2",
         "NEWSLAKE_DATA_PATH": f"s3://{s3.new_bucket()}/news/",
     }
     run = newslake("run", str(SEEDS), "--workers", "1", "--no-progress", env=env)
-    assert "postgres:dbname=" in run.stderr + run.stdout
+    assert "postgres:dbname=" in run.stderr + run.stdout and "hunter2" not in run.stderr + run.stdout
+    # Neither the warehouse's record of the run nor Prefect's keeps the catalog's password.
+    recorded = newslake("sql", "--format", "json", "SELECT * FROM runs", env=env).stdout
+    assert "password=***" in recorded and "hunter2" not in recorded
+    flow_runs = prefect_filter(prefect_api, "flow_runs", {"sort": "EXPECTED_START_TIME_DESC", "limit": 200})
+    assert "hunter2" not in json.dumps(flow_runs)
     first = newslake("sql", "--format", "json", "SELECT count(*) AS n FROM articles", env=env)
     assert json.loads(first.stdout) == [{"n": 2}]
     # Run again: nothing new, nothing duplicated.
