@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from newslake.warehouse.lake import LakeUnreachableError
+from newslake.warehouse.lake import LakeUnreachableError, without_password
 
 
 class ExpectedError(RuntimeError):
@@ -106,9 +106,11 @@ def explain_failure(exc: BaseException, where: object) -> str | None:
 
 
 def first_line(exc: BaseException) -> str:
-    """Give back the first line of an exception's message: enough for a warning on the console."""
+    """Give back the first line of an exception's message: enough for a warning on the console (and in
+    Prefect's logs). A catalog password the message quotes (DuckDB quotes the connection string of a
+    catalog it cannot reach) is written as ***."""
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return without_password(text.splitlines()[0]) if text else type(exc).__name__
 
 
 @contextmanager

@@ -67,6 +67,8 @@ def test_other_errors_keep_their_traceback() -> None:
     assert explain_failure(ValueError("a bug"), "/data/lake") is None
     assert explain_failure(ExpectedError("told already"), "/x") == "told already"
     assert first_line(RuntimeError("first\nsecond")) == "first"
+    quoted = RuntimeError('IO Error: Unable to connect to Postgres at "dbname=news password=hunter2": refused')
+    assert first_line(quoted) == 'IO Error: Unable to connect to Postgres at "dbname=news password=***": refused'
 
 
 @pytest.mark.slow
