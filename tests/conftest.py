@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from newslake.flows.locks import exclusive
+from newslake.tasks.logins import forget_logins
 from newslake.warehouse.lake import DUCKDB_CONFIG, LakeLocation
 from tests.cli import Outcome, invoke
 from tests.lakes import close_readers
@@ -228,6 +229,14 @@ def _close_kept_readers() -> Iterator[None]:
     """Close the read-only connections tests.lakes keeps for a test's queries once the test ends."""
     yield
     close_readers()
+
+
+@pytest.fixture(autouse=True)
+def _forget_logins() -> Iterator[None]:
+    """Forget the logins a test's source URLs left in this process (tasks.logins): a later test's site
+    may get the same port."""
+    yield
+    forget_logins()
 
 
 @pytest.fixture(scope="session")
