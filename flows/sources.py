@@ -20,10 +20,10 @@ from newslake.flows.settings import SourceConfig
 from newslake.tasks.discover import hash_bytes
 from newslake.tasks.feeds import parse_feed
 from newslake.tasks.fetch import Fetcher, FetchResult
-from newslake.tasks.logins import remember_login, split_login
+from newslake.tasks.logins import remember_login
 from newslake.tasks.records import FetchInfo, ListedItem, ListingError, RawDocument, Rejection
 from newslake.tasks.sitemaps import parse_sitemap
-from newslake.tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list
+from newslake.tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list, without_userinfo
 from newslake.warehouse.load import FetchPurpose, FetchRow
 from newslake.warehouse.sources import (
     ListedRow,
@@ -70,7 +70,7 @@ def adhoc_source(kind: str, location: str) -> SourceConfig:
     location (`feed:example.com/rss.xml`, `urls:/home/me/morning.txt`): readable, unique, and the same
     each time, so repeated one-off runs share state. Configured names cannot hold a colon, so the two
     never meet."""
-    name = f"{kind}:{re.sub(r'^[a-z]+://', '', split_login(location)[0])}"
+    name = f"{kind}:{re.sub(r'^[a-z]+://', '', without_userinfo(location))}"
     return SourceConfig(name=name, kind=kind, location=location)  # type: ignore[arg-type]
 
 

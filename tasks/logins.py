@@ -11,26 +11,12 @@ from __future__ import annotations
 
 import re
 import threading
-from urllib.parse import unquote, urlunsplit
 
-from newslake.tasks.urls import split_url
+from newslake.tasks.urls import split_url, split_userinfo
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _LOGINS: dict[tuple[str, str, int], tuple[str, str]] = {}  # origin -> (user name, password)
 _LOCK = threading.Lock()
-
-
-def split_login(url: str) -> tuple[str, tuple[str, str] | None]:
-    """Give back the URL without the login written into it, and that login (user name and password,
-    percent-decoded; the password is empty when only a name is given), or None when it holds none."""
-    parts = split_url(url)
-    if parts is None or "@" not in parts.netloc or parts.scheme.lower() not in _DEFAULT_PORTS:
-        return url, None
-    userinfo, host = parts.netloc.rsplit("@", 1)
-    user, _, password = userinfo.partition(":")
-    return urlunsplit(parts._replace(netloc=host)), (unquote(user), unquote(password))
-
-
 _WRITTEN_LOGIN = re.compile(r"(?i)\b(https?://)[^/?#\s@]+@")
 
 
@@ -41,8 +27,8 @@ def without_logins(text: str) -> str:
 
 def remember_login(url: str) -> str:
     """Give back the URL without its login, which is kept for every later request of this process to the
-    URL's origin. A URL without one is given back as it is, and changes nothing."""
-    bare, login = split_login(url)
+    URL's origin when that is http(s). A URL without one is given back as it is, and changes nothing."""
+    bare, login = split_userinfo(url)
     origin = _origin(bare)
     if login is not None and origin is not None:
         with _LOCK:

@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from urllib.parse import SplitResult, urldefrag, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urldefrag, urljoin, urlsplit, urlunsplit
 
 import courlan
 
@@ -27,13 +27,22 @@ def split_url(url: str) -> SplitResult | None:
     return parts
 
 
-def without_userinfo(url: str) -> str:
+def split_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
     """Give back a URL without the user name and password written into it ("https://user:secret@host/"
-    is "https://host/"): what an article shows its readers must not carry a login."""
+    is "https://host/"), and those two (percent-decoded; the password is empty when only a name is
+    given), or None when it holds none."""
     parts = split_url(url)
     if parts is None or "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+        return url, None
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    return urlunsplit(parts._replace(netloc=host)), (unquote(user), unquote(password))
+
+
+def without_userinfo(url: str) -> str:
+    """Give back a URL without the login written into it: what an article shows its readers, or a
+    source's name, must not carry one."""
+    return split_userinfo(url)[0]
 
 
 def join_url(base: str, target: str) -> str | None:

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from newslake.tasks.logins import forget_logins, login_for, remember_login, split_login, without_logins
+from newslake.tasks.logins import forget_logins, login_for, remember_login, without_logins
+from newslake.tasks.urls import split_userinfo
 
 
 @pytest.fixture(autouse=True)
@@ -26,12 +27,12 @@ def no_logins() -> Iterator[None]:
         ("https://news.example/feed.xml?user=a@b", "https://news.example/feed.xml?user=a@b", None),
         ("https://news.example/@handle", "https://news.example/@handle", None),
         ("/home/me/urls@work.txt", "/home/me/urls@work.txt", None),  # a path, not a URL
-        ("ftp://a:b@files.example/x", "ftp://a:b@files.example/x", None),  # never fetched: left as it is
+        ("ftp://a:b@files.example/x", "ftp://files.example/x", ("a", "b")),
         ("http://[ccpa-preferences]", "http://[ccpa-preferences]", None),  # cannot be split: left as it is
     ],
 )
 def test_a_login_is_taken_out_of_a_url(url: str, bare: str, login: tuple[str, str] | None) -> None:
-    assert split_login(url) == (bare, login)
+    assert split_userinfo(url) == (bare, login)
 
 
 def test_a_login_is_kept_for_its_origin_and_no_other() -> None:
@@ -44,6 +45,8 @@ def test_a_login_is_kept_for_its_origin_and_no_other() -> None:
     assert login_for("https://news.example/") == ("alice", "s3cret")
     remember_login("https://bob:other@news.example/")  # the latest login for an origin is the one sent
     assert login_for("https://news.example/") == ("bob", "other")
+    assert remember_login("ftp://a:b@files.example/x") == "ftp://files.example/x"  # never fetched: not kept
+    assert login_for("ftp://files.example/x") is None
 
 
 def test_text_is_given_back_without_the_logins_of_its_urls() -> None:
