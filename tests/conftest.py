@@ -208,8 +208,8 @@ def _alive(pid: int) -> bool:
 
 @pytest.fixture(scope="session")
 def prefect_api(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Give back the API URL of a real `prefect server` on 127.0.0.1, started by the first test process of
-    the session that asks for it and shared by the others."""
+    """Give back the API URL of a real `prefect server` on 127.0.0.1, shared by the session's test
+    processes: started as the session begins under xdist, else by the first test process that asks."""
     yield _ensure_prefect_server(Path(os.environ[SHARED_DIR_VARIABLE]), _prefect_template(request.config))
     _send_what_is_queued()
 
