@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import pytest
 
+from newslake.tasks.logins import forget_logins
 from newslake.warehouse.lake import LakeLocation
 from tests.conftest import BIN, CliRunner
 from tests.lakes import count_articles, query
@@ -177,11 +178,15 @@ def test_a_login_in_a_source_url_is_used_and_never_stored_printed_or_sent_to_pre
     told = newslake("run", "--no-progress")
     again = newslake("run", "--feed", with_login, "--no-progress")  # a one-off source, named after its URL
     listed = newslake("sources")
+    forget_logins()  # as a new process: a URL list's own lines carry the login
+    urls = tmp_path / "urls.txt"
+    urls.write_text(site.url("/articles/5").replace("http://", "http://alice:s3cret-pw@") + "\n")
+    from_list = newslake("run", "--urls", str(urls), "--no-progress")
 
     lake = tmp_path / "lake"
-    assert query(lake, "SELECT count(*) FROM articles") == [(4,)]  # pages 1-3 and the flaky one, fetched with it
+    assert query(lake, "SELECT count(*) FROM articles") == [(5,)]  # the feed's 1-3 and flaky one, the list's 5
     assert site.authorizations == {"Basic YWxpY2U6czNjcmV0LXB3"}  # alice:s3cret-pw, on every request
-    for output in (told, again, listed):
+    for output in (told, again, listed, from_list):
         assert "s3cret" not in output.stdout + output.stderr
     assert "feed:127.0.0.1" in again.stderr and site.url("/feed.xml") in listed.stdout
     tables = [t for (t,) in query(lake, "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake'")]
@@ -192,7 +197,7 @@ def test_a_login_in_a_source_url_is_used_and_never_stored_printed_or_sent_to_pre
         assert not path.is_file() or b"s3cret" not in path.read_bytes(), path
     recent = prefect_filter(prefect_api, "flow_runs", {"sort": "EXPECTED_START_TIME_DESC", "limit": 200})
     ours = [run for run in recent if site.url("/feed.xml") in json.dumps(run["parameters"])]
-    assert len(ours) == 2 and "s3cret" not in json.dumps(recent)
+    assert len(ours) == 3 and "s3cret" not in json.dumps(recent)
 
 
 def test_a_private_address_is_refused_unless_allowed(newslake: CliRunner, tmp_path, site):
