@@ -9,8 +9,6 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import SplitResult, unquote, urldefrag, urljoin, urlsplit, urlunsplit
 
-import courlan
-
 
 class InvalidUrlError(ValueError):
     """Raised when a string is not an absolute http(s) URL."""
@@ -73,6 +71,8 @@ def normalize_url(url: str) -> str:
         # HTTP clients percent-encode such a host and fail on it later, as if the name did not
         # resolve (a failure worth retrying); no such name exists.
         raise InvalidUrlError(f"not a valid URL: {url!r} (its host holds a character no host name has)")
+    import courlan  # 70-100 ms to import: not on the path of every command that reads its settings
+
     try:
         cleaned = courlan.normalize_url(candidate)
     except ValueError as exc:

@@ -137,7 +137,7 @@ def test_a_report_to_refresh_or_a_new_warehouse_goes_through_the_flow(copy: tupl
 @pytest.mark.slow
 def test_the_check_does_not_import_the_orchestrator_or_the_models() -> None:
     # Its point is to skip their start-up cost: importing the check must not pay it.
-    heavy = "{'prefect', 'spacy', 'great_expectations', 'ftfy'}"
+    heavy = "{'prefect', 'spacy', 'great_expectations', 'ftfy', 'courlan'}"
     code = f"import sys, newslake.flows.unchanged; print(sorted({heavy} & set(sys.modules)))"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]", found.stdout + found.stderr
