@@ -200,6 +200,20 @@ def test_a_login_in_a_source_url_is_used_and_never_stored_printed_or_sent_to_pre
     assert len(ours) == 3 and "s3cret" not in json.dumps(recent)
 
 
+def test_a_listing_refused_run_after_run_is_one_quarantine_row_until_it_reads(newslake: CliRunner, tmp_path, site):
+    feed_url, feed = site.url("/feed.xml"), site.pages["/feed.xml"]
+    write_config(tmp_path, source("news-feed", "feed", feed_url))
+    site.set("/feed.xml", "gone", status=404, content_type="text/plain")
+    for _ in range(2):
+        newslake("run", "--no-progress")
+    lake = tmp_path / "lake"
+    assert query(lake, "SELECT stage, reason, source_uri FROM quarantine") == [("listing", "http_404", feed_url)]
+    site.pages["/feed.xml"] = feed
+    newslake("run", "--no-progress")
+    assert query(lake, "SELECT count(*) FROM quarantine WHERE stage = 'listing'") == [(0,)]
+    assert query(lake, "SELECT count(*) FROM articles") == [(4,)]
+
+
 def test_a_private_address_is_refused_unless_allowed(newslake: CliRunner, tmp_path, site):
     write_config(tmp_path, "", fetch=QUICK)
     feed = site.url("/feed.xml")

@@ -53,6 +53,9 @@ WHERE doc_id IN (SELECT doc_id FROM staged_articles UNION ALL SELECT doc_id FROM
 -- A URL fetched again leaves quarantine for its earlier fetch failure (a new failure replaces it).
 DELETE FROM quarantine
 WHERE stage = 'fetch' AND source_uri IN (SELECT url FROM staged_fetches);
+-- A listing, or an item it lists, refused again replaces its earlier refusal rather than adding one per run.
+DELETE FROM quarantine
+WHERE stage = 'listing' AND source_uri IN (SELECT source_uri FROM staged_quarantine WHERE stage = 'listing');
 INSERT INTO quarantine BY NAME SELECT * FROM staged_quarantine;
 
 -- Quality results of the batch (a replayed batch, one redone after its worker died, replaces its own:

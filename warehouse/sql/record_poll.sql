@@ -8,6 +8,11 @@ INSERT INTO listing_validators BY NAME SELECT * FROM staged_validators;
 -- Fetches of the listings themselves.
 INSERT INTO fetches BY NAME SELECT * FROM staged_listing_fetches;
 
+-- A listing asked for again leaves quarantine for its earlier failure (a new failure is quarantined
+-- again by the run's listing batch).
+DELETE FROM quarantine
+WHERE stage = 'listing' AND source_uri IN (SELECT url FROM staged_listing_fetches);
+
 -- Items listed again with a newer change date, or retried: pending (or skipped) again.
 UPDATE seen_urls SET
     status = s.status,
