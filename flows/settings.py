@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serial
 from pydantic.fields import FieldInfo
 
 from newslake.tasks.fetch import FetchPolicy
-from newslake.tasks.logins import remember_login
+from newslake.tasks.logins import header_problem, remember_login
+from newslake.tasks.urls import split_userinfo
 from newslake.warehouse.lake import LakeLocation, without_password
 
 CONFIG_FILE = "newslake.toml"
@@ -59,6 +60,25 @@ class SourceConfig(BaseModel):
     max_items: int | None = Field(default=None, ge=1, description="Most items fetched per run; the rest wait.")
     language: str | None = Field(default=None, description="Expected ISO 639-1 language; others are quarantined.")
     allowed_hosts: tuple[str, ...] = Field(default=(), description="Hosts items may come from (any when empty).")
+    headers: dict[str, str] = Field(
+        default_factory=dict,
+        repr=False,  # a value may be written out in the file: no repr of the settings shows it
+        description=(
+            "HTTP headers sent with every request to the source's own site (scheme, host and port), e.g. "
+            '`{ Authorization = "Bearer ${FEED_TOKEN}" }`. `${NAME}` is read from the environment each time '
+            "the source is polled, so the secret need not be in the file. Never stored or printed."
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_authorization(cls, values: Any) -> Any:
+        # Checked before the login leaves the location: a source gives one or the other.
+        if isinstance(values, dict) and isinstance(values.get("headers"), dict):
+            own = any(str(name).lower() == "authorization" for name in values["headers"])
+            if own and split_userinfo(str(values.get("location", "")))[1] is not None:
+                raise ValueError("give a login in the URL or an Authorization header, not both")
+        return values
 
     @field_validator("location")
     @classmethod
@@ -82,6 +102,21 @@ class SourceConfig(BaseModel):
         if self.cron and self.interval:
             raise ValueError(f"source {self.name}: give cron or interval, not both")
         return self
+
+    @model_validator(mode="after")
+    def _headers_fit(self) -> SourceConfig:
+        if self.headers and not self.location.startswith(("http://", "https://")):
+            raise ValueError(f"source {self.name}: headers go only to a source fetched over http(s)")
+        for name, value in self.headers.items():
+            problem = header_problem(name, value)
+            if problem:
+                raise ValueError(f"source {self.name}: {problem}")
+        return self
+
+    @field_serializer("headers", when_used="json")
+    def _headers_without_values(self, headers: dict[str, str]) -> dict[str, str]:
+        # What the run records (its settings in `runs`, its parameters in Prefect) names the headers only.
+        return dict.fromkeys(headers, "***")
 
 
 class Section(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Iterator, Sequence
@@ -20,7 +21,7 @@ from newslake.flows.settings import SourceConfig
 from newslake.tasks.discover import hash_bytes
 from newslake.tasks.feeds import parse_feed
 from newslake.tasks.fetch import Fetcher, FetchResult
-from newslake.tasks.logins import remember_login
+from newslake.tasks.logins import SiteHeaders, UnsetVariableError, remember_login
 from newslake.tasks.records import FetchInfo, ListedItem, ListingError, RawDocument, Rejection
 from newslake.tasks.sitemaps import parse_sitemap
 from newslake.tasks.urls import InvalidUrlError, host_allowed, normalize_url, parse_url_list, without_userinfo
@@ -43,6 +44,7 @@ class PageTask:
 
     url: str
     source: str
+    site: SiteHeaders | None = None  # the source's own headers, for the pages on its origin
 
 
 @dataclass
@@ -74,6 +76,18 @@ def adhoc_source(kind: str, location: str) -> SourceConfig:
     return SourceConfig(name=name, kind=kind, location=location)  # type: ignore[arg-type]
 
 
+def site_headers(source: SourceConfig) -> SiteHeaders | None:
+    """Give back the source's own request headers, their `${NAME}`s read from this process's
+    environment now; raise ListingError when one names a variable that is not set."""
+    try:
+        return SiteHeaders.of_source(source.location, source.headers, os.environ)
+    except UnsetVariableError as exc:
+        raise ListingError(
+            "unset_variable",
+            f"{exc}: set it where newslake runs (for scheduled runs, in the environment of `newslake serve`)",
+        ) from exc
+
+
 def poll_source(
     con: duckdb.DuckDBPyConnection,
     fetcher: Fetcher,
@@ -88,8 +102,10 @@ def poll_source(
     poll = SourcePoll(datetime.now(UTC))
     fetches: list[FetchRow] = []
     validators: list[Validators] = []
+    site: SiteHeaders | None = None
     try:
-        listed = read_listing(con, fetcher, source, fetches, validators, poll)
+        site = site_headers(source)
+        listed = read_listing(con, fetcher, source, site, fetches, validators, poll)
     except ListingError as exc:
         poll.error = f"{exc.reason}: {exc.detail}"
         poll.rejections.append(Rejection("", source.location, "listing", exc.reason, exc.detail))
@@ -103,7 +119,7 @@ def poll_source(
     chosen = queue[:cap] if cap else queue
     claimed.update(chosen)
     poll.pending = len(queue) - len(chosen)
-    poll.pages = [PageTask(url, source.name) for url in chosen]
+    poll.pages = [PageTask(url, source.name, site) for url in chosen]
     record_poll(con, run_id, rows, validators, fetches)
     return poll
 
@@ -112,27 +128,28 @@ def read_listing(
     con: duckdb.DuckDBPyConnection,
     fetcher: Fetcher,
     source: SourceConfig,
+    site: SiteHeaders | None,
     fetches: list[FetchRow],
     validators: list[Validators],
     poll: SourcePoll,
 ) -> list[ListedItem]:
     """Give back the items a source lists now; an unchanged feed or sitemap (304) lists none."""
     if source.kind == "urls":
-        return [ListedItem(url) for url in parse_url_list(read_url_list(fetcher, source, fetches))]
+        return [ListedItem(url) for url in parse_url_list(read_url_list(fetcher, source, site, fetches))]
     known = listing_validators(con, source.name)
     if source.kind == "feed":
-        content = fetch_listing(fetcher, source, source.location, "feed", known, fetches, validators)
+        content = fetch_listing(fetcher, source, site, source.location, "feed", known, fetches, validators)
         if content is None:
             poll.not_modified = True
             return []
         return parse_feed(content)
-    return read_sitemaps(fetcher, source, known, fetches, validators, poll)
+    return read_sitemaps(fetcher, source, site, known, fetches, validators, poll)
 
 
-def read_url_list(fetcher: Fetcher, source: SourceConfig, fetches: list[FetchRow]) -> str:
+def read_url_list(fetcher: Fetcher, source: SourceConfig, site: SiteHeaders | None, fetches: list[FetchRow]) -> str:
     """Give back the text of a URL-list file, local or fetched."""
     if source.location.startswith(("http://", "https://")):
-        content = fetch_listing(fetcher, source, source.location, "urls", {}, fetches, [])
+        content = fetch_listing(fetcher, source, site, source.location, "urls", {}, fetches, [])
         return (content or b"").decode("utf-8", errors="replace")
     try:
         return Path(source.location).read_text(encoding="utf-8", errors="replace")
@@ -143,6 +160,7 @@ def read_url_list(fetcher: Fetcher, source: SourceConfig, fetches: list[FetchRow
 def read_sitemaps(
     fetcher: Fetcher,
     source: SourceConfig,
+    site: SiteHeaders | None,
     known: dict[str, tuple[str | None, str | None]],
     fetches: list[FetchRow],
     validators: list[Validators],
@@ -159,7 +177,7 @@ def read_sitemaps(
             continue
         visited.add(url)
         try:
-            content = fetch_listing(fetcher, source, url, "sitemap", known, fetches, validators)
+            content = fetch_listing(fetcher, source, site, url, "sitemap", known, fetches, validators)
             if content is None:
                 unchanged += 1
                 if url == source.location:
@@ -181,6 +199,7 @@ def read_sitemaps(
 def fetch_listing(
     fetcher: Fetcher,
     source: SourceConfig,
+    site: SiteHeaders | None,
     url: str,
     purpose: FetchPurpose,
     known: dict[str, tuple[str | None, str | None]],
@@ -189,7 +208,7 @@ def fetch_listing(
 ) -> bytes | None:
     """Give back a listing's bytes, or None when it answered 304; a failure raises ListingError."""
     etag, last_modified = known.get(url, (None, None))
-    result = fetcher.fetch(url, etag=etag, last_modified=last_modified)
+    result = fetcher.fetch(url, etag=etag, last_modified=last_modified, site=site)
     fetches.append(fetch_row(source.name, purpose, result))
     if result.error:
         raise ListingError(result.error, result.detail)
@@ -227,8 +246,16 @@ def download_archive(
     suffix = ".warc.gz" if source.location.split("?")[0].endswith(".gz") else ".warc"
     path = folder / f"{file_name(source.name)}{suffix}"
     etag, last_modified = known.get(source.location, (None, None))
+    try:
+        site = site_headers(source)
+    except ListingError as exc:  # told like a failed fetch, with no request made
+        result = FetchResult(source.location, datetime.now(UTC), error=exc.reason, detail=exc.detail)
+        refused = Rejection("", source.location, "listing", exc.reason, exc.detail)
+        return ArchiveDownload(source.name, None, fetch_row(source.name, "archive", result), rejection=refused)
     with path.open("wb") as out:
-        result = fetcher.download(source.location, out, max_bytes, timeout, etag=etag, last_modified=last_modified)
+        result = fetcher.download(
+            source.location, out, max_bytes, timeout, etag=etag, last_modified=last_modified, site=site
+        )
     size = path.stat().st_size
     row = replace(fetch_row(source.name, "archive", result), byte_size=size if result.ok_download else None)
     if result.error is not None or result.not_modified:
@@ -332,7 +359,7 @@ def fetch_pages(
     flight (the fetcher also limits each host)."""
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="fetch")
     try:
-        waiting = {pool.submit(fetcher.fetch, page.url): page for page in pages}
+        waiting = {pool.submit(fetcher.fetch, page.url, site=page.site): page for page in pages}
         batch: list[tuple[PageTask, FetchResult]] = []
         started = time.monotonic()
         while waiting:

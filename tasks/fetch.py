@@ -23,7 +23,7 @@ import httpx
 from protego import Protego
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
-from newslake.tasks.logins import login_for, remember_login
+from newslake.tasks.logins import SiteHeaders, login_for, remember_login
 
 # Headers kept with every fetch: enough to explain a document's provenance and to poll conditionally.
 RECORDED_HEADERS = (
@@ -273,9 +273,12 @@ class Fetcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-        """Give back the page at url after redirects; with validators, a 304 when it has not changed."""
-        return self._fetch(url, etag, last_modified, _Body())
+    def fetch(
+        self, url: str, etag: str | None = None, last_modified: str | None = None, site: SiteHeaders | None = None
+    ) -> FetchResult:
+        """Give back the page at url after redirects; with validators, a 304 when it has not changed.
+        A source's own headers (site) go with each request to the source's origin."""
+        return self._fetch(url, etag, last_modified, _Body(), site)
 
     def download(
         self,
@@ -285,13 +288,16 @@ class Fetcher:
         timeout: float,
         etag: str | None = None,
         last_modified: str | None = None,
+        site: SiteHeaders | None = None,
     ) -> FetchResult:
         """Stream the body at url (a web archive, of any media type) into a file, decoded, with the same
         guards as a page: addresses, robots.txt, redirects, retries. max_bytes and timeout replace the
         page limits; the result's content is None, and a 304 writes nothing."""
-        return self._fetch(url, etag, last_modified, _Body(into, max_bytes, timeout))
+        return self._fetch(url, etag, last_modified, _Body(into, max_bytes, timeout), site)
 
-    def _fetch(self, url: str, etag: str | None, last_modified: str | None, body: _Body) -> FetchResult:
+    def _fetch(
+        self, url: str, etag: str | None, last_modified: str | None, body: _Body, site: SiteHeaders | None
+    ) -> FetchResult:
         started = datetime.now(UTC)
         url = remember_login(url)  # sent with the requests to its origin; the result holds no login
         conditional = {}
@@ -304,8 +310,10 @@ class Fetcher:
         attempts = 0
         try:
             for _hop in range(self.policy.max_redirects + 1):
-                self._check_allowed(current)
-                reply, tries = self._get_with_retries(current, conditional, body=body)
+                own = site.applied_to(current) if site else {}
+                self._check_allowed(current, own)
+                headers = {**own, **conditional}
+                reply, tries = self._get_with_retries(current, headers, body=body)
                 attempts += tries
                 if reply.location is None:
                     return self._result(url, started, current, reply, attempts)
@@ -338,13 +346,15 @@ class Fetcher:
             attempts=attempts,
         )
 
-    def _check_allowed(self, url: str) -> None:
+    def _check_allowed(self, url: str, own: Mapping[str, str]) -> None:
+        """Refuse a URL newslake may not fetch: its scheme, or its site's robots.txt (asked for with the
+        source's own headers, `own`, as the site's pages are)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise _RefusedError("unsupported_scheme", f"only http and https URLs can be fetched: {url}")
         # The address itself is checked by the transport as each connection opens (_GuardedBackend).
         if self.policy.respect_robots and not parts.path.endswith("/robots.txt"):
-            robots = self._robots_for(f"{parts.scheme}://{parts.netloc}")
+            robots = self._robots_for(f"{parts.scheme}://{parts.netloc}", own)
             if robots is None:
                 raise _RefusedError(
                     "robots_unavailable",
@@ -353,17 +363,17 @@ class Fetcher:
             if not robots.can_fetch(url, self.policy.user_agent):
                 raise _RefusedError("robots_disallowed", f"robots.txt of {parts.netloc} disallows {parts.path or '/'}")
 
-    def _robots_for(self, origin: str) -> Protego | None:
+    def _robots_for(self, origin: str, own: Mapping[str, str]) -> Protego | None:
         with self._lock:
             lock = self._robots_locks.setdefault(origin, threading.Lock())
         with lock:
             if origin not in self._robots:
-                self._robots[origin] = self._read_robots(origin)
+                self._robots[origin] = self._read_robots(origin, own)
             return self._robots[origin]
 
-    def _read_robots(self, origin: str) -> Protego | None:
+    def _read_robots(self, origin: str, own: Mapping[str, str]) -> Protego | None:
         try:
-            reply, _ = self._get_with_retries(f"{origin}/robots.txt", {}, limit=_ROBOTS_MAX_BYTES, check_type=False)
+            reply, _ = self._get_with_retries(f"{origin}/robots.txt", own, limit=_ROBOTS_MAX_BYTES, check_type=False)
         except _RefusedError as exc:
             if exc.reason in ("blocked_address", "dns_error"):
                 raise  # the host itself is refused: say so, not that its robots.txt was unreadable
@@ -421,7 +431,10 @@ class Fetcher:
         with self._host_slot(host):
             _deadline.at = time.monotonic() + timeout
             try:
-                with self._client.stream("GET", url, headers=dict(headers), auth=login_for(url)) as response:
+                # A source's own Authorization header wins over a login kept for the same origin.
+                own = any(name.lower() == "authorization" for name in headers)
+                auth = None if own else login_for(url)
+                with self._client.stream("GET", url, headers=dict(headers), auth=auth) as response:
                     if body.into is not None:
                         return self._read(url, response, body.max_bytes, False, body.into)
                     return self._read(url, response, limit, check_type)

@@ -78,6 +78,9 @@ class NewsSite:
     # With a login (user name, password), every path answers 401 to a request without it (HTTP Basic).
     login: tuple[str, str] | None = None
     authorizations: set[str | None] = field(default_factory=set)  # the Authorization headers received
+    # Headers every path wants (a token): a request without them answers 401.
+    required: dict[str, str] = field(default_factory=dict)
+    received: list[dict[str, str]] = field(default_factory=list)  # each request's headers, names in lower case
     base: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -158,9 +161,12 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                 site.user_agents.add(self.headers.get("User-Agent", ""))
                 given = self.headers.get("Authorization")
                 site.authorizations.add(given)
+                site.received.append({name.lower(): value for name, value in self.headers.items()})
                 page = site.pages.get(path)
             if site.login is not None and given != basic_authorization(*site.login):
                 return self._send(401, b"log in", "text/plain", extra={"WWW-Authenticate": 'Basic realm="news"'})
+            if any(self.headers.get(name) != value for name, value in site.required.items()):
+                return self._send(401, b"a token is needed", "text/plain")
             if page is None:
                 return self._send(404, b"not found", "text/plain")
             if page.hold is not None:

@@ -80,6 +80,9 @@ def test_sources_and_fetch_settings_from_the_config_file(tmp_path: Path) -> None
         settings.source("nope")
 
 
+_FEED = '[[sources]]\nname = "a"\nkind = "feed"\nlocation = "https://feeds.example/x.xml"\n'
+
+
 @pytest.mark.parametrize(
     ("sources", "message"),
     [
@@ -92,6 +95,11 @@ def test_sources_and_fetch_settings_from_the_config_file(tmp_path: Path) -> None
             "unique",
         ),
         ('[[sources]]\nname = "has space"\nkind = "feed"\nlocation = "x"\n', "name"),
+        (_FEED + 'headers = { "User-Agent" = "me" }\n', "set by the fetcher itself"),
+        (_FEED + 'headers = { "X Key" = "v" }\n', "not an HTTP header name"),
+        (_FEED + 'headers = { X-Key = "${not a name}" }\n', "not an environment variable"),
+        (_FEED.replace("https://", "https://alice:pw@") + "headers = { Authorization = 'Bearer t' }\n", "not both"),
+        ('[[sources]]\nname = "a"\nkind = "folder"\nlocation = "/tmp/x"\nheaders = { X-Key = "v" }\n', "http"),
     ],
 )
 def test_bad_sources_say_what_is_wrong(tmp_path: Path, sources: str, message: str) -> None:
@@ -160,3 +168,13 @@ def test_a_login_in_a_sources_url_is_kept_out_of_its_settings(tmp_path: Path) ->
         assert login_for("https://feeds.example/") == ("alice", "pw")
     finally:
         forget_logins()
+
+
+def test_a_sources_headers_are_kept_as_written_and_recorded_by_name_only(tmp_path: Path) -> None:
+    config = tmp_path / "newslake.toml"
+    config.write_text(_FEED + 'headers = { Authorization = "Bearer ${WIRE_TOKEN}", X-Key = "written-s3cret" }\n')
+    settings = resolve_settings(config_file=config, environ={})  # the variable is read when the source is polled
+    feed = settings.source("a")
+    assert feed.headers == {"Authorization": "Bearer ${WIRE_TOKEN}", "X-Key": "written-s3cret"}
+    assert settings.model_dump(mode="json")["sources"][0]["headers"] == {"Authorization": "***", "X-Key": "***"}
+    assert "s3cret" not in settings.model_dump_json() and "s3cret" not in repr(settings)

@@ -200,6 +200,42 @@ def test_a_login_in_a_source_url_is_used_and_never_stored_printed_or_sent_to_pre
     assert len(ours) == 3 and "s3cret" not in json.dumps(recent)
 
 
+def test_a_sources_own_headers_take_their_secret_from_the_environment_and_keep_it(
+    newslake: CliRunner, tmp_path, site, prefect_api
+):
+    site.required = {"X-Api-Key": "k3y-from-env"}
+    keyed = source("keyed-feed", "feed", site.url("/feed.xml")) + 'headers = { X-Api-Key = "${NEWS_KEY}" }\n'
+    with serve_site() as open_site:
+        urls = tmp_path / "urls.txt"
+        urls.write_text(open_site.url("/articles/7") + "\n")
+        open_site.set("/articles/7", article_html(11))
+        write_config(tmp_path, keyed + source("open-list", "urls", str(urls)))
+        unset = newslake("run", "--no-progress", check=False, env={"NEWS_KEY": None})
+        lake = tmp_path / "lake"
+        # The source whose variable is not set fails alone, in a line that says what to set.
+        assert unset.returncode == 0 and "Traceback" not in unset.stderr
+        assert "NEWS_KEY" in unset.stdout + unset.stderr and "newslake serve" in unset.stdout + unset.stderr
+        assert query(lake, "SELECT stage, reason FROM quarantine") == [("listing", "unset_variable")]
+        assert query(lake, "SELECT source_uri FROM articles") == [(open_site.url("/articles/7"),)]
+        assert site.hits["/feed.xml"] == 0
+
+        told = newslake("run", "--no-progress", env={"NEWS_KEY": "k3y-from-env"})
+        listed = newslake("sources")
+    assert query(lake, "SELECT count(*) FROM articles") == [(5,)]  # the feed's 1-3 and flaky one, the list's 7
+    assert "unset_variable" not in repr(query(lake, "SELECT reason FROM quarantine"))  # released by the poll
+    assert {r.get("x-api-key") for r in site.received} == {"k3y-from-env"}  # robots.txt, the feed, its pages
+    assert not any("x-api-key" in r for r in open_site.received)
+    for output in (unset, told, listed):
+        assert "k3y" not in output.stdout + output.stderr
+    tables = [t for (t,) in query(lake, "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake'")]
+    for table in tables:
+        assert "k3y" not in repr(query(lake, f"SELECT * FROM {table}")), table
+    for path in lake.rglob("*"):
+        assert not path.is_file() or b"k3y" not in path.read_bytes(), path
+    recent = prefect_filter(prefect_api, "flow_runs", {"sort": "EXPECTED_START_TIME_DESC", "limit": 200})
+    assert any("keyed-feed" in json.dumps(run["parameters"]) for run in recent) and "k3y" not in json.dumps(recent)
+
+
 def test_a_listing_refused_run_after_run_is_one_quarantine_row_until_it_reads(newslake: CliRunner, tmp_path, site):
     feed_url, feed = site.url("/feed.xml"), site.pages["/feed.xml"]
     write_config(tmp_path, source("news-feed", "feed", feed_url))

@@ -223,6 +223,51 @@ def test_a_login_in_the_url_is_sent_to_its_origin_only_and_never_given_back(site
     assert other.authorizations == {None}
 
 
+def test_a_sources_own_headers_go_to_its_origin_only(site):
+    from newslake.tasks.logins import SiteHeaders
+
+    site.required = {"X-Api-Key": "k3y-value"}
+    own = SiteHeaders.of_source(site.url("/feed.xml"), {"X-Api-Key": "${FEED_KEY}"}, {"FEED_KEY": "k3y-value"})
+    with serve_site() as other, Fetcher(policy()) as fetcher:
+        without = fetcher.fetch(site.url("/articles/1"))
+        listed = fetcher.fetch(site.url("/articles/2"), site=own)
+        elsewhere = fetcher.fetch(other.url("/articles/3"), site=own)  # a page the source lists on another host
+        site.set("/away", "", status=302, location=other.url("/articles/4"))
+        redirected = fetcher.fetch(site.url("/away"), site=own)
+    assert without.error == "http_401"
+    assert listed.ok and elsewhere.ok and redirected.ok and other.hits["/articles/4"] == 1
+    # robots.txt and the first page were asked for without the source's headers; its own requests carried them.
+    assert [r.get("x-api-key") for r in site.received] == [None, None, "k3y-value", "k3y-value"]
+    assert other.hits["/robots.txt"] == 1 and len(other.received) == 3
+    assert not any("x-api-key" in r for r in other.received)
+    assert "k3y" not in repr(own) and "k3y" not in repr([listed, redirected])
+
+
+def test_robots_txt_is_asked_for_with_the_sources_own_headers(site):
+    from newslake.tasks.logins import SiteHeaders
+
+    site.required = {"X-Api-Key": "k"}
+    site.set("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    own = SiteHeaders.of_source(site.url("/"), {"X-Api-Key": "k"}, {})
+    with Fetcher(policy()) as fetcher:
+        refused = fetcher.fetch(site.url("/private/1"), site=own)
+    assert refused.error == "robots_disallowed"  # without the header its robots.txt answers 401: all allowed
+
+
+def test_a_sources_authorization_header_wins_over_a_login_kept_for_its_origin(site):
+    from newslake.tasks.logins import SiteHeaders, forget_logins, remember_login
+
+    site.required = {"Authorization": "Bearer t0ken"}
+    remember_login(site.url("/").replace("http://", "http://alice:pw@"))
+    own = SiteHeaders.of_source(site.url("/"), {"Authorization": "Bearer ${TOKEN}"}, {"TOKEN": "t0ken"})
+    try:
+        with Fetcher(policy()) as fetcher:
+            result = fetcher.fetch(site.url("/articles/1"), site=own)
+    finally:
+        forget_logins()
+    assert result.ok and site.authorizations == {"Bearer t0ken"}
+
+
 def test_a_site_that_wants_a_login_is_refused_without_one(site):
     site.login = ("alice", "s3cret")
     with Fetcher(policy()) as fetcher:

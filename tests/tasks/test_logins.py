@@ -1,4 +1,4 @@
-"""Logins written into source URLs: taken out of the URL, kept in memory for the same origin only."""
+"""Logins written into source URLs and a source's own headers: kept in memory, for the same origin only."""
 
 from __future__ import annotations
 
@@ -6,7 +6,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from newslake.tasks.logins import forget_logins, login_for, remember_login, without_logins
+from newslake.tasks.logins import (
+    SiteHeaders,
+    UnsetVariableError,
+    expand_variables,
+    forget_logins,
+    header_problem,
+    login_for,
+    remember_login,
+    without_logins,
+)
 from newslake.tasks.urls import split_userinfo
 
 
@@ -55,3 +64,42 @@ def test_text_is_given_back_without_the_logins_of_its_urls() -> None:
     assert without_logins("mail me@example.com, see https://example.com/@me") == (
         "mail me@example.com, see https://example.com/@me"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("Authorization", "Bearer ${FEED_TOKEN}", None),
+        ("X-Api-Key", "plain $dollar and ${A_1}", None),
+        ("Cookie", "session=abc", None),
+        ("X Key", "v", "is not an HTTP header name"),
+        ("", "v", "is not an HTTP header name"),
+        ("User-Agent", "me", "set by the fetcher itself"),
+        ("if-none-match", "x", "set by the fetcher itself"),
+        ("Accept-Encoding", "br", "set by the fetcher itself"),
+        ("X-Key", "a\r\nInjected: 1", "cannot hold line breaks"),
+        ("X-Key", "${1ST}", "is not an environment variable's name"),
+        ("X-Key", "${}", "is not an environment variable's name"),
+    ],
+)
+def test_a_header_as_written_is_checked(name, value, problem):
+    found = header_problem(name, value)
+    assert found is None if problem is None else problem in (found or "")
+
+
+def test_variables_are_read_from_the_environment_given():
+    environ = {"TOKEN": "t0k", "EMPTY": ""}
+    assert expand_variables("A", "Bearer ${TOKEN}${EMPTY}; $TOKEN", environ) == "Bearer t0k; $TOKEN"
+    with pytest.raises(UnsetVariableError, match=r"header A names \$\{MISSING\}, which is not set"):
+        expand_variables("A", "${TOKEN} ${MISSING}", environ)
+
+
+def test_a_sources_headers_apply_to_its_origin_only():
+    own = SiteHeaders.of_source("https://feeds.example.com/a.xml", {"X-Key": "${K}"}, {"K": "s3cret"})
+    assert own is not None
+    assert own.applied_to("https://FEEDS.example.com:443/story?id=1") == {"X-Key": "s3cret"}
+    for other in ("http://feeds.example.com/a", "https://feeds.example.com:8443/a", "https://example.com/a", "nope"):
+        assert own.applied_to(other) == {}, other
+    assert "s3cret" not in repr(own) and "s3cret" not in str(own) and "X-Key" in repr(own)
+    assert SiteHeaders.of_source("https://feeds.example.com/a.xml", {}, {}) is None
+    assert SiteHeaders.of_source("/home/me/list.txt", {"X-Key": "v"}, {}) is None
