@@ -525,7 +525,7 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
     check_prefect_server(str(get_current_settings().api.url))
     settings = load_settings(path, lake)
     from newslake.flows.errors import prefect_server_gone
-    from newslake.flows.schedule import scheduled_sources, serve_sources
+    from newslake.flows.schedule import drop_removed_sources, scheduled_sources, serve_sources
 
     try:
         chosen = scheduled_sources(settings, list(source_names))
@@ -537,6 +537,8 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
         os.environ["NEWSLAKE_LAKE"] = str(lake.resolve())  # scheduled runs resolve their settings themselves
     for key, value in click.get_current_context().meta.get("newslake.overrides", {}).items():
         os.environ[CONFIG_KEYS[key]] = str(value)  # --catalog and --data-path, likewise
+    for name in drop_removed_sources(path, {source.name for source in settings.sources}):
+        click.echo(f"newslake: source {name} is no longer in {path}: its deployment and schedule are removed", err=True)
     for source in chosen:
         when = f"cron {source.cron}" if source.cron else f"every {source.interval:g} s"
         click.echo(f"newslake: serving {source.name} ({source.kind}, {when})", err=True)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import signal
 import threading
+from collections.abc import Collection
 from datetime import timedelta
 from pathlib import Path
 from types import FrameType
@@ -15,6 +16,7 @@ from uuid import UUID
 from prefect import flow, get_client
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.objects import StateType
+from prefect.client.schemas.responses import DeploymentResponse
 from prefect.deployments.runner import RunnerDeployment
 from prefect.events.actions import ChangeFlowRunState
 from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
@@ -129,6 +131,46 @@ async def keep_silent_run_automations(client: PrefectClient, deployments: dict[s
         )
         return False
     return True
+
+
+async def remove_dropped_deployments(
+    client: PrefectClient, config_file: Path, configured: Collection[str]
+) -> list[str]:
+    """Delete the deployments that `newslake serve` of this config file made for sources the file no
+    longer has, with their silent-run automations; give back those sources' names. A source taken out
+    of the file otherwise kept a paused deployment in the Prefect UI for good. Deployments of other
+    config files, and of sources still in this one (with a schedule or not), are left as they are."""
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    ours = FlowFilter(name=FlowFilterName(any_=[ingest_source.name]))
+    wanted = str(config_file.resolve())
+    found: list[DeploymentResponse] = []
+    page = 200
+    while True:
+        batch = await client.read_deployments(flow_filter=ours, limit=page, offset=len(found))
+        found += batch
+        if len(batch) < page:
+            break
+    removed = []
+    for deployment in found:
+        source = (deployment.parameters or {}).get("source")
+        if (deployment.parameters or {}).get("config_file") != wanted or source in configured:
+            continue
+        await client.delete_deployment(deployment.id)
+        for automation in await client.read_automations_by_name(silent_runs_name(str(source))):
+            await client.delete_automation(automation.id)
+        removed.append(str(source))
+    return sorted(removed)
+
+
+def drop_removed_sources(config_file: Path, configured: Collection[str]) -> list[str]:
+    """Run remove_dropped_deployments against the Prefect server this process is set to use."""
+
+    async def remove() -> list[str]:
+        async with get_client() as client:
+            return await remove_dropped_deployments(client, config_file, configured)
+
+    return asyncio.run(remove())
 
 
 def scheduled_sources(settings: Settings, names: list[str] | None = None) -> list[SourceConfig]:

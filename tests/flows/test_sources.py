@@ -573,6 +573,43 @@ def test_serve_keeps_one_silent_run_automation_per_source_for_its_heartbeats(pre
     assert sorted(a["trigger"]["within"] for a in prefect_filter(prefect_api, "automations", names)) == [270, 270]
 
 
+def test_serve_removes_the_deployments_of_sources_taken_out_of_its_config_file(prefect_api, tmp_path):
+    import asyncio
+
+    from prefect import get_client
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from newslake.flows.schedule import (
+        drop_removed_sources,
+        keep_silent_run_automations,
+        silent_runs_name,
+        source_deployment,
+    )
+    from newslake.flows.settings import SourceConfig
+
+    ours, theirs = tmp_path / "newslake.toml", tmp_path / "other" / "newslake.toml"
+    names = {"dropped-feed": ours, "kept-feed": ours, "unscheduled-feed": ours, "other-projects-feed": theirs}
+    automations = {"automations": {"name": {"any_": [silent_runs_name(name) for name in names]}}}
+    with temporary_settings(updates={PREFECT_API_URL: prefect_api, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 30}):
+        made = {}
+        for name, config in names.items():
+            feed = SourceConfig(name=name, kind="feed", location="https://news.example/feed.xml", interval=3600)
+            made[name] = source_deployment(feed, config).apply()
+
+        async def keep() -> None:
+            async with get_client() as client:
+                await keep_silent_run_automations(client, made)
+
+        asyncio.run(keep())
+        # The file now has kept-feed (scheduled) and unscheduled-feed (no schedule: still served by name).
+        removed = drop_removed_sources(ours, {"kept-feed", "unscheduled-feed"})
+        again = drop_removed_sources(ours, {"kept-feed", "unscheduled-feed"})
+    assert (removed, again) == (["dropped-feed"], [])
+    assert [paused(prefect_api, name) is not None for name in names] == [False, True, True, True]
+    left = {a["name"] for a in prefect_filter(prefect_api, "automations", automations)}
+    assert left == {silent_runs_name(name) for name in names if name != "dropped-feed"}
+
+
 @pytest.mark.slow
 def test_a_run_whose_serve_is_killed_outright_is_crashed_and_the_next_serve_runs_the_source(
     prefect_api, tmp_path, site
