@@ -524,7 +524,7 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
         )
     check_prefect_server(str(get_current_settings().api.url))
     settings = load_settings(path, lake)
-    from newslake.flows.errors import prefect_server_gone
+    from newslake.flows.errors import first_line, prefect_server_gone
     from newslake.flows.schedule import drop_removed_sources, scheduled_sources, serve_sources
 
     try:
@@ -537,7 +537,12 @@ def serve(lake: Path | None, config_file: Path | None, source_names: Sequence[st
         os.environ["NEWSLAKE_LAKE"] = str(lake.resolve())  # scheduled runs resolve their settings themselves
     for key, value in click.get_current_context().meta.get("newslake.overrides", {}).items():
         os.environ[CONFIG_KEYS[key]] = str(value)  # --catalog and --data-path, likewise
-    for name in drop_removed_sources(path, {source.name for source in settings.sources}):
+    try:
+        dropped = drop_removed_sources(path, {source.name for source in settings.sources})
+    except Exception as exc:  # serving goes on: what is left is a paused deployment
+        click.echo(f"newslake: could not look for deployments of removed sources ({first_line(exc)})", err=True)
+        dropped = []
+    for name in dropped:
         click.echo(f"newslake: source {name} is no longer in {path}: its deployment and schedule are removed", err=True)
     for source in chosen:
         when = f"cron {source.cron}" if source.cron else f"every {source.interval:g} s"
