@@ -815,14 +815,23 @@ def search(
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet", show_default=True)
 @click.option("--to", "target", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only rows of this day or later.")
-def export(lake: Path | None, config_file: Path | None, fmt: str, target: Path, since: datetime | None) -> None:
+@click.option(
+    "--escape-formulas",
+    is_flag=True,
+    help="CSV for spreadsheets: text starting with =, +, -, @ (a formula to Excel) is written with a leading '.",
+)
+def export(
+    lake: Path | None, config_file: Path | None, fmt: str, target: Path, since: datetime | None, escape_formulas: bool
+) -> None:
     """Write every table and view to a folder, atomically: Parquet partitioned by day, CSV or JSON lines."""
+    if escape_formulas and fmt != "csv":
+        raise click.UsageError("--escape-formulas goes with --format csv: Parquet and JSON lines keep values exact")
     settings = load_settings(config_file, lake)
     from newslake.warehouse.export import export_lake
 
     con = open_reader(settings)
     try:
-        written = export_lake(con, target, fmt, since.date() if since else None)
+        written = export_lake(con, target, fmt, since.date() if since else None, escape_formulas)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from newslake.warehouse.lake import sql_literal, transaction
+from newslake.warehouse.lake import sql_identifier, sql_literal, transaction
 from newslake.warehouse.migrate import table_names, view_names
 
 FORMATS = ("parquet", "csv", "jsonl")
@@ -47,19 +47,26 @@ class ExportedTable:
     partitioned: bool
 
 
-def export_lake(con: duckdb.DuckDBPyConnection, target: Path, fmt: str, since: date | None) -> list[ExportedTable]:
-    """Write every table and view to target in the format; give back what was written."""
+def export_lake(
+    con: duckdb.DuckDBPyConnection, target: Path, fmt: str, since: date | None, escape_formulas: bool = False
+) -> list[ExportedTable]:
+    """Write every table and view to target in the format; give back what was written. With
+    escape_formulas (CSV only), a text value a spreadsheet would take for a formula is written as text
+    (`_formulas_escaped`)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if escape_formulas and fmt != "csv":
+        raise ValueError("escaping formulas is for CSV: Parquet and JSON lines keep values exact")
     target = target.expanduser().resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
     building.mkdir()
     try:
         with transaction(con):  # one snapshot for every table
-            written = [_export_one(con, name, building, fmt, since) for name in exported_names()]
+            written = [_export_one(con, name, building, fmt, since, escape_formulas) for name in exported_names()]
         manifest = {
             "format": fmt,
+            "formulas_escaped": escape_formulas,
             "since": since.isoformat() if since else None,
             "exported_at": datetime.now(UTC).isoformat(),
             "tables": {t.name: {"rows": t.rows, "partitioned_by_day": t.partitioned} for t in written},
@@ -76,11 +83,15 @@ def exported_names() -> list[str]:
     return [t for t in table_names() if t not in _NOT_EXPORTED] + view_names()
 
 
-def _export_one(con: duckdb.DuckDBPyConnection, name: str, folder: Path, fmt: str, since: date | None) -> ExportedTable:
+def _export_one(
+    con: duckdb.DuckDBPyConnection, name: str, folder: Path, fmt: str, since: date | None, escape_formulas: bool
+) -> ExportedTable:
     query, partitioned = _select(name)
     params = {"since": since} if partitioned else {}
     if partitioned:
         query = f"SELECT * FROM ({query}) WHERE $since IS NULL OR day >= $since"
+    if escape_formulas:
+        query = _formulas_escaped(con, query, params)
     if fmt == "parquet":
         (folder / name).mkdir()
         out, options = (
@@ -98,6 +109,26 @@ def _export_one(con: duckdb.DuckDBPyConnection, name: str, folder: Path, fmt: st
         empty = f"COPY ({query} LIMIT 0) TO {sql_literal(folder / name / 'data_0.parquet')} (FORMAT parquet)"
         con.execute(empty, params)
     return ExportedTable(name, rows, partitioned)
+
+
+# What a spreadsheet takes for the start of a formula: =, +, -, @, a tab or a carriage return.
+_FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def _formulas_escaped(con: duckdb.DuckDBPyConnection, query: str, params: dict[str, date | None]) -> str:
+    """Give back the query with each text value that starts as a formula prefixed with an apostrophe,
+    which spreadsheets show as text: titles, quotes and URLs come from pages anyone can write (CSV
+    injection, as OWASP describes it)."""
+    columns = [(str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE ({query})", params).fetchall()]
+    pattern = sql_literal(_FORMULA_START)
+    escaped = [
+        f"CASE WHEN regexp_matches({q}, {pattern}) THEN concat(chr(39), {q}) ELSE {q} END AS {q}"
+        if column_type == "VARCHAR"
+        else q
+        for column, column_type in columns
+        for q in [sql_identifier(column)]
+    ]
+    return f"SELECT {', '.join(escaped)} FROM ({query})"
 
 
 def _select(name: str) -> tuple[str, bool]:

@@ -314,6 +314,11 @@ def sql_literal(value: str | Path) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def sql_identifier(name: str) -> str:
+    """Give back a name quoted as a SQL identifier (a column read from a query's description)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def execute_staged(con: duckdb.DuckDBPyConnection, sql: str, tables: Mapping[str, pa.Table]) -> None:
     """Run the statements of sql in order, each one only when a staged table it reads has rows.
 

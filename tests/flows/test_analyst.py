@@ -112,6 +112,15 @@ def test_csv_and_jsonl_exports_hold_every_row(newslake: CliRunner, seed_lake: Pa
         assert rows == counts[table], table
 
 
+def test_an_export_for_spreadsheets_escapes_formulas_in_csv_only(newslake: CliRunner, seed_lake: Path, tmp_path: Path):
+    out = tmp_path / "csv"
+    newslake("export", "--lake", str(seed_lake), "--to", str(out), "--format", "csv", "--escape-formulas")
+    assert json.loads((out / "_manifest.json").read_text())["formulas_escaped"] is True
+    parquet = ("--to", str(tmp_path / "p"), "--escape-formulas")
+    refused = newslake("export", "--lake", str(seed_lake), *parquet, check=False)
+    assert refused.returncode == 2 and "--format csv" in refused.stderr and "Traceback" not in refused.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium package (.ci/run installs it)")
 def test_the_report_renders_every_chart_offline_in_chromium(newslake: CliRunner, seed_lake: Path, tmp_path: Path):

