@@ -53,6 +53,7 @@ class BatchWork:
     previous_article: dict[str, str | None] = field(default_factory=dict)  # doc_id -> article id
     status: dict[str, str] = field(default_factory=dict)  # doc_id -> new | updated
     unchanged: int = 0
+    forgotten: int = 0  # of the unchanged: documents `newslake forget` removed, passed over
 
 
 def has_writes(given: InputBatch, work: BatchWork) -> bool:
@@ -73,6 +74,10 @@ def decide_work(
     work = BatchWork()
     for doc in docs:
         plan = plans[(doc.source_uri, doc.doc_id)]
+        if plan.status == "forgotten":
+            work.unchanged += 1
+            work.forgotten += 1
+            continue
         if force and plan.status in ("unchanged", "duplicate") and doc.doc_id not in work.status:
             plan = SourcePlan(
                 doc.source_uri, doc.doc_id, "updated" if plan.previous_article_id else "new", plan.previous_article_id

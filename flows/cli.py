@@ -668,6 +668,82 @@ def retry(lake: Path | None, config_file: Path | None, source: str | None, reaso
 
 
 @main.command()
+@click.argument("targets", nargs=-1, required=True, metavar="URL_OR_PATH...")
+@common_options
+@click.option("--reason", default="", help="Why, kept with what is forgotten (a ticket, a takedown notice).")
+@click.option("--dry-run", is_flag=True, help="Show what would be removed, and remove nothing.")
+@click.option(
+    "--purge",
+    is_flag=True,
+    help="Also take the removed rows out of every data file now, expiring every older snapshot (time travel ends).",
+)
+def forget(
+    targets: Sequence[str],
+    lake: Path | None,
+    config_file: Path | None,
+    reason: str,
+    dry_run: bool,
+    purge: bool,
+) -> None:
+    """Remove documents for good (a takedown, an erasure request), and keep them from coming back.
+
+    Each URL_OR_PATH is a page URL, a file, or a source URI as the warehouse shows it. Its document,
+    article (every version), quotes, links, mentions, fetches, quarantine rows and story-cluster rows
+    go, and so do the entities no other article names or quotes. It is recorded in `forgotten`: a
+    listing that names the URL again does not fetch it, and the same bytes found anywhere are passed
+    over. Older snapshots keep the rows for time travel until maintenance expires them; --purge
+    removes them from every file now."""
+    settings = load_settings(config_file, lake)
+    from newslake.flows.locks import writer_lock
+    from newslake.tasks.urls import source_uris
+    from newslake.warehouse.forget import FORGET_TABLES, compact_catalog, find_forgettable
+    from newslake.warehouse.forget import forget as forget_rows
+    from newslake.warehouse.forget import purge as purge_files
+    from newslake.warehouse.lake import connect
+    from newslake.warehouse.migrate import migrate
+    from newslake.warehouse.search import index_path, refresh_search_index
+
+    uris = list(dict.fromkeys(uri for target in targets for uri in source_uris(target)))
+    open_reader(settings).close()  # a missing warehouse is said as such, and not created
+    with writer_lock(settings):
+        con = connect(settings.location())
+        try:
+            migrate(con)
+            if dry_run:
+                found = find_forgettable(con, uris)
+                write_rows(["documents", "articles"], [(len(found.documents), len(found.articles))], "table")
+                click.echo("dry run: nothing was removed", err=True)
+                return
+            found, removed = forget_rows(con, uris, reason)
+            purged = None
+            if purge:
+                # On a connection of its own: DuckLake 1.5.5's compactor fails on one that has just written.
+                con.close()
+                con = connect(settings.location())
+                purged = purge_files(con)
+                index_path(settings.location()).unlink(missing_ok=True)  # built anew: no page of it keeps them
+            refresh_search_index(con, settings.location())
+        finally:
+            con.close()
+        if purge:
+            compact_catalog(settings.location())
+    write_rows(["table", "rows removed"], [(t, removed[t]) for t in FORGET_TABLES if removed[t]], "table")
+    if not found.documents:
+        click.echo("nothing stored matched; the URLs and files are remembered so that no run stores them", err=True)
+    if purged is not None:
+        click.echo(
+            f"purged: {purged.files_rewritten} files rewritten without the removed rows, {purged.snapshots_expired} "
+            f"older snapshots expired, {purged.files_deleted} files deleted",
+            err=True,
+        )
+    else:
+        click.echo(
+            "forgotten; older snapshots still hold the rows until they expire (`newslake maintain`), or use --purge",
+            err=True,
+        )
+
+
+@main.command()
 @common_options
 @row_format
 @click.option(

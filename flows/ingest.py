@@ -367,6 +367,7 @@ def run_on_cluster(
                 work = plan_work(con, unwalked(given.docs), force, unwalked(in_flight))
                 summary.seen += given.size
                 summary.unchanged += work.unchanged
+                summary.forgotten += work.forgotten
                 summary.same_bytes += len(work.duplicate_sources)
                 if not has_writes(given, work):
                     progress.advance(given.size, progress_note(summary))
@@ -516,6 +517,7 @@ def finish_batch(
     validate and load it, and add its counts to the summary."""
     summary.seen += batch_in.given.size
     summary.unchanged += batch_in.work.unchanged
+    summary.forgotten += batch_in.work.forgotten
     summary.same_bytes += len(batch_in.work.duplicate_sources)
     if not has_writes(batch_in.given, batch_in.work):
         return  # every document unchanged: nothing to validate or write

@@ -50,6 +50,7 @@ class RunSummary:
     updated: int = 0
     unchanged: int = 0
     same_bytes: int = 0  # of the unchanged: a new name for bytes another document already has
+    forgotten: int = 0  # of the unchanged: what `newslake forget` removed, passed over
     quarantined: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     examples: dict[str, Rejection] = field(default_factory=dict)  # one example refusal per reason
@@ -165,10 +166,11 @@ class RunSummary:
 
     def describe_unchanged(self) -> str:
         """Give back the unchanged count, saying how many of them are another name for bytes already
-        read (a copied file, one page at two addresses): a first run has those too."""
-        if not self.same_bytes:
-            return str(self.unchanged)
-        return f"{self.unchanged} ({self.same_bytes} the same bytes as another document, stored once)"
+        read (a copied file, one page at two addresses): a first run has those too; and how many were
+        passed over as forgotten."""
+        parts = [f"{self.same_bytes} the same bytes as another document, stored once"] if self.same_bytes else []
+        parts += [f"{self.forgotten} forgotten, not stored again"] if self.forgotten else []
+        return f"{self.unchanged} ({'; '.join(parts)})" if parts else str(self.unchanged)
 
     def describe_passed_over(self) -> str:
         """Give back the archive records passed over as one line: total, then each reason's count."""

@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import SplitResult, unquote, urldefrag, urljoin, urlsplit, urlunsplit
 
 
@@ -41,6 +42,21 @@ def without_userinfo(url: str) -> str:
     """Give back a URL without the login written into it: what an article shows its readers, or a
     source's name, must not carry one."""
     return split_userinfo(url)[0]
+
+
+def source_uris(target: str) -> list[str]:
+    """Give back the source URIs a target a user names can be stored under: a page URL as given and in
+    its normalized spelling (without a login), a URI as it is, and a path as the file:// URI of the
+    absolute path (the file may be gone)."""
+    if target.lower().startswith(("http://", "https://")):
+        bare = without_userinfo(target)
+        try:
+            return list(dict.fromkeys((bare, normalize_url(bare))))
+        except InvalidUrlError:
+            return [bare]
+    if re.match(r"^[a-z][a-z0-9+.-]*://", target, re.IGNORECASE):
+        return [target]
+    return [Path(target).expanduser().resolve().as_uri()]
 
 
 def join_url(base: str, target: str) -> str | None:

@@ -72,7 +72,7 @@ class LakeLocation:
     def missing(self) -> bool:
         """Tell whether the warehouse is known not to exist yet: an embedded one without its catalog file.
         A catalog on a server is not looked for here (False)."""
-        sqlite_file = _sqlite_file(self)
+        sqlite_file = sqlite_catalog(self)
         return sqlite_file is not None and not sqlite_file.exists()
 
     @property
@@ -157,7 +157,7 @@ def connect(
     libpq's usual PG* variables apply); the data files are in a folder or under `s3://bucket/prefix/`,
     with credentials from the standard AWS_* variables (see `s3_secret_sql`). A connection for users'
     SQL passes check_each_load (see `open_duckdb`)."""
-    sqlite_file = _sqlite_file(location)
+    sqlite_file = sqlite_catalog(location)
     if sqlite_file is not None:
         if read_only and not sqlite_file.exists():
             raise LakeMissingError(f"no warehouse at {location.root}: run `newslake run PATH...` first")
@@ -398,7 +398,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-def _sqlite_file(location: LakeLocation) -> Path | None:
+def sqlite_catalog(location: LakeLocation) -> Path | None:
+    """Give back the SQLite file of an embedded warehouse's catalog, or None for a shared one."""
     if location.catalog.startswith("sqlite:"):
         return Path(location.catalog.removeprefix("sqlite:"))
     return None

@@ -23,11 +23,12 @@ FetchPurpose = Literal["page", "feed", "sitemap", "urls", "archive"]
 
 @dataclass(frozen=True)
 class SourcePlan:
-    """What a run does with one (source, content) pair: new, updated, unchanged or duplicate."""
+    """What a run does with one (source, content) pair: new, updated, unchanged, duplicate, or
+    forgotten (`newslake forget` removed its content or its place: it is not stored again)."""
 
     source_uri: str
     doc_id: str
-    status: Literal["new", "updated", "unchanged", "duplicate"]
+    status: Literal["new", "updated", "unchanged", "duplicate", "forgotten"]
     previous_article_id: str | None
 
 

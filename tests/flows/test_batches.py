@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newslake.flows.batches import BatchWork, build_batch
+from newslake.flows.batches import BatchWork, build_batch, decide_work
 from newslake.flows.quality import BatchVerdict
 from newslake.tasks.records import Article, EntitySpan, Link, Mention, ProcessedDocument, Quote, RawDocument, Rejection
 
@@ -85,3 +85,17 @@ def test_while_the_pool_runs_the_warehouse_connection_uses_only_the_cores_the_wo
     with processing(con, Settings(run=RunSettings(workers=2))):
         assert con.execute("SELECT current_setting('threads')").fetchone() == (loader_threads(2, available_cores()),)
     assert con.execute("SELECT current_setting('threads')").fetchone() == (before,)
+
+
+def test_a_forgotten_document_is_passed_over_even_when_reprocessing() -> None:
+    from newslake.warehouse.load import SourcePlan
+
+    at = datetime(2026, 1, 2, tzinfo=UTC)
+    docs = [RawDocument(f"d{n}", f"https://a.example/{n}", b"x", at, 1) for n in (1, 2)]
+    plans = {
+        ("https://a.example/1", "d1"): SourcePlan("https://a.example/1", "d1", "forgotten", None),
+        ("https://a.example/2", "d2"): SourcePlan("https://a.example/2", "d2", "new", None),
+    }
+    for force in (False, True):
+        work = decide_work(docs, plans, force=force)
+        assert [d.doc_id for d in work.process] == ["d2"] and (work.unchanged, work.forgotten) == (1, 1)

@@ -6,6 +6,7 @@ from newslake.tasks.urls import (
     is_web_address,
     normalize_url,
     parse_url_list,
+    source_uris,
     without_userinfo,
 )
 
@@ -91,3 +92,15 @@ def test_a_bare_web_address_is_told_by_a_real_ending(text: str, expected: bool) 
 )
 def test_a_login_written_into_a_url_is_left_out(url: str, expected: str) -> None:
     assert without_userinfo(url) == expected
+
+
+def test_what_a_user_names_is_found_under_each_uri_it_can_be_stored_as(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert source_uris("HTTPS://News.example/a?utm_source=x#top") == [
+        "HTTPS://News.example/a?utm_source=x#top",
+        "https://news.example/a",
+    ]
+    assert source_uris("https://alice:pw@news.example/a") == ["https://news.example/a"]  # no login kept
+    assert source_uris("https://news.example/a") == ["https://news.example/a"]  # one spelling, once
+    assert source_uris("file:///data/inbox/a.html") == ["file:///data/inbox/a.html"]
+    assert source_uris("inbox/a b.html") == [(tmp_path / "inbox" / "a b.html").as_uri()]  # may be gone already

@@ -15,6 +15,7 @@ from newslake.tasks.clusters import story_signature
 from newslake.tasks.places import PLACES_ONLY
 from newslake.tasks.validate import ExpectationOutcome
 from newslake.warehouse.clusters import STAGED_SCHEMAS
+from newslake.warehouse.forget import Forgetting, forget_tables
 from newslake.warehouse.lake import (
     LakeLocation,
     LakeMissingError,
@@ -134,10 +135,12 @@ def _empty_inputs(sql_name: str) -> dict[str, pa.Table]:
         return {**empty, **{name: schema.empty_table() for name, (_, _, schema) in ALREADY_LOADED.items()}}
     if sql_name == "record_poll":
         return poll_tables("r9", [], [], [])
+    if sql_name == "forget":
+        return forget_tables(Forgetting([], [], [], []), "", datetime(2026, 1, 3, tzinfo=UTC))
     return {name: schema.empty_table() for name, schema in STAGED_SCHEMAS.items()}
 
 
-@pytest.mark.parametrize("sql_name", ["load_batch", "record_poll", "cluster_store"])
+@pytest.mark.parametrize("sql_name", ["load_batch", "record_poll", "cluster_store", "forget"])
 def test_a_staged_statement_changes_nothing_when_its_staged_tables_are_empty(
     con: duckdb.DuckDBPyConnection, sql_name: str
 ) -> None:

@@ -11,6 +11,12 @@ known_documents AS (        -- candidate contents already stored, under any sour
     FROM document_sources
     WHERE doc_id IN (SELECT doc_id FROM staged_candidates)
 ),
+forgotten_candidates AS (   -- candidates `newslake forget` removed: their content or their place
+    SELECT c.source_uri, c.doc_id
+    FROM staged_candidates AS c
+    WHERE c.doc_id IN (SELECT key FROM forgotten WHERE key_kind = 'doc_id')
+       OR c.source_uri IN (SELECT key FROM forgotten WHERE key_kind = 'source_uri')
+),
 source_articles AS (        -- the article each candidate source already feeds
     SELECT source_uri, any_value(article_id) AS article_id
     FROM articles
@@ -21,6 +27,7 @@ SELECT
     c.source_uri,
     c.doc_id,
     CASE
+        WHEN fc.doc_id IS NOT NULL THEN 'forgotten'
         WHEN cc.doc_id = c.doc_id THEN 'unchanged'
         WHEN cc.doc_id IS NOT NULL THEN 'updated'
         WHEN kd.doc_id IS NOT NULL THEN 'duplicate'
@@ -31,3 +38,4 @@ FROM staged_candidates AS c
 LEFT JOIN current_content AS cc ON cc.source_uri = c.source_uri
 LEFT JOIN known_documents AS kd ON kd.doc_id = c.doc_id
 LEFT JOIN source_articles AS sa ON sa.source_uri = c.source_uri
+LEFT JOIN forgotten_candidates AS fc ON fc.source_uri = c.source_uri AND fc.doc_id = c.doc_id
