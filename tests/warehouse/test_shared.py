@@ -156,3 +156,31 @@ def test_maintenance_merges_and_deletes_on_postgres_and_s3(shared_lake: LakeLoca
     assert len([k for k in s3.keys(bucket) if "/notes/" in k]) == 1  # the merged file alone
     assert con.execute("SELECT count(*), sum(n) FROM notes").fetchall() == [(12, 66)]
     con.close()
+
+
+@pytest.mark.cluster
+def test_forget_and_purge_take_a_document_out_of_postgres_and_s3(shared_lake: LakeLocation, s3: S3) -> None:
+    from newslake.warehouse.forget import forget, purge
+
+    con = connect(shared_lake)
+    migrate(con)
+    # Both articles in one batch: each table's file holds a row that goes and one that stays.
+    batch = sample_batch(doc_id="d1", text="Quillfeather resigned today. " * 10)
+    article, document = batch.articles[0][1], batch.documents[0]
+    batch.articles.append(("art2", replace(article, doc_id="d2", source_uri="file:///b.html", text="Kept. " * 60)))
+    batch.documents.append(replace(document, doc_id="d2", source_uri="file:///b.html"))
+    batch.sources.append(("file:///b.html", "d2"))
+    load_batch(con, batch)
+    found, removed = forget(con, ["file:///a.html"], "erasure request")
+    con.close()
+    assert (found.documents, found.articles) == (["d1"], ["art1"]) and removed["articles"] == 1
+    con = connect(shared_lake)  # a purge starts on a connection that has not written
+    done = purge(con)
+    assert done.files_rewritten > 0 and done.snapshots_expired > 0 and done.files_deleted > 0
+    assert con.execute("SELECT count(*) FROM ducklake_snapshots('lake')").fetchone() == (1,)
+    assert con.execute("SELECT article_id FROM lake.articles").fetchall() == [("art2",)]
+    bucket = shared_lake.data_path.removeprefix("s3://").split("/")[0]
+    for key in s3.keys(bucket):
+        rows = con.execute(f"SELECT * FROM read_parquet('s3://{bucket}/{key}')").fetchall()
+        assert "Quillfeather" not in repr(rows), key
+    con.close()
