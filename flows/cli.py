@@ -694,6 +694,9 @@ def forget(
     over. Older snapshots keep the rows for time travel until maintenance expires them; --purge
     removes them from every file now."""
     settings = load_settings(config_file, lake)
+    from datetime import timedelta
+
+    from newslake.flows.ingest import remove_old_docs
     from newslake.flows.locks import writer_lock
     from newslake.tasks.urls import source_uris
     from newslake.warehouse.forget import FORGET_TABLES, compact_catalog, find_forgettable
@@ -727,13 +730,15 @@ def forget(
             con.close()
         if purge:
             compact_catalog(settings.location())
+            pages = remove_old_docs(settings, timedelta(0))  # a failing value of the document may be shown there
     write_rows(["table", "rows removed"], [(t, removed[t]) for t in FORGET_TABLES if removed[t]], "table")
     if not found.documents:
         click.echo("nothing stored matched; the URLs and files are remembered so that no run stores them", err=True)
     if purged is not None:
         click.echo(
             f"purged: {purged.files_rewritten} files rewritten without the removed rows, {purged.snapshots_expired} "
-            f"older snapshots expired, {purged.files_deleted} files deleted",
+            f"older snapshots expired, {purged.files_deleted} files deleted, {pages} validations' Data Docs pages "
+            "removed (the next run writes its own)",
             err=True,
         )
     else:

@@ -82,7 +82,8 @@ def test_a_forgotten_page_and_file_leave_every_table_never_come_back_and_purge_l
         # Time travel still reaches the page until the snapshots expire.
         assert _files_holding(lake, PAGE_MARKS)
 
-        newslake("forget", str(private), "--purge")
+        purged = newslake("forget", str(private), "--purge")
+        assert "older snapshots expired" in purged.stderr and not list((lake / "data_docs").glob("validations/*/*/*"))
         assert _holding(lake, FILE_MARKS) == [] and query(lake, "SELECT count(*) FROM articles") == [(articles - 2,)]
         fetched = site.hits["/articles/1"]
         again = newslake(*command)  # the feed lists the page again; the file is still in the folder
