@@ -668,8 +668,15 @@ def retry(lake: Path | None, config_file: Path | None, source: str | None, reaso
 
 
 @main.command()
-@click.argument("targets", nargs=-1, required=True, metavar="URL_OR_PATH...")
+@click.argument("targets", nargs=-1, metavar="[URL_OR_PATH]...")
 @common_options
+@click.option(
+    "--host",
+    "hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Every page of this host and its subdomains, now and in later runs (repeatable).",
+)
 @click.option("--reason", default="", help="Why, kept with what is forgotten (a ticket, a takedown notice).")
 @click.option("--dry-run", is_flag=True, help="Show what would be removed, and remove nothing.")
 @click.option(
@@ -681,13 +688,15 @@ def forget(
     targets: Sequence[str],
     lake: Path | None,
     config_file: Path | None,
+    hosts: Sequence[str],
     reason: str,
     dry_run: bool,
     purge: bool,
 ) -> None:
     """Remove documents for good (a takedown, an erasure request), and keep them from coming back.
 
-    Each URL_OR_PATH is a page URL, a file, or a source URI as the warehouse shows it. Its document,
+    Each URL_OR_PATH is a page URL, a file, or a source URI as the warehouse shows it; --host names a
+    whole site (a publisher that withdraws its licence), whose pages no later run fetches. Its document,
     article (every version), quotes, links, mentions, fetches, quarantine rows and story-cluster rows
     go, and so do the entities no other article names or quotes. It is recorded in `forgotten`: a
     listing that names the URL again does not fetch it, and the same bytes found anywhere are passed
@@ -698,7 +707,7 @@ def forget(
 
     from newslake.flows.ingest import remove_old_docs
     from newslake.flows.locks import writer_lock
-    from newslake.tasks.urls import source_uris
+    from newslake.tasks.urls import host_of, source_uris
     from newslake.warehouse.forget import FORGET_TABLES, compact_catalog, find_forgettable
     from newslake.warehouse.forget import forget as forget_rows
     from newslake.warehouse.forget import purge as purge_files
@@ -706,18 +715,23 @@ def forget(
     from newslake.warehouse.migrate import migrate
     from newslake.warehouse.search import index_path, refresh_search_index
 
+    if not targets and not hosts:
+        raise click.UsageError("name what to forget: URLs or paths, or --host HOST")
     uris = list(dict.fromkeys(uri for target in targets for uri in source_uris(target)))
+    sites = list(dict.fromkeys(host_of(h) if "://" in h else h.strip().lower().strip(".") for h in hosts))
+    if not all(sites):
+        raise click.UsageError("--host takes a host name, e.g. --host news.example.com")
     open_reader(settings).close()  # a missing warehouse is said as such, and not created
     with writer_lock(settings):
         con = connect(settings.location())
         try:
             migrate(con)
             if dry_run:
-                found = find_forgettable(con, uris)
+                found = find_forgettable(con, uris, sites)
                 write_rows(["documents", "articles"], [(len(found.documents), len(found.articles))], "table")
                 click.echo("dry run: nothing was removed", err=True)
                 return
-            found, removed = forget_rows(con, uris, reason)
+            found, removed = forget_rows(con, uris, reason, sites)
             purged = None
             if purge:
                 # On a connection of its own: DuckLake 1.5.5's compactor fails on one that has just written.
@@ -733,7 +747,7 @@ def forget(
             pages = remove_old_docs(settings, timedelta(0))  # a failing value of the document may be shown there
     write_rows(["table", "rows removed"], [(t, removed[t]) for t in FORGET_TABLES if removed[t]], "table")
     if not found.documents:
-        click.echo("nothing stored matched; the URLs and files are remembered so that no run stores them", err=True)
+        click.echo("nothing stored matched; what was named is remembered, so that no run stores it", err=True)
     if purged is not None:
         click.echo(
             f"purged: {purged.files_rewritten} files rewritten without the removed rows, {purged.snapshots_expired} "

@@ -29,6 +29,7 @@ from newslake.warehouse.load import FetchPurpose, FetchRow
 from newslake.warehouse.sources import (
     ListedRow,
     Validators,
+    forgotten_hosts,
     listing_validators,
     pending_urls,
     record_poll,
@@ -285,15 +286,17 @@ def plan_items(
             continue
         by_url.setdefault(url, item)
     known = seen_urls(con, list(by_url))
+    forgotten = forgotten_hosts(con)
     rows: list[ListedRow] = []
     fresh: list[str] = []
     for url, item in by_url.items():
         seen = known.get(url)
-        if not host_allowed(url, source.allowed_hosts):
+        skipped = "host_forgotten" if forgotten and host_allowed(url, forgotten) else None
+        if skipped is None and not host_allowed(url, source.allowed_hosts):
+            skipped = "host_not_allowed"
+        if skipped is not None:
             if seen is None:
-                rows.append(
-                    ListedRow(url, source.name, poll.polled_at, item.modified_at, "skipped", "host_not_allowed")
-                )
+                rows.append(ListedRow(url, source.name, poll.polled_at, item.modified_at, "skipped", skipped))
             continue
         changed = (
             seen is not None

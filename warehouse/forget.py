@@ -67,14 +67,15 @@ def _strings(name: str, values: Sequence[str]) -> pa.Table:
     return pa.table({name: pa.array(list(values), pa.string())})
 
 
-def find_forgettable(con: duckdb.DuckDBPyConnection, targets: Sequence[str]) -> Forgetting:
-    """Give back what the targets (source URIs, page URLs, canonical URLs) name in the warehouse now."""
+def find_forgettable(con: duckdb.DuckDBPyConnection, targets: Sequence[str], hosts: Sequence[str] = ()) -> Forgetting:
+    """Give back what the targets (source URIs, page URLs, canonical URLs) and hosts (each with its
+    subdomains) name in the warehouse now."""
     with transaction(con):
-        return _find(con, targets)
+        return _find(con, targets, hosts)
 
 
-def _find(con: duckdb.DuckDBPyConnection, targets: Sequence[str]) -> Forgetting:
-    tables = {"staged_targets": _strings("uri", targets)}
+def _find(con: duckdb.DuckDBPyConnection, targets: Sequence[str], hosts: Sequence[str]) -> Forgetting:
+    tables = {"staged_targets": _strings("uri", targets), "staged_hosts": _strings("host", hosts)}
     with staged(con, tables):
         documents = _column(con, "forget_documents")
         with staged(con, {"staged_forget_documents": _strings("doc_id", documents)}):
@@ -86,16 +87,21 @@ def _find(con: duckdb.DuckDBPyConnection, targets: Sequence[str]) -> Forgetting:
 
 
 def forget(
-    con: duckdb.DuckDBPyConnection, targets: Sequence[str], reason: str, now: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    targets: Sequence[str],
+    reason: str,
+    hosts: Sequence[str] = (),
+    now: datetime | None = None,
 ) -> tuple[Forgetting, dict[str, int]]:
-    """Remove what the targets name from every table, in one transaction, and record it in `forgotten`.
-    Give back what was found and how many rows each table lost."""
+    """Remove what the targets and hosts name from every table, in one transaction, and record it in
+    `forgotten` (a host as such: no later run stores a page of it or of its subdomains). Give back what
+    was found and how many rows each table lost."""
     at = now or datetime.now(UTC)
 
     def remove() -> tuple[Forgetting, dict[str, int]]:
-        found = _find(con, targets)
+        found = _find(con, targets, hosts)
         before = _counts(con)
-        tables = forget_tables(found, reason, at)
+        tables = forget_tables(found, reason, at, hosts)
         with staged(con, tables):
             execute_staged(con, read_sql("forget"), tables)
         after = _counts(con)
@@ -104,9 +110,10 @@ def forget(
     return write(con, remove)
 
 
-def forget_tables(found: Forgetting, reason: str, at: datetime) -> dict[str, pa.Table]:
+def forget_tables(found: Forgetting, reason: str, at: datetime, hosts: Sequence[str] = ()) -> dict[str, pa.Table]:
     """Give back the staged tables forget.sql reads."""
     keys = [(d, "doc_id") for d in found.documents] + [(u, "source_uri") for u in found.uris]
+    keys += [(h, "host") for h in hosts]
     return {
         "staged_forget_documents": _strings("doc_id", found.documents),
         "staged_forget_articles": _strings("article_id", found.articles),

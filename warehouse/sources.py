@@ -82,6 +82,12 @@ def seen_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, Seen
     return {row[0]: SeenUrl(*row) for row in rows}
 
 
+def forgotten_hosts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Give back the hosts `newslake forget --host` removed: no page of them, or of their subdomains,
+    is fetched again."""
+    return [str(row[0]) for row in con.execute("SELECT key FROM forgotten WHERE key_kind = 'host'").fetchall()]
+
+
 def pending_urls(
     con: duckdb.DuckDBPyConnection, source: str, private_allowed: bool = False
 ) -> list[tuple[str, datetime | None]]:

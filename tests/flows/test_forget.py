@@ -95,3 +95,30 @@ def test_a_forgotten_page_and_file_leave_every_table_never_come_back_and_purge_l
     assert _files_holding(lake, PAGE_MARKS + FILE_MARKS) == []
     names = {n for (n,) in query(lake, "SELECT name FROM entities")}
     assert not {PAGE_MARKS[0], FILE_MARKS[0]} & names and PEOPLE[2] in names  # only their own entities went
+
+
+def test_a_forgotten_host_loses_its_pages_and_no_later_run_fetches_one(newslake: CliRunner, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    (tmp_path / "newslake.toml").write_text(CONFIG)
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    shutil.copy(SEED_000, folder)
+    lake = tmp_path / "lake"
+    with serve_site() as site:
+        command = ("run", str(folder), "--feed", site.url("/feed.xml"), "--no-progress")
+        newslake(*command)
+        assert query(lake, "SELECT count(*) FROM articles") == [(5,)]  # the feed's four and the file
+        told = newslake("forget", "--host", site.url("/"), "--reason", "licence withdrawn")
+        assert "articles" in told.stdout
+        assert query(lake, "SELECT count(*) FROM articles WHERE source_uri LIKE 'http%'") == [(0,)]
+        assert query(lake, "SELECT count(*) FROM articles") == [(1,)]
+        assert query(lake, "SELECT key, key_kind FROM forgotten WHERE key_kind = 'host'") == [("127.0.0.1", "host")]
+        site.set("/articles/9", article_html(9))
+        site.feed([("/articles/9", datetime(2026, 11, 21, tzinfo=UTC))], etag='"feed-2"')
+        newslake(*command)
+    assert site.hits["/articles/9"] == 0  # listed, never fetched
+    assert query(lake, "SELECT status, reason FROM seen_urls WHERE url LIKE '%/articles/9'") == [
+        ("skipped", "host_forgotten")
+    ]
+    assert query(lake, "SELECT count(*) FROM articles") == [(1,)]

@@ -25,6 +25,7 @@ from newslake.warehouse.lake import (
     staged,
     threads_limited,
     transaction,
+    write,
 )
 from newslake.warehouse.load import (
     ALREADY_LOADED,
@@ -212,6 +213,23 @@ def test_plan_tells_new_unchanged_updated_and_duplicate(con: duckdb.DuckDBPyConn
         ("duplicate", None),
         ("new", None),
     ]
+
+
+def test_plan_passes_over_what_was_forgotten_by_content_place_or_host(con: duckdb.DuckDBPyConnection) -> None:
+    forgotten = [("d7", "doc_id"), ("file:///gone.html", "source_uri"), ("news.example", "host")]
+    write(
+        con,
+        lambda: con.executemany("INSERT INTO forgotten VALUES (?, ?, 'takedown', now())", [list(f) for f in forgotten]),
+    )
+    candidates = [
+        ("file:///elsewhere.html", "d7"),  # the same bytes at another place
+        ("file:///gone.html", "d8"),  # other bytes at the place
+        ("https://news.example/a", "d9"),
+        ("https://www.news.example/b", "d10"),  # a subdomain
+        ("https://notnews.example/c", "d11"),  # another host that ends alike
+        ("file:///news.example/d", "d12"),  # a file path that names the host
+    ]
+    assert [p.status for p in plan_batch(con, candidates)] == ["forgotten"] * 4 + ["new", "new"]
 
 
 def test_failed_batch_leaves_nothing_behind(con: duckdb.DuckDBPyConnection) -> None:

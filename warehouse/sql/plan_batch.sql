@@ -16,6 +16,12 @@ forgotten_candidates AS (   -- candidates `newslake forget` removed: their conte
     FROM staged_candidates AS c
     WHERE c.doc_id IN (SELECT key FROM forgotten WHERE key_kind = 'doc_id')
        OR c.source_uri IN (SELECT key FROM forgotten WHERE key_kind = 'source_uri')
+       OR EXISTS (
+           SELECT 1 FROM forgotten AS f
+           WHERE f.key_kind = 'host'
+             AND (regexp_extract(lower(c.source_uri), '^https?://(?:[^@/]*@)?([^/:?#]+)', 1) = f.key
+                  OR regexp_extract(lower(c.source_uri), '^https?://(?:[^@/]*@)?([^/:?#]+)', 1) LIKE '%.' || f.key)
+       )
 ),
 source_articles AS (        -- the article each candidate source already feeds
     SELECT source_uri, any_value(article_id) AS article_id
