@@ -701,7 +701,8 @@ def forget(
     go, and so do the entities no other article names or quotes. It is recorded in `forgotten`: a
     listing that names the URL again does not fetch it, and the same bytes found anywhere are passed
     over. Older snapshots keep the rows for time travel until maintenance expires them; --purge
-    removes them from every file now."""
+    removes them from every file now. Exports and reports written before keep what they hold: write
+    them again."""
     settings = load_settings(config_file, lake)
     from datetime import timedelta
 
