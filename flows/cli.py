@@ -704,17 +704,9 @@ def forget(
     removes them from every file now. Exports and reports written before keep what they hold: write
     them again."""
     settings = load_settings(config_file, lake)
-    from datetime import timedelta
-
-    from newslake.flows.ingest import remove_old_docs
-    from newslake.flows.locks import writer_lock
+    from newslake.flows.forget import forget_for_good, preview
     from newslake.tasks.urls import host_of, source_uris
-    from newslake.warehouse.forget import FORGET_TABLES, compact_catalog, find_forgettable
-    from newslake.warehouse.forget import forget as forget_rows
-    from newslake.warehouse.forget import purge as purge_files
-    from newslake.warehouse.lake import connect
-    from newslake.warehouse.migrate import migrate
-    from newslake.warehouse.search import index_path, refresh_search_index
+    from newslake.warehouse.forget import FORGET_TABLES
 
     if not targets and not hosts:
         raise click.UsageError("name what to forget: URLs or paths, or --host HOST")
@@ -723,37 +715,20 @@ def forget(
     if not all(sites):
         raise click.UsageError("--host takes a host name, e.g. --host news.example.com")
     open_reader(settings).close()  # a missing warehouse is said as such, and not created
-    with writer_lock(settings):
-        con = connect(settings.location())
-        try:
-            migrate(con)
-            if dry_run:
-                found = find_forgettable(con, uris, sites)
-                write_rows(["documents", "articles"], [(len(found.documents), len(found.articles))], "table")
-                click.echo("dry run: nothing was removed", err=True)
-                return
-            found, removed = forget_rows(con, uris, reason, sites)
-            purged = None
-            if purge:
-                # On a connection of its own: DuckLake 1.5.5's compactor fails on one that has just written.
-                con.close()
-                con = connect(settings.location())
-                purged = purge_files(con)
-                index_path(settings.location()).unlink(missing_ok=True)  # built anew: no page of it keeps them
-            refresh_search_index(con, settings.location())
-        finally:
-            con.close()
-        if purge:
-            compact_catalog(settings.location())
-            pages = remove_old_docs(settings, timedelta(0))  # a failing value of the document may be shown there
-    write_rows(["table", "rows removed"], [(t, removed[t]) for t in FORGET_TABLES if removed[t]], "table")
-    if not found.documents:
+    if dry_run:
+        found = preview(settings, uris, sites)
+        write_rows(["documents", "articles"], [(len(found.documents), len(found.articles))], "table")
+        click.echo("dry run: nothing was removed", err=True)
+        return
+    done = forget_for_good(settings, uris, sites, reason, purge)
+    write_rows(["table", "rows removed"], [(t, done.removed[t]) for t in FORGET_TABLES if done.removed[t]], "table")
+    if not done.found.documents:
         click.echo("nothing stored matched; what was named is remembered, so that no run stores it", err=True)
-    if purged is not None:
+    if done.purged is not None:
         click.echo(
-            f"purged: {purged.files_rewritten} files rewritten without the removed rows, {purged.snapshots_expired} "
-            f"older snapshots expired, {purged.files_deleted} files deleted, {pages} validations' Data Docs pages "
-            "removed (the next run writes its own)",
+            f"purged: {done.purged.files_rewritten} files rewritten without the removed rows, "
+            f"{done.purged.snapshots_expired} older snapshots expired, {done.purged.files_deleted} files deleted, "
+            f"{done.pages_removed} validations' Data Docs pages removed (the next run writes its own)",
             err=True,
         )
     else:
