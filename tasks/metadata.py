@@ -77,7 +77,7 @@ def read_claims(page: str | Any) -> PageClaims:
     if page is None:
         return PageClaims((), None, None, None, ())
     tree = page
-    h1 = tuple(t for t in (_clean(el.text_content()) for el in tree.iter("h1")) if t)
+    h1 = tuple(t for t in (_clean(el.text_content()) for el in tree.iter("h1") if not _in_breadcrumbs(el)) if t)
     metas = _metas(tree)
     html_title = _clean(tree.findtext(".//title") or "")
     fuller = (html_title, *h1)  # what mends a meta title cut at an unescaped quotation mark
@@ -110,6 +110,20 @@ def read_claims(page: str | Any) -> PageClaims:
         _bylines(tree),
         _set_apart(tree),
     )
+
+
+def _in_breadcrumbs(element: Any) -> bool:
+    """Tell whether an element is part of the page's breadcrumb trail (schema.org's BreadcrumbList, or
+    a container named as one), where some sites mark the current page's crumb as an h1: a shortened
+    label of the page, not its headline."""
+    for ancestor in element.iterancestors():
+        marks = f"{ancestor.get('itemtype') or ''} {ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if _BREADCRUMBS.search(marks):
+            return True
+    return False
+
+
+_BREADCRUMBS = re.compile(r"breadcrumb", re.IGNORECASE)
 
 
 def _uncut(claim: str | None, fuller: tuple[str, ...]) -> str | None:
@@ -376,15 +390,15 @@ def choose_title(claims: PageClaims, fallback: str | None, hostname: str | None 
     claimed = [candidates[0], *(c for c in candidates[1:] if c in metadata)]
     title = _plainest(_without_tail(candidates[0], candidates), claimed)
     shown = {strip(_unescaped(h)) for h in h1s}
-    return _before_tail(title, shown.pop()) if len(shown) == 1 else title
+    return _after_kicker(_before_tail(title, h1 := shown.pop()), h1) if len(shown) == 1 else title
 
 
 def _before_tail(title: str, h1: str) -> str:
     """Give back the page's only h1 when the title is it plus a tail ("Headline Rezept", "Headline -
     Section") that the h1 leaves out and that is at most as long as the h1, or when the title is cut
-    with an ellipsis and the h1 gives it whole; else the title. A kicker before the headline stays,
-    and so does a title the h1 only lengthens: publishers' own metadata differ on whether those
-    belong to the title."""
+    with an ellipsis and the h1 gives it whole; else the title. A title the h1 only lengthens stays:
+    publishers' own metadata differ on whether the longer form is the title. (A kicker before the h1
+    is `_after_kicker`'s.)"""
     words, h1_words = _TOKEN.findall(title.casefold()), _TOKEN.findall(h1.casefold())
     if h1_words and 2 * len(h1_words) >= len(words) > len(h1_words) and words[: len(h1_words)] == h1_words:
         return h1
@@ -392,6 +406,21 @@ def _before_tail(title: str, h1: str) -> str:
     if cut and words and len(h1_words) > len(words) and h1_words[: len(words)] == words:
         return h1
     return title
+
+
+def _after_kicker(title: str, h1: str) -> str:
+    """Give back the page's only h1 when the title is a kicker, a separator and then the h1 ("Wahl:
+    Eva W. zur Präsidentin gewählt" over the h1 "Eva W. zur Präsidentin gewählt"), the h1 at least two
+    words and the kicker at most twice as long: the headline is what the page shows as one."""
+    words, h1_words = _TOKEN.findall(title.casefold()), _TOKEN.findall(h1.casefold())
+    fits = len(h1_words) >= 2 and 3 * len(h1_words) >= len(words) > len(h1_words)
+    if not fits or words[-len(h1_words) :] != h1_words:
+        return title
+    start = title.casefold().rfind(h1.casefold())
+    return h1 if start > 0 and _KICKER_END.search(title[:start]) else title
+
+
+_KICKER_END = re.compile(r"[^\W_][\"'”“«»]?\s*[:|–—-]\s*$")
 
 
 def _is_headline(candidate: str, site_names: tuple[str, ...], hostname: str | None) -> bool:

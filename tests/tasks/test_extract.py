@@ -374,10 +374,50 @@ def test_the_plainest_of_two_nested_headline_claims_wins(headline: str, og_title
     assert _title(_claims(headline, og_title)) == expected
 
 
-def test_an_h1_inside_the_headline_does_not_shorten_it() -> None:
-    # h1s are page text, not claims about the page: a kicker line or a shortened heading stays out
+def test_an_h1_in_the_breadcrumb_trail_is_no_headline() -> None:
+    # Some sites mark the current page's crumb as an h1: a shortened label, not the headline.
     head = _claims("Plant dismantled: Cooling towers demolished", "Plant dismantled: Cooling towers demolished")
-    assert _title(head, "<h1>Cooling towers demolished</h1>") == "Plant dismantled: Cooling towers demolished"
+    crumbs = (
+        '<ol itemscope itemtype="https://schema.org/BreadcrumbList"><li itemprop="itemListElement">'
+        '<h1 class="active"><span itemprop="name">Cooling towers demolished</span></h1></li></ol>'
+    )
+    assert _title(head, crumbs) == "Plant dismantled: Cooling towers demolished"
+    assert _title(head, f'<nav class="breadcrumbs">{crumbs.replace("BreadcrumbList", "ItemList")}</nav>') == (
+        "Plant dismantled: Cooling towers demolished"
+    )
+
+
+@pytest.mark.parametrize(
+    ("og_title", "body", "expected"),
+    [
+        # a kicker and a separator before the page's only h1: the headline is what the h1 shows
+        ("Vote: Eva Weber elected president", "<h1>Eva Weber elected president</h1>", "Eva Weber elected president"),
+        ("Press release - Time to speed up!", "<h1>Time to speed up!</h1>", "Time to speed up!"),
+        # a kicker inside the h1, as an element of its own (often set off by a hidden separator) or as its
+        # text: the page shows both as the headline, and publishers' own labels differ, so it stays
+        (
+            "Climate: Drilling until it gets hot",
+            "<h1><span>Climate</span><span class='sr-only'>: </span><span>Drilling until it gets hot</span></h1>",
+            "Climate: Drilling until it gets hot",
+        ),
+        # no separator between the two: one headline that the h1 shortens, which stays
+        ("Covid-19 Think of tomorrow today", "<h1>Think of tomorrow today</h1>", "Covid-19 Think of tomorrow today"),
+        # an h1 of one word, or one that the kicker outweighs, is a heading inside the story
+        ("Elections in the west: Results", "<h1>Results</h1>", "Elections in the west: Results"),
+        (
+            "What the council decided about the new tram lines this week: Trams",
+            "<h1>New trams</h1>",
+            "What the council decided about the new tram lines this week: Trams",
+        ),
+        (
+            "Usage-based payouts: Music stars demand a new model",
+            "<h1>Usage-based payouts: Music stars demand a new model</h1>",
+            "Usage-based payouts: Music stars demand a new model",
+        ),
+    ],
+)
+def test_a_kicker_before_the_only_h1_is_not_part_of_the_headline(og_title: str, body: str, expected: str) -> None:
+    assert _title(f'<meta property="og:title" content="{og_title}">', body) == expected
 
 
 @pytest.mark.parametrize(
