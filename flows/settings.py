@@ -105,7 +105,7 @@ class SourceConfig(BaseModel):
 
     @model_validator(mode="after")
     def _headers_fit(self) -> SourceConfig:
-        if self.headers and not self.location.startswith(("http://", "https://")):
+        if self.headers and not self.location.lower().startswith(("http://", "https://")):
             raise ValueError(f"source {self.name}: headers go only to a source fetched over http(s)")
         for name, value in self.headers.items():
             problem = header_problem(name, value)

@@ -103,9 +103,13 @@ def poll_source(
     poll = SourcePoll(datetime.now(UTC))
     fetches: list[FetchRow] = []
     validators: list[Validators] = []
-    site: SiteHeaders | None = None
     try:
         site = site_headers(source)
+    except ListingError as exc:  # its pages left by earlier runs wait too: without the headers they fail
+        poll.error = f"{exc.reason}: {exc.detail}"
+        poll.rejections.append(Rejection("", source.location, "listing", exc.reason, exc.detail))
+        return poll
+    try:
         listed = read_listing(con, fetcher, source, site, fetches, validators, poll)
     except ListingError as exc:
         poll.error = f"{exc.reason}: {exc.detail}"

@@ -236,6 +236,29 @@ def test_a_sources_own_headers_take_their_secret_from_the_environment_and_keep_i
     assert any("keyed-feed" in json.dumps(run["parameters"]) for run in recent) and "k3y" not in json.dumps(recent)
 
 
+def test_a_source_whose_variable_is_unset_leaves_its_pending_pages_for_a_later_run(tmp_path, site, monkeypatch):
+    from newslake.flows.settings import SourceConfig
+    from newslake.flows.sources import poll_source
+    from newslake.tasks.fetch import Fetcher, FetchPolicy
+    from newslake.warehouse.lake import connect
+    from tests.lakes import new_lake
+
+    site.required = {"X-Api-Key": "k3y"}
+    keyed = SourceConfig(
+        name="keyed", kind="feed", location=site.url("/feed.xml"), max_items=1, headers={"X-Api-Key": "${TEST_KEY}"}
+    )
+    con = connect(new_lake(tmp_path / "lake"))
+    with Fetcher(FetchPolicy(allowed_networks=("127.0.0.1/32",), per_host_delay=0)) as fetcher:
+        monkeypatch.setenv("TEST_KEY", "k3y")
+        first = poll_source(con, fetcher, keyed, "r1", set())
+        monkeypatch.delenv("TEST_KEY")
+        second = poll_source(con, fetcher, keyed, "r2", set())
+    con.close()
+    assert len(first.pages) == 1 and first.pending > 0 and first.error is None
+    # Fetched without the header they would only fail: they wait for a run that has it.
+    assert second.pages == [] and (second.error or "").startswith("unset_variable")
+
+
 def test_a_listing_refused_run_after_run_is_one_quarantine_row_until_it_reads(newslake: CliRunner, tmp_path, site):
     feed_url, feed = site.url("/feed.xml"), site.pages["/feed.xml"]
     write_config(tmp_path, source("news-feed", "feed", feed_url))
