@@ -113,12 +113,15 @@ def read_claims(page: str | Any) -> PageClaims:
 
 
 def _in_breadcrumbs(element: Any) -> bool:
-    """Tell whether an element is part of the page's breadcrumb trail (schema.org's BreadcrumbList, or
-    a container named as one), where some sites mark the current page's crumb as an h1: a shortened
-    label of the page, not its headline."""
+    """Tell whether an element is part of the page's breadcrumb trail (schema.org's BreadcrumbList, or a
+    list or nav element named as one), where some sites mark the current page's crumb as an h1: a
+    shortened label of the page, not its headline. A page's wrapper named after its breadcrumbs does
+    not count."""
     for ancestor in element.iterancestors():
-        marks = f"{ancestor.get('itemtype') or ''} {ancestor.get('class') or ''} {ancestor.get('id') or ''}"
-        if _BREADCRUMBS.search(marks):
+        if "breadcrumblist" in (ancestor.get("itemtype") or "").lower():
+            return True
+        named = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if ancestor.tag in ("nav", "ol", "ul", "li") and _BREADCRUMBS.search(named):
             return True
     return False
 

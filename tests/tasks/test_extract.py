@@ -385,6 +385,9 @@ def test_an_h1_in_the_breadcrumb_trail_is_no_headline() -> None:
     assert _title(head, f'<nav class="breadcrumbs">{crumbs.replace("BreadcrumbList", "ItemList")}</nav>') == (
         "Plant dismantled: Cooling towers demolished"
     )
+    # a page's wrapper named after its breadcrumbs holds the real headline
+    wrapped = '<div class="page has-breadcrumbs"><h1>Cooling towers demolished</h1></div>'
+    assert _title(head, wrapped) == "Cooling towers demolished"
 
 
 @pytest.mark.parametrize(
