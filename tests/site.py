@@ -21,6 +21,26 @@ PLACES = ["Lisbon", "Warsaw", "Nairobi", "Toronto", "Madrid", "Oslo"]
 ORGS = ["the European Commission", "the World Bank", "Reuters", "the United Nations", "Siemens", "UNICEF"]
 
 
+# A config for runs against loopback sites: private addresses allowed for 127.0.0.1 only, no politeness
+# pause, short timeouts and backoffs, one worker.
+FETCH = """
+[lake]
+path = "lake"
+
+[run]
+workers = 1
+
+[fetch]
+allowed_networks = ["127.0.0.1/32"]
+timeout = 1
+retries = 1
+backoff = 0.01
+per_host_delay = 0
+max_bytes = 200000
+user_agent = "newslake-test/1.0"
+"""
+
+
 def article_html(n: int, revision: int = 0, title: str | None = None) -> str:
     """Give back a realistic article page; each n (and revision) has its own text."""
     person, place, org = PEOPLE[n % len(PEOPLE)], PLACES[n % len(PLACES)], ORGS[n % len(ORGS)]

@@ -9,20 +9,8 @@ import duckdb
 
 from tests.conftest import SEED_000, CliRunner
 from tests.lakes import query
-from tests.site import PEOPLE, article_html, serve_site
+from tests.site import FETCH, PEOPLE, article_html, serve_site
 
-CONFIG = """
-[lake]
-path = "lake"
-
-[run]
-workers = 1
-
-[fetch]
-allowed_networks = ["127.0.0.1/32"]
-per_host_delay = 0
-backoff = 0.01
-"""
 # Names and words that only the two forgotten documents hold.
 PAGE_MARKS = ("Zephyrine Quillfeather", "Moonwick")
 FILE_MARKS = ("Orvalette Brisk", "Thistledown")
@@ -52,7 +40,7 @@ def _files_holding(lake: Path, marks: tuple[str, ...]) -> list[Path]:
 def test_a_forgotten_page_and_file_leave_every_table_never_come_back_and_purge_leaves_no_file(
     newslake: CliRunner, tmp_path: Path
 ) -> None:
-    (tmp_path / "newslake.toml").write_text(CONFIG)
+    (tmp_path / "newslake.toml").write_text(FETCH)
     folder = tmp_path / "inbox"
     folder.mkdir()
     shutil.copy(SEED_000, folder)
@@ -100,7 +88,7 @@ def test_a_forgotten_page_and_file_leave_every_table_never_come_back_and_purge_l
 def test_a_forgotten_host_loses_its_pages_and_no_later_run_fetches_one(newslake: CliRunner, tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    (tmp_path / "newslake.toml").write_text(CONFIG)
+    (tmp_path / "newslake.toml").write_text(FETCH)
     folder = tmp_path / "inbox"
     folder.mkdir()
     shutil.copy(SEED_000, folder)

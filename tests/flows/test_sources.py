@@ -23,25 +23,7 @@ from newslake.warehouse.lake import LakeLocation
 from tests.conftest import BIN, CliRunner
 from tests.lakes import count_articles, query
 from tests.services import prefect_filter
-from tests.site import NewsSite, article_html, serve_site
-
-FETCH = """
-[lake]
-path = "lake"
-
-[run]
-workers = 1
-
-[fetch]
-allowed_networks = ["127.0.0.1/32"]
-timeout = 1
-retries = 1
-backoff = 0.01
-per_host_delay = 0
-max_bytes = 200000
-user_agent = "newslake-test/1.0"
-"""
-
+from tests.site import FETCH, NewsSite, article_html, serve_site
 
 # No politeness pause and short backoffs, private addresses still refused: for tests of something else.
 QUICK = """
