@@ -1,9 +1,10 @@
 """Forget documents for good: a publisher's takedown, a person's erasure request.
 
-`forget` removes what was found at the given URLs or files from every table that holds it (the raw
-document, its article in every version, the entities only it named, its quotes, links, fetches,
-quarantine rows, story clusters) and records it in `forgotten`, so that no later run stores it again: a
-listing that names the URL again does not fetch it, and the same bytes found anywhere are passed over.
+`forget` removes what was found at the given URLs or files, or on the given hosts, from every table
+that holds it (the raw document, its article in every version, the entities only it named, its quotes,
+links, fetches, quarantine rows, story clusters) and records it in `forgotten`, so that no later run
+stores it again: a listing that names the URL (or a page of the host) again does not fetch it, and the
+same bytes found anywhere are passed over.
 The rows leave the current snapshot at once. Older snapshots still hold them for time travel until
 they expire; `purge` takes them out of every file now.
 """
@@ -22,8 +23,7 @@ import pyarrow as pa
 
 from newslake.warehouse.lake import LakeLocation, execute_staged, read_sql, sqlite_catalog, staged, transaction, write
 
-# Tables forget.sql deletes from, in the order the summary lists them; with the ones it deletes from
-# without a count of its own, and seen_urls, which it updates, those a purge rewrites.
+# Tables forget.sql deletes from, in the order the command's summary lists them.
 FORGET_TABLES = (
     "documents",
     "document_sources",
@@ -38,7 +38,8 @@ FORGET_TABLES = (
     "fetches",
 )
 
-
+# The tables a purge rewrites: those, the ones forget.sql deletes from without a count of their own,
+# and seen_urls, which it updates.
 PURGED_TABLES = (
     *FORGET_TABLES,
     "entity_aliases",
