@@ -293,6 +293,28 @@ def main() -> None:
     hide_expected_failures_in_logs()
 
 
+def one_off_headers(lines: Sequence[str], urls: Sequence[str]) -> dict[str, str]:
+    """Give back the --header lines of a run as a header mapping for its one-off sources at urls,
+    checked as a configured source's would be."""
+    from newslake.tasks.logins import header_problem
+    from newslake.tasks.urls import split_userinfo
+
+    if lines and not urls:
+        raise click.UsageError("--header goes with --feed, --sitemap or --warc (configured sources set `headers`)")
+    headers: dict[str, str] = {}
+    for line in lines:
+        name, colon, value = line.partition(":")
+        problem = header_problem(name.strip(), value.strip()) if colon else f"{line!r} is not NAME: VALUE"
+        if problem:
+            raise click.UsageError(f"--header: {problem}")
+        headers[name.strip()] = value.strip()
+    if headers and not all(u.lower().startswith(("http://", "https://")) for u in urls):
+        raise click.UsageError("--header goes only to sources fetched over http(s)")
+    if any(n.lower() == "authorization" for n in headers) and any(split_userinfo(u)[1] for u in urls):
+        raise click.UsageError("give a login in the URL or an Authorization header, not both")
+    return headers
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @common_options
@@ -312,6 +334,17 @@ def main() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A file of URLs, one per line (repeatable).",
 )
+@click.option(
+    "--header",
+    "header_lines",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help=(
+        "A request header for this run's --feed, --sitemap and --warc sources, sent to their own sites only "
+        "(repeatable). ${VAR} in a value is read from the environment: in single quotes, the secret stays out "
+        "of the process list."
+    ),
+)
 @click.option("--source", "source_names", multiple=True, metavar="NAME", help="A configured source (repeatable).")
 @click.option("--allow-private", is_flag=True, default=None, help="Allow URLs on private and loopback addresses.")
 @click.option("--batch-size", type=int, default=None, help="Documents per batch and transaction.")
@@ -327,6 +360,7 @@ def run(
     sitemaps: Sequence[str],
     warcs: Sequence[str],
     url_lists: Sequence[Path],
+    header_lines: Sequence[str],
     source_names: Sequence[str],
     allow_private: bool | None,
     batch_size: int | None,
@@ -359,6 +393,7 @@ def run(
     for url in warcs:
         if not url.startswith(("http://", "https://")):
             raise click.UsageError(f"--warc takes the URL of a web archive; give a local one as a path: {url}")
+    headers = one_off_headers(header_lines, [*feeds, *sitemaps, *warcs])
     check_paths(paths)
     from newslake.flows.settings import SettingsError
 
@@ -384,9 +419,9 @@ def run(
     start_workers(settings)
     from newslake.flows.sources import adhoc_source
 
-    sources += [adhoc_source("feed", url) for url in feeds]
-    sources += [adhoc_source("sitemap", url) for url in sitemaps]
-    sources += [adhoc_source("warc", url) for url in warcs]
+    sources += [adhoc_source("feed", url, headers) for url in feeds]
+    sources += [adhoc_source("sitemap", url, headers) for url in sitemaps]
+    sources += [adhoc_source("warc", url, headers) for url in warcs]
     sources += [adhoc_source("urls", str(path.resolve())) for path in url_lists]
     if not paths and not sources:
         sources = list(settings.sources)

@@ -218,6 +218,26 @@ def test_a_sources_own_headers_take_their_secret_from_the_environment_and_keep_i
     assert any("keyed-feed" in json.dumps(run["parameters"]) for run in recent) and "k3y" not in json.dumps(recent)
 
 
+def test_a_one_off_feed_takes_headers_from_the_command_line_with_its_secret_in_the_environment(
+    newslake: CliRunner, tmp_path, site
+):
+    site.required = {"X-Api-Key": "k3y-from-env"}
+    write_config(tmp_path, "")
+    key = "X-Api-Key: ${NEWS_KEY}"  # as a shell passes it in single quotes: the secret stays out of argv
+    told = newslake("run", "--feed", site.url("/feed.xml"), "--header", key, env={"NEWS_KEY": "k3y-from-env"})
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(4,)]
+    assert {r.get("x-api-key") for r in site.received} == {"k3y-from-env"}
+    assert "k3y" not in told.stdout + told.stderr
+    for wrong, said in (
+        (("--header", "X-Api-Key k3y"), "is not NAME: VALUE"),
+        (("--header", "User-Agent: me"), "set by the fetcher itself"),
+        (("--urls", str(write_config(tmp_path, "")), "--header", key), "goes with --feed"),
+    ):
+        feed = () if "--urls" in wrong else ("--feed", site.url("/feed.xml"))
+        refused = newslake("run", *feed, *wrong, check=False)
+        assert refused.returncode == 2 and said in refused.stderr and "Traceback" not in refused.stderr
+
+
 def test_a_source_whose_variable_is_unset_leaves_its_pending_pages_for_a_later_run(tmp_path, site, monkeypatch):
     from newslake.flows.settings import SourceConfig
     from newslake.flows.sources import poll_source
