@@ -295,23 +295,25 @@ def main() -> None:
 
 def one_off_headers(lines: Sequence[str], urls: Sequence[str]) -> dict[str, str]:
     """Give back the --header lines of a run as a header mapping for its one-off sources at urls,
-    checked as a configured source's would be."""
-    from newslake.tasks.logins import header_problem
-    from newslake.tasks.urls import split_userinfo
+    checked now, before any worker starts, as the sources' own settings check them."""
+    from pydantic import ValidationError
+
+    from newslake.flows.settings import SourceConfig
 
     if lines and not urls:
         raise click.UsageError("--header goes with --feed, --sitemap or --warc (configured sources set `headers`)")
     headers: dict[str, str] = {}
     for line in lines:
         name, colon, value = line.partition(":")
-        problem = header_problem(name.strip(), value.strip()) if colon else f"{line!r} is not NAME: VALUE"
-        if problem:
-            raise click.UsageError(f"--header: {problem}")
+        if not colon:
+            raise click.UsageError(f"--header: {line!r} is not NAME: VALUE")
         headers[name.strip()] = value.strip()
-    if headers and not all(u.lower().startswith(("http://", "https://")) for u in urls):
-        raise click.UsageError("--header goes only to sources fetched over http(s)")
-    if any(n.lower() == "authorization" for n in headers) and any(split_userinfo(u)[1] for u in urls):
-        raise click.UsageError("give a login in the URL or an Authorization header, not both")
+    for url in urls if headers else ():
+        try:
+            SourceConfig(name="one-off", kind="feed", location=url, headers=headers)
+        except ValidationError as exc:
+            said = exc.errors()[0]["msg"].removeprefix("Value error, ").removeprefix("source one-off: ")
+            raise click.UsageError(f"--header: {said}") from None
     return headers
 
 
