@@ -59,10 +59,12 @@ def test_a_forgotten_page_and_file_leave_every_table_never_come_back_and_purge_l
         names = {n for (n,) in query(lake, "SELECT name FROM entities")}
         assert {PAGE_MARKS[0], FILE_MARKS[0]} <= names, names
 
+        assert "Moonwick" in newslake("search", "Moonwick ledger").stdout
         dry = newslake("forget", page, "--dry-run")
         assert "nothing was removed" in dry.stderr and _holding(lake, PAGE_MARKS)
         told = newslake("forget", page, "--reason", "takedown 118")
         assert "older snapshots still hold the rows" in told.stderr
+        assert "Moonwick" not in newslake("search", "Moonwick ledger").stdout  # the index is brought up to date
         assert _holding(lake, PAGE_MARKS) == [] and _holding(lake, FILE_MARKS)
         assert query(lake, "SELECT count(*) FROM articles") == [(articles - 1,)]
         assert query(lake, "SELECT status FROM seen_urls WHERE url = ?".replace("?", f"'{page}'")) == [("forgotten",)]
