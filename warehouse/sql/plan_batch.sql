@@ -11,16 +11,18 @@ known_documents AS (        -- candidate contents already stored, under any sour
     FROM document_sources
     WHERE doc_id IN (SELECT doc_id FROM staged_candidates)
 ),
-forgotten_candidates AS (   -- candidates `newslake forget` removed: their content or their place
+candidate_hosts AS (        -- each candidate's host ('' for a file)
+    SELECT source_uri, doc_id, regexp_extract(lower(source_uri), '^https?://(?:[^@/]*@)?([^/:?#]+)', 1) AS host
+    FROM staged_candidates
+),
+forgotten_candidates AS (   -- candidates `newslake forget` removed: their content, their place or their host
     SELECT c.source_uri, c.doc_id
-    FROM staged_candidates AS c
+    FROM candidate_hosts AS c
     WHERE c.doc_id IN (SELECT key FROM forgotten WHERE key_kind = 'doc_id')
        OR c.source_uri IN (SELECT key FROM forgotten WHERE key_kind = 'source_uri')
        OR EXISTS (
            SELECT 1 FROM forgotten AS f
-           WHERE f.key_kind = 'host'
-             AND (regexp_extract(lower(c.source_uri), '^https?://(?:[^@/]*@)?([^/:?#]+)', 1) = f.key
-                  OR regexp_extract(lower(c.source_uri), '^https?://(?:[^@/]*@)?([^/:?#]+)', 1) LIKE '%.' || f.key)
+           WHERE f.key_kind = 'host' AND (c.host = f.key OR c.host LIKE '%.' || f.key)
        )
 ),
 source_articles AS (        -- the article each candidate source already feeds
