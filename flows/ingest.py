@@ -40,7 +40,13 @@ from newslake.flows.inputs import input_batches, plan_inputs, record_sources, st
 from newslake.flows.interrupt import check_stop, crash_flow_runs, leave, stopping_signal, take_back_sigterm
 from newslake.flows.locks import gone_runs, run_lock, source_lock, writer_lock
 from newslake.flows.progress import RunProgress, run_progress
-from newslake.flows.quality import BatchVerdict, validate_batch, validate_run, write_validation_page
+from newslake.flows.quality import (
+    BatchVerdict,
+    check_local_suites,
+    validate_batch,
+    validate_run,
+    write_validation_page,
+)
 from newslake.flows.settings import Settings, SourceConfig
 from newslake.flows.summary import RunSummary, new_run_id
 from newslake.flows.workers import (
@@ -224,6 +230,7 @@ def run_batches(
             migrate(con)
             crash_flow_runs(mark_interrupted(con, gone_runs(settings, running_runs(con, this_host()))))
             start_run(con, summary.run_id, str(flow_run.get_id() or ""), settings.model_dump(mode="json"))
+            check_local_suites(settings)  # a team's suite GX cannot build stops the run before any batch
             if caught_up := catch_up_clusters(con, summary.run_id):
                 get_run_logger().info("placed %d articles loaded before story clusters in their stories", caught_up)
             batches, total = prepare(con, summary)

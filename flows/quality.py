@@ -12,12 +12,13 @@ from typing import Any
 import duckdb
 
 from newslake.expectations import load_suite
+from newslake.flows.errors import ExpectedError
 from newslake.flows.output import write_page
 from newslake.flows.settings import Settings
 from newslake.tasks.entities import ENTITY_LABELS
 from newslake.tasks.identify import entity_id_for
 from newslake.tasks.records import Article, Mention, ProcessedDocument, RawDocument, Rejection
-from newslake.tasks.validate import ExpectationOutcome, SuiteRunner, failures_by_row, prepare_suites
+from newslake.tasks.validate import ExpectationOutcome, SuiteRunner, failures_by_row, prepare_suites, suite_problem
 from newslake.tasks.validation_page import render_validation_page
 from newslake.warehouse.runs import validation_page_rows
 
@@ -100,10 +101,8 @@ def validate_batch(
         }
         for d in docs
     ]
-    verdict.outcomes += runner.run(load_suite("documents"), frame, ROW_IDS["documents"], params)
-    verdict.outcomes += (
-        outcomes := runner.run(load_suite("articles"), _article_frame(articles), ROW_IDS["articles"], params)
-    )
+    verdict.outcomes += _run_suites(runner, settings, "documents", frame, params)
+    verdict.outcomes += (outcomes := _run_suites(runner, settings, "articles", _article_frame(articles), params))
     for article_id, failed in failures_by_row(outcomes).items():
         a = articles[article_id]
         names = ",".join(o.expectation for o in failed)
@@ -124,16 +123,45 @@ def validate_batch(
         }
         for aid, m in mentions
     ]
-    verdict.outcomes += (outcomes := runner.run(load_suite("entities"), frame, ROW_IDS["entities"], params))
+    verdict.outcomes += (outcomes := _run_suites(runner, settings, "entities", frame, params))
     verdict.dropped_mentions = set(failures_by_row(outcomes))
     frame = [
         {"key": link_key(aid, link.url), "article_id": aid, "url": link.url, "anchor_text": link.anchor_text}
         for aid, a in articles.items()
         for link in a.links
     ]
-    verdict.outcomes += (outcomes := runner.run(load_suite("links"), frame, ROW_IDS["links"], params))
+    verdict.outcomes += (outcomes := _run_suites(runner, settings, "links", frame, params))
     verdict.dropped_links = set(failures_by_row(outcomes))
     return verdict
+
+
+def _run_suites(
+    runner: SuiteRunner, settings: Settings, table: str, frame: list[dict[str, Any]], params: dict[str, Any]
+) -> list[ExpectationOutcome]:
+    """Run the shipped suite of a table on its rows, then the team's own suites of that table."""
+    suites = [load_suite(table), *local_suites(settings, table)]
+    return [outcome for suite in suites for outcome in runner.run(suite, frame, ROW_IDS[table], params)]
+
+
+def local_suites(settings: Settings, table: str) -> list[dict[str, Any]]:
+    """Give back the team's own suites (quality.suites_dir) of one table."""
+    return [suite for suite in settings.quality.local_suites if suite["meta"]["table"] == table]
+
+
+def check_local_suites(settings: Settings) -> None:
+    """Raise ExpectedError, before a run processes anything, when Great Expectations cannot use one of the
+    team's suites as written (an expectation type it does not know, arguments it does not take)."""
+    for suite in settings.quality.local_suites:
+        problem = suite_problem(suite)
+        if problem:
+            raise ExpectedError(
+                f"the suite {suite['meta']['file']} cannot be used: {problem}. Fix it, or take it out "
+                "of quality.suites_dir"
+            )
+
+
+def _joined(values: Sequence[str]) -> str | None:
+    return "; ".join(values) if values else None
 
 
 def _article_frame(articles: dict[str, Article]) -> list[dict[str, Any]]:
@@ -148,6 +176,17 @@ def _article_frame(articles: dict[str, Article]) -> list[dict[str, Any]]:
             "published_at": a.published_at,
             "language": a.language,
             "url": a.url,
+            "site_name": a.site_name,
+            "authors": _joined(a.authors),
+            "author_count": len(a.authors),
+            "description": a.description,
+            "published_on": a.published_on,
+            "published_at_source": a.published_at_source,
+            "updated_at": a.updated_at,
+            "canonical_url": a.canonical_url,
+            "image_url": a.image_url,
+            "categories": _joined(a.categories),
+            "tags": _joined(a.tags),
         }
         for article_id, a in articles.items()
     ]
@@ -165,7 +204,7 @@ def validate_run(
             "quarantine_share": quarantined / processed if processed else 0.0,
         }
     ]
-    return runner.run(load_suite("runs"), frame, ROW_IDS["runs"], suite_parameters(settings, datetime.now(UTC)))
+    return _run_suites(runner, settings, "runs", frame, suite_parameters(settings, datetime.now(UTC)))
 
 
 VALIDATION_PAGE = "validation.html"

@@ -14,6 +14,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
+from newslake.expectations import SuiteError, read_local_suites
 from newslake.tasks.fetch import FetchPolicy
 from newslake.tasks.logins import header_problem, remember_login
 from newslake.tasks.urls import split_userinfo
@@ -51,7 +52,9 @@ class SourceConfig(BaseModel):
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$|^(folder|urls|feed|sitemap|warc):.+$",
         description="Unique name, used in state and logs.",
     )
-    kind: Literal["folder", "urls", "feed", "sitemap", "warc"]
+    kind: Literal["folder", "urls", "feed", "sitemap", "warc"] = Field(
+        description="`folder`, `urls` (a file of URLs), `feed` (RSS, Atom, JSON Feed), `sitemap` or `warc`."
+    )
     location: str = Field(
         description="Folder or URL-list path, the feed/sitemap URL, or a web archive's URL or path (warc)."
     )
@@ -278,6 +281,28 @@ class QualitySettings(Section):
             "Docs are written after each run."
         ),
     )
+    suites_dir: Path | None = Field(
+        default=None,
+        description=(
+            "A folder of your own Great Expectations suites, run after newslake's on every batch: "
+            "`articles.json` or `articles.<anything>.json` checks the articles, and likewise `documents`, "
+            "`entities`, `links` and `runs` (expectations/README.md lists the columns each one sees). A failed "
+            "`error` expectation refuses the row as `expectation_failed:<name>`, a `warn` one is recorded."
+        ),
+    )
+    # The suites of suites_dir, read and checked when the settings are made (so a run on a cluster takes
+    # them along). Not a setting of its own, and not in the settings' JSON: a run's record names the folder.
+    local_suites: tuple[dict[str, Any], ...] = Field(default=(), exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_suites(cls, values: Any) -> Any:
+        if isinstance(values, dict) and values.get("suites_dir") and "local_suites" not in values:
+            try:
+                values = {**values, "local_suites": read_local_suites(Path(values["suites_dir"]).expanduser())}
+            except SuiteError as exc:
+                raise ValueError(f"quality.suites_dir: {exc}") from exc
+        return values
 
 
 class ReportSettings(Section):
@@ -475,6 +500,7 @@ CONFIG_KEYS: dict[str, str] = {
     f"{section}.{name}": _env_name(f"{section}.{name}", field)
     for section, model in SECTIONS.items()
     for name, field in model.model_fields.items()
+    if not field.exclude  # made from other settings (quality.local_suites), never given
 }
 
 
@@ -513,8 +539,13 @@ def resolve_settings(
     try:
         return Settings(**values)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(_problem(e) for e in exc.errors())
         raise SettingsError(f"invalid setting ({problems}). Fix it in {CONFIG_FILE}, NEWSLAKE_* or the flags.") from exc
+
+
+def _problem(error: Any) -> str:
+    """Give back one of pydantic's errors as `key: message`, without its "Value error, " in front."""
+    return f"{'.'.join(map(str, error['loc']))}: {str(error['msg']).removeprefix('Value error, ')}"
 
 
 def _put(values: dict[str, Any], key: str, value: Any) -> None:

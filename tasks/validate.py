@@ -311,6 +311,34 @@ def _summarize(value: Any, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def suite_problem(suite: dict[str, Any]) -> str | None:
+    """Say why Great Expectations cannot build this suite (a type it does not know, arguments an expectation
+    does not take), or give back None. GX leaves out an expectation of an unknown type with only a log line."""
+    import logging
+
+    import great_expectations as gx
+
+    gx_logger = logging.getLogger("great_expectations")
+    level, gx_logger.level = gx_logger.level, logging.CRITICAL
+    try:
+        for number, expectation in enumerate(suite["expectations"], 1):
+            try:
+                built = gx.ExpectationSuite(name=suite["name"], expectations=[copy.deepcopy(expectation)])
+            except Exception as exc:
+                return f"expectation {number} ({expectation['type']}): {_first_lines(exc)}"
+            if not built.expectations:
+                return f"expectation {number}: Great Expectations has no expectation {expectation['type']!r}"
+    finally:
+        gx_logger.level = level
+    return None
+
+
+def _first_lines(exc: Exception) -> str:
+    """Give back an error's message on one line, shortened."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
 def failures_by_row(outcomes: list[ExpectationOutcome], severity: str = "error") -> dict[str, list[ExpectationOutcome]]:
     """Give back, for each failing row id, the expectations of that severity it failed."""
     failing: dict[str, list[ExpectationOutcome]] = {}

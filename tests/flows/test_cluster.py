@@ -94,9 +94,21 @@ def test_batches_run_and_load_on_the_cluster_workers(
 ) -> None:
     env = _shared_env(postgres, s3)
     folder = _pages(tmp_path / "pages", 24)
+    # A team's own suite goes to the workers with the run's settings, and they apply it.
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    first = {"column": "source_uri", "regex": r"page-00[0-3]\.html"}
+    suite = {
+        "type": "expect_column_values_to_not_match_regex",
+        "kwargs": first,
+        "meta": {"name": "x", "severity": "warn"},
+    }
+    (checks / "articles.json").write_text(json.dumps({"expectations": [suite]}))
     args = ["run", str(folder), "--dask", cluster.address, "--batch-size", "4", "--no-progress"]
-    newslake(*args, env=env)
+    newslake(*args, env={**env, "NEWSLAKE_SUITES_DIR": str(checks)})
     assert _rows(newslake, env, "SELECT count(*) AS n FROM articles") == [{"n": 24}]
+    sql = "SELECT count(*) AS n, sum(unexpected_count) AS u FROM validation_results WHERE suite = 'local.articles'"
+    assert _rows(newslake, env, sql) == [{"n": 6, "u": 4}]
     assert _duplicated_keys(newslake, env) == {}
     # Both workers took batches: each loaded the entity model to process its documents.
     from distributed import Client

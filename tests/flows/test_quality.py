@@ -8,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-from tests.conftest import SEED_000, SEED_003, CliRunner
+from tests.conftest import SEED_000, SEED_003, SEEDS, CliRunner
 from tests.lakes import rows
 from tests.services import prefect_filter
 
@@ -170,3 +170,83 @@ def test_quarantine_lists_and_reprocess_releases_after_a_threshold_change(newsla
 def test_reprocess_by_language_needs_all_and_says_so(newslake: CliRunner, tmp_path: Path) -> None:
     refused = newslake("reprocess", "--language", "de", "--lake", str(tmp_path / "lake"), check=False)
     assert refused.returncode == 2 and "--language needs --all" in refused.stderr
+
+
+def _suite(folder: Path, name: str, *expectations: dict[str, object]) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(json.dumps({"expectations": list(expectations)}), encoding="utf-8")
+
+
+def test_a_teams_own_suites_refuse_or_record_and_see_the_columns_they_are_told_of(
+    newslake: CliRunner, tmp_path: Path
+) -> None:
+    from newslake.expectations import TABLE_COLUMNS
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    body = PARAGRAPH + "Mayor Anna Schmidt of Springfield said the vote had been close. "  # an entity for its suite
+    bylined = _page("Council approves the new city budget", body).replace("</h1>", "</h1><p>By Jane Roe</p>")
+    (inbox / "bylined.html").write_text(bylined, encoding="utf-8")
+    (inbox / "anonymous.html").write_text(_page("Budget passes after a long night", body), encoding="utf-8")
+    checks = tmp_path / "checks"
+    _suite(
+        checks,
+        "articles.json",
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "authors"}, "meta": {"name": "bylined"}},
+        {
+            "type": "expect_column_values_to_be_between",
+            "kwargs": {"column": "author_count", "max_value": 0},
+            "meta": {"name": "nobody_named", "severity": "warn"},
+        },
+    )
+    # Every table's rows have exactly the columns expectations/README.md lists for it.
+    for table, columns in TABLE_COLUMNS.items():
+        exact = {"column_set": list(columns), "exact_match": True}
+        _suite(
+            checks,
+            f"{table}.columns.json",
+            {"type": "expect_table_columns_to_match_set", "kwargs": exact, "meta": {"name": f"{table}_columns"}},
+        )
+    lake = tmp_path / "lake"
+
+    result = newslake("run", str(inbox), "--lake", str(lake), env={"NEWSLAKE_SUITES_DIR": str(checks)})
+
+    assert [Path(str(r["source_uri"])).name for r in rows(lake, "SELECT source_uri FROM articles")] == ["bylined.html"]
+    assert [(Path(str(r["source_uri"])).name, r["reason"]) for r in rows(lake, "SELECT * FROM quarantine")] == [
+        ("anonymous.html", "expectation_failed:bylined")
+    ]
+    results = {
+        (r["suite"], r["expectation"]): (r["severity"], r["success"], r["unexpected_count"])
+        for r in rows(lake, "SELECT * FROM validation_results WHERE suite LIKE 'local.%'")
+    }
+    assert results.pop(("local.articles", "bylined")) == ("error", False, 1)
+    assert results.pop(("local.articles", "nobody_named")) == ("warn", False, 1)  # recorded, the article loaded
+    assert results == {(f"local.{t}.columns", f"{t}_columns"): ("error", True, 0) for t in TABLE_COLUMNS}
+    assert "expectation_failed:bylined" in result.stdout
+
+    # Without the team's folder the refused article goes through again.
+    newslake("reprocess", "--lake", str(lake))
+    assert len(rows(lake, "SELECT * FROM articles")) == 2 and not rows(lake, "SELECT * FROM quarantine")
+
+
+def test_a_teams_suite_great_expectations_cannot_build_stops_the_run_before_any_batch(
+    newslake: CliRunner, tmp_path: Path
+) -> None:
+    checks = tmp_path / "checks"
+    unknown = {"type": "expect_column_values_to_be_sorted_nicely", "kwargs": {"column": "title"}, "meta": {"name": "n"}}
+    _suite(checks, "articles.json", unknown)
+    lake = tmp_path / "lake"
+
+    result = newslake("run", str(SEEDS), "--lake", str(lake), check=False, env={"NEWSLAKE_SUITES_DIR": str(checks)})
+
+    assert result.returncode != 0
+    message = f"the suite {checks / 'articles.json'} cannot be used: expectation 1: Great Expectations has no "
+    assert message + "expectation 'expect_column_values_to_be_sorted_nicely'" in " ".join(result.stderr.split())
+    assert rows(lake, "SELECT status FROM runs") == [{"status": "failed"}]
+    assert rows(lake, "SELECT count(*) AS n FROM documents") == [{"n": 0}]
+
+    _suite(
+        checks, "articles.json", {**unknown, "type": "expect_column_values_to_not_be_null", "kwargs": {"colum": "x"}}
+    )
+    result = newslake("run", str(SEEDS), "--lake", str(lake), check=False, env={"NEWSLAKE_SUITES_DIR": str(checks)})
+    assert "expectation 1 (expect_column_values_to_not_be_null):" in result.stderr and "colum" in result.stderr

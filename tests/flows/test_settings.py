@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,45 @@ def test_a_sources_headers_are_kept_as_written_and_recorded_by_name_only(tmp_pat
     assert feed.headers == {"Authorization": "Bearer ${WIRE_TOKEN}", "X-Key": "written-s3cret"}
     assert settings.model_dump(mode="json")["sources"][0]["headers"] == {"Authorization": "***", "X-Key": "***"}
     assert "s3cret" not in settings.model_dump_json() and "s3cret" not in repr(settings)
+
+
+def test_a_teams_suites_are_read_from_their_folder_beside_the_config_file_and_travel_with_the_settings(
+    tmp_path: Path,
+) -> None:
+    import pickle
+
+    from newslake.flows.settings import CONFIG_KEYS, Settings
+
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    suite = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "authors"}, "meta": {"name": "by"}}
+    (checks / "articles.json").write_text(json.dumps({"expectations": [suite]}))
+    config = tmp_path / "newslake.toml"
+    config.write_text('[quality]\nsuites_dir = "checks"\n')
+
+    settings = resolve_settings(config_file=config, environ={})
+
+    assert settings.quality.suites_dir == checks
+    assert [s["name"] for s in settings.quality.local_suites] == ["local.articles"]
+    # The run's record and Prefect's parameters name the folder; a copy made from them reads it again.
+    dumped = settings.model_dump(mode="json")
+    assert dumped["quality"]["suites_dir"] == str(checks) and "local_suites" not in dumped["quality"]
+    assert Settings.model_validate(dumped).quality.local_suites == settings.quality.local_suites
+    # A cluster's worker gets the suites themselves, whatever its file system holds.
+    assert pickle.loads(pickle.dumps(settings)).quality.local_suites == settings.quality.local_suites
+    assert "quality.local_suites" not in CONFIG_KEYS and "quality.suites_dir" in CONFIG_KEYS
+    with pytest.raises(SettingsError, match=r"unknown key quality\.local_suites"):
+        config.write_text("[quality]\nlocal_suites = []\n")
+        resolve_settings(config_file=config, environ={})
+
+
+def test_a_teams_suite_that_cannot_be_used_stops_the_settings_with_the_file_named(tmp_path: Path) -> None:
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    suite = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "byline"}, "meta": {"name": "by"}}
+    (checks / "articles.json").write_text(json.dumps({"expectations": [suite]}))
+    with pytest.raises(SettingsError) as raised:
+        resolve_settings(environ={"NEWSLAKE_SUITES_DIR": str(checks)})
+    message = str(raised.value)
+    assert f"quality.suites_dir: {checks / 'articles.json'}: expectation 1: no column 'byline'" in message
+    assert "Value error" not in message

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 
 from newslake.flows.quality import suite_parameters
-from newslake.flows.settings import resolve_settings
+from newslake.flows.settings import Settings, resolve_settings
 from newslake.flows.summary import RunSummary
 from newslake.tasks.records import Rejection
 from newslake.tasks.validate import ExpectationOutcome
@@ -75,3 +75,12 @@ def test_an_example_with_a_long_name_or_detail_is_cut_to_one_line() -> None:
     summary.add_refusals([Rejection("d1", "https://example.org/" + "a" * 9000, "fetch", "http_404", "x" * 200)])
     [(_label, value)] = [row for row in summary.lines() if row[0].strip() == "http_404"]
     assert value == "1  e.g. " + "a" * 39 + "…: " + "x" * 59 + "…"
+
+
+def test_the_parameters_and_tables_a_teams_suite_may_name_are_those_the_gate_gives() -> None:
+    from newslake.expectations import PARAMETERS, TABLE_COLUMNS
+    from newslake.flows.quality import ROW_IDS
+
+    assert sorted(suite_parameters(Settings(), datetime.now(UTC))) == sorted(PARAMETERS)
+    assert set(ROW_IDS) == set(TABLE_COLUMNS)
+    assert all(ROW_IDS[table] in columns for table, columns in TABLE_COLUMNS.items())
