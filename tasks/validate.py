@@ -307,8 +307,18 @@ def _outcome(suite: str, result: Any, id_column: str) -> ExpectationOutcome:
 
 
 def _summarize(value: Any, limit: int = 300) -> str:
-    text = json.dumps(value, default=str, ensure_ascii=False) if value is not None else ""
+    text = json.dumps(_missing_as_null(value), default=str, ensure_ascii=False) if value is not None else ""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _missing_as_null(value: Any) -> Any:
+    """Give back observed values with pandas' marks of a missing value (NaN, NaT) as None: a missing
+    title is shown as null, not as NaN."""
+    if isinstance(value, list | tuple):
+        return [_missing_as_null(v) for v in value]
+    if (isinstance(value, float) and value != value) or type(value).__name__ == "NaTType":
+        return None
+    return value
 
 
 def suite_problem(suite: dict[str, Any]) -> str | None:

@@ -213,3 +213,12 @@ def test_values_written_as_markup_are_text_in_the_data_docs(tmp_path: Path) -> N
     [page] = (tmp_path / "docs" / "validations").rglob("*.html")
     text = page.read_text(encoding="utf-8")
     assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+def test_a_missing_value_is_observed_as_null_not_as_nan() -> None:
+    dated = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "day"}, "meta": {"name": "dated"}}
+    suite = {**SUITE, "expectations": [*SUITE["expectations"], dated]}
+    rows = [{"id": "a", "title": None, "day": None}, {"id": "b", "title": "T", "day": datetime(2026, 1, 1, tzinfo=UTC)}]
+    outcomes = {o.expectation: o for o in SuiteRunner().run(suite, rows, "id", {})}
+    assert (outcomes["has_title"].observed, outcomes["has_title"].failing_ids) == ("[null]", ("a",))
+    assert (outcomes["dated"].observed, outcomes["dated"].failing_ids) == ("[null]", ("a",))
