@@ -39,6 +39,7 @@ from newslake.flows.errors import ExpectedError, expected_failures, explain_fail
 from newslake.flows.inputs import input_batches, plan_inputs, record_sources, stored_batches
 from newslake.flows.interrupt import check_stop, crash_flow_runs, leave, stopping_signal, take_back_sigterm
 from newslake.flows.locks import gone_runs, run_lock, source_lock, writer_lock
+from newslake.flows.notify import notify_run
 from newslake.flows.progress import RunProgress, run_progress
 from newslake.flows.quality import (
     BatchVerdict,
@@ -271,6 +272,7 @@ def run_batches(
             con.close()
             held.close()
             runner.close()
+            notify_run(settings, summary, error)
             if summary.status == "interrupted":
                 # Leave now: the orchestrator's crash reporting would wait for a server Ctrl-C stopped.
                 leave(

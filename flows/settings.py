@@ -17,6 +17,7 @@ from pydantic.fields import FieldInfo
 from newslake.expectations import SuiteError, read_local_suites
 from newslake.tasks.fetch import FetchPolicy
 from newslake.tasks.logins import header_problem, remember_login
+from newslake.tasks.notify import masked_webhook, webhook_problem
 from newslake.tasks.urls import split_userinfo
 from newslake.warehouse.lake import LakeLocation, without_password
 
@@ -318,6 +319,43 @@ class ReportSettings(Section):
     )
 
 
+RunOutcome = Literal["completed", "warning", "failed", "interrupted"]
+
+
+class NotifySettings(Section):
+    """Who hears how a run ended: a webhook posted to when a run ends in one of the chosen states."""
+
+    webhook_url: str | None = Field(
+        default=None,
+        repr=False,  # the address is the webhook's secret
+        description=(
+            "Address a JSON message is posted to when a run ends in a state of `notify.on` (a Slack, Mattermost "
+            "or Rocket.Chat incoming webhook shows its `text`; the run's figures are fields of their own). "
+            "Scheduled runs included. Shown and stored as `https://host/***` only."
+        ),
+    )
+    on: tuple[RunOutcome, ...] = Field(
+        default=("warning", "failed"),
+        description=(
+            "Run states that send the message: `completed`, `warning` (a run-level quality check failed), "
+            "`failed`, `interrupted`."
+        ),
+        json_schema_extra=_env("NEWSLAKE_NOTIFY_ON"),
+    )
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_is_http(cls, url: str | None) -> str | None:
+        problem = webhook_problem(url) if url else None
+        if problem:
+            raise ValueError(problem)
+        return url or None
+
+    @field_serializer("webhook_url", when_used="json")
+    def _webhook_masked(self, url: str | None) -> str | None:
+        return masked_webhook(url) if url else url
+
+
 class FetchSettings(Section):
     """The limits and manners of every request to a live source."""
 
@@ -440,6 +478,7 @@ class Settings(BaseModel):
     entities: EntitiesSettings = EntitiesSettings()
     quality: QualitySettings = QualitySettings()
     report: ReportSettings = ReportSettings()
+    notify: NotifySettings = NotifySettings()
     fetch: FetchSettings = FetchSettings()
     sources: tuple[SourceConfig, ...] = Field(default=(), description="Configured sources ([[sources]] tables).")
 

@@ -113,6 +113,39 @@ class RunSummary:
             "quality_breaches": json.dumps(self.breaches),
         }
 
+    def notification(self, error: str | None = None, flow_run_id: str | None = None) -> dict[str, Any]:
+        """Give back the message a webhook gets when the run ends (tasks/notify.py): a line to read, and
+        the run's figures and problems as fields of their own."""
+        problem = error or "; ".join(self.breaches)
+        counts = (
+            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.quarantined} quarantined, "
+            f"{self.articles} articles loaded"
+        )
+        failing = {name: counts.error for name, counts in self.sources.items() if counts.error}
+        text = f"newslake run {self.run_id} {self.status}" + (f": {problem}" if problem else "") + f" ({counts})"
+        if failing:
+            text += "; sources with errors: " + ", ".join(sorted(failing))
+        return {
+            "text": f"{text}. Warehouse: {self.lake}",
+            "run_id": self.run_id,
+            "status": self.status,
+            "error": error,
+            "quality_breaches": list(self.breaches),
+            "lake": self.lake,
+            "flow_run_id": flow_run_id,
+            "seconds": round(self.seconds, 3),
+            "documents": {
+                "seen": self.seen,
+                "new": self.new,
+                "updated": self.updated,
+                "unchanged": self.unchanged,
+                "quarantined": self.quarantined,
+            },
+            "quarantine_reasons": dict(sorted(self.reasons.items())),
+            "articles_loaded": self.articles,
+            "sources_with_errors": failing,
+        }
+
     def lines(self) -> list[tuple[str, str]]:
         """Give back (label, value) pairs for a person to read: one screen."""
         rows = [

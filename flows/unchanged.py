@@ -32,8 +32,9 @@ def unchanged_run(paths: list[str], settings: Settings) -> RunSummary | None:
     in the warehouse; None when the run has anything to do and must go through the `ingest` flow (or
     when the quick check cannot tell, e.g. the warehouse does not answer: the flow then says why)."""
     location = settings.location()
-    if location.missing or settings.report.path is not None or search_needs_refresh(location, 0):
-        return None  # a new warehouse, a report to refresh, an index to build: the flow's work
+    told = settings.notify.webhook_url is not None and "completed" in settings.notify.on
+    if location.missing or settings.report.path is not None or told or search_needs_refresh(location, 0):
+        return None  # a new warehouse, a report to refresh, a webhook to tell, an index to build: the flow's work
     started = time.monotonic()
     inputs = plan_inputs(paths, [])
     if not inputs.files or inputs.archives:

@@ -8,9 +8,12 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SEED_000, SEED_003, SEEDS, CliRunner
 from tests.lakes import rows
 from tests.services import prefect_filter
+from tests.webhook import webhook_server
 
 PARAGRAPH = (
     "The city council approved the new budget on Tuesday after a long debate about schools, roads and "
@@ -237,12 +240,18 @@ def test_a_teams_suite_great_expectations_cannot_build_stops_the_run_before_any_
     _suite(checks, "articles.json", unknown)
     lake = tmp_path / "lake"
 
-    result = newslake("run", str(SEEDS), "--lake", str(lake), check=False, env={"NEWSLAKE_SUITES_DIR": str(checks)})
+    with webhook_server() as hook:
+        env = {"NEWSLAKE_SUITES_DIR": str(checks), "NEWSLAKE_WEBHOOK_URL": hook.url}
+        result = newslake("run", str(SEEDS), "--lake", str(lake), check=False, env=env)
 
     assert result.returncode != 0
     message = f"the suite {checks / 'articles.json'} cannot be used: expectation 1: Great Expectations has no "
-    assert message + "expectation 'expect_column_values_to_be_sorted_nicely'" in " ".join(result.stderr.split())
+    message += "expectation 'expect_column_values_to_be_sorted_nicely'"
+    assert message in " ".join(result.stderr.split())
     assert rows(lake, "SELECT status FROM runs") == [{"status": "failed"}]
+    # The team hears of the failed run, with its reason.
+    [told] = hook.bodies()
+    assert (told["status"], told["error"]) == ("failed", message + ". Fix it, or take it out of quality.suites_dir")
     assert rows(lake, "SELECT count(*) AS n FROM documents") == [{"n": 0}]
 
     _suite(
@@ -250,3 +259,50 @@ def test_a_teams_suite_great_expectations_cannot_build_stops_the_run_before_any_
     )
     result = newslake("run", str(SEEDS), "--lake", str(lake), check=False, env={"NEWSLAKE_SUITES_DIR": str(checks)})
     assert "expectation 1 (expect_column_values_to_not_be_null):" in result.stderr and "colum" in result.stderr
+
+
+def test_a_run_that_ends_as_the_team_asked_to_hear_is_posted_to_their_webhook(
+    newslake: CliRunner, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "budget.html").write_text(_page("Council approves the new city budget", PARAGRAPH), encoding="utf-8")
+    (inbox / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    lake = tmp_path / "lake"
+    with webhook_server() as hook:
+        env = {"NEWSLAKE_WEBHOOK_URL": hook.url, "NEWSLAKE_MAX_QUARANTINE_SHARE": "0.25"}
+        newslake("run", str(inbox), "--lake", str(lake), env=env)  # half the documents refused: a warning
+
+        [message] = hook.bodies()
+        [run] = rows(lake, "SELECT run_id, status, settings FROM runs")
+        assert (message["run_id"], message["status"], run["status"]) == (run["run_id"], "warning", "warning")
+        assert message["text"].startswith(f"newslake run {run['run_id']} warning: quarantine_share_in_limit")
+        assert message["documents"] == {"seen": 2, "new": 1, "updated": 0, "unchanged": 0, "quarantined": 1}
+        assert message["quarantine_reasons"] == {"binary_content": 1} and message["articles_loaded"] == 1
+        assert message["flow_run_id"] and message["error"] is None
+        # The run's record keeps the webhook's host only.
+        assert json.loads(str(run["settings"]))["notify"]["webhook_url"] == hook.url.split("/services")[0] + "/***"
+
+        # A completed run is not told by default; asked for, even a run with nothing new is.
+        (inbox / "image.png").unlink()
+        newslake("run", str(inbox), "--lake", str(lake), env={"NEWSLAKE_WEBHOOK_URL": hook.url})
+        assert len(hook.received) == 1
+        newslake(
+            "run",
+            str(inbox),
+            "--lake",
+            str(lake),
+            env={"NEWSLAKE_WEBHOOK_URL": hook.url, "NEWSLAKE_NOTIFY_ON": "completed"},
+        )
+        assert [m["status"] for m in hook.bodies()] == ["warning", "completed"]
+        assert hook.bodies()[1]["documents"]["unchanged"] == 1
+
+        # A webhook that refuses the message leaves the run as it was, and says so in the run's log.
+        hook.answers = [404]
+        (inbox / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(65))
+        newslake("run", str(inbox), "--lake", str(lake), env=env)
+    statuses = [r["status"] for r in rows(lake, "SELECT status FROM runs ORDER BY started_at")]
+    assert statuses == ["warning", "completed", "completed", "warning"]
+    said = f"ended: the webhook {hook.url.split('/services')[0]}/*** answered HTTP 404"
+    assert any(said in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+    assert "s3cret" not in caplog.text

@@ -221,3 +221,16 @@ def test_a_teams_suite_that_cannot_be_used_stops_the_settings_with_the_file_name
     message = str(raised.value)
     assert f"quality.suites_dir: {checks / 'articles.json'}: expectation 1: no column 'byline'" in message
     assert "Value error" not in message
+
+
+def test_a_webhook_is_kept_out_of_the_settings_json_and_repr_and_the_states_are_checked() -> None:
+    url = "https://hooks.slack.com/services/T0/B0/s3cret"
+    settings = resolve_settings(environ={"NEWSLAKE_WEBHOOK_URL": url, "NEWSLAKE_NOTIFY_ON": "failed, interrupted"})
+    assert (settings.notify.webhook_url, settings.notify.on) == (url, ("failed", "interrupted"))
+    assert settings.model_dump(mode="json")["notify"]["webhook_url"] == "https://hooks.slack.com/***"
+    assert "s3cret" not in settings.model_dump_json() and "s3cret" not in repr(settings)
+    assert resolve_settings(environ={}).notify.on == ("warning", "failed")
+    with pytest.raises(SettingsError, match="http"):
+        resolve_settings(environ={"NEWSLAKE_WEBHOOK_URL": "hooks.slack.com/services/x"})
+    with pytest.raises(SettingsError, match=r"notify\.on"):
+        resolve_settings(environ={"NEWSLAKE_NOTIFY_ON": "failed,crashed"})

@@ -1,0 +1,24 @@
+"""Tell the team how a run ended, when it ended in a state they asked to hear about (`[notify]`)."""
+
+from __future__ import annotations
+
+from prefect import get_run_logger
+from prefect.runtime import flow_run
+
+from newslake.flows.settings import Settings
+from newslake.flows.summary import RunSummary
+from newslake.tasks.notify import post_notification
+
+
+def notify_run(settings: Settings, summary: RunSummary, error: str | None = None) -> bool:
+    """Post the run's end to the configured webhook when its status is one of `notify.on`; give back
+    whether a message went. A webhook that fails is a warning: the run's outcome stays as it was."""
+    url = settings.notify.webhook_url
+    if not url or summary.status not in settings.notify.on:
+        return False
+    payload = summary.notification(error, str(flow_run.get_id() or "") or None)
+    problem = post_notification(url, payload, settings.fetch.user_agent)
+    if problem:
+        get_run_logger().warning("could not tell how run %s ended: %s", summary.run_id, problem)
+        return False
+    return True
