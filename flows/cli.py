@@ -103,14 +103,19 @@ def load_settings(config_file: Path | None, lake: Path | None, flags: dict[str, 
     keyed by config key (`run.workers`); those not given are None."""
     from newslake.flows.settings import SettingsError, resolve_settings
 
+    try:
+        return resolve_settings(config_file=config_file, overrides=given_flags(lake, flags))
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def given_flags(lake: Path | None, flags: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Give back the settings a command's flags give, by config key (None where a flag is not given)."""
     given = {"lake.path": lake, **(flags or {})}
     context = click.get_current_context(silent=True)
     if context is not None:
         given = {**context.meta.get("newslake.overrides", {}), **given}
-    try:
-        return resolve_settings(config_file=config_file, overrides=given)
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return given
 
 
 @contextmanager
@@ -501,6 +506,51 @@ def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
     if not rows:
         click.echo("no sources configured: add [[sources]] tables to newslake.toml (see the README)", err=True)
     write_rows(columns, rows, fmt)
+
+
+@main.command()
+@common_options
+@row_format
+@click.option("--check", is_flag=True, help="Also open the warehouse and load what the settings name (models, suites).")
+@click.option(
+    "--test-webhook", is_flag=True, help="Post a test message to notify.webhook_url and say whether it was taken."
+)
+def config(lake: Path | None, config_file: Path | None, fmt: str, check: bool, test_webhook: bool) -> None:
+    """Show every setting in effect, and where it comes from: default, config file, environment or flag.
+
+    Secrets are shown masked, as runs record them. --check then tries what the settings name and exits
+    1 if anything fails: the warehouse opens (or is not created yet), each entity model is installed,
+    each of your own suites (quality.suites_dir) builds in Great Expectations.
+    """
+    from newslake.flows.check import run_checks, setting_rows
+    from newslake.flows.settings import setting_origins
+
+    settings = load_settings(config_file, lake)
+    origins = setting_origins(config_file=config_file, overrides=given_flags(lake))
+    write_rows(["key", "value", "origin", "variable"], setting_rows(settings, origins), fmt)
+    failed = False
+    if check:
+        for found in run_checks(settings):
+            click.echo(f"{'ok  ' if found.ok else 'FAIL'}  {found.what}: {found.detail}", err=True)
+            failed = failed or not found.ok
+    if test_webhook:
+        failed = not _test_webhook(settings) or failed
+    if failed:
+        raise SystemExit(1)
+
+
+def _test_webhook(settings: Any) -> bool:
+    from newslake.tasks.notify import masked_webhook, post_notification
+
+    url = settings.notify.webhook_url
+    if not url:
+        click.echo("FAIL  webhook: none configured (notify.webhook_url or NEWSLAKE_WEBHOOK_URL)", err=True)
+        return False
+    text = f"newslake: a test message from `newslake config --test-webhook` ({settings.location().describe()})"
+    problem = post_notification(url, {"text": text, "status": "test"}, settings.fetch.user_agent)
+    took = f"ok    webhook {masked_webhook(url)}: took the test message"
+    click.echo(f"FAIL  {problem}" if problem else took, err=True)
+    return problem is None
 
 
 @main.command()

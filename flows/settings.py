@@ -561,25 +561,49 @@ def resolve_settings(
 ) -> Settings:
     """Give back the settings from defaults, config file, environment and CLI overrides (keyed by config
     key, `run.workers`), in that order."""
-    environ = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    path = config_file or _env_config(environ) or (Path(CONFIG_FILE) if Path(CONFIG_FILE).exists() else None)
-    if path is not None:
-        values.update(read_config_file(path))
-    for key, env in CONFIG_KEYS.items():
-        env_value = environ.get(env)
-        if env_value:
-            _put(values, key, [v.strip() for v in env_value.split(",")] if key in LIST_KEYS else env_value)
-    for key, value in (overrides or {}).items():
-        if key not in CONFIG_KEYS:
-            raise KeyError(f"no setting {key}")
-        if value is not None:
-            _put(values, key, value)
+    values, _ = _gather(config_file, environ, overrides)
     try:
         return Settings(**values)
     except ValidationError as exc:
         problems = "; ".join(_problem(e) for e in exc.errors())
         raise SettingsError(f"invalid setting ({problems}). Fix it in {CONFIG_FILE}, NEWSLAKE_* or the flags.") from exc
+
+
+def setting_origins(
+    config_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """Give back where each config key's value comes from, as resolve_settings reads them: `default`,
+    the config file's path, `environment`, or `flag`."""
+    return _gather(config_file, environ, overrides)[1]
+
+
+def _gather(
+    config_file: Path | None, environ: Mapping[str, str] | None, overrides: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    origins = dict.fromkeys(CONFIG_KEYS, "default")
+    path = config_file or _env_config(environ) or (Path(CONFIG_FILE) if Path(CONFIG_FILE).exists() else None)
+    if path is not None:
+        values.update(read_config_file(path))
+        for section, keys in values.items():
+            if isinstance(keys, dict):
+                where = str(path.expanduser().resolve())
+                origins.update({f"{section}.{key}": where for key in keys if f"{section}.{key}" in origins})
+    for key, env in CONFIG_KEYS.items():
+        env_value = environ.get(env)
+        if env_value:
+            _put(values, key, [v.strip() for v in env_value.split(",")] if key in LIST_KEYS else env_value)
+            origins[key] = "environment"
+    for key, value in (overrides or {}).items():
+        if key not in CONFIG_KEYS:
+            raise KeyError(f"no setting {key}")
+        if value is not None:
+            _put(values, key, value)
+            origins[key] = "flag"
+    return values, origins
 
 
 def _problem(error: Any) -> str:
