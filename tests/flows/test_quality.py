@@ -202,6 +202,13 @@ def test_a_teams_own_suites_refuse_or_record_and_see_the_columns_they_are_told_o
             "meta": {"name": "nobody_named", "severity": "warn"},
         },
     )
+    many = {"column": "articles_loaded", "min_value": 100}
+    runs_warn = {
+        "type": "expect_column_values_to_be_between",
+        "kwargs": many,
+        "meta": {"name": "many", "severity": "warn"},
+    }
+    _suite(checks, "runs.json", runs_warn)  # a run-level `warn`: recorded, the run's status unchanged
     # Every table's rows have exactly the columns expectations/README.md lists for it.
     for table, columns in TABLE_COLUMNS.items():
         exact = {"column_set": list(columns), "exact_match": True}
@@ -224,7 +231,11 @@ def test_a_teams_own_suites_refuse_or_record_and_see_the_columns_they_are_told_o
     }
     assert results.pop(("local.articles", "bylined")) == ("error", False, 1)
     assert results.pop(("local.articles", "nobody_named")) == ("warn", False, 1)  # recorded, the article loaded
+    assert results.pop(("local.runs", "many")) == ("warn", False, 1)
     assert results == {(f"local.{t}.columns", f"{t}_columns"): ("error", True, 0) for t in TABLE_COLUMNS}
+    assert rows(lake, "SELECT status, quality_breaches FROM runs") == [
+        {"status": "completed", "quality_breaches": "[]"}
+    ]
     assert "expectation_failed:bylined" in result.stdout
 
     # Without the team's folder the refused article goes through again.
