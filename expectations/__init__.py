@@ -146,4 +146,12 @@ def _expectation_problem(expectation: Any, table: str, taken: set[str]) -> str |
     for value in kwargs.values():
         if isinstance(value, dict) and "$PARAMETER" in value and value["$PARAMETER"] not in PARAMETERS:
             return f"no parameter {value['$PARAMETER']!r}; the parameters are {', '.join(PARAMETERS)}"
+    patterns = [kwargs["regex"]] if isinstance(kwargs.get("regex"), str) else []
+    patterns += [p for p in kwargs.get("regex_list") or [] if isinstance(p, str)]
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            # Great Expectations would only fail the expectation on every batch, refusing no row.
+            return f"the regex {pattern!r} does not compile ({exc})"
     return None

@@ -79,6 +79,17 @@ def test_a_folder_without_suites_gives_none(tmp_path: Path) -> None:
             "articles.json",
             [
                 {
+                    "type": "expect_column_values_to_not_match_regex",
+                    "kwargs": {"column": "title", "regex": "(sponsored"},
+                    "meta": {"name": "r"},
+                }
+            ],
+            "the regex '(sponsored' does not compile",
+        ),
+        (
+            "articles.json",
+            [
+                {
                     "type": "expect_column_values_to_be_between",
                     "kwargs": {"column": "word_count", "min_value": {"$PARAMETER": "max_words"}},
                     "meta": {"name": "w"},
