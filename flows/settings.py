@@ -319,7 +319,7 @@ class ReportSettings(Section):
     )
 
 
-RunOutcome = Literal["completed", "warning", "failed", "interrupted"]
+RunOutcome = Literal["completed", "warning", "failed", "interrupted", "source_error"]
 
 
 class NotifySettings(Section):
@@ -338,7 +338,8 @@ class NotifySettings(Section):
         default=("warning", "failed"),
         description=(
             "Run states that send the message: `completed`, `warning` (a run-level quality check failed), "
-            "`failed`, `interrupted`."
+            "`failed`, `interrupted`; and `source_error`: any run in which a source's listing failed (a feed "
+            "that answers 404, an unset variable), each time."
         ),
         json_schema_extra=_env("NEWSLAKE_NOTIFY_ON"),
     )
