@@ -41,7 +41,26 @@ def _shown(value: Any) -> str:
 def run_checks(settings: Settings) -> list[Check]:
     """Try what the settings name, without running anything: the warehouse, the entity models, the
     team's own suites."""
-    return [_warehouse(settings), *_models(settings), *_suites(settings)]
+    return [_warehouse(settings), _prefect(settings), *_models(settings), *_suites(settings)]
+
+
+def _prefect(settings: Settings) -> Check:
+    from prefect.client.orchestration import get_client
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().api.url  # PREFECT_API_URL, or the active Prefect profile
+    if not url:
+        shared = (
+            "a local server newslake starts once and keeps"
+            if settings.run.prefect_server == "shared"
+            else ("a temporary server each command starts")
+        )
+        return Check("prefect", True, f"no PREFECT_API_URL: runs go to {shared} (run.prefect_server)")
+    with get_client(sync_client=True) as client:
+        failure = client.api_healthcheck()
+    if failure is not None:
+        return Check("prefect", False, f"the server at {url} does not answer ({type(failure).__name__})")
+    return Check("prefect", True, f"the server at {url} answers")
 
 
 def _warehouse(settings: Settings) -> Check:

