@@ -39,8 +39,8 @@ def _shown(value: Any) -> str:
 
 
 def run_checks(settings: Settings) -> list[Check]:
-    """Try what the settings name, without running anything: the warehouse, the entity models, the
-    team's own suites."""
+    """Try what the settings name, without running anything: the warehouse, the Prefect server, the
+    entity models, the team's own suites."""
     return [_warehouse(settings), _prefect(settings), *_models(settings), *_suites(settings)]
 
 
@@ -50,12 +50,9 @@ def _prefect(settings: Settings) -> Check:
 
     url = get_current_settings().api.url  # PREFECT_API_URL, or the active Prefect profile
     if not url:
-        shared = (
-            "a local server newslake starts once and keeps"
-            if settings.run.prefect_server == "shared"
-            else ("a temporary server each command starts")
-        )
-        return Check("prefect", True, f"no PREFECT_API_URL: runs go to {shared} (run.prefect_server)")
+        local = {"shared": "a local server newslake starts once and keeps", "temporary": "a server per command"}
+        where = local.get(settings.run.prefect_server, settings.run.prefect_server)
+        return Check("prefect", True, f"no PREFECT_API_URL: runs go to {where} (run.prefect_server)")
     with get_client(sync_client=True) as client:
         failure = client.api_healthcheck()
     if failure is not None:

@@ -511,7 +511,9 @@ def sources(lake: Path | None, config_file: Path | None, fmt: str) -> None:
 @main.command()
 @common_options
 @row_format
-@click.option("--check", is_flag=True, help="Also open the warehouse and load what the settings name (models, suites).")
+@click.option(
+    "--check", is_flag=True, help="Also try what the settings name: warehouse, Prefect server, models, suites."
+)
 @click.option(
     "--test-webhook", is_flag=True, help="Post a test message to notify.webhook_url and say whether it was taken."
 )
@@ -519,8 +521,9 @@ def config(lake: Path | None, config_file: Path | None, fmt: str, check: bool, t
     """Show every setting in effect, and where it comes from: default, config file, environment or flag.
 
     Secrets are shown masked, as runs record them. --check then tries what the settings name and exits
-    1 if anything fails: the warehouse opens (or is not created yet), each entity model is installed,
-    each of your own suites (quality.suites_dir) builds in Great Expectations.
+    1 if anything fails: the warehouse opens (or is not created yet), the Prefect server of
+    PREFECT_API_URL answers, each entity model is installed, each of your own suites
+    (quality.suites_dir) builds in Great Expectations.
     """
     from newslake.flows.check import run_checks, setting_rows
     from newslake.flows.settings import setting_origins

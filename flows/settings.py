@@ -319,7 +319,7 @@ class ReportSettings(Section):
     )
 
 
-RunOutcome = Literal["completed", "warning", "failed", "interrupted", "source_error"]
+NotifyWhen = Literal["completed", "warning", "failed", "interrupted", "source_error"]
 
 
 class NotifySettings(Section):
@@ -334,7 +334,7 @@ class NotifySettings(Section):
             "Scheduled runs included. Shown and stored as `https://host/***` only."
         ),
     )
-    on: tuple[RunOutcome, ...] = Field(
+    on: tuple[NotifyWhen, ...] = Field(
         default=("warning", "failed"),
         description=(
             "Run states that send the message: `completed`, `warning` (a run-level quality check failed), "

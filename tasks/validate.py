@@ -329,7 +329,8 @@ def suite_problem(suite: dict[str, Any]) -> str | None:
     import great_expectations as gx
 
     gx_logger = logging.getLogger("great_expectations")
-    level, gx_logger.level = gx_logger.level, logging.CRITICAL
+    level = gx_logger.level
+    gx_logger.setLevel(logging.CRITICAL)
     try:
         for number, expectation in enumerate(suite["expectations"], 1):
             try:
@@ -339,7 +340,7 @@ def suite_problem(suite: dict[str, Any]) -> str | None:
             if not built.expectations:
                 return f"expectation {number}: Great Expectations has no expectation {expectation['type']!r}"
     finally:
-        gx_logger.level = level
+        gx_logger.setLevel(level)
     return None
 
 
