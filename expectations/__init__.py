@@ -76,28 +76,29 @@ def read_local_suites(folder: Path) -> tuple[dict[str, Any], ...]:
     if not folder.is_dir():
         raise SuiteError(f"{folder} is not a folder of suites")
     suites = []
+    taken: dict[str, set[str]] = {}  # by table: the names of the expectations read so far
     for path in sorted(folder.glob("*.json")):
         if path.name.startswith("."):
             continue
-        suites.append(_local_suite(path))
+        table = path.name.split(".", 1)[0]
+        if table not in TABLE_COLUMNS:
+            raise SuiteError(f"{path}: the file name must start with the table it checks: {', '.join(TABLE_COLUMNS)}")
+        names = taken.setdefault(table, {e["meta"]["name"] for e in load_suite(table)["expectations"]})
+        suites.append(_local_suite(path, table, names))
     return tuple(suites)
 
 
-def _local_suite(path: Path) -> dict[str, Any]:
-    table = path.name.split(".", 1)[0]
-    if table not in TABLE_COLUMNS:
-        raise SuiteError(f"{path}: the file name must start with the table it checks: {', '.join(TABLE_COLUMNS)}")
+def _local_suite(path: Path, table: str, names: set[str]) -> dict[str, Any]:
+    """Read one suite file of the table, adding its expectations' names to those taken."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SuiteError(f"{path}: not readable as JSON ({exc})") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("expectations"), list) or not raw["expectations"]:
         raise SuiteError(f'{path}: a suite is a JSON object with a non-empty "expectations" list')
-    shipped = {e["meta"]["name"] for e in load_suite(table)["expectations"]}
-    names: set[str] = set()
     expectations = []
     for number, expectation in enumerate(raw["expectations"], 1):
-        problem = _expectation_problem(expectation, table, shipped | names)
+        problem = _expectation_problem(expectation, table, names)
         if problem:
             raise SuiteError(f"{path}: expectation {number}: {problem}")
         names.add(expectation["meta"]["name"])

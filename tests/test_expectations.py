@@ -111,6 +111,15 @@ def test_a_suite_that_cannot_be_used_is_named_with_its_problem(
     assert str(tmp_path / name) in str(raised.value) and message in str(raised.value), str(raised.value)
 
 
+def test_an_expectations_name_is_one_rows_reason_across_the_files_of_a_table(tmp_path: Path) -> None:
+    _write(tmp_path, "articles.json", [_expectation(name="signed")])
+    _write(tmp_path, "links.json", [_expectation("url", name="signed")])  # another table's rows: fine
+    assert len(read_local_suites(tmp_path)) == 2
+    _write(tmp_path, "articles.more.json", [_expectation(name="signed")])
+    with pytest.raises(SuiteError, match="the name signed is taken"):
+        read_local_suites(tmp_path)
+
+
 def test_a_missing_folder_is_said_so(tmp_path: Path) -> None:
     with pytest.raises(SuiteError, match="is not a folder of suites"):
         read_local_suites(tmp_path / "checks")
