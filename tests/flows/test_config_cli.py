@@ -65,7 +65,7 @@ def test_check_tries_the_warehouse_models_and_suites_and_fails_on_what_does_not_
     assert any(line.startswith("ok    prefect: the server at http://127.0.0.1:") for line in lines), lines
     assert f"ok    suite {checks / 'articles.json'}: 1 expectations on the articles rows" in lines
 
-    bad = {**good, "type": "expect_column_values_to_be_sorted_nicely"}
+    bad = {**good, "type": "expect_column_values_to_be_sorted_nicely", "meta": {"name": "sorted"}}
     (checks / "articles.bad.json").write_text(json.dumps({"expectations": [bad]}))
     outcome = newslake("config", "--check", check=False, env={**env, "NEWSLAKE_NER_MODEL": "xx_no_such_model"})
     assert outcome.returncode == 1
