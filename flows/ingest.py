@@ -219,8 +219,11 @@ def run_batches(
     held.enter_context(writer_lock(settings))
     try:
         con = connect(location)
-    except BaseException:
+    except BaseException as exc:
         held.close()
+        if stopping_signal(exc) is None:  # the warehouse cannot be opened: as much a failed run to hear of
+            summary.status = "failed"
+            notify_run(settings, summary, explain_failure(exc, location.root) or first_line(exc))
         raise
     error: str | None = None
     stopped_by: int | None = None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from newslake.flows.notify import notify_run
 from newslake.flows.settings import resolve_settings
 from newslake.flows.summary import RunSummary, SourceCounts
+from tests.conftest import SEEDS, CliRunner
+from tests.services import free_port
 from tests.webhook import webhook_server
 
 
@@ -44,3 +48,15 @@ def test_a_run_is_told_when_its_end_is_one_the_team_asked_for(
 
 def test_without_a_webhook_nothing_is_told() -> None:
     assert notify_run(resolve_settings(environ={}), _summary("failed")) is False
+
+
+def test_a_run_whose_warehouse_does_not_answer_is_told(newslake: CliRunner, tmp_path: Path) -> None:
+    catalog = f"postgres:host=127.0.0.1 port={free_port()} dbname=news user=newslake"
+    with webhook_server() as hook:
+        env = {"NEWSLAKE_WEBHOOK_URL": hook.url, "NEWSLAKE_CATALOG": catalog, "NEWSLAKE_DATA_PATH": str(tmp_path)}
+        outcome = newslake("run", str(SEEDS), check=False, env=env)
+    assert outcome.returncode != 0 and "PostgreSQL catalog does not answer" in outcome.stderr
+    [message] = hook.bodies()
+    assert message["status"] == "failed"
+    assert message["error"].startswith("the warehouse's PostgreSQL catalog does not answer")
+    assert message["text"].startswith(f"newslake run {message['run_id']} failed: the warehouse's PostgreSQL")
