@@ -49,7 +49,7 @@ _DESCRIPTION = r"(?:(?:[A-Z][a-z]{0,3}\.|(?!(?:" + _CLAUSE_WORDS + "|" + SPEECH_
 _AFTER_THEN_NAME = re.compile(r"^\s*[,.]?\s*" + _VERB + r"\s+" + _DESCRIPTION + r"$")  # "…," said Rep. NAME
 _DESCRIBED_NAME = re.compile(r"^\s*,?\s*" + _DESCRIPTION + r"$")  # "…," White House press secretary NAME said
 # NAME (D-Wis.) said; NAME, the foreign minister of France, a member of the council, said
-_ASIDES = r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,80}){0,2},?\s+"  # "(D-Wis.)", ", the mayor,"
+_ASIDES = r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,100}){0,2},?\s+"  # "(D-Wis.)", ", the mayor,"
 _NAME_THEN_VERB = re.compile(_ASIDES + _VERB + r"\b")
 # Verbs that put words in someone's mouth only with the quotation in their own sentence: 'Roe called
 # the ruling "a huge win"', 'Roe described it as "an intentional act"'.
@@ -311,7 +311,7 @@ def _speaker_after(text: str, quote_end: int, people: Sequence[EntitySpan]) -> t
             said = _AFTER_THEN_NAME.match(between)
             if said:
                 return span.canonical, said.group("verb")
-            says = _name_then(_NAME_THEN_VERB, text[span.end : span.end + 80])
+            says = _name_then(_NAME_THEN_VERB, text[span.end : span.end + 120])
             # After a quotation that ends its sentence ('…timing." Gov. Roe said'), a name and a verb
             # open the next sentence: they attribute what follows, not this.
             ended = text[quote_end - 2 : quote_end - 1] == "."

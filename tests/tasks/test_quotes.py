@@ -410,3 +410,17 @@ def test_quotations_are_read_only_in_the_languages_whose_shapes_are_written() ->
     assert find_quotes(german, _people(german, "Maria Lopez"), "de") == []
     french = "« Nous reconstruirons le pont », a déclaré Marie Dupont."
     assert find_quotes(french, _people(french, "Marie Dupont"), "en") == []  # English shapes only
+
+
+def test_a_long_description_between_the_speaker_and_the_verb_still_names_the_speaker() -> None:
+    # Descriptions of up to 100 characters between commas: a job title with its employer's full name.
+    text = (
+        '"We have a need and saw a need to bring on more providers," Maria Lopez, deputy associate '
+        "administrator for exploration in the agency's Science Mission Directorate, said on a call."
+    )
+    assert [(q.speaker, q.verb) for q in find_quotes(text, _people(text, "Maria Lopez"))] == [("Maria Lopez", "said")]
+    text = (
+        '"This narrative is being pushed by the media," Maria Lopez, the executive director at the Center '
+        "of Media Justice and who is also featured in the film, told The Huffington Post."
+    )
+    assert [(q.speaker, q.verb) for q in find_quotes(text, _people(text, "Maria Lopez"))] == [("Maria Lopez", "told")]
