@@ -23,7 +23,7 @@ ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 )
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_EDGE_PUNCT = "\"'“”‘’.,;:!?()[]{}-–—*/\\|•·"
+_EDGE_PUNCT = "\"'“”‘’.,;:!?()[]{}-‒–—―*/\\|•·"
 _PRONOUNS = frozenset(
     [
         "i",
@@ -109,7 +109,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[\"“]\s*)$")
 _CREDIT = re.compile(r"(?:photo|picture|image|credit|copyright|©|illustration|graphic)s?\s*(?:by|:|/)?\s*$", re.I)
 _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
 _TRAILING_NUMBERS = re.compile(r"(?:\s+[\d][\d.,:/-]*)+$")
-_SPAN_BREAK = re.compile(r"\s*\n\s*|\s+[-–—]\s+|\s*[()]\s*")
+_SPAN_BREAK = re.compile(r"\s*\n\s*|\s+[-‒–—―]\s+|\s*[()]\s*")
 _SPORTS_BEFORE = re.compile(r"\b(?:beat|beats|defeated|defeat|drew with|draw with|lost to|v|vs\.?|versus)\s+$")
 _SCORE_AFTER = re.compile(r"^\s+\d+(?:\s*[-–:]\s*\d+)?(?:\s|$|[,.;)])")
 # How products are written, on one line: a size before the name ("the 16-inch MacBook Pro", "a 65\"

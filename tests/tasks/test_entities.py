@@ -161,7 +161,15 @@ def test_a_surname_mostly_read_as_a_person_is_the_person_not_the_organisation_na
 
 @pytest.mark.parametrize(
     ("surface", "expected"),
-    [("the Kremlin", "Kremlin"), ("Russia's", "Russia"), ("“NATO”", "NATO"), ("U.S.", "U.S."), ("Kent 108-3", "Kent")],
+    [
+        ("the Kremlin", "Kremlin"),
+        ("Russia's", "Russia"),
+        ("“NATO”", "NATO"),
+        ("U.S.", "U.S."),
+        ("Kent 108-3", "Kent"),
+        ("― Jacklyn Ashley", "Jacklyn Ashley"),  # a quotation's dash (the horizontal bar) signs it
+        ("‒ Jacklyn Ashley", "Jacklyn Ashley"),
+    ],
 )
 def test_clean_span(surface: str, expected: str) -> None:
     text = f"x {surface} y"
@@ -369,8 +377,9 @@ def test_particle_names_are_merged() -> None:
     assert merged == [(0, 20, "PERSON")]
 
 
-def test_spans_split_at_line_breaks_and_spaced_dashes() -> None:
-    text = "Romania - Cosmin Contra"
+@pytest.mark.parametrize("dash", ["-", "–", "—", "―", "‒"])
+def test_spans_split_at_line_breaks_and_spaced_dashes(dash: str) -> None:
+    text = f"Romania {dash} Cosmin Contra"
     pieces = [(text[s:e], label) for s, e, label in split_span(text, 0, len(text), "ORG")]
     assert pieces == [("Romania", "ORG"), ("Cosmin Contra", "PERSON")]
 
