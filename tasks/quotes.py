@@ -50,7 +50,9 @@ _AFTER_THEN_NAME = re.compile(r"^\s*[,.]?\s*" + _VERB + r"\s+" + _DESCRIPTION + 
 _DESCRIBED_NAME = re.compile(r"^\s*,?\s*" + _DESCRIPTION + r"$")  # "…," White House press secretary NAME said
 # NAME (D-Wis.) said; NAME, the foreign minister of France, a member of the council, said
 _ASIDES = r"^(?:\s*\([^()\n]{1,40}\))?(?:\s*,[^,\n]{1,100}){0,2},?\s+"  # "(D-Wis.)", ", the mayor,"
-_NAME_THEN_VERB = re.compile(_ASIDES + _VERB + r"\b")
+# An adverb may go before the verb: "Roe, the chief executive, forcefully told a young woman that "…"".
+_ADVERB = r"(?:[a-z]+ly\s+)?"
+_NAME_THEN_VERB = re.compile(_ASIDES + _ADVERB + _VERB + r"\b")
 # Verbs that put words in someone's mouth only with the quotation in their own sentence: 'Roe called
 # the ruling "a huge win"', 'Roe described it as "an intentional act"'.
 _CHARACTERISING = (
@@ -59,7 +61,7 @@ _CHARACTERISING = (
     r"denounced|denounces|compared|compares|exhorted|likened|likens|termed|terms|hailed|hails|touted|touts|"
     r"blasted|blasts|mocked|mocks|decried|decries|lambasted|lambastes"
 )
-_NAME_THEN_CHARACTERISING = re.compile(_ASIDES + r"(?P<verb>" + _CHARACTERISING + r")\b")
+_NAME_THEN_CHARACTERISING = re.compile(_ASIDES + _ADVERB + r"(?P<verb>" + _CHARACTERISING + r")\b")
 _CAPITALISED_LAST = re.compile(r"(?:^|\s)[A-Z][\w’'.-]*$")
 
 

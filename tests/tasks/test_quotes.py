@@ -424,3 +424,15 @@ def test_a_long_description_between_the_speaker_and_the_verb_still_names_the_spe
         "of Media Justice and who is also featured in the film, told The Huffington Post."
     )
     assert [(q.speaker, q.verb) for q in find_quotes(text, _people(text, "Maria Lopez"))] == [("Maria Lopez", "told")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Can I give it to James?" Maria Lopez tearfully asked before apologizing.',
+        'Maria Lopez, the chief executive, forcefully told a young woman that "not voting is no strategy."',
+        'Before the vote Maria Lopez frequently criticized the plan and called the law "perverse."',
+    ],
+)
+def test_an_adverb_before_the_verb_keeps_the_speaker(text: str) -> None:
+    assert [q.speaker for q in find_quotes(text, _people(text, "Maria Lopez"))] == ["Maria Lopez"]
