@@ -59,7 +59,8 @@ _CHARACTERISING = (
     r"called|calls|described|describes|dismissed|dismisses|condemned|condemns|praised|praises|criticized|"
     r"criticised|criticizes|slammed|slams|proclaimed|proclaims|labeled|labelled|branded|brands|dubbed|"
     r"denounced|denounces|compared|compares|exhorted|likened|likens|termed|terms|hailed|hails|touted|touts|"
-    r"blasted|blasts|mocked|mocks|decried|decries|lambasted|lambastes"
+    r"blasted|blasts|mocked|mocks|decried|decries|lambasted|lambastes|attacked|attacks|ridiculed|ridicules|"
+    r"derided|derides|assailed|assails"
 )
 _NAME_THEN_CHARACTERISING = re.compile(_ASIDES + _ADVERB + r"(?P<verb>" + _CHARACTERISING + r")\b")
 _CAPITALISED_LAST = re.compile(r"(?:^|\s)[A-Z][\w’'.-]*$")

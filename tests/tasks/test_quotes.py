@@ -432,7 +432,8 @@ def test_a_long_description_between_the_speaker_and_the_verb_still_names_the_spe
         '"Can I give it to James?" Maria Lopez tearfully asked before apologizing.',
         'Maria Lopez, the chief executive, forcefully told a young woman that "not voting is no strategy."',
         'Before the vote Maria Lopez frequently criticized the plan and called the law "perverse."',
+        'In an August speech, Maria Lopez attacked "the hateful ideology of the cartels."',
     ],
 )
-def test_an_adverb_before_the_verb_keeps_the_speaker(text: str) -> None:
+def test_an_adverb_before_the_verb_or_a_verb_of_attack_keeps_the_speaker(text: str) -> None:
     assert [q.speaker for q in find_quotes(text, _people(text, "Maria Lopez"))] == ["Maria Lopez"]
