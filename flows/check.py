@@ -45,19 +45,17 @@ def run_checks(settings: Settings) -> list[Check]:
 
 
 def _prefect(settings: Settings) -> Check:
-    from prefect.client.orchestration import get_client
     from prefect.settings import get_current_settings
+
+    from newslake.flows.prefect_server import configured_server_problem
 
     url = get_current_settings().api.url  # PREFECT_API_URL, or the active Prefect profile
     if not url:
         local = {"shared": "a local server newslake starts once and keeps", "temporary": "a server per command"}
         where = local.get(settings.run.prefect_server, settings.run.prefect_server)
         return Check("prefect", True, f"no PREFECT_API_URL: runs go to {where} (run.prefect_server)")
-    with get_client(sync_client=True) as client:
-        failure = client.api_healthcheck()
-    if failure is not None:
-        return Check("prefect", False, f"the server at {url} does not answer ({type(failure).__name__})")
-    return Check("prefect", True, f"the server at {url} answers")
+    problem = configured_server_problem(str(url))
+    return Check("prefect", problem is None, problem or f"the server at {url} answers")
 
 
 def _warehouse(settings: Settings) -> Check:

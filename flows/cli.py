@@ -195,15 +195,11 @@ def start_workers(settings: Any) -> None:
 
 def check_prefect_server(url: str) -> None:
     """Exit with one line when the Prefect server at url does not answer."""
-    from prefect.client.orchestration import get_client
+    from newslake.flows.prefect_server import configured_server_problem
 
-    with get_client(sync_client=True) as client:
-        failure = client.api_healthcheck()
-    if failure is not None:
-        raise click.ClickException(
-            f"the Prefect server at {url} does not answer ({type(failure).__name__}): start it with "
-            "`prefect server start`, or point PREFECT_API_URL at a running one"
-        )
+    problem = configured_server_problem(url)
+    if problem is not None:
+        raise click.ClickException(problem)
 
 
 def where(location: Any) -> str:

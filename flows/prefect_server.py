@@ -57,6 +57,21 @@ def prefect_home() -> Path:
     return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
 
 
+def configured_server_problem(url: str) -> str | None:
+    """Say, in a line, why the configured Prefect server at url (PREFECT_API_URL or the Prefect
+    profile's) does not answer its health check through Prefect's own client, or give back None."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        failure = client.api_healthcheck()
+    if failure is None:
+        return None
+    return (
+        f"the Prefect server at {url} does not answer ({type(failure).__name__}): start it with "
+        "`prefect server start`, or point PREFECT_API_URL at a running one"
+    )
+
+
 def answers(api_url: str, timeout: float = 1.0) -> bool:
     """Tell whether a Prefect server answers its health check at api_url."""
     return _health(api_url, timeout) == "up"
