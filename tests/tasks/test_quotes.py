@@ -430,7 +430,7 @@ def test_a_long_description_between_the_speaker_and_the_verb_still_names_the_spe
     "text",
     [
         '"Can I give it to James?" Maria Lopez tearfully asked before apologizing.',
-        'Maria Lopez, the chief executive, forcefully told a young woman that "not voting is no strategy."',
+        'At the panel Maria Lopez forcefully told a young woman that "not voting is no strategy."',
         'Before the vote Maria Lopez frequently criticized the plan and called the law "perverse."',
         'In an August speech, Maria Lopez attacked "the hateful ideology of the cartels."',
     ],
