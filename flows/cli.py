@@ -833,13 +833,22 @@ def forget(
     default=None,
     help="Expire the snapshots older than this many days (default: lake.keep_snapshots_days).",
 )
-def maintain(lake: Path | None, config_file: Path | None, fmt: str, keep_days: int | None) -> None:
+@click.option(
+    "--keep-raw-days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Drop the raw bytes of documents stored more than this many days ago (default: lake.keep_raw_days).",
+)
+def maintain(
+    lake: Path | None, config_file: Path | None, fmt: str, keep_days: int | None, keep_raw_days: int | None
+) -> None:
     """Merge the warehouse's small files, expire old snapshots, delete the files nothing reads.
 
     Each batch adds a file to every table it writes: a warehouse fed every few minutes gathers
     thousands, and each query opens them all. Validations' Data Docs pages older than the snapshots
-    kept go too. A run does all this by itself past lake.maintain_above_files; this command does it now."""
-    settings = load_settings(config_file, lake)
+    kept go too. A run does all this by itself past lake.maintain_above_files; this command does it now.
+    With lake.keep_raw_days (or --keep-raw-days), the raw bytes of older documents are dropped first."""
+    settings = load_settings(config_file, lake, {"lake.keep_raw_days": keep_raw_days})
     from datetime import timedelta
 
     from newslake.flows.ingest import describe_maintenance, remove_old_docs
@@ -852,11 +861,12 @@ def maintain(lake: Path | None, config_file: Path | None, fmt: str, keep_days: i
     with writer_lock(settings):
         con = connect(settings.location())
         try:
-            done = maintain_lake(con, keep)
+            keep_raw = settings.lake.keep_raw_days
+            done = maintain_lake(con, keep, keep_raw=None if keep_raw is None else timedelta(days=keep_raw))
         finally:
             con.close()
         pages = remove_old_docs(settings, keep)
-    columns = ["files_before", "bytes_before", "files_after", "bytes_after", "files_merged"]
+    columns = ["raw_dropped", "files_before", "bytes_before", "files_after", "bytes_after", "files_merged"]
     columns += ["snapshots_expired", "files_deleted"]
     write_rows([*columns, "validation_pages_removed"], [(*(getattr(done, c) for c in columns), pages)], fmt)
     click.echo(f"maintenance: {describe_maintenance(done, pages)}", err=True)

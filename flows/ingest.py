@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -72,7 +72,7 @@ from newslake.warehouse.load import (
     plan_batch,
     record_validation,
 )
-from newslake.warehouse.maintain import Maintenance, maintain_if_due
+from newslake.warehouse.maintain import Maintenance, describe_dropped, drop_raw, maintain_if_due
 from newslake.warehouse.migrate import migrate
 from newslake.warehouse.quarantine import reprocess_candidates
 from newslake.warehouse.runs import finish_run, mark_interrupted, running_runs, start_run, this_host
@@ -291,7 +291,9 @@ def maintain_after_run(con: duckdb.DuckDBPyConnection, settings: Settings, summa
     """Merge the warehouse's small files and expire old snapshots when they have piled up
     (`lake.maintain_above_files`). The run's data is committed by then: a failure here is a warning."""
     keep = timedelta(days=settings.lake.keep_snapshots_days)
+    keep_raw = settings.lake.keep_raw_days
     try:
+        dropped = drop_raw(con, timedelta(days=keep_raw)) if keep_raw is not None else 0
         done = maintain_if_due(con, keep, settings.lake.maintain_above_files)
     except Exception as exc:
         get_run_logger().warning(
@@ -299,7 +301,10 @@ def maintain_after_run(con: duckdb.DuckDBPyConnection, settings: Settings, summa
         )
         return
     if done is not None:
-        summary.maintenance = describe_maintenance(done, remove_old_docs(settings, keep))
+        summary.maintenance = describe_maintenance(replace(done, raw_dropped=dropped), remove_old_docs(settings, keep))
+    elif dropped:
+        summary.maintenance = describe_dropped(dropped)
+    if summary.maintenance:
         get_run_logger().info("maintenance: %s", summary.maintenance)
 
 

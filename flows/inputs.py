@@ -27,8 +27,8 @@ from newslake.flows.summary import RunSummary, SourceCounts
 from newslake.flows.workers import batched
 from newslake.tasks.discover import SkippedPath, discover_files
 from newslake.tasks.fetch import Fetcher
-from newslake.tasks.records import RawDocument
 from newslake.tasks.warc import is_archive
+from newslake.warehouse.quarantine import Candidates
 from newslake.warehouse.sources import listing_validators, record_poll, record_source_run
 
 
@@ -98,9 +98,12 @@ def input_batches(
 
 
 def stored_batches(
-    docs: list[RawDocument], settings: Settings, _con: duckdb.DuckDBPyConnection, _summary: RunSummary
+    chosen: Candidates, settings: Settings, _con: duckdb.DuckDBPyConnection, summary: RunSummary
 ) -> tuple[Iterator[InputBatch], int]:
-    """Give back stored documents (reprocessed) in batches, and how many there are."""
+    """Give back stored documents (reprocessed) in batches, and how many there are; count in the summary
+    those chosen whose raw bytes were dropped."""
+    summary.raw_dropped = chosen.raw_dropped
+    docs = chosen.documents
     return (InputBatch(docs=list(chunk)) for chunk in batched(docs, settings.run.batch_size)), len(docs)
 
 

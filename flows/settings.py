@@ -167,6 +167,16 @@ class LakeSettings(Section):
             "are deleted."
         ),
     )
+    keep_raw_days: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Drop the raw bytes of documents stored more than this many days ago, after each run and in "
+            "`newslake maintain` (default: keep them). Their articles, entities and quotes stay, and the same "
+            "bytes found again are still known as unchanged, but `newslake reprocess` can no longer redo them. "
+            "The disk space returns once the older snapshots expire (`keep_snapshots_days`)."
+        ),
+    )
     maintain_above_files: int = Field(
         default=2000,
         ge=0,

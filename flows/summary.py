@@ -72,6 +72,7 @@ class RunSummary:
     # Per live source: items its listing held, fetched, failed, left pending; whether the listing was unchanged.
     sources: dict[str, SourceCounts] = field(default_factory=dict)
     skipped: list[SkippedPath] = field(default_factory=list)  # folders discovery did not read, and why
+    raw_dropped: int = 0  # documents a reprocess chose but could not run: lake.keep_raw_days dropped their bytes
     # Web archive records that are not documents, by reason (tasks.warc.PassedOver).
     passed_over: Counter[str] = field(default_factory=Counter)
 
@@ -167,6 +168,9 @@ class RunSummary:
             rows.append((f"not read ({skipped.reason})", f"{skipped.path}: {skipped.detail}"))
         if self.passed_over:
             rows.append(("archive records passed over", self.describe_passed_over()))
+        if self.raw_dropped:
+            dropped = f"{self.raw_dropped} documents: lake.keep_raw_days dropped their raw bytes"
+            rows.append(("not reprocessed", dropped))
         rows += [
             ("articles loaded", str(self.articles)),
             ("  copies of a story already told", str(self.copies)),

@@ -3,8 +3,9 @@
 Each batch a run loads is a snapshot with a Parquet file for each table it writes, so a warehouse fed
 every few minutes gathers thousands of small files, and a query opens every file of the tables it
 reads. DuckLake never deletes a file by itself either: every snapshot stays reachable by time travel.
-`maintain` runs DuckLake's own maintenance functions (the steps of its CHECKPOINT) in this order:
-merge adjacent files, rewrite the files whose rows are mostly deleted, expire the snapshots older than
+`maintain` first drops the raw bytes of the documents past `lake.keep_raw_days`, when that is set
+(their articles stay), then runs DuckLake's own maintenance functions (the steps of its CHECKPOINT) in
+this order: merge adjacent files, rewrite the files whose rows are mostly deleted, expire the snapshots older than
 the retention, and delete the files that no kept snapshot uses once they have waited `FILE_GRACE`
 (a reader that began before may still be reading them). A merge keeps time travel whole: the merged
 file records the snapshot each of its rows came in."""
@@ -32,14 +33,21 @@ class Maintenance:
     files_merged: int  # files read by the merge and the rewrite
     snapshots_expired: int
     files_deleted: int
+    raw_dropped: int = 0  # documents whose raw bytes were dropped (lake.keep_raw_days)
 
     def describe(self) -> str:
         """Give back one line: the files before and after, and what was expired and deleted."""
-        return (
+        line = (
             f"files: {self.files_before:,} ({_size(self.bytes_before)}) before, {self.files_after:,} "
             f"({_size(self.bytes_after)}) after; {self.files_merged:,} merged, {self.snapshots_expired:,} snapshots "
             f"expired, {self.files_deleted:,} unused files deleted"
         )
+        return f"{describe_dropped(self.raw_dropped)}; {line}" if self.raw_dropped else line
+
+
+def describe_dropped(documents: int) -> str:
+    """Give back what dropping raw bytes did, in words."""
+    return f"raw bytes of {documents:,} documents dropped (lake.keep_raw_days)"
 
 
 def _size(size: int) -> str:
@@ -52,11 +60,37 @@ def live_files(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return int(files), int(size)
 
 
-def maintain(con: duckdb.DuckDBPyConnection, keep_snapshots: timedelta, now: datetime | None = None) -> Maintenance:
-    """Merge, rewrite, expire the snapshots older than `keep_snapshots`, and delete unused files that
-    have waited `FILE_GRACE`; each step is a transaction of its own. Give back what was done."""
+def drop_raw(con: duckdb.DuckDBPyConnection, keep_raw: timedelta, now: datetime | None = None) -> int:
+    """Drop the raw bytes of the documents stored more than `keep_raw` ago, in one transaction;
+    give back how many documents. The rows stay, with `content_dropped_at` set: their articles, and the
+    hash that tells a run the same bytes are nothing new, are kept. The bytes leave the disk once the
+    snapshots before this one expire. Checking costs a scan of the documents' times, not their bytes."""
+    now = now or datetime.now(UTC)
+    params = {"older_than": now - keep_raw}
+    due = con.execute(read_sql("raw_due"), params).fetchone()
+    if not due or not due[0]:
+        return 0  # no transaction, no snapshot
+
+    def work() -> int:
+        found = con.execute(read_sql("raw_due"), params).fetchone()
+        con.execute(read_sql("drop_raw"), params | {"now": now})
+        return int(found[0]) if found else 0
+
+    return write(con, work)
+
+
+def maintain(
+    con: duckdb.DuckDBPyConnection,
+    keep_snapshots: timedelta,
+    now: datetime | None = None,
+    keep_raw: timedelta | None = None,
+) -> Maintenance:
+    """Drop the raw bytes older than `keep_raw` (when given), merge, rewrite, expire the snapshots older
+    than `keep_snapshots`, and delete unused files that have waited `FILE_GRACE`; each step is a
+    transaction of its own. Give back what was done."""
     now = now or datetime.now(UTC)
     files_before, bytes_before = live_files(con)
+    dropped = drop_raw(con, keep_raw, now) if keep_raw is not None else 0
     # A DuckLake transaction either changes data or compacts it, so these take no write token: a
     # writer that commits meanwhile makes the compaction conflict, and `write` runs it again.
     merged = write(con, lambda: _files_read(con, "maintain_merge"), token=False)
@@ -64,7 +98,7 @@ def maintain(con: duckdb.DuckDBPyConnection, keep_snapshots: timedelta, now: dat
     expired = write(con, lambda: len(_call(con, "maintain_expire", _before_day_of(now - keep_snapshots))), token=False)
     deleted = write(con, lambda: len(_call(con, "maintain_cleanup", _before_day_of(now - FILE_GRACE))), token=False)
     files_after, bytes_after = live_files(con)
-    return Maintenance(files_before, bytes_before, files_after, bytes_after, merged, expired, deleted)
+    return Maintenance(files_before, bytes_before, files_after, bytes_after, merged, expired, deleted, dropped)
 
 
 def maintain_if_due(con: duckdb.DuckDBPyConnection, keep_snapshots: timedelta, above_files: int) -> Maintenance | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -18,6 +19,15 @@ def list_quarantine(
     return [d[0] for d in result.description or []], result.fetchall()
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """The stored documents a reprocess chose: those it can run again, and how many it cannot because
+    their raw bytes were dropped (`lake.keep_raw_days`)."""
+
+    documents: list[RawDocument]
+    raw_dropped: int
+
+
 def reprocess_candidates(
     con: duckdb.DuckDBPyConnection,
     run_id: str | None,
@@ -25,9 +35,14 @@ def reprocess_candidates(
     source: str | None,
     everything: bool,
     language: str | None = None,
-) -> list[RawDocument]:
+) -> Candidates:
     """Give back the stored raw documents to process again: the quarantined ones, or every current one;
     only those of sources containing `source`, or whose article is in `language`, when given."""
     params = {"run_id": run_id, "reason": reason, "source": source, "everything": everything, "language": language}
     rows = con.execute(read_sql("reprocess_candidates"), params).fetchall()
-    return [RawDocument(doc_id, source_uri, bytes(content), at, size) for doc_id, source_uri, content, at, size in rows]
+    documents = [
+        RawDocument(doc_id, source_uri, bytes(content), at, size)
+        for doc_id, source_uri, content, at, size in rows
+        if content is not None
+    ]
+    return Candidates(documents, len(rows) - len(documents))

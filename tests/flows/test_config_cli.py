@@ -27,7 +27,7 @@ def test_each_setting_shows_its_value_and_where_it_comes_from_with_secrets_maske
     outcome = newslake("config", "--format", "json", "--catalog", "postgres:dbname=other host=db", env=env)
 
     rows = _settings(outcome.stdout)
-    assert list(rows)[:2] == ["lake.path", "lake.catalog"] and len(rows) == 42
+    assert list(rows)[:2] == ["lake.path", "lake.catalog"] and len(rows) == 43
     assert rows["run.batch_size"] == {
         "key": "run.batch_size",
         "value": "20",

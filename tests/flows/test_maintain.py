@@ -26,6 +26,7 @@ def test_a_run_past_the_threshold_maintains_and_the_command_does_it_on_demand(
     done = json.loads(newslake("maintain", "--lake", str(lake), "--format", "json").stdout)
     assert [set(row) for row in done] == [
         {
+            "raw_dropped",
             "files_before",
             "bytes_before",
             "files_after",
@@ -64,3 +65,25 @@ def test_a_maintenance_that_fails_leaves_the_run_completed_with_a_warning(
     result = newslake("run", str(SEEDS), "--lake", str(tmp_path / "lake"), "--no-progress")
     assert "could not maintain the warehouse" in result.stderr and "No space left" in result.stderr
     assert query(tmp_path / "lake", "SELECT status, articles_loaded FROM runs") == [("completed", 2)]
+
+
+def test_raw_bytes_past_keep_raw_days_are_dropped_after_a_run_and_reprocess_says_so(
+    newslake: CliRunner, tmp_path: Path
+) -> None:
+    lake = tmp_path / "lake"
+    (tmp_path / "newslake.toml").write_text("[lake]\nkeep_raw_days = 0\n", encoding="utf-8")
+    first = newslake("run", str(SEEDS), "--lake", str(lake), "--no-progress")
+    assert "raw bytes of 2 documents dropped (lake.keep_raw_days)" in first.stdout
+    assert query(lake, "SELECT count(*), count(content), count(content_dropped_at) FROM documents") == [(2, 0, 2)]
+    assert query(lake, "SELECT count(*) FROM articles") == [(2,)]  # the articles stay
+
+    again = newslake("run", str(SEEDS), "--lake", str(lake), "--no-progress")
+    assert "Nothing new" in again.stderr + again.stdout  # the hash still knows the bytes
+    assert query(lake, "SELECT count(*) FROM articles") == [(2,)]
+
+    redo = newslake("reprocess", "--all", "--lake", str(lake), "--no-progress")
+    assert "not reprocessed" in redo.stdout and "2 documents: lake.keep_raw_days dropped" in redo.stdout
+
+    (tmp_path / "newslake.toml").write_text("", encoding="utf-8")
+    done = json.loads(newslake("maintain", "--lake", str(lake), "--keep-raw-days", "0", "--format", "json").stdout)
+    assert done[0]["raw_dropped"] == 0  # already dropped

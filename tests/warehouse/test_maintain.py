@@ -1,4 +1,5 @@
-"""Warehouse maintenance: small files merged, old snapshots expired, unused files deleted, nothing lost."""
+"""Warehouse maintenance: small files merged, old snapshots expired, unused files deleted, raw bytes past
+their retention dropped, nothing else lost."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import duckdb
 import pytest
 
 from newslake.warehouse.lake import connect, write
-from newslake.warehouse.maintain import _before_day_of, live_files, maintain, maintain_if_due
+from newslake.warehouse.maintain import _before_day_of, drop_raw, live_files, maintain, maintain_if_due
 from tests.lakes import new_lake
 
 
@@ -83,3 +84,70 @@ def test_a_run_maintains_only_past_its_threshold(tmp_path: Path) -> None:
 )
 def test_what_is_older_than_a_moment_ends_with_the_day_before_it(moment: datetime, cut: datetime) -> None:
     assert _before_day_of(moment) == cut
+
+
+NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+
+
+def _lake_with_documents(root: Path) -> duckdb.DuckDBPyConnection:
+    """A warehouse whose documents were stored by a run 40 days ago and by one today; one page of an old
+    web archive, found in 2019, was stored today; one row has no run recorded (found 40 days ago)."""
+    con = connect(new_lake(root))
+    old, new = NOW - timedelta(days=40), NOW - timedelta(hours=1)
+    rows = [
+        ("a-old", "old-run", old, b"<p>old</p>"),
+        ("b-new", "new-run", new, b"<p>new</p>"),
+        ("c-archive", "new-run", datetime(2019, 5, 1, tzinfo=UTC), b"<p>archived</p>"),
+        ("d-no-run", "gone-run", old, b"<p>no run</p>"),
+    ]
+
+    def work() -> None:
+        for run_id, started in (("old-run", old), ("new-run", new)):
+            con.execute("INSERT INTO runs (run_id, started_at) VALUES (?, ?)", [run_id, started])
+        for doc_id, run_id, found, content in rows:
+            con.execute(
+                "INSERT INTO documents (doc_id, source_uri, discovered_at, byte_size, content, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [doc_id, f"file:///{doc_id}.html", found, len(content), content, run_id],
+            )
+
+    write(con, work)
+    return con
+
+
+def _contents(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[bytes | None, bool]]:
+    rows = con.execute("SELECT doc_id, content, content_dropped_at IS NOT NULL FROM documents ORDER BY 1").fetchall()
+    return {doc_id: (content, dropped) for doc_id, content, dropped in rows}
+
+
+def _snapshots(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT count(*) FROM ducklake_snapshots('lake')").fetchone()[0])
+
+
+def test_raw_bytes_stored_before_the_retention_are_dropped_and_the_rows_stay(tmp_path: Path) -> None:
+    con = _lake_with_documents(tmp_path / "lake")
+    assert drop_raw(con, timedelta(days=30), now=NOW) == 2
+    assert _contents(con) == {
+        "a-old": (None, True),
+        "b-new": (b"<p>new</p>", False),
+        # timed by the run that stored it, not by when the archive found it
+        "c-archive": (b"<p>archived</p>", False),
+        "d-no-run": (None, True),  # no run recorded: by when it was found
+    }
+    snapshots = _snapshots(con)
+    assert drop_raw(con, timedelta(days=30), now=NOW) == 0  # nothing left to drop: no transaction
+    assert _snapshots(con) == snapshots
+    assert drop_raw(con, timedelta(0), now=NOW) == 2  # 0 days: every document's bytes go
+    assert all(content is None and dropped for content, dropped in _contents(con).values())
+    con.close()
+
+
+def test_maintenance_drops_raw_bytes_only_when_given_a_retention(tmp_path: Path) -> None:
+    con = _lake_with_documents(tmp_path / "lake")
+    kept = maintain(con, keep_snapshots=timedelta(days=30), now=NOW)
+    assert kept.raw_dropped == 0 and "raw bytes" not in kept.describe()
+    assert all(content is not None for content, _ in _contents(con).values())
+    done = maintain(con, keep_snapshots=timedelta(days=30), now=NOW, keep_raw=timedelta(days=30))
+    assert done.raw_dropped == 2
+    assert done.describe().startswith("raw bytes of 2 documents dropped (lake.keep_raw_days); files:")
+    con.close()

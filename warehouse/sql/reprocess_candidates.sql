@@ -2,7 +2,8 @@
 -- $everything = true: the current document of every source; otherwise the quarantined ones.
 -- Either way only those matching the optional filters ($source: a part of the source; $language: the
 -- language of the article loaded from it, so quarantined documents never match it). Documents
--- refused before their bytes were stored are skipped.
+-- refused before their bytes were stored are skipped; those whose bytes lake.keep_raw_days dropped
+-- come without content, to be counted.
 WITH current_content AS (
     SELECT source_uri, arg_max(doc_id, seen_at) AS doc_id
     FROM document_sources
@@ -26,5 +27,5 @@ chosen AS (
 SELECT d.doc_id, ch.source_uri, d.content, d.discovered_at, d.byte_size
 FROM chosen AS ch
 JOIN documents AS d ON d.doc_id = ch.doc_id
-WHERE d.content IS NOT NULL
+WHERE d.content IS NOT NULL OR d.content_dropped_at IS NOT NULL
 ORDER BY ch.source_uri
