@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast test-cluster lint docs bench bench-cluster bench-entities bench-quotes bench-views bench-clusters bench-archive bench-noop bench-maintain bench-load bench-validation eval eval-check lock lock-check clean
+.PHONY: help setup run test test-fast test-cluster lint docs bench bench-cluster bench-entities bench-quotes bench-views bench-clusters bench-archive bench-noop bench-maintain bench-raw bench-load bench-validation eval eval-check lock lock-check clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ bench-noop: setup ## A no-op run of the seeds and a run of one new file, against
 
 bench-maintain: setup ## A query over many small files against the same after `newslake maintain`
 	$(BIN)/python -m tests.bench.bench_maintain
+
+bench-raw: setup ## What lake.keep_raw_days costs a run, against a query that reads the raw bytes; disk given back
+	$(BIN)/python -m tests.bench.bench_raw
 
 bench-load: setup ## The warehouse's fixed cost per small batch, against the same batches loaded the plain way
 	$(BIN)/python -m tests.bench.bench_load
