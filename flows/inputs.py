@@ -29,7 +29,7 @@ from newslake.tasks.discover import SkippedPath, discover_files
 from newslake.tasks.fetch import Fetcher
 from newslake.tasks.warc import is_archive
 from newslake.warehouse.quarantine import Candidates
-from newslake.warehouse.sources import listing_validators, record_poll, record_source_run
+from newslake.warehouse.sources import failing_sources, listing_validators, record_poll, record_source_run
 
 
 @dataclass
@@ -145,12 +145,15 @@ def downloaded_batches(
 
 
 def record_sources(inputs: RunInputs, con: duckdb.DuckDBPyConnection, summary: RunSummary, polled_at: datetime) -> None:
-    """Record each source's outcome for `newslake sources`, and the validators of archives read to the end."""
+    """Record each source's outcome for `newslake sources`, and the validators of archives read to the end;
+    note in the summary which sources' listings had failed in their run before (for `source_error`)."""
     if summary.status in ("completed", "warning"):
         # Only an archive read to its end is skipped next time it answers 304.
         record_poll(con, summary.run_id, [], [d.validators for d in inputs.downloads if d.validators], [])
+    failing = failing_sources(con, [source.name for source in inputs.sources])
     for source in inputs.sources:
         counts = summary.sources.get(source.name, SourceCounts(source.kind))
+        counts.failing_before = source.name in failing  # read before this run's state replaces it
         record_source_run(
             con,
             {

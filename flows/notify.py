@@ -11,12 +11,15 @@ from newslake.tasks.notify import post_notification
 
 
 def notify_run(settings: Settings, summary: RunSummary, error: str | None = None) -> bool:
-    """Post the run's end to the configured webhook when its status is one of `notify.on`, or a source
-    failed and `source_error` is; give back whether a message went. A webhook that fails is a warning:
-    the run's outcome stays as it was."""
+    """Post the run's end to the configured webhook when its status is one of `notify.on`, or, with
+    `source_error`, when a source's listing failed after it last worked or works again after it failed
+    (once per outage, not every run of a failing source); give back whether a message went. A webhook
+    that fails is a warning: the run's outcome stays as it was."""
     url = settings.notify.webhook_url
-    source_failed = "source_error" in settings.notify.on and any(c.error for c in summary.sources.values())
-    if not url or not (summary.status in settings.notify.on or source_failed):
+    source_news = "source_error" in settings.notify.on and bool(
+        summary.newly_failing_sources() or summary.recovered_sources()
+    )
+    if not url or not (summary.status in settings.notify.on or source_news):
         return False
     payload = summary.notification(error, str(flow_run.get_id() or "") or None)
     problem = post_notification(url, payload, settings.fetch.user_agent)

@@ -348,8 +348,9 @@ class NotifySettings(Section):
         default=("warning", "failed"),
         description=(
             "Run states that send the message: `completed`, `warning` (a run-level quality check failed), "
-            "`failed`, `interrupted`; and `source_error`: any run in which a source's listing failed (a feed "
-            "that answers 404, an unset variable), each time."
+            "`failed`, `interrupted`; and `source_error`: a run in which a source's listing failed (a feed "
+            "that answers 404, an unset variable) after it worked in the source's run before, or works again "
+            "after it failed: once per outage, not every run of a failing source."
         ),
         json_schema_extra=_env("NEWSLAKE_NOTIFY_ON"),
     )

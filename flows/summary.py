@@ -32,6 +32,7 @@ class SourceCounts:
     pending: int = 0
     not_modified: bool = False
     error: str | None = None
+    failing_before: bool = False  # its listing had failed in the source's run before this one too
 
     def describe(self) -> str:
         listing = "unchanged (304)" if self.not_modified else f"{self.found} listed"
@@ -123,9 +124,12 @@ class RunSummary:
             f"{self.articles} articles loaded"
         )
         failing = {name: counts.error for name, counts in self.sources.items() if counts.error}
+        recovered = sorted(self.recovered_sources())
         text = f"newslake run {self.run_id} {self.status}" + (f": {problem}" if problem else "") + f" ({counts})"
         if failing:
             text += "; sources with errors: " + ", ".join(sorted(failing))
+        if recovered:
+            text += "; sources working again: " + ", ".join(recovered)
         return {
             "text": f"{text}. Warehouse: {self.lake}",
             "run_id": self.run_id,
@@ -145,7 +149,16 @@ class RunSummary:
             "quarantine_reasons": dict(sorted(self.reasons.items())),
             "articles_loaded": self.articles,
             "sources_with_errors": failing,
+            "sources_working_again": recovered,
         }
+
+    def newly_failing_sources(self) -> list[str]:
+        """Give back the sources whose listing failed in this run after it worked in their run before."""
+        return [name for name, counts in self.sources.items() if counts.error and not counts.failing_before]
+
+    def recovered_sources(self) -> list[str]:
+        """Give back the sources whose listing worked in this run after it failed in their run before."""
+        return [name for name, counts in self.sources.items() if counts.failing_before and not counts.error]
 
     def lines(self) -> list[tuple[str, str]]:
         """Give back (label, value) pairs for a person to read: one screen."""

@@ -146,6 +146,14 @@ def record_source_run(con: duckdb.DuckDBPyConnection, values: dict[str, Any]) ->
     write(con, record)
 
 
+def failing_sources(con: duckdb.DuckDBPyConnection, names: list[str]) -> set[str]:
+    """Give back those of the named sources whose listing failed in their last recorded run."""
+    if not names:
+        return set()
+    rows = con.execute(read_sql("failing_sources"), {"names": names}).fetchall()
+    return {row[0] for row in rows}
+
+
 def list_sources(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     """Give back the recorded state of every source that has run, by name."""
     return {row["source"]: row for row in records(con.execute(read_sql("sources_list")))}
