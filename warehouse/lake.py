@@ -189,6 +189,7 @@ def connect(
         con.close()
         raise _attach_failure(exc, location, read_only) from exc
     con.execute(f"USE {LAKE_ALIAS}")
+    con.execute(read_sql("macros"))
     if location.shared:
         # Many writers: let DuckLake settle plain appends among them for longer before giving up.
         con.execute("SET ducklake_max_retry_count = 50")

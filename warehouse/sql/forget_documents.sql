@@ -12,11 +12,11 @@ WITH found AS (
     UNION ALL SELECT doc_id, canonical_url FROM articles
 ),
 placed AS (
-    SELECT doc_id, place, regexp_extract(lower(place), '^https?://(?:[^@/]*@)?([^/:?#]+)', 1) AS host
+    SELECT doc_id, place, url_host(place) AS host
     FROM found
     WHERE doc_id IS NOT NULL AND place IS NOT NULL
 )
 SELECT DISTINCT doc_id
 FROM placed
 WHERE place IN (SELECT uri FROM staged_targets)
-   OR EXISTS (SELECT 1 FROM staged_hosts AS h WHERE placed.host = h.host OR placed.host LIKE '%.' || h.host);
+   OR EXISTS (SELECT 1 FROM staged_hosts AS h WHERE on_site(placed.host, h.host));

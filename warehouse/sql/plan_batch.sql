@@ -12,7 +12,7 @@ known_documents AS (        -- candidate contents already stored, under any sour
     WHERE doc_id IN (SELECT doc_id FROM staged_candidates)
 ),
 candidate_hosts AS (        -- each candidate's host ('' for a file)
-    SELECT source_uri, doc_id, regexp_extract(lower(source_uri), '^https?://(?:[^@/]*@)?([^/:?#]+)', 1) AS host
+    SELECT source_uri, doc_id, url_host(source_uri) AS host
     FROM staged_candidates
 ),
 forgotten_candidates AS (   -- candidates `newslake forget` removed: their content, their place or their host
@@ -22,7 +22,7 @@ forgotten_candidates AS (   -- candidates `newslake forget` removed: their conte
        OR c.source_uri IN (SELECT key FROM forgotten WHERE key_kind = 'source_uri')
        OR EXISTS (
            SELECT 1 FROM forgotten AS f
-           WHERE f.key_kind = 'host' AND (c.host = f.key OR c.host LIKE '%.' || f.key)
+           WHERE f.key_kind = 'host' AND on_site(c.host, f.key)
        )
 ),
 source_articles AS (        -- the article each candidate source already feeds
