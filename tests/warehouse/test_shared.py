@@ -13,7 +13,7 @@ import pytest
 
 from newslake.warehouse.lake import LakeLocation, LakeMissingError, connect, s3_secret_sql, write
 from newslake.warehouse.load import load_batch
-from newslake.warehouse.maintain import maintain
+from newslake.warehouse.maintain import drop_raw, maintain
 from newslake.warehouse.migrate import migrate
 from newslake.warehouse.query import open_query_connection, run_query
 from tests.lakes import sample_batch
@@ -181,6 +181,26 @@ def test_forget_and_purge_take_a_document_out_of_postgres_and_s3(shared_lake: La
     assert con.execute("SELECT article_id FROM lake.articles").fetchall() == [("art2",)]
     bucket = shared_lake.data_path.removeprefix("s3://").split("/")[0]
     for key in s3.keys(bucket):
+        rows = con.execute(f"SELECT * FROM read_parquet('s3://{bucket}/{key}')").fetchall()
+        assert "Quillfeather" not in repr(rows), key
+    con.close()
+
+
+@pytest.mark.cluster
+def test_raw_bytes_past_keep_raw_days_leave_postgres_and_s3(shared_lake: LakeLocation, s3: S3) -> None:
+    con = connect(shared_lake)
+    migrate(con)
+    batch = sample_batch(doc_id="d1")
+    batch.documents[:] = [replace(batch.documents[0], content=b"<p>Quillfeather's raw page</p>")]
+    load_batch(con, batch)
+    assert drop_raw(con, timedelta(0)) == 1  # keep_raw_days = 0
+    assert con.execute("SELECT content, content_dropped_at IS NOT NULL FROM documents").fetchall() == [(None, True)]
+    maintain(con, keep_snapshots=timedelta(days=1), now=datetime.now(UTC) + timedelta(days=3))
+    assert con.execute("SELECT count(*) FROM articles").fetchone() == (1,)  # the article stays
+    bucket = shared_lake.data_path.removeprefix("s3://").split("/")[0]
+    documents = [k for k in s3.keys(bucket) if "/documents/" in k]
+    assert documents  # the row is still there, without its bytes
+    for key in documents:
         rows = con.execute(f"SELECT * FROM read_parquet('s3://{bucket}/{key}')").fetchall()
         assert "Quillfeather" not in repr(rows), key
     con.close()
