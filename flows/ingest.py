@@ -288,8 +288,9 @@ def run_batches(
 
 
 def maintain_after_run(con: duckdb.DuckDBPyConnection, settings: Settings, summary: RunSummary) -> None:
-    """Merge the warehouse's small files and expire old snapshots when they have piled up
-    (`lake.maintain_above_files`). The run's data is committed by then: a failure here is a warning."""
+    """Drop the raw bytes past `lake.keep_raw_days` when it is set; merge the warehouse's small files and
+    expire old snapshots when they have piled up (`lake.maintain_above_files`). The run's data is
+    committed by then: a failure here is a warning."""
     keep = timedelta(days=settings.lake.keep_snapshots_days)
     keep_raw = settings.lake.keep_raw_days
     try:

@@ -187,7 +187,12 @@ def poll_sources(
     for source in sources:
         poll = poll_source(con, fetcher, source, summary.run_id, claimed, max_urls)
         summary.sources[source.name] = SourceCounts(
-            source.kind, found=poll.found, pending=poll.pending, not_modified=poll.not_modified, error=poll.error
+            source.kind,
+            found=poll.found,
+            pending=poll.pending,
+            not_modified=poll.not_modified,
+            error=poll.error,
+            too_old=poll.too_old,
         )
         logger.info(
             "source %s: %s items listed, %s to fetch%s",

@@ -62,6 +62,15 @@ class SourceConfig(BaseModel):
     cron: str | None = Field(default=None, description="Cron schedule, e.g. '0 2 * * *'.")
     interval: float | None = Field(default=None, gt=0, description="Seconds between runs ('15m', '1h' accepted).")
     max_items: int | None = Field(default=None, ge=1, description="Most items fetched per run; the rest wait.")
+    max_age: float | None = Field(
+        default=None,
+        gt=0,
+        description=(
+            "Items the listing dates older than this are not fetched ('7d', '48h', or seconds): a feed's "
+            "or sitemap's change date, and in a sitemap index each child sitemap's, whose pages are then not "
+            "read. Undated items are fetched. Without it, a site's whole archive is fetched over the runs."
+        ),
+    )
     language: str | None = Field(default=None, description="Expected ISO 639-1 language; others are quarantined.")
     allowed_hosts: tuple[str, ...] = Field(default=(), description="Hosts items may come from (any when empty).")
     headers: dict[str, str] = Field(
@@ -91,7 +100,7 @@ class SourceConfig(BaseModel):
         # source, which is stored, printed and sent to Prefect, holds the URL without it.
         return remember_login(value)
 
-    @field_validator("interval", mode="before")
+    @field_validator("interval", "max_age", mode="before")
     @classmethod
     def _seconds(cls, value: Any) -> Any:
         if isinstance(value, str):

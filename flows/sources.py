@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -55,6 +55,7 @@ class SourcePoll:
     polled_at: datetime
     pages: list[PageTask] = field(default_factory=list)
     found: int = 0  # items the listing held
+    too_old: int = 0  # of those, items dated before the source's max_age, and child sitemaps so dated
     pending: int = 0  # items left for a later run (max_items)
     not_modified: bool = False
     rejections: list[Rejection] = field(default_factory=list)
@@ -116,6 +117,7 @@ def poll_source(
         poll.rejections.append(Rejection("", source.location, "listing", exc.reason, exc.detail))
         listed = []
     poll.found = len(listed)
+    listed = [item for item in listed if not too_old(item, source, poll)]
     rows, fresh = plan_items(con, source, listed, poll)
     private = fetcher.policy.allow_private or bool(fetcher.policy.allowed_networks)
     leftovers = [url for url, _ in pending_urls(con, source.name, private) if url not in fresh]
@@ -127,6 +129,16 @@ def poll_source(
     poll.pages = [PageTask(url, source.name, site) for url in chosen]
     record_poll(con, run_id, rows, validators, fetches)
     return poll
+
+
+def too_old(item: ListedItem, source: SourceConfig, poll: SourcePoll) -> bool:
+    """Tell whether the listing dates the item before the source's max_age (counted in the poll); an
+    undated item is never too old."""
+    if source.max_age is None or item.modified_at is None:
+        return False
+    old = item.modified_at < poll.polled_at - timedelta(seconds=source.max_age)
+    poll.too_old += old
+    return old
 
 
 def read_listing(
@@ -196,7 +208,7 @@ def read_sitemaps(
             poll.rejections.append(Rejection("", url, "listing", exc.reason, exc.detail))
             continue
         pages.extend(sitemap.pages)
-        queue.extend(child.url for child in sitemap.children)
+        queue.extend(child.url for child in sitemap.children if not too_old(child, source, poll))
     poll.not_modified = unchanged == len(visited)
     return pages
 

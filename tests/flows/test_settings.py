@@ -66,12 +66,13 @@ def test_sources_and_fetch_settings_from_the_config_file(tmp_path: Path) -> None
     config.write_text(
         '[fetch]\nallowed_networks = ["127.0.0.1/32"]\nper_host_delay = 0.5\n'
         '[[sources]]\nname = "world"\nkind = "feed"\nlocation = "https://x.example/rss"\ninterval = "15m"\n'
-        'language = "en"\n'
+        'language = "en"\nmax_age = "7d"\n'
         '[[sources]]\nname = "list"\nkind = "urls"\nlocation = "lists/a.txt"\ncron = "0 2 * * *"\nmax_items = 10\n'
     )
     settings = resolve_settings(config_file=config, environ={"NEWSLAKE_USER_AGENT": "bot/2"})
     world, listed = settings.sources
-    assert (world.kind, world.interval, world.language) == ("feed", 900.0, "en")
+    assert (world.kind, world.interval, world.language, world.max_age) == ("feed", 900.0, "en", 7 * 86400.0)
+    assert settings.sources[1].max_age is None
     assert listed.location == str(tmp_path / "lists" / "a.txt") and listed.cron == "0 2 * * *"
     policy = settings.fetch.policy()
     assert policy.allowed_networks == ("127.0.0.1/32",) and policy.per_host_delay == 0.5

@@ -12,7 +12,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -363,6 +363,38 @@ def test_max_items_leaves_the_rest_for_the_next_run(newslake: CliRunner, tmp_pat
     newslake("run", "--no-progress")
     assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(4,)]
     assert all(site.hits[f"/articles/{n}"] == 1 for n in (1, 2, 3, 4))
+
+
+def test_max_age_leaves_what_the_listing_dates_older_unread(newslake: CliRunner, tmp_path, site):
+    now = datetime.now(UTC)
+
+    def urlset(entries: list[tuple[str, datetime | None]]) -> str:
+        urls = "".join(
+            f"<url><loc>{site.url(path)}</loc>" + (f"<lastmod>{when.isoformat()}</lastmod>" if when else "") + "</url>"
+            for path, when in entries
+        )
+        return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+
+    site.set("/old.xml", urlset([("/articles/1", now - timedelta(days=400))]), content_type="application/xml")
+    recent = [
+        ("/articles/2", now - timedelta(days=1)),
+        ("/articles/3", now - timedelta(days=100)),
+        ("/articles/4", None),
+    ]
+    site.set("/new.xml", urlset(recent), content_type="application/xml")
+    children = "".join(
+        f"<sitemap><loc>{site.url(path)}</loc><lastmod>{when.date().isoformat()}</lastmod></sitemap>"
+        for path, when in (("/old.xml", now - timedelta(days=400)), ("/new.xml", now - timedelta(days=1)))
+    )
+    index = f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{children}</sitemapindex>'
+    site.set("/index.xml", index, content_type="application/xml")
+    write_config(tmp_path, source("news", "sitemap", site.url("/index.xml"), max_age="30d"))
+
+    summary = " ".join(newslake("run", "--no-progress").stdout.replace("│", " ").split())
+    assert "3 listed (2 dated before max_age, not fetched), 2 fetched" in summary  # the old child and page 3
+    assert site.hits["/old.xml"] == 0  # an index child dated before max_age is not read
+    assert [site.hits[f"/articles/{n}"] for n in (1, 2, 3, 4)] == [0, 1, 0, 1]  # undated: fetched
+    assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(2,)]
 
 
 @pytest.mark.slow
