@@ -318,6 +318,21 @@ def one_off_headers(lines: Sequence[str], urls: Sequence[str]) -> dict[str, str]
     return headers
 
 
+def one_off_max_age(given: str | None, listings: bool) -> float | None:
+    """Give back a run's --max-age in seconds, for its one-off listings; refuse one without them, or one
+    that is not an age."""
+    if given is None:
+        return None
+    if not listings:
+        raise click.UsageError("--max-age goes with --feed or --sitemap (configured sources set `max_age`)")
+    from newslake.flows.settings import SourceConfig
+
+    try:
+        return SourceConfig(name="one-off", kind="feed", location="-", max_age=given).max_age  # type: ignore[arg-type]
+    except ValueError:
+        raise click.UsageError(f"--max-age: {given!r} is not an age: use e.g. '7d', '48h' or seconds") from None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @common_options
@@ -348,6 +363,15 @@ def one_off_headers(lines: Sequence[str], urls: Sequence[str]) -> dict[str, str]
         "of the process list."
     ),
 )
+@click.option(
+    "--max-age",
+    default=None,
+    metavar="AGE",
+    help=(
+        "For this run's --feed and --sitemap sources: items their listing dates older than AGE ('7d', '48h') "
+        "are not fetched (configured sources set `max_age`)."
+    ),
+)
 @click.option("--source", "source_names", multiple=True, metavar="NAME", help="A configured source (repeatable).")
 @click.option("--allow-private", is_flag=True, default=None, help="Allow URLs on private and loopback addresses.")
 @click.option("--batch-size", type=int, default=None, help="Documents per batch and transaction.")
@@ -364,6 +388,7 @@ def run(
     warcs: Sequence[str],
     url_lists: Sequence[Path],
     header_lines: Sequence[str],
+    max_age: str | None,
     source_names: Sequence[str],
     allow_private: bool | None,
     batch_size: int | None,
@@ -397,6 +422,7 @@ def run(
         if not url.startswith(("http://", "https://")):
             raise click.UsageError(f"--warc takes the URL of a web archive; give a local one as a path: {url}")
     headers = one_off_headers(header_lines, [*feeds, *sitemaps, *warcs])
+    age = one_off_max_age(max_age, bool(feeds or sitemaps))
     check_paths(paths)
     from newslake.flows.settings import SettingsError
 
@@ -422,8 +448,8 @@ def run(
     start_workers(settings)
     from newslake.flows.sources import adhoc_source
 
-    sources += [adhoc_source("feed", url, headers) for url in feeds]
-    sources += [adhoc_source("sitemap", url, headers) for url in sitemaps]
+    sources += [adhoc_source("feed", url, headers, age) for url in feeds]
+    sources += [adhoc_source("sitemap", url, headers, age) for url in sitemaps]
     sources += [adhoc_source("warc", url, headers) for url in warcs]
     sources += [adhoc_source("urls", str(path.resolve())) for path in url_lists]
     if not paths and not sources:

@@ -69,13 +69,15 @@ def is_local(source: SourceConfig) -> bool:
     )
 
 
-def adhoc_source(kind: str, location: str, headers: dict[str, str] | None = None) -> SourceConfig:
+def adhoc_source(
+    kind: str, location: str, headers: dict[str, str] | None = None, max_age: float | None = None
+) -> SourceConfig:
     """Give back a source for a one-off run (--feed, --sitemap, --warc, --urls), named after its kind and
     location (`feed:example.com/rss.xml`, `urls:/home/me/morning.txt`): readable, unique, and the same
     each time, so repeated one-off runs share state. Configured names cannot hold a colon, so the two
-    never meet. headers are the run's --header lines, checked already."""
+    never meet. headers are the run's --header lines and max_age its --max-age, checked already."""
     name = f"{kind}:{re.sub(r'^[a-z]+://', '', without_userinfo(location))}"
-    return SourceConfig(name=name, kind=kind, location=location, headers=headers or {})  # type: ignore[arg-type]
+    return SourceConfig(name=name, kind=kind, location=location, headers=headers or {}, max_age=max_age)  # type: ignore[arg-type]
 
 
 def site_headers(source: SourceConfig) -> SiteHeaders | None:

@@ -397,6 +397,20 @@ def test_max_age_leaves_what_the_listing_dates_older_unread(newslake: CliRunner,
     assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(2,)]
 
 
+def test_a_one_off_feed_takes_max_age_from_the_command_line(newslake: CliRunner, tmp_path, site):
+    now = datetime.now(UTC)
+    site.feed([("/articles/1", now - timedelta(days=60)), ("/articles/2", now - timedelta(hours=2))], '"f1"')
+    write_config(tmp_path, "")
+    feed = site.url("/feed.xml")
+    bad = newslake("run", "--feed", feed, "--max-age", "soon", check=False)
+    assert bad.returncode == 2 and "--max-age: 'soon' is not an age" in bad.stderr
+    alone = newslake("run", "--urls", str(tmp_path / "newslake.toml"), "--max-age", "7d", check=False)
+    assert alone.returncode == 2 and "--max-age goes with --feed or --sitemap" in alone.stderr
+    assert sum(site.hits.values()) == 0  # refused before anything was fetched
+    newslake("run", "--feed", feed, "--max-age", "7d", "--no-progress")
+    assert [site.hits[f"/articles/{n}"] for n in (1, 2)] == [0, 1]
+
+
 @pytest.mark.slow
 def test_a_run_killed_mid_fetch_loses_nothing(prefect_api, tmp_path, site):
     hold = threading.Event()
