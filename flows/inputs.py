@@ -193,6 +193,7 @@ def poll_sources(
             not_modified=poll.not_modified,
             error=poll.error,
             too_old=poll.too_old,
+            old_sitemaps=poll.old_sitemaps,
         )
         logger.info(
             "source %s: %s items listed, %s to fetch%s",

@@ -55,7 +55,8 @@ class SourcePoll:
     polled_at: datetime
     pages: list[PageTask] = field(default_factory=list)
     found: int = 0  # items the listing held
-    too_old: int = 0  # of those, items dated before the source's max_age, and child sitemaps so dated
+    too_old: int = 0  # of those, items dated before the source's max_age
+    old_sitemaps: int = 0  # child sitemaps an index dates before the source's max_age, not read
     pending: int = 0  # items left for a later run (max_items)
     not_modified: bool = False
     rejections: list[Rejection] = field(default_factory=list)
@@ -119,7 +120,8 @@ def poll_source(
         poll.rejections.append(Rejection("", source.location, "listing", exc.reason, exc.detail))
         listed = []
     poll.found = len(listed)
-    listed = [item for item in listed if not too_old(item, source, poll)]
+    listed = [item for item in listed if not too_old(item, source, poll.polled_at)]
+    poll.too_old = poll.found - len(listed)
     rows, fresh = plan_items(con, source, listed, poll)
     private = fetcher.policy.allow_private or bool(fetcher.policy.allowed_networks)
     leftovers = [url for url, _ in pending_urls(con, source.name, private) if url not in fresh]
@@ -133,14 +135,12 @@ def poll_source(
     return poll
 
 
-def too_old(item: ListedItem, source: SourceConfig, poll: SourcePoll) -> bool:
-    """Tell whether the listing dates the item before the source's max_age (counted in the poll); an
-    undated item is never too old."""
+def too_old(item: ListedItem, source: SourceConfig, now: datetime) -> bool:
+    """Tell whether the listing dates the item (a page, or an index's child sitemap) before the source's
+    max_age; an undated item is never too old."""
     if source.max_age is None or item.modified_at is None:
         return False
-    old = item.modified_at < poll.polled_at - timedelta(seconds=source.max_age)
-    poll.too_old += old
-    return old
+    return item.modified_at < now - timedelta(seconds=source.max_age)
 
 
 def read_listing(
@@ -210,7 +210,9 @@ def read_sitemaps(
             poll.rejections.append(Rejection("", url, "listing", exc.reason, exc.detail))
             continue
         pages.extend(sitemap.pages)
-        queue.extend(child.url for child in sitemap.children if not too_old(child, source, poll))
+        recent = [child.url for child in sitemap.children if not too_old(child, source, poll.polled_at)]
+        poll.old_sitemaps += len(sitemap.children) - len(recent)
+        queue.extend(recent)
     poll.not_modified = unchanged == len(visited)
     return pages
 
