@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -13,12 +14,17 @@ from tests.conftest import SEED_000, SEEDS, CliRunner
 from tests.lakes import query
 
 
+def _seeds_run(newslake: CliRunner, folder: Path, lake_settings: str) -> tuple[Path, Any]:
+    """Run the seeds into a new warehouse under folder with these [lake] settings; give back its folder
+    and the command's result."""
+    (folder / "newslake.toml").write_text(f"[lake]\n{lake_settings}\n", encoding="utf-8")
+    return folder / "lake", newslake("run", str(SEEDS), "--lake", str(folder / "lake"), "--no-progress")
+
+
 def test_a_run_past_the_threshold_maintains_and_the_command_does_it_on_demand(
     newslake: CliRunner, tmp_path: Path
 ) -> None:
-    lake = tmp_path / "lake"
-    (tmp_path / "newslake.toml").write_text("[lake]\nmaintain_above_files = 5\n", encoding="utf-8")
-    before = newslake("run", str(SEEDS), "--lake", str(lake), "--no-progress")
+    lake, before = _seeds_run(newslake, tmp_path, "maintain_above_files = 5")
     assert "maintenance" in before.stdout and "merged" in before.stdout
     titles = query(lake, "SELECT title FROM articles ORDER BY title")
     assert len(titles) == 2
@@ -70,9 +76,7 @@ def test_a_maintenance_that_fails_leaves_the_run_completed_with_a_warning(
 def test_raw_bytes_past_keep_raw_days_are_dropped_after_a_run_and_reprocess_says_so(
     newslake: CliRunner, tmp_path: Path
 ) -> None:
-    lake = tmp_path / "lake"
-    (tmp_path / "newslake.toml").write_text("[lake]\nkeep_raw_days = 0\n", encoding="utf-8")
-    first = newslake("run", str(SEEDS), "--lake", str(lake), "--no-progress")
+    lake, first = _seeds_run(newslake, tmp_path, "keep_raw_days = 0")
     assert "raw bytes of 2 documents dropped (lake.keep_raw_days)" in first.stdout
     assert query(lake, "SELECT count(*), count(content), count(content_dropped_at) FROM documents") == [(2, 0, 2)]
     assert query(lake, "SELECT count(*) FROM articles") == [(2,)]  # the articles stay
