@@ -55,7 +55,7 @@ class SourcePoll:
     polled_at: datetime
     pages: list[PageTask] = field(default_factory=list)
     found: int = 0  # items the listing held
-    too_old: int = 0  # of those, items dated before the source's max_age
+    too_old: int = 0  # items listed now or left by earlier runs that are dated before the source's max_age
     old_sitemaps: int = 0  # child sitemaps an index dates before the source's max_age, not read
     pending: int = 0  # items left for a later run (max_items)
     not_modified: bool = False
@@ -120,11 +120,17 @@ def poll_source(
         poll.rejections.append(Rejection("", source.location, "listing", exc.reason, exc.detail))
         listed = []
     poll.found = len(listed)
+    old = {url for item in listed if too_old(item, source, poll.polled_at) and (url := normalized(item.url))}
     listed = [item for item in listed if not too_old(item, source, poll.polled_at)]
-    poll.too_old = poll.found - len(listed)
     rows, fresh = plan_items(con, source, listed, poll)
     private = fetcher.policy.allow_private or bool(fetcher.policy.allowed_networks)
-    leftovers = [url for url, _ in pending_urls(con, source.name, private) if url not in fresh]
+    leftovers = []
+    for url, modified_at in pending_urls(con, source.name, private):
+        if too_old(ListedItem(url, modified_at), source, poll.polled_at):
+            old.add(url)  # left pending: a longer max_age reaches it
+        elif url not in fresh:
+            leftovers.append(url)
+    poll.too_old = len(old)
     queue = [u for u in [*leftovers, *fresh] if u not in claimed]
     cap = source.max_items or max_urls
     chosen = queue[:cap] if cap else queue
@@ -133,6 +139,14 @@ def poll_source(
     poll.pages = [PageTask(url, source.name, site) for url in chosen]
     record_poll(con, run_id, rows, validators, fetches)
     return poll
+
+
+def normalized(listed: str) -> str | None:
+    """Give back a listed URL as seen_urls keeps it, or None when it is not a valid URL."""
+    try:
+        return normalize_url(remember_login(listed))
+    except InvalidUrlError:
+        return None
 
 
 def too_old(item: ListedItem, source: SourceConfig, now: datetime) -> bool:

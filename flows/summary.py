@@ -33,13 +33,13 @@ class SourceCounts:
     not_modified: bool = False
     error: str | None = None
     failing_before: bool = False  # its listing had failed in the source's run before this one too
-    too_old: int = 0  # listed items dated before the source's max_age, not fetched
+    too_old: int = 0  # items (listed now or left by earlier runs) dated before the source's max_age, not fetched
     old_sitemaps: int = 0  # child sitemaps an index dates before the source's max_age, not read
 
     def describe(self) -> str:
         listing = "unchanged (304)" if self.not_modified else f"{self.found} listed"
         if self.too_old:
-            listing += f" ({self.too_old} dated before max_age, not fetched)"
+            listing += f", {self.too_old} dated before max_age not fetched"
         if self.old_sitemaps:
             listing += f", {self.old_sitemaps} child sitemaps dated before max_age not read"
         text = f"{self.kind}: {listing}, {self.fetched} fetched, {self.failed} failed, {self.pending} left pending"

@@ -391,7 +391,7 @@ def test_max_age_leaves_what_the_listing_dates_older_unread(newslake: CliRunner,
     write_config(tmp_path, source("news", "sitemap", site.url("/index.xml"), max_age="30d"))
 
     summary = " ".join(newslake("run", "--no-progress").stdout.replace("│", " ").split())
-    assert "3 listed (1 dated before max_age, not fetched), 1 child sitemaps dated before max_age not read" in summary
+    assert "3 listed, 1 dated before max_age not fetched, 1 child sitemaps dated before max_age not read" in summary
     assert site.hits["/old.xml"] == 0  # an index child dated before max_age is not read
     assert [site.hits[f"/articles/{n}"] for n in (1, 2, 3, 4)] == [0, 1, 0, 1]  # undated: fetched
     assert query(tmp_path / "lake", "SELECT count(*) FROM articles") == [(2,)]
@@ -409,6 +409,21 @@ def test_a_one_off_feed_takes_max_age_from_the_command_line(newslake: CliRunner,
     assert sum(site.hits.values()) == 0  # refused before anything was fetched
     newslake("run", "--feed", feed, "--max-age", "7d", "--no-progress")
     assert [site.hits[f"/articles/{n}"] for n in (1, 2)] == [0, 1]
+
+
+def test_max_age_leaves_items_an_earlier_run_left_pending_when_they_are_older(newslake: CliRunner, tmp_path, site):
+    now = datetime.now(UTC)
+    items = [("/articles/2", now - timedelta(hours=2)), ("/articles/1", now - timedelta(days=60))]
+    site.feed(items, '"f1"')
+    write_config(tmp_path, source("wire", "feed", site.url("/feed.xml"), max_items=1))
+    newslake("run", "--no-progress")  # fetches the first item, leaves the old one pending
+    assert [site.hits[f"/articles/{n}"] for n in (1, 2)] == [0, 1]
+    site.feed(items, '"f2"')  # read again: the old item is both listed and left pending, counted once
+    write_config(tmp_path, source("wire", "feed", site.url("/feed.xml"), max_items=1, max_age="7d"))
+    summary = " ".join(newslake("run", "--no-progress").stdout.replace("│", " ").split())
+    assert "2 listed, 1 dated before max_age not fetched, 0 fetched" in summary
+    assert site.hits["/articles/1"] == 0
+    assert query(tmp_path / "lake", "SELECT status FROM seen_urls WHERE url LIKE '%/articles/1'") == [("pending",)]
 
 
 @pytest.mark.slow
