@@ -149,6 +149,41 @@ def normalized(listed: str) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class ListingCheck:
+    """What reading a source's listing now gives, without recording anything: `newslake sources --check`."""
+
+    source: str
+    kind: str
+    ok: bool
+    items: int | None = None  # items listed
+    recent: int | None = None  # of those, not dated before the source's max_age
+    newest: datetime | None = None  # the latest change date the listing gives
+    detail: str = ""
+
+
+def check_listing(fetcher: Fetcher, source: SourceConfig) -> ListingCheck:
+    """Read a live source's listing as a run would (its headers, the fetch policy, robots.txt), without
+    conditional requests, and say what it lists or why it cannot be read. Nothing is recorded. A folder
+    or an archive's path is only looked for; an archive's URL is not downloaded (it may be gigabytes)."""
+    if is_local(source):
+        found = Path(source.location).exists()
+        return ListingCheck(
+            source.name, source.kind, found, detail="" if found else f"{source.location} does not exist"
+        )
+    if source.kind == "warc":
+        return ListingCheck(source.name, source.kind, True, detail="not downloaded to check: a run downloads it")
+    poll = SourcePoll(datetime.now(UTC))
+    try:
+        items = read_listing(None, fetcher, source, site_headers(source), [], [], poll)
+    except ListingError as exc:
+        return ListingCheck(source.name, source.kind, False, detail=f"{exc.reason}: {exc.detail}")
+    dates = [item.modified_at for item in items if item.modified_at is not None]
+    recent = sum(not too_old(item, source, poll.polled_at) for item in items)
+    problems = "; ".join(f"{r.reason}: {r.source_uri}" for r in poll.rejections[:3])  # child sitemaps
+    return ListingCheck(source.name, source.kind, True, len(items), recent, max(dates, default=None), problems)
+
+
 def too_old(item: ListedItem, source: SourceConfig, now: datetime) -> bool:
     """Tell whether the listing dates the item (a page, or an index's child sitemap) before the source's
     max_age; an undated item is never too old."""
@@ -158,7 +193,7 @@ def too_old(item: ListedItem, source: SourceConfig, now: datetime) -> bool:
 
 
 def read_listing(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | None,
     fetcher: Fetcher,
     source: SourceConfig,
     site: SiteHeaders | None,
@@ -166,10 +201,11 @@ def read_listing(
     validators: list[Validators],
     poll: SourcePoll,
 ) -> list[ListedItem]:
-    """Give back the items a source lists now; an unchanged feed or sitemap (304) lists none."""
+    """Give back the items a source lists now. With the warehouse (`con`), feeds and sitemaps are asked
+    for conditionally with the validators it keeps, and an unchanged one (304) lists none."""
     if source.kind == "urls":
         return [ListedItem(url) for url in parse_url_list(read_url_list(fetcher, source, site, fetches))]
-    known = listing_validators(con, source.name)
+    known = listing_validators(con, source.name) if con is not None else {}
     if source.kind == "feed":
         content = fetch_listing(fetcher, source, site, source.location, "feed", known, fetches, validators)
         if content is None:

@@ -426,6 +426,25 @@ def test_max_age_leaves_items_an_earlier_run_left_pending_when_they_are_older(ne
     assert query(tmp_path / "lake", "SELECT status FROM seen_urls WHERE url LIKE '%/articles/1'") == [("pending",)]
 
 
+def test_sources_check_reads_each_listing_and_records_nothing(newslake: CliRunner, tmp_path, site):
+    now = datetime.now(UTC)
+    site.feed([("/articles/1", now - timedelta(days=60)), ("/articles/2", now - timedelta(hours=2))], '"f1"')
+    configured = source("wire", "feed", site.url("/feed.xml"), max_age="7d")
+    configured += source("gone", "sitemap", site.url("/missing.xml"))
+    configured += source("inbox", "folder", str(tmp_path / "nowhere"))
+    write_config(tmp_path, configured)
+    checked = newslake("sources", "--check", "--format", "json", check=False)
+    assert checked.returncode == 1 and "cannot read gone, inbox" in checked.stderr
+    rows = {row["source"]: row for row in json.loads(checked.stdout)}
+    wire, gone, inbox = rows["wire"], rows["gone"], rows["inbox"]
+    assert (wire["check"], wire["items"], wire["recent"]) == ("ok", 2, 1)
+    assert wire["newest"].startswith((now - timedelta(hours=2)).date().isoformat())
+    assert gone["check"] == "failed" and gone["detail"].startswith("http_404")
+    assert inbox["check"] == "failed" and "does not exist" in inbox["detail"]
+    assert site.hits["/feed.xml"] == 1 and site.hits["/articles/1"] == site.hits["/articles/2"] == 0
+    assert not (tmp_path / "lake").exists()  # nothing recorded, no warehouse made
+
+
 @pytest.mark.slow
 def test_a_run_killed_mid_fetch_loses_nothing(prefect_api, tmp_path, site):
     hold = threading.Event()
