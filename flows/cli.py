@@ -483,6 +483,24 @@ def run(
         sys.exit(1)
 
 
+def check_sources(settings: Any, fmt: str) -> None:
+    """Print what each configured source's listing gives now (`sources --check`); exit 1 when one fails."""
+    if not settings.sources:
+        raise click.ClickException("no sources configured: add [[sources]] tables to newslake.toml (see the README)")
+    from newslake.flows.sources import check_listing
+    from newslake.tasks.fetch import Fetcher
+
+    with Fetcher(settings.fetch.policy()) as fetcher:
+        checks = [check_listing(fetcher, source) for source in settings.sources]
+    columns = ["source", "kind", "check", "items", "recent", "newest", "detail"]
+    rows = [(c.source, c.kind, "ok" if c.ok else "failed", c.items, c.recent, c.newest, c.detail) for c in checks]
+    write_rows(columns, rows, fmt)
+    failed = [c.source for c in checks if not c.ok]
+    if failed:
+        click.echo(f"newslake: cannot read {', '.join(failed)}: see detail", err=True)
+        sys.exit(1)
+
+
 @main.command()
 @common_options
 @row_format
@@ -751,24 +769,6 @@ def reprocess(
     print_summary(summary.lines())
     keep_warm(settings)
     if summary.status == "failed":
-        sys.exit(1)
-
-
-def check_sources(settings: Any, fmt: str) -> None:
-    """Print what each configured source's listing gives now (`sources --check`); exit 1 when one fails."""
-    if not settings.sources:
-        raise click.ClickException("no sources configured: add [[sources]] tables to newslake.toml (see the README)")
-    from newslake.flows.sources import check_listing
-    from newslake.tasks.fetch import Fetcher
-
-    with Fetcher(settings.fetch.policy()) as fetcher:
-        checks = [check_listing(fetcher, source) for source in settings.sources]
-    columns = ["source", "kind", "check", "items", "recent", "newest", "detail"]
-    rows = [(c.source, c.kind, "ok" if c.ok else "failed", c.items, c.recent, c.newest, c.detail) for c in checks]
-    write_rows(columns, rows, fmt)
-    failed = [c.source for c in checks if not c.ok]
-    if failed:
-        click.echo(f"newslake: cannot read {', '.join(failed)}: see detail", err=True)
         sys.exit(1)
 
 
