@@ -72,9 +72,8 @@ def drop_raw(con: duckdb.DuckDBPyConnection, keep_raw: timedelta, now: datetime 
         return 0  # no transaction, no snapshot
 
     def work() -> int:
-        found = con.execute(read_sql("raw_due"), params).fetchone()
-        con.execute(read_sql("drop_raw"), params | {"now": now})
-        return int(found[0]) if found else 0
+        updated = con.execute(read_sql("drop_raw"), params | {"now": now}).fetchone()  # the rows changed
+        return int(updated[0]) if updated else 0
 
     return write(con, work)
 
