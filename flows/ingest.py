@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -301,11 +301,11 @@ def maintain_after_run(con: duckdb.DuckDBPyConnection, settings: Settings, summa
             "could not maintain the warehouse (`newslake maintain` tries again): %s", first_line(exc)
         )
         return
+    done_lines = [describe_dropped(dropped)] if dropped else []
     if done is not None:
-        summary.maintenance = describe_maintenance(replace(done, raw_dropped=dropped), remove_old_docs(settings, keep))
-    elif dropped:
-        summary.maintenance = describe_dropped(dropped)
-    if summary.maintenance:
+        done_lines.append(describe_maintenance(done, remove_old_docs(settings, keep)))
+    if done_lines:
+        summary.maintenance = "; ".join(done_lines)
         get_run_logger().info("maintenance: %s", summary.maintenance)
 
 
