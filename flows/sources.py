@@ -120,9 +120,13 @@ def poll_source(
         poll.rejections.append(Rejection("", source.location, "listing", exc.reason, exc.detail))
         listed = []
     poll.found = len(listed)
-    old = {url for item in listed if too_old(item, source, poll.polled_at) and (url := normalized(item.url))}
-    listed = [item for item in listed if not too_old(item, source, poll.polled_at)]
-    rows, fresh = plan_items(con, source, listed, poll)
+    recent, old = [], set()  # old: the URLs dated before max_age, as seen_urls keeps them
+    for item in listed:
+        if not too_old(item, source, poll.polled_at):
+            recent.append(item)
+        elif url := normalized(item.url):
+            old.add(url)
+    rows, fresh = plan_items(con, source, recent, poll)
     private = fetcher.policy.allow_private or bool(fetcher.policy.allowed_networks)
     leftovers = []
     for url, modified_at in pending_urls(con, source.name, private):
